@@ -1,0 +1,59 @@
+# The verbs a newcomer types. `make run` and `make test` each install what they need on first use.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+INSTALLED := $(VENV)/.installed
+MODEL_STAMP := models/.trained
+# Python 3.10 (Rasa 3.6 supports 3.8-3.10): python3.10 on PATH if it runs, else pyenv's.
+PYTHON310 ?= $(shell (python3.10 -c 'import sys' >/dev/null 2>&1 && echo python3.10) || ls -d $$HOME/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | tail -n 1)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+
+NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml)
+MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard data/jieba/*) $(wildcard data/lexicon/*) $(wildcard bot/nlu/*.py)
+
+.PHONY: install run test train validate load-demo dictionary clean help
+
+help:
+	@echo "make run        start Redis (embedded unless REDIS_URL), action server :5055, Rasa :5005"
+	@echo "make test       run every test (unit, Rasa data and conversation tests, end-to-end)"
+	@echo "make install    create .venv (Python 3.10) with the pinned dependencies"
+	@echo "make train      train the Rasa model when the data changed"
+	@echo "make validate   rasa data validate"
+	@echo "make load-demo  load data/shop/demo_shop.yml into Redis"
+	@echo "make dictionary regenerate the jieba shop dictionary and entity lexicon from the demo shop"
+	@echo "make clean      remove models, reports and the embedded Redis data"
+
+$(INSTALLED): requirements.lock pyproject.toml
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (install it, e.g. pyenv install 3.10)"; exit 1; }
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(INSTALLED)
+
+$(MODEL_STAMP): $(INSTALLED) $(MODEL_INPUTS)
+	$(RASA) train --quiet
+	touch $@
+
+train: $(MODEL_STAMP)
+
+validate: $(INSTALLED)
+	$(RASA) data validate --fail-on-warnings
+
+run: $(INSTALLED)
+	$(PY) -m bot.runner
+
+load-demo: $(INSTALLED)
+	$(PY) -m bot load-demo
+
+dictionary: $(INSTALLED)
+	$(PY) -m bot.nlu.lexicon data/shop/demo_shop.yml --lexicon data/lexicon/shop_lexicon.json --jieba-dir data/jieba
+
+test: $(MODEL_STAMP)
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf models reports results .run

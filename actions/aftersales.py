@@ -1,0 +1,48 @@
+"""Returns, exchanges, refunds and quality complaints."""
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import ShopAction, Turn
+from actions.orders import order_in_question
+from bot import replies
+from bot.services.aftersales import record_quality_complaint, request_return
+
+
+class ActionReturnExchange(ShopAction):
+    topic = "return_exchange"
+
+    def name(self) -> str:
+        return "action_return_exchange"
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        order = order_in_question(turn)
+        if order is None:
+            dispatcher.utter_message(text=replies.order_not_found(turn.entity("order_id") or turn.slot("order_id")))
+            return []
+        decision = request_return(
+            turn.store, turn.shop.policy, order, turn.conversation_id, turn.text, turn.services.clock
+        )
+        dispatcher.utter_message(text=replies.return_decision(decision))
+        return []
+
+
+class ActionComplainQuality(ShopAction):
+    topic = "complain_quality"
+
+    def name(self) -> str:
+        return "action_complain_quality"
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        order = order_in_question(turn)
+        product = turn.product
+        if product is None and order is not None:
+            product = turn.store.product(order.items[0].sku)
+        record = record_quality_complaint(
+            turn.store, turn.buyer_id, turn.conversation_id, turn.text, product, order, turn.services.clock
+        )
+        dispatcher.utter_message(text=replies.complaint(record))
+        return []

@@ -1,0 +1,46 @@
+"""A bare fact from the buyer (an order id, a region, a height, an item) continues the last topic."""
+from __future__ import annotations
+
+from typing import Dict, List, Type
+
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.aftersales import ActionComplainQuality, ActionReturnExchange
+from actions.base import ShopAction, Turn
+from actions.orders import ActionChangeAddress, ActionOrderStatus
+from actions.products import ActionProductInfo, ActionStock
+from actions.shipping import ActionCourier, ActionFreeShipping
+from actions.sizing import ActionRecommendSize
+
+_BY_TOPIC: Dict[str, Type[ShopAction]] = {
+    action.topic: action
+    for action in (
+        ActionOrderStatus,
+        ActionChangeAddress,
+        ActionReturnExchange,
+        ActionComplainQuality,
+        ActionFreeShipping,
+        ActionCourier,
+        ActionProductInfo,
+        ActionStock,
+        ActionRecommendSize,
+    )
+}
+
+
+class ActionFollowUp(ShopAction):
+    def name(self) -> str:
+        return "action_follow_up"
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        topic = turn.slot("last_topic")
+        if turn.entity("height") or turn.entity("weight"):
+            topic = "sizing"
+        elif turn.entity("order_id") and topic not in ("change_address", "return_exchange", "complain_quality"):
+            topic = "order_status"
+        action = _BY_TOPIC.get(topic or "")
+        if action is None:
+            dispatcher.utter_message(text="好的亲，收到～请问有什么可以帮您的吗？尺码、发货、物流、售后都可以问我哦～")
+            return []
+        return action(self._services).run(dispatcher, turn.tracker, {})

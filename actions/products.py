@@ -1,0 +1,41 @@
+"""Questions about an item: material, feel, colours, price, stock."""
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import ShopAction, Turn
+from bot import replies
+from bot.services.products import question_topic
+
+
+class ActionProductInfo(ShopAction):
+    topic = "product_info"
+
+    def name(self) -> str:
+        return "action_product_info"
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        if turn.product is None:
+            dispatcher.utter_message(text=replies.ask_which_product())
+            return []
+        dispatcher.utter_message(text=replies.product_info(turn.product, question_topic(turn.text)))
+        return []
+
+
+class ActionStock(ShopAction):
+    topic = "stock"
+
+    def name(self) -> str:
+        return "action_stock"
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        if turn.product is None:
+            dispatcher.utter_message(text=replies.ask_which_product())
+            return []
+        # Only what this message names: an earlier colour must not narrow a new question.
+        colour, size = turn.entity("colour"), turn.entity("size")
+        dispatcher.utter_message(text=replies.stock(turn.product, colour, size))
+        return []

@@ -1,0 +1,50 @@
+"""Free shipping, couriers and when the shop ships."""
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import ShopAction, Turn
+from bot import replies
+from bot.services.shipping import courier_options, find_courier, quote
+
+
+class ActionFreeShipping(ShopAction):
+    topic = "free_shipping"
+
+    def name(self) -> str:
+        return "action_free_shipping"
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        policy = turn.shop.policy
+        if turn.product is None and not turn.entity("region"):
+            dispatcher.utter_message(text=replies.free_shipping_rule(policy))
+            return []
+        shipping = quote(policy, turn.product, turn.region, turn.buyer)
+        dispatcher.utter_message(text=replies.free_shipping(shipping, turn.product))
+        return []
+
+
+class ActionCourier(ShopAction):
+    topic = "courier"
+
+    def name(self) -> str:
+        return "action_courier"
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        policy = turn.shop.policy
+        options = courier_options(policy, turn.product, turn.region)
+        asked = next((c.name for c in policy.upgrade_couriers if find_courier(policy, turn.text) == c), None)
+        dispatcher.utter_message(text=replies.couriers(options, turn.product, asked))
+        return []
+
+
+class ActionShippingTime(ShopAction):
+    def name(self) -> str:
+        return "action_shipping_time"
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        dispatcher.utter_message(text=replies.shipping_time(turn.shop.policy, turn.services.now()))
+        return []

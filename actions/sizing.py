@@ -1,0 +1,87 @@
+"""Size recommendation: the size form collects height and weight, then the chart decides."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import ShopAction, Turn
+from bot import replies
+from bot.context import Services, default_services
+from bot.services.sizing import REQUIRED, Measurements, SizeOutcome, recommend_size
+
+# Plausible adult body ranges; outside them the value is a misreading, so we ask again.
+_BOUNDS = {"height_cm": (80, 230), "weight_kg": (20, 200)}
+
+
+def wants_chart(text: str) -> bool:
+    return "尺码表" in text or "尺寸表" in text
+
+
+class ValidateSizeForm(FormValidationAction):
+    def __init__(self, services: Optional[Services] = None) -> None:
+        self._services = services
+
+    def name(self) -> Text:
+        return "validate_size_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        # Nothing to ask when there is no item yet, the item has one size, or the buyer wants the chart.
+        turn = Turn(tracker, self._services or default_services())
+        if turn.product is None or not turn.product.size_chart or wants_chart(turn.text):
+            return []
+        return list(REQUIRED)
+
+    def _bounded(self, name: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        low, high = _BOUNDS[name]
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return {name: None}
+        if low <= number <= high:
+            return {name: number}
+        dispatcher.utter_message(text=replies.ask_measurements([name]))
+        return {name: None}
+
+    def validate_height_cm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self._bounded("height_cm", value, dispatcher)
+
+    def validate_weight_kg(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self._bounded("weight_kg", value, dispatcher)
+
+
+class ActionRecommendSize(ShopAction):
+    topic = "sizing"
+
+    def name(self) -> str:
+        return "action_recommend_size"
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        product = turn.product
+        if product is None:
+            dispatcher.utter_message(text=replies.ask_which_product())
+            return []
+        if product.size_chart and wants_chart(turn.text):
+            dispatcher.utter_message(text=replies.size_chart(product))
+            return []
+        body = Measurements(
+            height_cm=turn.slot("height_cm"),
+            weight_kg=turn.slot("weight_kg"),
+            bust_cm=turn.slot("bust_cm"),
+            waist_cm=turn.slot("waist_cm"),
+        )
+        advice = recommend_size(product, body)
+        if advice.outcome is SizeOutcome.missing:
+            dispatcher.utter_message(text=replies.ask_measurements(advice.missing))
+            return []
+        dispatcher.utter_message(text=replies.size_advice(product, advice, body.height_cm, body.weight_kg))
+        return []

@@ -1,0 +1,34 @@
+"""Command line: `python -m bot load FILE`, `python -m bot load-demo`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from bot.loader import DataFileError, load_file, summary
+from bot.redis_server import ensure_redis
+from bot.settings import Settings
+from bot.store import ShopStore, connect
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Shop assistant tools")
+    commands = parser.add_subparsers(dest="command", required=True)
+    load = commands.add_parser("load", help="validate a shop data file (YAML/JSON) and load it into Redis")
+    load.add_argument("file", type=Path)
+    commands.add_parser("load-demo", help="load the demo shop (data/shop/demo_shop.yml)")
+    args = parser.parse_args(argv)
+
+    settings = Settings.from_env()
+    path = args.file if args.command == "load" else settings.demo_data
+    url, started = ensure_redis(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir)
+    try:
+        print(summary(load_file(path, ShopStore(connect(url), settings.shop_id)), path))
+    except DataFileError as error:
+        print(f"not loaded, nothing written: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if started:
+            started.stop()
+    return 0

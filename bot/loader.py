@@ -1,0 +1,134 @@
+"""Import a shop data file (YAML or JSON) into Redis, all or nothing.
+
+Everything is validated before the first write, so a bad file leaves Redis as it was. The error
+names the file, the record (collection, position and id) and the field. Loading the same file
+twice writes the same values again: nothing changes.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional, Sequence, Tuple
+
+import yaml
+from pydantic import ValidationError
+
+from bot.models import ShopData
+from bot.store import ShopStore
+
+_ID_FIELDS = {"products": "sku", "buyers": "id", "orders": "id"}
+
+
+class DataFileError(ValueError):
+    """A data file that cannot be loaded; the message says where and why."""
+
+    def __init__(self, path: Path, record: str, field: str, problem: str) -> None:
+        self.path, self.record, self.field, self.problem = path, record, field, problem
+        super().__init__(f"{path}: {record}, field '{field}': {problem}")
+
+
+def read_file(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(path, "file", "-", f"cannot be read ({exc})") from exc
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise DataFileError(path, "file", "-", f"is not valid {path.suffix[1:].upper()}: {exc}") from exc
+
+
+def _describe_record(raw: Any, loc: Sequence[Any]) -> Tuple[str, str]:
+    """Turn a pydantic error location into ('products[3] (sku T004)', 'price')."""
+    if len(loc) >= 2 and loc[0] in _ID_FIELDS and isinstance(loc[1], int):
+        collection, index = loc[0], loc[1]
+        record = f"{collection}[{index}]"
+        try:
+            ident = raw[collection][index].get(_ID_FIELDS[collection])
+        except (KeyError, IndexError, TypeError, AttributeError):
+            ident = None
+        if ident is not None:
+            record += f" ({_ID_FIELDS[collection]} {ident})"
+        field = ".".join(str(p) for p in loc[2:]) or _ID_FIELDS[collection]
+        return record, field
+    if loc and loc[0] == "shop":
+        return "shop", ".".join(str(p) for p in loc[1:]) or "shop"
+    return "file", ".".join(str(p) for p in loc) or "-"
+
+
+def parse(path: Path, raw: Any) -> ShopData:
+    if not isinstance(raw, dict):
+        raise DataFileError(path, "file", "-", "must be a mapping with keys shop, products, buyers, orders")
+    try:
+        data = ShopData.parse_obj(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        record, field = _describe_record(raw, first["loc"])
+        more = len(exc.errors()) - 1
+        problem = first["msg"] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+        raise DataFileError(path, record, field, problem) from exc
+    _check_references(path, data)
+    return data
+
+
+def _check_references(path: Path, data: ShopData) -> None:
+    for collection in ("products", "buyers", "orders"):
+        seen: set = set()
+        for index, record in enumerate(getattr(data, collection)):
+            ident = getattr(record, _ID_FIELDS[collection])
+            if ident in seen:
+                raise DataFileError(
+                    path, f"{collection}[{index}] ({_ID_FIELDS[collection]} {ident})",
+                    _ID_FIELDS[collection], "duplicate id",
+                )
+            seen.add(ident)
+    names: dict = {}
+    for index, product in enumerate(data.products):
+        for name in (product.name, *product.aliases):
+            key = name.strip().lower()
+            if names.get(key, product.sku) != product.sku:
+                raise DataFileError(
+                    path, f"products[{index}] (sku {product.sku})", "aliases",
+                    f"name {name!r} is already used by product {names[key]}",
+                )
+            names[key] = product.sku
+    products = {p.sku: p for p in data.products}
+    buyers = {b.id for b in data.buyers}
+    for index, order in enumerate(data.orders):
+        record = f"orders[{index}] (id {order.id})"
+        if order.buyer_id not in buyers:
+            raise DataFileError(path, record, "buyer_id", f"unknown buyer {order.buyer_id!r}")
+        for item_index, item in enumerate(order.items):
+            product = products.get(item.sku)
+            if product is None:
+                raise DataFileError(path, record, f"items.{item_index}.sku", f"unknown product {item.sku!r}")
+            if item.colour not in product.colours:
+                raise DataFileError(
+                    path, record, f"items.{item_index}.colour",
+                    f"{item.colour!r} is not a colour of {item.sku}",
+                )
+            if item.size not in product.sizes:
+                raise DataFileError(
+                    path, record, f"items.{item_index}.size", f"{item.size!r} is not a size of {item.sku}"
+                )
+
+
+def load_file(path: Path, store: ShopStore) -> ShopData:
+    """Validate `path` completely, then write it to the store in one transaction."""
+    data = parse(path, read_file(path))
+    if data.shop.id != store.shop_id:
+        raise DataFileError(
+            path, "shop", "id", f"file is for shop {data.shop.id!r} but the store is shop {store.shop_id!r}"
+        )
+    store.write_all(data)
+    return data
+
+
+def summary(data: ShopData, path: Optional[Path] = None) -> str:
+    where = f" from {path}" if path else ""
+    return (
+        f"loaded shop {data.shop.name} ({data.shop.id}){where}: {len(data.products)} products, "
+        f"{len(data.buyers)} buyers, {len(data.orders)} orders"
+    )

@@ -1,0 +1,251 @@
+"""Typed models of the shop's data. The store returns these, never raw hashes.
+
+Money is in yuan (float with two decimals is enough for display; nothing here does arithmetic
+beyond sums and comparisons), times are timezone-aware datetimes, heights and lengths in cm,
+weights in kg.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Dict, List, Optional
+
+from pydantic import BaseModel, Field, root_validator, validator
+
+
+class Model(BaseModel):
+    class Config:
+        extra = "forbid"  # a typo in a data file must be an error, not silently ignored
+        allow_mutation = False
+
+
+class Courier(Model):
+    code: str
+    name: str
+    fee: float = Field(ge=0, description="fee in yuan; for upgrades, the extra over the default")
+
+
+class GiftRule(Model):
+    allowed: bool = False
+    description: str = ""
+    min_order_amount: float = Field(0, ge=0)
+
+
+class ReturningCustomerPerks(Model):
+    """Who counts as a returning customer and exactly what the shop gives them."""
+
+    tag: str = "老客"
+    min_past_orders: int = Field(3, ge=1)
+    free_shipping: bool = False
+    coupon_yuan: float = Field(0, ge=0)
+    gift: str = ""
+
+
+class Policy(Model):
+    free_shipping_threshold: float = Field(ge=0)
+    free_shipping_excluded_regions: List[str] = []
+    same_day_cutoff_hour: int = Field(ge=0, le=24)
+    default_courier: Courier
+    upgrade_couriers: List[Courier] = []
+    return_window_days: int = Field(ge=0)
+    no_reason_return_excluded_categories: List[str] = []
+    gift: GiftRule = GiftRule()
+    returning_customer: ReturningCustomerPerks = ReturningCustomerPerks()
+    working_hours: str = "09:00-23:00"
+
+    @validator("working_hours")
+    def _hours_format(cls, value: str) -> str:
+        start, _, end = value.partition("-")
+        for part in (start, end):
+            hour, _, minute = part.partition(":")
+            if not (hour.isdigit() and minute.isdigit() and int(hour) <= 24 and int(minute) < 60):
+                raise ValueError("must look like 09:00-23:00")
+        return value
+
+
+class Shop(Model):
+    id: str
+    name: str
+    policy: Policy
+
+
+class Fit(str, Enum):
+    runs_small = "runs_small"
+    true_to_size = "true_to_size"
+    runs_large = "runs_large"
+
+
+class Range(Model):
+    min: float
+    max: float
+
+    @root_validator(skip_on_failure=True)
+    def _ordered(cls, values: dict) -> dict:
+        if values["min"] > values["max"]:
+            raise ValueError("min must not exceed max")
+        return values
+
+    def contains(self, value: float) -> bool:
+        return self.min <= value <= self.max
+
+
+class SizeChartRow(Model):
+    size: str
+    height_cm: Range
+    weight_kg: Range
+    bust_cm: Optional[Range] = None
+    waist_cm: Optional[Range] = None
+
+
+class Material(Model):
+    name: str
+    composition: str
+    breathable: Optional[bool] = None
+    stretch: Optional[str] = None  # none / slight / high
+    thickness: Optional[str] = None  # thin / medium / thick
+    care: str = ""
+
+
+class Variant(Model):
+    colour: str
+    size: str = "均码"
+    stock: int = Field(ge=0)
+
+
+class Product(Model):
+    sku: str
+    name: str
+    category: str
+    aliases: List[str] = []
+    price: float = Field(gt=0)
+    material: Material
+    colours: List[str]
+    variants: List[Variant]
+    size_chart: List[SizeChartRow] = []
+    fit: Fit = Fit.true_to_size
+    description: str = ""
+    restricted_regions: List[str] = []
+    restriction_reason: str = ""
+
+    @root_validator(skip_on_failure=True)
+    def _variants_use_known_colours(cls, values: dict) -> dict:
+        colours = set(values["colours"])
+        for variant in values["variants"]:
+            if variant.colour not in colours:
+                raise ValueError(f"variant colour {variant.colour!r} is not in colours")
+        chart_sizes = [row.size for row in values["size_chart"]]
+        if chart_sizes:
+            for variant in values["variants"]:
+                if variant.size not in chart_sizes:
+                    raise ValueError(f"variant size {variant.size!r} is not in size_chart")
+        return values
+
+    @property
+    def sizes(self) -> List[str]:
+        """Sizes in chart order (smallest first), or the variants' sizes when there is no chart."""
+        if self.size_chart:
+            return [row.size for row in self.size_chart]
+        seen: List[str] = []
+        for variant in self.variants:
+            if variant.size not in seen:
+                seen.append(variant.size)
+        return seen
+
+    def stock_of(self, colour: Optional[str] = None, size: Optional[str] = None) -> int:
+        return sum(
+            v.stock
+            for v in self.variants
+            if (colour is None or v.colour == colour) and (size is None or v.size == size)
+        )
+
+
+class Buyer(Model):
+    id: str
+    nickname: str
+    tags: List[str] = []
+    past_orders: int = Field(0, ge=0)
+    region: str = ""
+
+
+class OrderStatus(str, Enum):
+    unpaid = "unpaid"
+    paid = "paid"
+    shipped = "shipped"
+    delivered = "delivered"
+    returned = "returned"
+
+
+class OrderItem(Model):
+    sku: str
+    colour: str
+    size: str = "均码"
+    quantity: int = Field(1, ge=1)
+    unit_price: float = Field(gt=0)
+
+
+class Order(Model):
+    id: str
+    buyer_id: str
+    items: List[OrderItem] = Field(min_items=1)
+    status: OrderStatus
+    created_at: datetime
+    paid_at: Optional[datetime] = None
+    shipped_at: Optional[datetime] = None
+    delivered_at: Optional[datetime] = None
+    courier: Optional[str] = None
+    tracking_number: Optional[str] = None
+    region: str
+    shipping_fee: float = Field(0, ge=0)
+
+    @root_validator(skip_on_failure=True)
+    def _times_match_status(cls, values: dict) -> dict:
+        status = values["status"]
+        needs = {
+            OrderStatus.paid: ["paid_at"],
+            OrderStatus.shipped: ["paid_at", "shipped_at", "courier", "tracking_number"],
+            OrderStatus.delivered: [
+                "paid_at",
+                "shipped_at",
+                "delivered_at",
+                "courier",
+                "tracking_number",
+            ],
+            OrderStatus.returned: ["paid_at"],
+        }.get(status, [])
+        missing = [name for name in needs if values.get(name) is None]
+        if missing:
+            raise ValueError(f"status {status.value} needs {', '.join(missing)}")
+        return values
+
+    @property
+    def total(self) -> float:
+        return round(sum(i.unit_price * i.quantity for i in self.items) + self.shipping_fee, 2)
+
+
+class ShopData(Model):
+    """Everything one data file holds."""
+
+    shop: Shop
+    products: List[Product] = []
+    buyers: List[Buyer] = []
+    orders: List[Order] = []
+
+
+class RequestKind(str, Enum):
+    address_change = "address_change"
+    return_exchange = "return_exchange"
+    quality_complaint = "quality_complaint"
+    handoff = "handoff"
+
+
+class ShopRequest(Model):
+    """Something the assistant recorded for the shop's people to act on."""
+
+    kind: RequestKind
+    conversation_id: str
+    buyer_id: str
+    reason: str
+    order_id: Optional[str] = None
+    sku: Optional[str] = None
+    details: Dict[str, str] = {}
+    created_at: datetime

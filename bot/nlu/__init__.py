@@ -1,0 +1,1 @@
+"""Chinese NLU helpers: text normalisation, rule-based entities and Rasa components."""

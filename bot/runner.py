@@ -1,0 +1,142 @@
+"""`make run`: Redis (REDIS_URL or the embedded one), demo data, model, action server, Rasa server.
+
+Ctrl-C stops everything this started.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional
+from urllib.parse import urlparse
+
+from bot.loader import load_file, summary
+from bot.redis_server import RedisServer, ensure_redis
+from bot.settings import PROJECT_ROOT, Settings
+from bot.store import ShopStore, connect
+
+RASA = str(Path(sys.executable).with_name("rasa"))
+
+
+def redis_env(redis_url: str) -> Dict[str, str]:
+    """The variables endpoints.yml reads, from one REDIS_URL."""
+    parsed = urlparse(redis_url)
+    db = (parsed.path or "/0").lstrip("/") or "0"
+    return {
+        "REDIS_URL": redis_url,
+        "REDIS_HOST": parsed.hostname or "127.0.0.1",
+        "REDIS_PORT": str(parsed.port or 6379),
+        "REDIS_DB": db,
+        "REDIS_PASSWORD": parsed.password or "",
+    }
+
+
+def service_env(settings: Settings, redis_url: str) -> Dict[str, str]:
+    env = dict(os.environ)
+    env.update(redis_env(redis_url))
+    env["ACTION_PORT"] = str(settings.action_port)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def ensure_shop(settings: Settings, redis_url: str) -> None:
+    store = ShopStore(connect(redis_url), settings.shop_id)
+    if store.has_shop():
+        print(f"shop {settings.shop_id!r} already in Redis; not reloading")
+        return
+    print(summary(load_file(settings.demo_data, store), settings.demo_data))
+
+
+def train_if_needed(env: Dict[str, str]) -> None:
+    """`rasa train` itself skips training when the data and config match the latest model."""
+    subprocess.run([RASA, "train", "--quiet"], cwd=PROJECT_ROOT, env=env, check=True)
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{' '.join(process.args[:3])} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f}s")
+
+
+def start_services(settings: Settings, env: Dict[str, str]) -> List[subprocess.Popen]:
+    actions = subprocess.Popen(
+        [RASA, "run", "actions", "--actions", "actions", "--port", str(settings.action_port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+    )
+    wait_for(f"http://127.0.0.1:{settings.action_port}/health", actions, 120)
+    server = subprocess.Popen(
+        [
+            RASA, "run",
+            "--enable-api",
+            "--cors", "*",
+            "--port", str(settings.rasa_port),
+            "--credentials", "credentials.yml",
+            "--endpoints", "endpoints.yml",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+    )
+    wait_for(f"http://127.0.0.1:{settings.rasa_port}/status", server, 300)
+    return [actions, server]
+
+
+def stop(processes: List[subprocess.Popen]) -> None:
+    for process in reversed(processes):
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in reversed(processes):
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main() -> int:
+    settings = Settings.from_env()
+    embedded: Optional[RedisServer] = None
+    processes: List[subprocess.Popen] = []
+    try:
+        redis_url, embedded = ensure_redis(
+            settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir
+        )
+        if embedded:
+            print(f"embedded Redis on {redis_url} (data in {settings.embedded_redis_dir})")
+        env = service_env(settings, redis_url)
+        ensure_shop(settings, redis_url)
+        train_if_needed(env)
+        processes = start_services(settings, env)
+        print(
+            "\nThe assistant is running. Talk to it:\n"
+            f"  curl -s localhost:{settings.rasa_port}/webhooks/rest/webhook -H 'Content-Type: application/json' "
+            "-d '{\"sender\": \"buyer_xiaomei\", \"message\": \"亲 这件包邮吗\", \"metadata\": {\"item_id\": \"T001\"}}'\n"
+            f"  socket.io on http://localhost:{settings.rasa_port}/socket.io\n"
+            "Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        print("a service stopped; shutting down", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping…")
+        return 0
+    finally:
+        stop(processes)
+        if embedded:
+            embedded.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Returns, exchanges and quality complaints, recorded for the shop's people."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+from typing import List, Optional
+
+from bot.clock import Clock
+from bot.models import Order, OrderStatus, Policy, Product, RequestKind, ShopRequest
+from bot.store import ShopStore
+
+
+class ReturnOutcome(str, Enum):
+    recorded = "recorded"  # within the window: a return/exchange request is recorded
+    cancel_recorded = "cancel_recorded"  # paid, not shipped: a cancel/refund request is recorded
+    unpaid = "unpaid"  # nothing to refund: an unpaid order simply lapses
+    in_transit = "in_transit"  # shipped: can refuse the parcel or return after receipt
+    window_passed = "window_passed"
+    excluded = "excluded"  # the item's category is excluded from no-reason returns
+    already_returned = "already_returned"
+
+
+@dataclass(frozen=True)
+class ReturnDecision:
+    outcome: ReturnOutcome
+    order: Order
+    window_days: int
+    deadline: Optional[date] = None
+    excluded_items: List[str] = ()
+
+
+def request_return(
+    store: ShopStore,
+    policy: Policy,
+    order: Order,
+    conversation_id: str,
+    reason: str,
+    clock: Clock,
+) -> ReturnDecision:
+    now = clock()
+    window = policy.return_window_days
+
+    def record(kind_reason: str) -> None:
+        store.record_request(
+            ShopRequest(
+                kind=RequestKind.return_exchange,
+                conversation_id=conversation_id,
+                buyer_id=order.buyer_id,
+                order_id=order.id,
+                reason=kind_reason,
+                details={"buyer_said": reason[:500]},
+                created_at=now,
+            )
+        )
+
+    if order.status is OrderStatus.returned:
+        return ReturnDecision(ReturnOutcome.already_returned, order, window)
+    if order.status is OrderStatus.unpaid:
+        return ReturnDecision(ReturnOutcome.unpaid, order, window)
+    if order.status is OrderStatus.paid:
+        record("cancel before shipping")
+        return ReturnDecision(ReturnOutcome.cancel_recorded, order, window)
+    if order.status is OrderStatus.shipped:
+        return ReturnDecision(ReturnOutcome.in_transit, order, window)
+    deadline = (order.delivered_at + timedelta(days=window)).date()
+    if now.date() > deadline:
+        return ReturnDecision(ReturnOutcome.window_passed, order, window, deadline)
+    excluded = []
+    for item in order.items:
+        product = store.product(item.sku)
+        if product and product.category in policy.no_reason_return_excluded_categories:
+            excluded.append(product.name)
+    if excluded and len(excluded) == len(order.items):
+        return ReturnDecision(ReturnOutcome.excluded, order, window, deadline, excluded)
+    record("return or exchange within the window")
+    return ReturnDecision(ReturnOutcome.recorded, order, window, deadline, excluded)
+
+
+@dataclass(frozen=True)
+class ComplaintRecord:
+    sku: Optional[str]
+    product_name: Optional[str]
+    times_reported: int  # how often this reason was reported for this item, this one included
+
+
+def record_quality_complaint(
+    store: ShopStore,
+    buyer_id: str,
+    conversation_id: str,
+    reason: str,
+    product: Optional[Product],
+    order: Optional[Order],
+    clock: Clock,
+) -> ComplaintRecord:
+    """Record the complaint for follow-up and count its reason against the item."""
+    sku = product.sku if product else (order.items[0].sku if order else None)
+    store.record_request(
+        ShopRequest(
+            kind=RequestKind.quality_complaint,
+            conversation_id=conversation_id,
+            buyer_id=buyer_id,
+            order_id=order.id if order else None,
+            sku=sku,
+            reason=reason[:500],
+            created_at=clock(),
+        )
+    )
+    times = store.count_complaint(sku, complaint_category(reason)) if sku else 0
+    name = product.name if product else (store.product(sku).name if sku and store.product(sku) else None)
+    return ComplaintRecord(sku=sku, product_name=name, times_reported=times)
+
+
+_CATEGORIES = {
+    "线头": "线头/做工",
+    "开线": "线头/做工",
+    "做工": "线头/做工",
+    "起球": "起球",
+    "掉色": "掉色",
+    "褪色": "掉色",
+    "染色": "掉色",
+    "味": "异味",
+    "臭": "异味",
+    "破": "破损",
+    "洞": "破损",
+    "坏": "破损",
+    "发错": "发错货",
+    "错了": "发错货",
+    "漏发": "少件/漏发",
+    "少了": "少件/漏发",
+    "少件": "少件/漏发",
+    "色差": "色差/与图片不符",
+    "不一样": "色差/与图片不符",
+    "不符": "色差/与图片不符",
+    "尺码": "尺码不准",
+    "偏大": "尺码不准",
+    "偏小": "尺码不准",
+}
+
+
+def complaint_category(text: str) -> str:
+    """A coarse reason so the shop can count problems per item (what agents bring to the factory)."""
+    for keyword, category in _CATEGORIES.items():
+        if keyword in text:
+            return category
+    return "其他质量问题"

@@ -1,0 +1,70 @@
+"""Order questions, only ever about the chatting buyer's own orders."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Optional
+
+from bot.clock import Clock
+from bot.models import Order, OrderStatus, Policy, RequestKind, ShopRequest
+from bot.services.shipping import dispatch_day
+from bot.store import ShopStore
+
+
+def find_own_order(store: ShopStore, buyer_id: str, order_id: Optional[str]) -> Optional[Order]:
+    """The buyer's order `order_id`, or their latest when no id is given.
+
+    Another buyer's order is indistinguishable from an unknown one, so ids cannot be probed.
+    """
+    if order_id:
+        order = store.order(order_id)
+        return order if order is not None and order.buyer_id == buyer_id else None
+    orders = store.orders_of(buyer_id)
+    return orders[0] if orders else None
+
+
+def expected_dispatch(order: Order, policy: Policy) -> Optional[date]:
+    if order.status is OrderStatus.paid and order.paid_at is not None:
+        return dispatch_day(policy, order.paid_at)
+    return None
+
+
+class AddressChangeOutcome(str, Enum):
+    recorded = "recorded"
+    already_shipped = "already_shipped"
+    closed = "closed"  # delivered or returned
+
+
+@dataclass(frozen=True)
+class AddressChange:
+    outcome: AddressChangeOutcome
+    order: Order
+
+
+def request_address_change(
+    store: ShopStore, order: Order, conversation_id: str, new_address: str, clock: Clock
+) -> AddressChange:
+    """Before shipping the change is recorded for the shop; after, say what can be done."""
+    if order.status in (OrderStatus.unpaid, OrderStatus.paid):
+        store.record_request(
+            ShopRequest(
+                kind=RequestKind.address_change,
+                conversation_id=conversation_id,
+                buyer_id=order.buyer_id,
+                order_id=order.id,
+                reason="buyer asked to change the address",
+                details={"new_address": new_address} if new_address else {},
+                created_at=clock(),
+            )
+        )
+        return AddressChange(AddressChangeOutcome.recorded, order)
+    if order.status is OrderStatus.shipped:
+        return AddressChange(AddressChangeOutcome.already_shipped, order)
+    return AddressChange(AddressChangeOutcome.closed, order)
+
+
+def is_late(order: Order, policy: Policy, now: datetime) -> bool:
+    """A paid order whose dispatch day has passed without shipping."""
+    day = expected_dispatch(order, policy)
+    return day is not None and now.date() > day

@@ -1,0 +1,50 @@
+"""Which product a chat is about, and which aspect of it a question asks for."""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional
+
+from bot.models import Product
+from bot.store import ShopStore
+
+
+class ProductTopic(str, Enum):
+    colour = "colour"
+    price = "price"
+    breathable = "breathable"
+    stretch = "stretch"
+    thickness = "thickness"
+    care = "care"
+    general = "general"
+
+
+# Ordered: the first keyword found decides. Keywords are on normalised (simplified) text.
+_TOPIC_KEYWORDS = (
+    (ProductTopic.colour, ("颜色", "色差", "什么色", "几个色")),
+    (ProductTopic.price, ("价格", "多少钱", "为什么贵", "这么贵", "价钱", "区别")),
+    (ProductTopic.breathable, ("透气", "闷", "热不热")),
+    (ProductTopic.stretch, ("弹力", "弹性", "有弹", "紧不紧")),
+    (ProductTopic.thickness, ("厚", "薄", "透不透", "冬天", "夏天")),
+    (ProductTopic.care, ("洗", "缩水", "熨", "掉色吗")),
+)
+
+
+def question_topic(text: str) -> ProductTopic:
+    for topic, keywords in _TOPIC_KEYWORDS:
+        if any(k in text for k in keywords):
+            return topic
+    return ProductTopic.general
+
+
+def resolve_product(store: ShopStore, *candidates: Optional[str]) -> Optional[Product]:
+    """The first candidate (sku, name or alias) that names a product in the catalogue."""
+    for candidate in candidates:
+        if not candidate:
+            continue
+        product = store.product(str(candidate))
+        if product is None:
+            sku = store.sku_for_name(str(candidate))
+            product = store.product(sku) if sku else None
+        if product is not None:
+            return product
+    return None

@@ -1,0 +1,97 @@
+"""Free shipping, couriers, regional restrictions and the same-day dispatch cut-off."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Optional, Tuple
+
+from bot.models import Buyer, Courier, Policy, Product
+from bot.services.customers import is_returning
+
+
+class FeeReason(str, Enum):
+    threshold_met = "threshold_met"
+    below_threshold = "below_threshold"
+    excluded_region = "excluded_region"
+    returning_customer = "returning_customer"
+    region_unknown = "region_unknown"
+
+
+@dataclass(frozen=True)
+class ShippingQuote:
+    region: Optional[str]
+    free: bool
+    fee: float
+    reason: FeeReason
+    threshold: float
+    courier: Courier
+    restricted: bool = False  # this item cannot go to this region by the default courier
+    restriction_reason: str = ""
+
+
+def quote(
+    policy: Policy,
+    product: Optional[Product],
+    region: Optional[str],
+    buyer: Optional[Buyer] = None,
+    amount: Optional[float] = None,
+) -> ShippingQuote:
+    """Shipping for `product` (or an order `amount`) to `region` (or the buyer's own region)."""
+    region = region or (buyer.region if buyer else None) or None
+    amount = amount if amount is not None else (product.price if product else None)
+    restricted = bool(product and region and region in product.restricted_regions)
+    common = dict(
+        region=region,
+        threshold=policy.free_shipping_threshold,
+        courier=policy.default_courier,
+        restricted=restricted,
+        restriction_reason=product.restriction_reason if restricted and product else "",
+    )
+    fee = policy.default_courier.fee
+    if region and region in policy.free_shipping_excluded_regions:
+        return ShippingQuote(free=False, fee=fee, reason=FeeReason.excluded_region, **common)
+    if is_returning(buyer, policy) and policy.returning_customer.free_shipping:
+        return ShippingQuote(free=True, fee=0.0, reason=FeeReason.returning_customer, **common)
+    if amount is not None and amount >= policy.free_shipping_threshold:
+        reason = FeeReason.threshold_met if region else FeeReason.region_unknown
+        return ShippingQuote(free=True, fee=0.0, reason=reason, **common)
+    return ShippingQuote(free=False, fee=fee, reason=FeeReason.below_threshold, **common)
+
+
+@dataclass(frozen=True)
+class CourierOptions:
+    default: Courier
+    upgrades: Tuple[Courier, ...]
+    restricted: bool
+    restriction_reason: str
+    region: Optional[str]
+
+
+def courier_options(policy: Policy, product: Optional[Product], region: Optional[str]) -> CourierOptions:
+    restricted = bool(product and region and region in product.restricted_regions)
+    return CourierOptions(
+        default=policy.default_courier,
+        upgrades=tuple(policy.upgrade_couriers),
+        restricted=restricted,
+        restriction_reason=product.restriction_reason if restricted and product else "",
+        region=region,
+    )
+
+
+def find_courier(policy: Policy, name: str) -> Optional[Courier]:
+    """The policy courier a buyer named (顺丰, 圆通快递, sf…)."""
+    wanted = name.strip().lower()
+    for courier in (policy.default_courier, *policy.upgrade_couriers):
+        if wanted and (
+            wanted == courier.code.lower() or wanted in courier.name or courier.name[:2] in wanted
+        ):
+            return courier
+    return None
+
+
+def dispatch_day(policy: Policy, paid_at: datetime) -> date:
+    """Paid before the cut-off hour ships the same day, otherwise the next day."""
+    if paid_at.hour < policy.same_day_cutoff_hour:
+        return paid_at.date()
+    return paid_at.date() + timedelta(days=1)

@@ -1,0 +1,49 @@
+"""One settings object, read from the environment, with defaults that make `make run` work."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    # None means: start the embedded redis-server (see bot.redis_server).
+    redis_url: Optional[str] = None
+    shop_id: str = "demo"
+    embedded_redis_port: int = 6390
+    embedded_redis_dir: Path = PROJECT_ROOT / ".run" / "redis"
+    rasa_port: int = 5005
+    action_port: int = 5055
+    demo_data: Path = PROJECT_ROOT / "data" / "shop" / "demo_shop.yml"
+    # Time zone of the shop; cut-off hours and working hours are in this zone.
+    timezone: str = "Asia/Shanghai"
+    models_dir: Path = field(default=PROJECT_ROOT / "models")
+    # ISO time that freezes the shop's clock (demos and end-to-end tests); unset means real time.
+    fixed_now: Optional[str] = None
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            redis_url=os.environ.get("REDIS_URL") or None,
+            shop_id=os.environ.get("SHOP_ID", "demo"),
+            embedded_redis_port=_env_int("EMBEDDED_REDIS_PORT", 6390),
+            embedded_redis_dir=Path(
+                os.environ.get("EMBEDDED_REDIS_DIR", str(PROJECT_ROOT / ".run" / "redis"))
+            ),
+            rasa_port=_env_int("RASA_PORT", 5005),
+            action_port=_env_int("ACTION_PORT", 5055),
+            demo_data=Path(
+                os.environ.get("DEMO_DATA", str(PROJECT_ROOT / "data" / "shop" / "demo_shop.yml"))
+            ),
+            timezone=os.environ.get("SHOP_TIMEZONE", "Asia/Shanghai"),
+            fixed_now=os.environ.get("SHOP_FIXED_NOW") or None,
+        )

@@ -1,0 +1,58 @@
+"""Shared fixtures: a throwaway redis-server on a free port (never the developer's database)."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+import redis
+
+from bot.clock import fixed_clock
+from bot.context import Services
+from bot.loader import load_file
+from bot.models import ShopData
+from bot.redis_server import RedisServer, free_port
+from bot.settings import PROJECT_ROOT
+from bot.store import ShopStore, connect
+
+DEMO_FILE = PROJECT_ROOT / "data" / "shop" / "demo_shop.yml"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The moment the demo data describes: afternoon of 2026-11-26, before the 16:00 cut-off.
+DEMO_NOW = datetime(2026, 11, 26, 14, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(free_port(), tmp_path_factory.mktemp("redis"), persistent=False).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
+    client = connect(redis_server.url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture
+def store(redis_client: redis.Redis) -> ShopStore:
+    return ShopStore(redis_client, "demo")
+
+
+@pytest.fixture
+def demo(store: ShopStore) -> ShopData:
+    return load_file(DEMO_FILE, store)
+
+
+@pytest.fixture
+def services(store: ShopStore, demo: ShopData) -> Services:
+    return Services(store, fixed_clock(DEMO_NOW))
+
+
+def at(text: str) -> datetime:
+    """A shop-local time from '2026-11-26 15:59'."""
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)

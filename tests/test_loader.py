@@ -1,0 +1,95 @@
+"""The loader: demo shop loads, bad files are refused naming file/record/field, nothing written."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.loader import DataFileError, load_file
+from bot.store import ShopStore
+from tests.conftest import DEMO_FILE
+
+
+def demo_raw() -> dict:
+    return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+def write(tmp_path: Path, raw: dict, name: str = "shop.yml") -> Path:
+    path = tmp_path / name
+    if name.endswith(".json"):
+        path.write_text(json.dumps(raw, ensure_ascii=False, default=str), encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_demo_shop_has_what_the_issue_asks_for(demo, store: ShopStore) -> None:
+    assert len(demo.products) >= 15 and len(demo.buyers) >= 5 and len(demo.orders) >= 20
+    assert {o.status.value for o in demo.orders} == {"unpaid", "paid", "shipped", "delivered", "returned"}
+    assert any(p.restricted_regions for p in demo.products)
+    assert {p.fit.value for p in demo.products if p.size_chart} >= {"runs_small", "true_to_size", "runs_large"}
+    assert any("老客" in b.tags for b in demo.buyers)
+    assert store.shop().name == demo.shop.name
+    assert store.product("T001").price == next(p.price for p in demo.products if p.sku == "T001")
+
+
+def snapshot(client) -> dict:
+    """Every key's logical value (DUMP bytes depend on set insertion order)."""
+    readers = {"string": client.get, "set": client.smembers, "hash": client.hgetall}
+    return {key: readers[client.type(key)](key) for key in client.keys("*")}
+
+
+def test_loading_twice_changes_nothing(demo, store: ShopStore, redis_client) -> None:
+    before = snapshot(redis_client)
+    load_file(DEMO_FILE, store)
+    assert snapshot(redis_client) == before
+    assert len(before) > 50
+
+
+def test_json_file_loads_the_same(tmp_path: Path, store: ShopStore) -> None:
+    data = load_file(write(tmp_path, demo_raw(), "shop.json"), store)
+    assert store.order(data.orders[0].id) == data.orders[0]
+
+
+@pytest.mark.parametrize(
+    "mutate, record, field",
+    [
+        (lambda r: r["products"][2].update(price=-1), "products[2] (sku", "price"),
+        (lambda r: r["products"][0].pop("name"), "products[0] (sku", "name"),
+        (lambda r: r["orders"][4].update(buyer_id="nobody"), "orders[4] (id", "buyer_id"),
+        (lambda r: r["orders"][1]["items"][0].update(sku="NOPE"), "orders[1] (id", "items.0.sku"),
+        (lambda r: r["orders"][3].update(status="lost"), "orders[3] (id", "status"),
+        (lambda r: r["buyers"][1].update(past_orders="many"), "buyers[1] (id", "past_orders"),
+        (lambda r: r["shop"]["policy"].update(same_day_cutoff_hour=30), "shop", "policy.same_day_cutoff_hour"),
+        (lambda r: r["products"][3].update(colour="红"), "products[3] (sku", "colour"),
+    ],
+)
+def test_bad_file_names_file_record_field_and_writes_nothing(
+    tmp_path: Path, store: ShopStore, redis_client, mutate, record: str, field: str
+) -> None:
+    raw = copy.deepcopy(demo_raw())
+    mutate(raw)
+    path = write(tmp_path, raw)
+    with pytest.raises(DataFileError) as caught:
+        load_file(path, store)
+    message = str(caught.value)
+    assert str(path) in message and record in message and f"field '{field}'" in message
+    assert redis_client.dbsize() == 0
+
+
+def test_duplicate_alias_is_refused(tmp_path: Path, store: ShopStore, redis_client) -> None:
+    raw = demo_raw()
+    raw["products"][1]["aliases"].append(raw["products"][0]["name"])
+    with pytest.raises(DataFileError, match="aliases"):
+        load_file(write(tmp_path, raw), store)
+    assert redis_client.dbsize() == 0
+
+
+def test_broken_yaml_is_refused_with_the_file_name(tmp_path: Path, store: ShopStore) -> None:
+    path = tmp_path / "broken.yml"
+    path.write_text("shop: [unclosed", encoding="utf-8")
+    with pytest.raises(DataFileError, match="broken.yml"):
+        load_file(path, store)
