@@ -13,7 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml)
 MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard data/jieba/*) $(wildcard data/lexicon/*) $(wildcard bot/nlu/*.py)
 
-.PHONY: install run test train validate load-demo dictionary clean help
+.PHONY: install run test train validate eval load-demo dictionary clean help
 
 help:
 	@echo "make run        start Redis (embedded unless REDIS_URL), action server :5055, Rasa :5005"
@@ -21,6 +21,7 @@ help:
 	@echo "make install    create .venv (Python 3.10) with the pinned dependencies"
 	@echo "make train      train the Rasa model when the data changed"
 	@echo "make validate   rasa data validate"
+	@echo "make eval       NLU scores: held-out split, real buyer messages, entities (reports/nlu/)"
 	@echo "make load-demo  load data/shop/demo_shop.yml into Redis"
 	@echo "make dictionary regenerate the jieba shop dictionary and entity lexicon from the demo shop"
 	@echo "make clean      remove models, reports and the embedded Redis data"
@@ -42,6 +43,9 @@ train: $(MODEL_STAMP)
 
 validate: $(INSTALLED)
 	$(RASA) data validate --fail-on-warnings
+
+eval: $(MODEL_STAMP)
+	$(PY) -m bot.evaluation --check-floor
 
 run: $(INSTALLED)
 	$(PY) -m bot.runner
