@@ -52,8 +52,9 @@ def ensure_shop(settings: Settings, redis_url: str) -> None:
 
 
 def train_if_needed(env: Dict[str, str]) -> None:
-    """`rasa train` itself skips training when the data and config match the latest model."""
-    subprocess.run([RASA, "train", "--quiet"], cwd=PROJECT_ROOT, env=env, check=True)
+    """`make run` trains through `make train` first; this covers `python -m bot.runner` alone."""
+    if not list((PROJECT_ROOT / "models").glob("*.tar.gz")):
+        subprocess.run([RASA, "train", "--quiet"], cwd=PROJECT_ROOT, env=env, check=True)
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:

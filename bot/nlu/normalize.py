@@ -10,7 +10,8 @@ Steps, in this order (the order is what makes the function idempotent):
 5. a few emoji that carry meaning become words (see ``EMOJI_WORDS``); every other emoji becomes a
    space, so it still separates words;
 6. runs of more than three of the same character collapse to two (哈哈哈哈 -> 哈哈, ????? -> ??);
-   digits and Chinese numerals never collapse because they are numbers, not emphasis;
+   digits and Chinese numerals never collapse because they are numbers, not emphasis, and
+   neither does x, which repeats in size codes (xxxxl);
 7. URLs become the token ``url``: a pasted shop link carries a long item id that would otherwise
    look like an order number;
 8. whitespace runs collapse to one space, the ends are stripped, and leading ``/`` are removed so a
@@ -43,8 +44,8 @@ EMOJI_WORDS = {
     "😢": "难过",
 }
 
-# Chinese numeral characters: like digits, repeated ones are part of a number (二〇〇〇).
-_NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千万")
+# Never collapsed: Chinese numerals are digits (二〇〇〇), and x repeats in size codes (xxxxl).
+_NO_COLLAPSE = frozenset("零〇一二两三四五六七八九十百千万x")
 
 _URL_CHARS = r"[a-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
 _URL_RE = re.compile(
@@ -166,7 +167,7 @@ def _collapse_runs(chars: _Chars) -> _Chars:
         while end < len(chars) and chars[end][0] == char:
             end += 1
         run = chars[start:end]
-        if len(run) > _MAX_RUN and not (char.isdigit() or char in _NUMERAL_CHARS):
+        if len(run) > _MAX_RUN and not (char.isdigit() or char in _NO_COLLAPSE):
             run = run[:_KEEP_RUN]
         result.extend(run)
         start = end

@@ -1,0 +1,94 @@
+"""`make bench`: speed numbers, printed, never asserted (a noisy 2-core machine makes timed tests flaky).
+
+Measured in one run so they can be compared as ratios:
+- NLU parse of buyer messages through the trained model (median, p95);
+- the rule layer alone (normalise + entity rules), and its share of a parse;
+- a typed catalogue read from Redis against a bare Redis PING on the same connection.
+"""
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable, List, Sequence
+
+from bot.evaluation import latest_model, read_heldout
+from bot.loader import load_file
+from bot.nlu.lexicon import Lexicon
+from bot.redis_server import RedisServer, free_port
+from bot.settings import PROJECT_ROOT
+from bot.store import ShopStore, connect
+
+LEXICON = PROJECT_ROOT / "data" / "lexicon" / "shop_lexicon.json"
+DEMO = PROJECT_ROOT / "data" / "shop" / "demo_shop.yml"
+
+
+def timed(function: Callable[[], object], repeat: int) -> List[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def summary(samples: Sequence[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[int(len(ordered) * 0.95) - 1]
+    return f"median {statistics.median(ordered):.2f} ms, p95 {p95:.2f} ms (n={len(ordered)})"
+
+
+async def parse_times(texts: Sequence[str]) -> List[float]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(latest_model()))
+    for text in texts[:20]:  # warm-up: first calls build TensorFlow functions
+        await agent.parse_message(text)
+    samples = []
+    for text in texts:
+        start = time.perf_counter()
+        await agent.parse_message(text)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def main() -> int:
+    from bot.nlu.entities import EntityReader
+    from bot.nlu.normalize import normalize
+
+    texts = [text for text, _ in read_heldout()]
+    parse = asyncio.run(parse_times(texts))
+    print(f"NLU parse (full pipeline, in-process): {summary(parse)}")
+
+    reader = EntityReader(Lexicon.load(LEXICON))
+    rules = []
+    for text in texts:
+        start = time.perf_counter()
+        reader.read(normalize(text))
+        rules.append((time.perf_counter() - start) * 1000)
+    share = statistics.median(rules) / statistics.median(parse)
+    print(f"normalise + entity rules: {summary(rules)}; {share:.0%} of a median parse")
+
+    directory = PROJECT_ROOT / ".run" / "bench-redis"
+    server = RedisServer(free_port(), directory, persistent=False).start()
+    try:
+        client = connect(server.url)
+        store = ShopStore(client, "demo")
+        load_file(DEMO, store)
+        ping = timed(client.ping, 2000)
+        product = timed(lambda: store.product("T001"), 2000)
+        orders = timed(lambda: store.orders_of("buyer_xiaomei"), 500)
+        print(f"Redis PING: {summary(ping)}")
+        print(f"store.product (typed): {summary(product)}; "
+              f"{statistics.median(product) / statistics.median(ping):.1f}x a PING")
+        print(f"store.orders_of (typed): {summary(orders)}; "
+              f"{statistics.median(orders) / statistics.median(ping):.1f}x a PING")
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
