@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
-from actions.orders import order_in_question
+from actions.orders import AFTER_SALES, order_in_question
 from bot import replies
 from bot.services.aftersales import record_quality_complaint, request_return
 
@@ -19,9 +19,9 @@ class ActionReturnExchange(ShopAction):
         return "action_return_exchange"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        order = order_in_question(turn)
+        order = order_in_question(turn, AFTER_SALES)
         if order is None:
-            dispatcher.utter_message(text=replies.order_not_found(turn.entity("order_id") or turn.slot("order_id")))
+            dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
             return []
         decision = request_return(
             turn.store, turn.shop.policy, order, turn.conversation_id, turn.text, turn.services.clock
@@ -37,7 +37,7 @@ class ActionComplainQuality(ShopAction):
         return "action_complain_quality"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        order = order_in_question(turn)
+        order = order_in_question(turn, AFTER_SALES)
         product = turn.product
         if product is None and order is not None:
             product = turn.store.product(order.items[0].sku)

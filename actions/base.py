@@ -70,6 +70,10 @@ class Turn:
         )
 
     @property
+    def order_id(self) -> Optional[str]:
+        return self.entity("order_id") or self.slot("order_id")
+
+    @property
     def region(self) -> Optional[str]:
         return self.entity("region") or self.slot("region") or (self.buyer.region if self.buyer else None)
 

@@ -1,19 +1,25 @@
 """Order status and address changes, for the chatting buyer's own orders only."""
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
 from bot import replies
-from bot.models import Order
+from bot.models import Order, OrderStatus
 from bot.services.orders import expected_dispatch, find_own_order, request_address_change
 
 
-def order_in_question(turn: Turn) -> Optional[Order]:
-    return find_own_order(turn.store, turn.buyer_id, turn.entity("order_id") or turn.slot("order_id"))
+# Without an order id, which of the buyer's orders a question most likely means.
+PARCEL_QUESTION = (OrderStatus.shipped, OrderStatus.paid)
+ADDRESS_CHANGE = (OrderStatus.paid, OrderStatus.unpaid, OrderStatus.shipped)
+AFTER_SALES = (OrderStatus.delivered, OrderStatus.shipped)
+
+
+def order_in_question(turn: Turn, prefer: Sequence[OrderStatus] = ()) -> Optional[Order]:
+    return find_own_order(turn.store, turn.buyer_id, turn.order_id, prefer)
 
 
 def item_summary(turn: Turn, order: Order) -> str:
@@ -32,9 +38,9 @@ class ActionOrderStatus(ShopAction):
         return "action_order_status"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        order = order_in_question(turn)
+        order = order_in_question(turn, PARCEL_QUESTION)
         if order is None:
-            dispatcher.utter_message(text=replies.order_not_found(turn.entity("order_id") or turn.slot("order_id")))
+            dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
             return []
         policy = turn.shop.policy
         text = replies.order_status(
@@ -51,9 +57,9 @@ class ActionChangeAddress(ShopAction):
         return "action_change_address"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        order = order_in_question(turn)
+        order = order_in_question(turn, ADDRESS_CHANGE)
         if order is None:
-            dispatcher.utter_message(text=replies.order_not_found(turn.entity("order_id") or turn.slot("order_id")))
+            dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
             return []
         change = request_address_change(turn.store, order, turn.conversation_id, turn.text, turn.services.clock)
         dispatcher.utter_message(text=replies.address_change(change))

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Callable, List, Sequence
 
-from bot.evaluation import latest_model, read_heldout
+from bot.evaluation import latest_model, quiet_rasa, read_heldout
 from bot.loader import load_file
 from bot.nlu.lexicon import Lexicon
 from bot.redis_server import RedisServer, free_port
@@ -43,6 +43,7 @@ def summary(samples: Sequence[float]) -> str:
 async def parse_times(texts: Sequence[str]) -> List[float]:
     from rasa.core.agent import Agent
 
+    quiet_rasa()
     agent = Agent.load(str(latest_model()))
     for text in texts[:20]:  # warm-up: first calls build TensorFlow functions
         await agent.parse_message(text)

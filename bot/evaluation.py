@@ -154,9 +154,21 @@ def latest_model() -> Path:
     return models[-1]
 
 
+def quiet_rasa() -> None:
+    """Rasa logs every parse at debug level by default; reports need only the numbers."""
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 async def parse_all(model: Path, texts: Sequence[str]) -> Tuple[List[dict], List[float]]:
     from rasa.core.agent import Agent
 
+    quiet_rasa()
     agent = Agent.load(str(model))
     results, timings = [], []
     for text in texts:

@@ -96,7 +96,7 @@ def start_services(settings: Settings, env: Dict[str, str]) -> List[subprocess.P
 def stop(processes: List[subprocess.Popen]) -> None:
     for process in reversed(processes):
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)
+            process.terminate()
     for process in reversed(processes):
         try:
             process.wait(timeout=15)
@@ -104,7 +104,15 @@ def stop(processes: List[subprocess.Popen]) -> None:
             process.kill()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Explicit handlers: a shell starts background jobs with SIGINT ignored, and a supervisor
+    # stops with SIGTERM; both must stop everything this started.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     settings = Settings.from_env()
     embedded: Optional[RedisServer] = None
     processes: List[subprocess.Popen] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Optional
+from typing import Optional, Sequence
 
 from bot.clock import Clock
 from bot.models import Order, OrderStatus, Policy, RequestKind, ShopRequest
@@ -12,15 +12,23 @@ from bot.services.shipping import dispatch_day
 from bot.store import ShopStore
 
 
-def find_own_order(store: ShopStore, buyer_id: str, order_id: Optional[str]) -> Optional[Order]:
-    """The buyer's order `order_id`, or their latest when no id is given.
+def find_own_order(
+    store: ShopStore, buyer_id: str, order_id: Optional[str], prefer: Sequence[OrderStatus] = ()
+) -> Optional[Order]:
+    """The buyer's order `order_id`; without an id, their latest order in the first `prefer`red
+    status that has one (a parcel question means the shipped order, a return the delivered one),
+    else their latest order.
 
     Another buyer's order is indistinguishable from an unknown one, so ids cannot be probed.
     """
     if order_id:
         order = store.order(order_id)
         return order if order is not None and order.buyer_id == buyer_id else None
-    orders = store.orders_of(buyer_id)
+    orders = store.orders_of(buyer_id)  # newest first
+    for status in prefer:
+        match = next((o for o in orders if o.status is status), None)
+        if match:
+            return match
     return orders[0] if orders else None
 
 

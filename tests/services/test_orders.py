@@ -65,3 +65,12 @@ def test_address_change_recorded_before_shipping_only(store: ShopStore, demo) ->
     shipped = an_order(demo, OrderStatus.shipped)
     assert request_address_change(store, shipped, "conv-1", "x", clock).outcome is AddressChangeOutcome.already_shipped
     assert len(store.requests("address_change")) == 1
+
+
+def test_without_an_id_the_preferred_status_wins(store: ShopStore, demo) -> None:
+    mine = [o for o in demo.orders if o.buyer_id == "buyer_dawei"]
+    latest_shipped = max((o for o in mine if o.status is OrderStatus.shipped), key=lambda o: o.created_at)
+    assert find_own_order(store, "buyer_dawei", None, (OrderStatus.shipped, OrderStatus.paid)) == latest_shipped
+    nothing_returned = [o for o in mine if o.status is OrderStatus.returned] == []
+    fallback = find_own_order(store, "buyer_dawei", None, (OrderStatus.returned,))
+    assert nothing_returned and fallback == max(mine, key=lambda o: o.created_at)
