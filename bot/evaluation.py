@@ -115,6 +115,44 @@ def plot_confusion(result: IntentScores, gold: Sequence[str], predicted: Sequenc
     return path
 
 
+# Costs for choosing the fallback threshold: a wrong answer misleads the buyer and still needs a
+# rephrase, so it costs twice what an honest "please rephrase" costs; a right answer costs nothing.
+WRONG_ANSWER_COST = 2.0
+REPHRASE_COST = 1.0
+THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 19)]
+
+
+def best_guess(result: dict) -> Tuple[str, float]:
+    """The classifier's top intent and confidence, looking past the FallbackClassifier."""
+    for candidate in result.get("intent_ranking") or []:
+        if candidate.get("name") != "nlu_fallback":
+            return candidate["name"], float(candidate.get("confidence") or 0.0)
+    intent = result.get("intent") or {}
+    return intent.get("name") or "none", float(intent.get("confidence") or 0.0)
+
+
+def threshold_sweep(parsed: Sequence[dict], gold: Sequence[str], merge: bool) -> List[Dict[str, float]]:
+    """For each threshold: how often the assistant answers, how often rightly, and the cost."""
+    guesses = [best_guess(r) for r in parsed]
+    if merge:
+        gold = [MERGES.get(g, g) for g in gold]
+        guesses = [(MERGES.get(i, i), c) for i, c in guesses]
+    rows = []
+    for threshold in THRESHOLDS:
+        answered = [(g, i) for g, (i, c) in zip(gold, guesses) if c >= threshold]
+        right = sum(g == i for g, i in answered)
+        wrong = len(answered) - right
+        fallback = len(gold) - len(answered)
+        rows.append({
+            "threshold": threshold,
+            "answered": round(len(answered) / max(len(gold), 1), 4),
+            "right": round(right / max(len(gold), 1), 4),
+            "wrong": round(wrong / max(len(gold), 1), 4),
+            "cost": round((wrong * WRONG_ANSWER_COST + fallback * REPHRASE_COST) / max(len(gold), 1), 4),
+        })
+    return rows
+
+
 def entity_scores(parsed: Sequence[dict], cases: Sequence[dict]) -> Dict[str, float]:
     """Exact match of (entity, value) pairs; product entities depend on the catalogue, skipped."""
     true_positive = false_positive = false_negative = 0
@@ -203,11 +241,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         result = score(name, gold, predicted, merge)
         plot_confusion(result, gold, predicted, merge)
         report["intents"][name] = asdict(result)
+        sweep = threshold_sweep(chunk, gold, merge)
+        report["intents"][name]["threshold_sweep"] = sweep
+        cheapest = min(sweep, key=lambda row: (row["cost"], -row["threshold"]))
+        report["intents"][name]["cheapest_threshold"] = cheapest["threshold"]
         print(f"{name}: {result.messages} messages, macro-F1 {result.macro_f1:.3f}, "
               f"accuracy {result.accuracy:.3f}, fallback {result.fallback_rate:.1%}")
         for label, s in result.per_intent.items():
             print(f"  {label:18s} P {s['precision']:.2f}  R {s['recall']:.2f}  F1 {s['f1']:.2f}  n={s['support']}")
         print("  worst confusions: " + ", ".join(f"{g}→{p} ×{n}" for g, p, n in result.worst_confusions[:5]))
+        print(f"  fallback threshold with the lowest cost on this set: {cheapest['threshold']} "
+              f"(answers {cheapest['answered']:.0%}, right {cheapest['right']:.0%}, wrong {cheapest['wrong']:.0%})")
     entities = entity_scores(parsed[offset:], entity_cases)
     report["entities"] = entities
     print(f"entities: {entities['cases']} cases, precision {entities['precision']:.3f}, "
