@@ -1,7 +1,8 @@
 """Size recommendation: the size form collects height and weight, then the chart decides."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+import re
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType
@@ -11,10 +12,14 @@ from rasa_sdk.types import DomainDict
 from actions.base import ShopAction, Turn
 from bot import replies
 from bot.context import Services, default_services
+from bot.nlu.measurements import height_of, weight_of
 from bot.services.sizing import REQUIRED, Measurements, SizeOutcome, recommend_size
 
 # Plausible adult body ranges; outside them the value is a misreading, so we ask again.
 _BOUNDS = {"height_cm": (80, 230), "weight_kg": (20, 200)}
+
+
+_NUMBER_RUN = re.compile(r"[0-9.]+|[零一二两三四五六七八九十百点米]+")
 
 
 def wants_chart(text: str) -> bool:
@@ -40,6 +45,27 @@ class ValidateSizeForm(FormValidationAction):
         if turn.product is None or not turn.product.size_chart or wants_chart(turn.text):
             return []
         return list(REQUIRED)
+
+    # Asked for a height, a buyer often answers with a bare number ("165", "1.65"); the entity
+    # rules rightly ignore bare numbers elsewhere, so the form reads them here.
+    def extract_height_cm(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self._bare_answer(tracker, "height_cm", "height", lambda text: height_of(text, prefixed=True))
+
+    def extract_weight_kg(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self._bare_answer(tracker, "weight_kg", "weight", lambda text: weight_of(text, None))
+
+    @staticmethod
+    def _bare_answer(
+        tracker: Tracker, slot: str, entity: str, read: Callable[[str], Optional[float]]
+    ) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != slot or next(tracker.get_latest_entity_values(entity), None):
+            return {}
+        text = (tracker.latest_message or {}).get("text") or ""
+        for candidate in [text, *_NUMBER_RUN.findall(text)]:  # "165", or "165吧" → "165"
+            value = read(candidate.strip())
+            if value is not None:
+                return {slot: value}
+        return {}
 
     def _bounded(self, name: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
         low, high = _BOUNDS[name]

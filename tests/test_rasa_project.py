@@ -26,6 +26,7 @@ def test_rasa_data_validates() -> None:
 def test_conversation_tests_pass(stories: str, tmp_path: Path) -> None:
     result = rasa(
         "test", "core",
+        "--e2e",  # without it, Rasa takes the intent from the story and never checks the NLU
         "--model", str(latest_model()),
         "--stories", f"tests/{stories}",
         "--fail-on-prediction-errors",

@@ -107,3 +107,15 @@ def test_follow_up_on_region_requotes_shipping(services: Services) -> None:
     )
     texts, _ = run(ActionFollowUp(services), t)
     assert region in texts[0] and money(policy.default_courier.fee) in texts[0]
+
+
+def test_size_form_reads_a_bare_number_for_the_slot_it_asked(services) -> None:
+    from actions.sizing import ValidateSizeForm
+
+    form = ValidateSizeForm(services)
+    asked_height = tracker(intent="inform", text="165吧", slots={"requested_slot": "height_cm"})
+    assert form.extract_height_cm(CollectingDispatcher(), asked_height, {}) == {"height_cm": 165.0}
+    asked_weight = tracker(intent="inform", text="110", slots={"requested_slot": "weight_kg"})
+    assert form.extract_weight_kg(CollectingDispatcher(), asked_weight, {}) == {"weight_kg": 55.0}
+    not_asked = tracker(intent="inform", text="165", slots={"requested_slot": "weight_kg"})
+    assert form.extract_height_cm(CollectingDispatcher(), not_asked, {}) == {}
