@@ -31,6 +31,13 @@ def item_summary(turn: Turn, order: Order) -> str:
     return "，".join(names)
 
 
+def order_status_text(turn: Turn, order: Order) -> str:
+    policy = turn.shop.policy
+    return replies.order_status(
+        order, policy, expected_dispatch(order, policy), turn.services.now(), item_summary(turn, order)
+    )
+
+
 class ActionOrderStatus(ShopAction):
     topic = "order_status"
 
@@ -42,11 +49,7 @@ class ActionOrderStatus(ShopAction):
         if order is None:
             dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
             return []
-        policy = turn.shop.policy
-        text = replies.order_status(
-            order, policy, expected_dispatch(order, policy), turn.services.now(), item_summary(turn, order)
-        )
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=order_status_text(turn, order))
         return []
 
 

@@ -7,7 +7,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
+from actions.orders import order_in_question, order_status_text
 from bot import replies
+from bot.models import OrderStatus
 from bot.services.shipping import courier_options, find_courier, quote
 
 
@@ -46,5 +48,10 @@ class ActionShippingTime(ShopAction):
         return "action_shipping_time"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        dispatcher.utter_message(text=replies.shipping_time(turn.shop.policy, turn.services.now()))
+        # "When will it ship?" from a buyer with a paid order (or naming one) means that order.
+        order = order_in_question(turn, (OrderStatus.paid,))
+        if order is not None and (turn.order_id or order.status is OrderStatus.paid):
+            dispatcher.utter_message(text=order_status_text(turn, order))
+        else:
+            dispatcher.utter_message(text=replies.shipping_time(turn.shop.policy, turn.services.now()))
         return []

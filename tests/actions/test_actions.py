@@ -119,3 +119,14 @@ def test_size_form_reads_a_bare_number_for_the_slot_it_asked(services) -> None:
     assert form.extract_weight_kg(CollectingDispatcher(), asked_weight, {}) == {"weight_kg": 55.0}
     not_asked = tracker(intent="inform", text="165", slots={"requested_slot": "weight_kg"})
     assert form.extract_height_cm(CollectingDispatcher(), not_asked, {}) == {}
+
+
+def test_shipping_time_for_a_buyer_with_a_paid_order_names_that_order(services) -> None:
+    from actions.shipping import ActionShippingTime
+
+    paid = next(o for o in services.store.orders_of("buyer_dawei") if o.status.value == "paid")
+    texts, _ = run(ActionShippingTime(services), tracker(sender="buyer_dawei", intent="ask_shipping_time"))
+    assert paid.id in texts[0]
+    texts, _ = run(ActionShippingTime(services), tracker(sender="visitor", intent="ask_shipping_time"))
+    cutoff = services.store.shop().policy.same_day_cutoff_hour
+    assert f"{cutoff}点前付款当天发货" in texts[0]
