@@ -47,12 +47,17 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import normalize as normalize_module
+from bot.nlu.answer_only import INFORM_INTENT, is_answer_only
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.normalize import Normalized, normalize_with_offsets
 
@@ -277,3 +282,40 @@ class ShopEntityExtractor(GraphComponent, EntityExtractorMixin):
             )
 
         return [entity for entity in existing if not covered(entity)] + found
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class AnswerOnlyIntentClassifier(GraphComponent):
+    """Marks a message that is only a rule-read value ("165", "L码", an order id) as ``inform``.
+
+    Goes after DIETClassifier and before FallbackClassifier: the rule's verdict is certain, so it
+    replaces the classifier's guess at confidence 1.0 and no fallback fires (see
+    bot.nlu.answer_only for why).
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "AnswerOnlyIntentClassifier":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or not is_answer_only(text, message.get(ENTITIES) or []):
+                continue
+            ranking = [
+                entry
+                for entry in message.get(INTENT_RANKING_KEY) or []
+                if entry.get(INTENT_NAME_KEY) != INFORM_INTENT
+            ]
+            intent = {INTENT_NAME_KEY: INFORM_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)
+        return messages
