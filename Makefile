@@ -15,15 +15,19 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWa
 NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml)
 MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard data/jieba/*) $(wildcard data/lexicon/*) $(wildcard bot/nlu/*.py)
 
-.PHONY: install run test train validate eval bench load-demo dictionary clean help
+.PHONY: install run console test train validate eval bench load-demo dictionary clean help export-corrections story
 
 help:
-	@echo "make run        start Redis (embedded unless REDIS_URL), action server :5055, Rasa :5005"
+	@echo "make run        start Redis (embedded unless REDIS_URL), action server :5055, Rasa :5005, agent console :5006"
+	@echo "make console    start only the agent console (Redis and the Rasa server already running)"
 	@echo "make test       run every test (unit, Rasa data and conversation tests, end-to-end)"
 	@echo "make install    create .venv (Python 3.10) with the pinned dependencies"
 	@echo "make train      train the Rasa model when the data changed"
 	@echo "make validate   rasa data validate"
 	@echo "make eval       NLU scores: held-out split, real buyer messages, entities (reports/nlu/)"
+	@echo "                and the change since the previous make eval (report.previous.json)"
+	@echo "make export-corrections  trainers' intent corrections (Redis) -> data/nlu/corrections.yml"
+	@echo "make story SENDER=id     a real conversation -> a story + a conversation test (checked first)"
 	@echo "make bench      speed numbers: NLU parse, rule layer, Redis reads (printed, not asserted)"
 	@echo "make load-demo  load data/shop/demo_shop.yml into Redis"
 	@echo "make dictionary regenerate the jieba shop dictionary and entity lexicon from the demo shop"
@@ -48,14 +52,30 @@ train: $(MODEL_STAMP)
 validate: $(INSTALLED)
 	$(RASA) data validate --fail-on-warnings
 
+# Keeps the report it replaces and shows what changed, also when the scores fall below the floor.
 eval: $(MODEL_STAMP)
-	$(PY) -m bot.evaluation --check-floor
+	@if [ -f reports/nlu/report.json ]; then cp reports/nlu/report.json reports/nlu/report.previous.json; fi
+	@$(PY) -m bot.evaluation --check-floor; status=$$?; \
+	if [ -f reports/nlu/report.previous.json ]; then \
+	  $(PY) -m bot compare-eval reports/nlu/report.previous.json reports/nlu/report.json; fi; \
+	exit $$status
+
+export-corrections: $(INSTALLED)
+	$(PY) -m bot export-corrections
+
+# make story SENDER=buyer_xiaomei [NAME="size question, two measurements"]
+story: $(INSTALLED)
+	@test -n "$(SENDER)" || { echo "usage: make story SENDER=conversation_id [NAME='story name']"; exit 2; }
+	$(PY) -m bot story-from-conversation "$(SENDER)" $(if $(NAME),--name "$(NAME)") --check
 
 bench: $(MODEL_STAMP)
 	$(PY) -m bot.benchmark
 
 run: $(MODEL_STAMP)
 	$(PY) -m bot.runner
+
+console: $(INSTALLED)
+	$(PY) -m bot.console
 
 load-demo: $(INSTALLED)
 	$(PY) -m bot load-demo

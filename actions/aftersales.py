@@ -10,6 +10,7 @@ from actions.base import ShopAction, Turn
 from actions.orders import AFTER_SALES, order_in_question
 from bot import replies
 from bot.services.aftersales import record_quality_complaint, request_return
+from bot.services.handoff_rules import refund_needs_human
 
 
 class ActionReturnExchange(ShopAction):
@@ -23,8 +24,17 @@ class ActionReturnExchange(ShopAction):
         if order is None:
             dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
             return []
+        policy = turn.shop.policy
+        if refund_needs_human(policy, order):
+            dispatcher.utter_message(text=replies.refund_to_human(order))
+            reason = (
+                f"refund on order {order.id} ({order.total:g} yuan) is over the shop's "
+                f"{policy.handoff_refund_over:g} yuan limit"
+            )
+            dispatcher.utter_message(text=turn.hand_off(reason, order_id=order.id))
+            return []
         decision = request_return(
-            turn.store, turn.shop.policy, order, turn.conversation_id, turn.text, turn.services.clock
+            turn.store, policy, order, turn.conversation_id, turn.text, turn.services.clock
         )
         dispatcher.utter_message(text=replies.return_decision(decision))
         return []
@@ -45,4 +55,6 @@ class ActionComplainQuality(ShopAction):
             turn.store, turn.buyer_id, turn.conversation_id, turn.text, product, order, turn.services.clock
         )
         dispatcher.utter_message(text=replies.complaint(record))
+        # The photos, the remedy and the buyer's mood are for a person to handle.
+        dispatcher.utter_message(text=turn.hand_off("quality complaint", order_id=order.id if order else None))
         return []

@@ -18,6 +18,7 @@ from bot.context import Services, default_services
 from bot.hours import in_working_hours
 from bot.models import Buyer, Product, Shop
 from bot.services.handoff import request_handoff
+from bot.services.handoff_rules import is_angry
 from bot.services.products import resolve_product
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class Turn:
         self.tracker = tracker
         self.services = services
         self.store = services.store
+        self.handed_off = False  # set once this turn queued the chat for a human
 
     @property
     def buyer_id(self) -> str:
@@ -83,12 +85,16 @@ class Turn:
             return [SlotSet("current_product", self.product.sku)]
         return []
 
-    def hand_off(self, reason: str) -> str:
+    def hand_off(self, reason: str, order_id: Optional[str] = None, upset: bool = False) -> str:
+        """Queue the chat for a human (the assistant goes silent) and say so, honestly."""
         request_handoff(
-            self.store, self.conversation_id, self.buyer_id, reason, self.text, self.services.clock
+            self.store, self.conversation_id, self.buyer_id, reason, self.text, self.services.clock, order_id
         )
+        self.handed_off = True
         policy = self.shop.policy
-        return replies.handoff(in_working_hours(policy.working_hours, self.services.now()), policy.working_hours)
+        return replies.handoff(
+            in_working_hours(policy.working_hours, self.services.now()), policy.working_hours, upset
+        )
 
 
 class ShopAction(Action, ABC):
@@ -115,6 +121,9 @@ class ShopAction(Action, ABC):
         turn = Turn(tracker, self.services)
         try:
             events = list(self.respond(turn, dispatcher))
+            if not turn.handed_off and is_angry(turn.text):
+                # Answer what was asked, then let a person calm things down.
+                dispatcher.utter_message(text=turn.hand_off("buyer is upset", upset=True))
         except Exception:  # a failing action must not leave the buyer without an answer
             logger.exception("action %s failed for %s", self.name(), tracker.sender_id)
             return self._fail_over(turn, dispatcher)

@@ -1,17 +1,95 @@
-"""Input channels: Rasa's REST channel, plus the message metadata (the item the buyer looks at).
+"""Input channels: Rasa's REST and socket.io channels with the shop's additions.
 
-Rasa's own RestInput drops the request's `metadata`; the shop's chat widget sends
-`{"sender": ..., "message": ..., "metadata": {"item_id": "T001"}}`.
+1. Metadata. Rasa's own RestInput drops the request's `metadata`; the shop's chat widget sends
+   `{"sender": ..., "message": ..., "metadata": {"item_id": "T001"}}`.
+2. Handoff silence (both channels). While a human has the chat (bot/handoff_queue.py), a buyer
+   message is parsed and recorded in the tracker, so the agent sees it with its intents, but the
+   assistant predicts and runs nothing, so nothing it would have said reaches the buyer. The check
+   runs under the conversation's lock, so a message that arrives while the handoff turn is still
+   running waits for it and is then only recorded.
+3. Agent replies (socket.io). The agent console POSTs a reply to `DELIVERY_PATH`
+   (bot/agent_delivery.py); the Rasa server records it as a BotUttered with metadata
+   {"agent": name} and emits it to the buyer's socket.io room (the session id, which is the
+   conversation id because `session_persistence: true`).
+4. (socket.io) Rasa 3.6 calls python-socketio 5's `enter_room` coroutine without awaiting it, so a
+   client never joins its session room and no reply reaches it; `session_request` is redone here.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+import asyncio
+import logging
+import uuid
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+from pydantic import ValidationError
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.core.channels.socketio import SocketIOInput
+from rasa.shared.core.events import BotUttered
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.agent_delivery import TOKEN_HEADER, AgentMessage, token_matches
+from bot.handoff_queue import HandoffQueue
+from bot.settings import Settings
+from bot.store import ShopStore, connect
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class HandoffGate:
+    """Decides, per buyer message, whether the assistant answers or only records it."""
+
+    def __init__(self) -> None:
+        self._queue: Optional[HandoffQueue] = None
+        self._app: Optional[Sanic] = None
+
+    def attach(self, blueprint: Blueprint) -> None:
+        """Remember the Sanic app (Rasa's agent lives on app.ctx) when the server starts."""
+
+        @blueprint.listener("before_server_start")
+        async def remember_app(app: Sanic, _loop: Any) -> None:
+            self._app = app
+
+    def queue(self) -> HandoffQueue:
+        """Connects on first use, never at import time."""
+        if self._queue is None:
+            settings = Settings.from_env()
+            store = ShopStore(connect(settings.redis_url_or_embedded), settings.shop_id)
+            self._queue = HandoffQueue(store)
+        return self._queue
+
+    async def with_human(self, conversation_id: str) -> bool:
+        try:
+            return await asyncio.to_thread(self.queue().with_human, conversation_id)
+        except Exception:  # Redis trouble must not silence the assistant
+            logger.exception("could not read the handoff state of %s", conversation_id)
+            return False
+
+    def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
+        async def handle(message: UserMessage) -> None:
+            agent = getattr(self._app.ctx, "agent", None) if self._app else None
+            if agent is None or not agent.is_ready():
+                await on_new_message(message)  # Rasa's own handling (it logs "not ready")
+                return
+            async with agent.lock_store.lock(message.sender_id):
+                if await self.with_human(message.sender_id):
+                    await agent.processor.log_message(message, should_save_tracker=True)
+                else:
+                    await agent.processor.handle_message(message)
+
+        return handle
 
 
 class ShopRestInput(RestInput):
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = HandoffGate()
+
     @classmethod
     def name(cls) -> Text:
         return "rest"  # keeps the documented /webhooks/rest/webhook path
@@ -20,3 +98,61 @@ class ShopRestInput(RestInput):
         body = request.json if isinstance(request.json, dict) else {}
         metadata = body.get("metadata")
         return metadata if isinstance(metadata, dict) else None
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        blueprint = super().blueprint(self.gate.wrap(on_new_message))
+        self.gate.attach(blueprint)
+        return blueprint
+
+
+class ShopSocketIOInput(SocketIOInput):
+    """Rasa's socket.io channel (same settings in credentials.yml), gated, plus agent replies."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = HandoffGate()
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        blueprint = super().blueprint(self.gate.wrap(on_new_message))
+        self.gate.attach(blueprint)
+        sio = self.sio
+
+        @sio.on("session_request", namespace=self.namespace)  # replaces Rasa's handler
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            session_id = (data or {}).get("session_id") or uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        @blueprint.route("/agent_message", methods=["POST"])  # = agent_delivery.DELIVERY_PATH
+        async def agent_message(request: Request) -> HTTPResponse:
+            return await self._deliver(request, sio)
+
+        return blueprint
+
+    async def _deliver(self, request: Request, sio: AsyncServer) -> HTTPResponse:
+        secret = Settings.from_env().console_secret
+        if not secret:
+            return response.json({"error": "CONSOLE_SECRET is not set on the Rasa server"}, status=503)
+        if not token_matches(request.headers.get(TOKEN_HEADER, ""), secret):
+            return response.json({"error": "bad console token"}, status=403)
+        try:
+            message = AgentMessage.parse_obj(request.json if isinstance(request.json, dict) else {})
+        except ValidationError as error:
+            return response.json({"error": str(error)}, status=400)
+        agent = request.app.ctx.agent
+        async with agent.lock_store.lock(message.conversation_id):
+            tracker = await agent.processor.get_tracker(message.conversation_id)
+            tracker.update(BotUttered(message.text, metadata={"agent": message.agent}))
+            await agent.processor.save_tracker(tracker)
+        await sio.emit(
+            self.bot_message_evt,
+            {"text": message.text, "from_agent": True},
+            room=message.conversation_id,
+            namespace=self.namespace,
+        )
+        return response.json({"delivered": True})

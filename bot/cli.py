@@ -1,4 +1,5 @@
-"""Command line: `python -m bot load FILE`, `python -m bot load-demo`."""
+"""Command line: `python -m bot load FILE`, `python -m bot load-demo`; trainer tools (bot/trainer/cli.py):
+`export-corrections`, `story-from-conversation SENDER_ID`, `compare-eval OLD NEW`, `corrections`; agent console (bot/console/cli.py): `hash-password`."""
 from __future__ import annotations
 
 import argparse
@@ -6,10 +7,12 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
+from bot.console import cli as console_cli
 from bot.loader import DataFileError, load_file, summary
 from bot.redis_server import ensure_redis
 from bot.settings import Settings
 from bot.store import ShopStore, connect
+from bot.trainer import cli as trainer_cli
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -18,7 +21,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     load = commands.add_parser("load", help="validate a shop data file (YAML/JSON) and load it into Redis")
     load.add_argument("file", type=Path)
     commands.add_parser("load-demo", help="load the demo shop (data/shop/demo_shop.yml)")
+    trainer_cli.add_commands(commands)
+    console_cli.add_commands(commands)
     args = parser.parse_args(argv)
+    if args.command in trainer_cli.COMMANDS:
+        return trainer_cli.run(args)
+    if args.command in console_cli.COMMANDS:
+        return console_cli.run(args)
 
     settings = Settings.from_env()
     path = args.file if args.command == "load" else settings.demo_data

@@ -52,6 +52,8 @@ class Policy(Model):
     gift: GiftRule = GiftRule()
     returning_customer: ReturningCustomerPerks = ReturningCustomerPerks()
     working_hours: str = "09:00-23:00"
+    # Returns/refunds on orders whose total is above this many yuan go to a human; None: never.
+    handoff_refund_over: Optional[float] = Field(None, ge=0)
 
     @validator("working_hours")
     def _hours_format(cls, value: str) -> str:
@@ -249,3 +251,59 @@ class ShopRequest(Model):
     sku: Optional[str] = None
     details: Dict[str, str] = {}
     created_at: datetime
+
+
+# == Handoffs to human agents (bot/handoff_queue.py owns the rules, bot/store.py the keys) ======
+class HandoffState(str, Enum):
+    waiting = "waiting"  # a human was asked for; no agent has the chat yet
+    claimed = "claimed"  # one agent has the chat
+    returned = "returned"  # the agent handed the chat back to the assistant
+    closed = "closed"  # the agent closed the chat
+
+    @property
+    def with_human(self) -> bool:
+        """While true the assistant stays silent for this conversation."""
+        return self in (HandoffState.waiting, HandoffState.claimed)
+
+
+class Handoff(Model):
+    """The current (or last) handoff of one conversation."""
+
+    conversation_id: str
+    buyer_id: str
+    reason: str
+    state: HandoffState
+    created_at: datetime
+    last_message: str = ""
+    order_id: Optional[str] = None
+    claimed_by: Optional[str] = None
+    claimed_at: Optional[datetime] = None
+    ended_by: Optional[str] = None
+    ended_at: Optional[datetime] = None
+
+
+class HandoffEventKind(str, Enum):
+    requested = "requested"
+    claimed = "claimed"
+    replied = "replied"
+    handed_back = "handed_back"
+    closed = "closed"
+
+
+class HandoffEvent(Model):
+    """One entry of the durable handoff log (a Redis stream)."""
+
+    kind: HandoffEventKind
+    conversation_id: str
+    at: datetime
+    agent: Optional[str] = None
+    text: str = ""  # the reason for `requested`, the agent's words for `replied`
+
+
+class HandoffChange(str, Enum):
+    """What an atomic change of a handoff did."""
+
+    done = "done"
+    missing = "missing"  # the conversation has never been handed off
+    taken = "taken"  # another agent holds the chat
+    ended = "ended"  # the handoff is already over (handed back or closed)

@@ -395,10 +395,15 @@ def out_of_scope() -> str:
     return "亲，这个问题小助手帮不上忙呢～店里宝贝的尺码、面料、发货、物流、售后都可以问我哦～"
 
 
-def handoff(in_working_hours: bool, working_hours: str) -> str:
+def handoff(in_working_hours: bool, working_hours: str, upset: bool = False) -> str:
+    opening = "亲，真的非常抱歉让您不开心了，" if upset else "亲，"
     if in_working_hours:
-        return "亲，已经帮您转接人工客服了，客服小姐姐看到后会尽快回复您（一般几分钟内），请稍等一下哦～"
-    return f"亲，已经帮您登记转人工了，现在是非工作时间，人工客服上班（{working_hours}）后会第一时间回复您哦～"
+        return opening + "已经帮您转接人工客服了，客服小姐姐看到后会尽快回复您（一般几分钟内），请稍等一下哦～"
+    return opening + f"已经帮您登记转人工了，现在是非工作时间，人工客服上班（{working_hours}）后会第一时间回复您哦～"
+
+
+def refund_to_human(order: Order) -> str:
+    return f"亲，订单{order.id}金额是{money(order.total)}，这笔退换/退款需要人工客服为您办理哦～"
 
 
 def empty_message() -> str:

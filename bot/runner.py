@@ -1,4 +1,5 @@
-"""`make run`: Redis (REDIS_URL or the embedded one), demo data, model, action server, Rasa server.
+"""`make run`: Redis (REDIS_URL or the embedded one), demo data, model, action server, Rasa server,
+the agent console.
 
 Ctrl-C stops everything this started.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 from urllib.parse import urlparse
 
+from bot.console.secret import shared_secret
 from bot.loader import load_file, summary
 from bot.redis_server import RedisServer, ensure_redis
 from bot.settings import PROJECT_ROOT, Settings
@@ -39,6 +41,9 @@ def service_env(settings: Settings, redis_url: str) -> Dict[str, str]:
     env = dict(os.environ)
     env.update(redis_env(redis_url))
     env["ACTION_PORT"] = str(settings.action_port)
+    env["RASA_PORT"] = str(settings.rasa_port)
+    # The console and the Rasa server share it (agent replies); generated into .run/ when unset.
+    env["CONSOLE_SECRET"] = shared_secret(settings)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     return env
 
@@ -90,7 +95,14 @@ def start_services(settings: Settings, env: Dict[str, str]) -> List[subprocess.P
         env=env,
     )
     wait_for(f"http://127.0.0.1:{settings.rasa_port}/status", server, 300)
-    return [actions, server]
+    console = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT, env=env)
+    wait_for(f"http://{console_probe_host(settings)}:{settings.console_port}/healthz", console, 60)
+    return [actions, server, console]
+
+
+def console_probe_host(settings: Settings) -> str:
+    """Where this machine reaches the console (a wildcard bind answers on loopback)."""
+    return "127.0.0.1" if settings.console_host in ("", "0.0.0.0", "::") else settings.console_host
 
 
 def stop(processes: List[subprocess.Popen]) -> None:
@@ -131,6 +143,8 @@ def main() -> int:
             f"  curl -s localhost:{settings.rasa_port}/webhooks/rest/webhook -H 'Content-Type: application/json' "
             "-d '{\"sender\": \"buyer_xiaomei\", \"message\": \"亲 这件包邮吗\", \"metadata\": {\"item_id\": \"T001\"}}'\n"
             f"  socket.io on http://localhost:{settings.rasa_port}/socket.io\n"
+            f"Agent console: http://{console_probe_host(settings)}:{settings.console_port}/ "
+            f"(buyer chat page: /chat?buyer=buyer_xiaomei&item=T001)\n"
             "Ctrl-C stops everything.\n",
             flush=True,
         )

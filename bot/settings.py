@@ -29,6 +29,23 @@ class Settings:
     models_dir: Path = field(default=PROJECT_ROOT / "models")
     # ISO time that freezes the shop's clock (demos and end-to-end tests); unset means real time.
     fixed_now: Optional[str] = None
+    # The agent console (bot/console): loopback only unless CONSOLE_HOST says otherwise.
+    console_host: str = "127.0.0.1"
+    console_port: int = 5006
+    # Agent logins: "alice:<hash>,bob:<hash>" or the path of a file with one name:hash a line.
+    console_agents: str = ""
+    # Shared by the console and the Rasa server (session cookies, agent-reply delivery).
+    console_secret: Optional[str] = None
+    # Where agent replies are also POSTed for the shop's own chat system; unset: not sent.
+    shop_callback_url: Optional[str] = None
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def redis_url_or_embedded(self) -> str:
+        return self.redis_url or f"redis://127.0.0.1:{self.embedded_redis_port}/0"
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -46,4 +63,9 @@ class Settings:
             ),
             timezone=os.environ.get("SHOP_TIMEZONE", "Asia/Shanghai"),
             fixed_now=os.environ.get("SHOP_FIXED_NOW") or None,
+            console_host=os.environ.get("CONSOLE_HOST") or "127.0.0.1",
+            console_port=_env_int("CONSOLE_PORT", 5006),
+            console_agents=os.environ.get("CONSOLE_AGENTS", ""),
+            console_secret=os.environ.get("CONSOLE_SECRET") or None,
+            shop_callback_url=os.environ.get("SHOP_CALLBACK_URL") or None,
         )

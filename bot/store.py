@@ -8,14 +8,31 @@ Layout, all under `shop:{shop_id}:`
   order:{id}               Order (JSON)            buyer_orders:{buyer_id}  set of order ids
   requests                 stream of ShopRequest (address changes, returns, complaints, handoffs)
   complaints:{sku}         hash: complaint reason -> count (what the shop takes to the factory)
+  handoff:{conversation_id} hash: the conversation's current or last Handoff
+  handoffs:open            sorted set: conversation ids waiting or claimed, by request time
+  handoff_events           stream of HandoffEvent: the durable log of every handoff
+  corrections              hash: JSON [conversation_id, message_ref] -> Correction (trainer marks)
 """
 from __future__ import annotations
 
+import json
 from typing import Iterable, List, Optional
 
 import redis
 
-from bot.models import Buyer, Order, Product, Shop, ShopData, ShopRequest
+from bot.models import (
+    Buyer,
+    Handoff,
+    HandoffChange,
+    HandoffEvent,
+    HandoffState,
+    Order,
+    Product,
+    Shop,
+    ShopData,
+    ShopRequest,
+)
+from bot.trainer.corrections import Correction
 
 
 def connect(url: str) -> redis.Redis:
@@ -106,3 +123,131 @@ class ShopStore:
 
     def skus(self) -> Iterable[str]:
         return self.client.smembers(self._key("products"))
+
+    # == handoffs to human agents ==============================================================
+    # Keys, under `shop:{shop_id}:`
+    #   handoff:{conversation_id}  hash: the conversation's current/last Handoff (one field each)
+    #   handoffs:open              sorted set: conversation ids waiting or claimed, by request time
+    #   handoff_events             stream of HandoffEvent (requested, claimed, replied, handed back,
+    #                              closed): the durable log of every handoff
+    # State changes are Lua scripts, so a check and its change are one atomic step: two agents
+    # cannot both claim a chat, and only the holder can hand it back or close it.
+    _OPEN_HANDOFF = """
+    local state = redis.call('HGET', KEYS[1], 'state')
+    if state == 'waiting' or state == 'claimed' then return 0 end
+    redis.call('DEL', KEYS[1])
+    redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+    redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+    redis.call('XADD', KEYS[3], '*', 'json', ARGV[3])
+    return 1
+    """
+    _CLAIM_HANDOFF = """
+    local state = redis.call('HGET', KEYS[1], 'state')
+    if not state then return {'missing', ''} end
+    if state == 'claimed' then
+      local holder = redis.call('HGET', KEYS[1], 'claimed_by')
+      if holder == ARGV[1] then return {'done', holder} end
+      return {'taken', holder}
+    end
+    if state ~= 'waiting' then return {'ended', ''} end
+    redis.call('HSET', KEYS[1], 'state', 'claimed', 'claimed_by', ARGV[1], 'claimed_at', ARGV[2])
+    redis.call('XADD', KEYS[2], '*', 'json', ARGV[3])
+    return {'done', ARGV[1]}
+    """
+    _END_HANDOFF = """
+    local state = redis.call('HGET', KEYS[1], 'state')
+    if not state then return {'missing', ''} end
+    if state ~= 'waiting' and state ~= 'claimed' then return {'ended', ''} end
+    if state == 'claimed' then
+      local holder = redis.call('HGET', KEYS[1], 'claimed_by')
+      if holder ~= ARGV[2] then return {'taken', holder} end
+    end
+    redis.call('HSET', KEYS[1], 'state', ARGV[3], 'ended_by', ARGV[2], 'ended_at', ARGV[4])
+    redis.call('ZREM', KEYS[2], ARGV[1])
+    redis.call('XADD', KEYS[3], '*', 'json', ARGV[5])
+    return {'done', ARGV[2]}
+    """
+
+    def open_handoff(self, handoff: Handoff, event: HandoffEvent) -> bool:
+        """Start a handoff unless one is already open for the conversation (then False)."""
+        # One hash field per model field, as JSON renders them (ISO times, enum values).
+        fields = [item for pair in json.loads(handoff.json(exclude_none=True)).items() for item in pair]
+        opened = self.client.register_script(self._OPEN_HANDOFF)(
+            keys=[
+                self._key("handoff", handoff.conversation_id),
+                self._key("handoffs", "open"),
+                self._key("handoff_events"),
+            ],
+            args=[handoff.conversation_id, handoff.created_at.timestamp(), event.json(), *fields],
+        )
+        return bool(opened)
+
+    def handoff(self, conversation_id: str) -> Optional[Handoff]:
+        fields = self.client.hgetall(self._key("handoff", conversation_id))
+        return Handoff.parse_obj(fields) if fields else None
+
+    def handoff_state(self, conversation_id: str) -> Optional[HandoffState]:
+        state = self.client.hget(self._key("handoff", conversation_id), "state")
+        return HandoffState(state) if state else None
+
+    def open_handoffs(self) -> List[Handoff]:
+        """Waiting and claimed handoffs, oldest request first."""
+        ids = self.client.zrange(self._key("handoffs", "open"), 0, -1)
+        found = [self.handoff(conversation_id) for conversation_id in ids]
+        return [h for h in found if h is not None]
+
+    def claim_handoff(self, conversation_id: str, agent: str, event: HandoffEvent) -> tuple[HandoffChange, str]:
+        """Atomically give a waiting chat to `agent`; returns what happened and who holds it."""
+        change, holder = self.client.register_script(self._CLAIM_HANDOFF)(
+            keys=[self._key("handoff", conversation_id), self._key("handoff_events")],
+            args=[agent, event.at.isoformat(), event.json()],
+        )
+        return HandoffChange(change), holder or ""
+
+    def end_handoff(
+        self, conversation_id: str, agent: str, state: HandoffState, event: HandoffEvent
+    ) -> tuple[HandoffChange, str]:
+        """Atomically end an open handoff (`state` returned or closed) unless another agent holds it."""
+        change, holder = self.client.register_script(self._END_HANDOFF)(
+            keys=[
+                self._key("handoff", conversation_id), self._key("handoffs", "open"), self._key("handoff_events"),
+            ],
+            args=[conversation_id, agent, state.value, event.at.isoformat(), event.json()],
+        )
+        return HandoffChange(change), holder or ""
+
+    def record_handoff_event(self, event: HandoffEvent) -> str:
+        return self.client.xadd(self._key("handoff_events"), {"json": event.json()})
+
+    def handoff_events(self, conversation_id: Optional[str] = None) -> List[HandoffEvent]:
+        entries = self.client.xrange(self._key("handoff_events"))
+        found = [HandoffEvent.parse_raw(fields["json"]) for _, fields in entries]
+        return [e for e in found if conversation_id is None or e.conversation_id == conversation_id]
+    # == end of handoffs ======================================================================
+
+    # == trainer corrections (bot/trainer/corrections.py) ======================================
+    # Key, under `shop:{shop_id}:`
+    #   corrections   hash: JSON [conversation_id, message_ref] -> Correction (JSON)
+    # One mark per buyer message: marking it again replaces the earlier mark.
+    def _correction_field(self, conversation_id: str, message_ref: str) -> str:
+        return json.dumps([conversation_id, message_ref], ensure_ascii=False)
+
+    def add_correction(self, correction: Correction) -> bool:
+        """Store a mark; True when it replaced an earlier mark of the same message."""
+        field = self._correction_field(correction.conversation_id, correction.message_ref)
+        return not self.client.hset(self._key("corrections"), field, correction.json())
+
+    def correction(self, conversation_id: str, message_ref: str) -> Optional[Correction]:
+        raw = self.client.hget(self._key("corrections"), self._correction_field(conversation_id, message_ref))
+        return Correction.parse_raw(raw) if raw else None
+
+    def corrections(self, conversation_id: Optional[str] = None) -> List[Correction]:
+        """Every mark (or one conversation's), oldest first."""
+        found = [Correction.parse_raw(raw) for raw in self.client.hvals(self._key("corrections"))]
+        found = [c for c in found if conversation_id is None or c.conversation_id == conversation_id]
+        return sorted(found, key=lambda c: (c.created_at, c.conversation_id, c.message_ref))
+
+    def delete_correction(self, conversation_id: str, message_ref: str) -> bool:
+        field = self._correction_field(conversation_id, message_ref)
+        return bool(self.client.hdel(self._key("corrections"), field))
+    # == end of trainer corrections ============================================================

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,10 +17,24 @@ from bot.redis_server import RedisServer, free_port
 from bot.settings import PROJECT_ROOT
 from bot.store import ShopStore, connect
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 DEMO_FILE = PROJECT_ROOT / "data" / "shop" / "demo_shop.yml"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The moment the demo data describes: afternoon of 2026-11-26, before the 16:00 cut-off.
 DEMO_NOW = datetime(2026, 11, 26, 14, 0, tzinfo=SHANGHAI)
+# The browser tests drive the system Chromium (`.ci/run` installs Debian's package when missing),
+# never `playwright install`.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +42,19 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     server = RedisServer(free_port(), tmp_path_factory.mktemp("redis"), persistent=False).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator["Browser"]:
+    """Headless Chromium for one test module (Playwright's sync API; no asyncio loop may run here)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("no /usr/bin/chromium: `apt-get install chromium` (.ci/run does it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture

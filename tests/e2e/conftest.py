@@ -1,8 +1,10 @@
-"""The real assistant: a throwaway Redis, the action server and the Rasa server on free ports."""
+"""The real assistant: a throwaway Redis, the action server, the Rasa server and the agent console
+on free ports. `Stack` can stop and start each process again on the same ports (restart tests)."""
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -10,12 +12,18 @@ from typing import Dict, Iterator, List, Optional
 import pytest
 import requests
 
+from bot.console.auth import hash_password
+from bot.handoff_queue import HandoffQueue
 from bot.loader import load_file
 from bot.redis_server import RedisServer, free_port
 from bot.runner import RASA, redis_env, wait_for
 from bot.settings import PROJECT_ROOT
 from bot.store import ShopStore, connect
 from tests.conftest import DEMO_FILE, DEMO_NOW
+
+# Console logins of the end-to-end stack.
+AGENTS = {"alice": "alice-password-1", "bob": "bob-password-2"}
+CONSOLE_SECRET = "e2e-console-secret"
 
 
 class Assistant:
@@ -38,6 +46,34 @@ class Assistant:
         return requests.get(f"{self.url}/status", timeout=10).ok
 
 
+class ConsoleClient:
+    """An agent using the console's JSON API (what the workbench page calls)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = requests.Session()
+        self.http.headers["X-Requested-With"] = "console"
+
+    def login(self, name: str, password: Optional[str] = None) -> "ConsoleClient":
+        response = self.http.post(
+            f"{self.url}/login", data={"name": name, "password": password or AGENTS[name]},
+            allow_redirects=False, timeout=30,
+        )
+        assert response.status_code == 302, response.text
+        return self
+
+    def get(self, path: str) -> requests.Response:
+        return self.http.get(f"{self.url}{path}", allow_redirects=False, timeout=30)
+
+    def post(self, path: str, body: Optional[Dict] = None) -> requests.Response:
+        return self.http.post(f"{self.url}{path}", json=body or {}, allow_redirects=False, timeout=60)
+
+    def handoffs(self) -> List[Dict]:
+        response = self.get("/api/handoffs")
+        response.raise_for_status()
+        return response.json()["handoffs"]
+
+
 def latest_model() -> Path:
     models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
@@ -45,48 +81,106 @@ def latest_model() -> Path:
     return models[-1]
 
 
+class Stack:
+    """Redis, action server, Rasa server and console, each on a port fixed for the stack's life."""
+
+    def __init__(self, directory: Path, persistent_redis: bool = False, **env: str) -> None:
+        self.directory = directory
+        self.redis = RedisServer(free_port(), directory / "redis", persistent=persistent_redis)
+        self.action_port, self.rasa_port, self.console_port = free_port(), free_port(), free_port()
+        self.logs = directory / "logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.model = latest_model()
+        self.env = dict(os.environ)
+        self.env.update(redis_env(self.redis.url))
+        self.env.update(
+            ACTION_PORT=str(self.action_port),
+            RASA_PORT=str(self.rasa_port),
+            CONSOLE_PORT=str(self.console_port),
+            CONSOLE_HOST="127.0.0.1",
+            CONSOLE_SECRET=CONSOLE_SECRET,
+            CONSOLE_AGENTS=",".join(f"{name}:{hash_password(pw)}" for name, pw in AGENTS.items()),
+            SHOP_FIXED_NOW=DEMO_NOW.isoformat(),
+            SHOP_ID="demo",
+        )
+        self.env.pop("SHOP_CALLBACK_URL", None)
+        self.env.update(env)
+        self.processes: Dict[str, subprocess.Popen] = {}
+
+    @property
+    def store(self) -> ShopStore:
+        return ShopStore(connect(self.redis.url), "demo")
+
+    @property
+    def assistant(self) -> Assistant:
+        return Assistant(self.rasa_port, self.store)
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}"
+
+    def _commands(self) -> Dict[str, tuple]:
+        return {
+            "actions": (
+                [RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
+                f"http://127.0.0.1:{self.action_port}/health", 120,
+            ),
+            "rasa": (
+                [
+                    RASA, "run", "--enable-api", "--port", str(self.rasa_port), "--model", str(self.model),
+                    "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                ],
+                f"http://127.0.0.1:{self.rasa_port}/status", 300,
+            ),
+            "console": ([sys.executable, "-m", "bot.console"], f"{self.console_url}/healthz", 60),
+        }
+
+    def start(self, name: str) -> None:
+        command, health, timeout = self._commands()[name]
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=self.env,
+            stdout=open(self.logs / f"{name}.log", "a"), stderr=subprocess.STDOUT,
+        )
+        self.processes[name] = process
+        wait_for(health, process, timeout)
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def start_all(self) -> "Stack":
+        self.redis.start()
+        if not self.store.has_shop():
+            load_file(DEMO_FILE, self.store)
+        for name in ("actions", "rasa", "console"):
+            self.start(name)
+        return self
+
+    def stop_all(self) -> None:
+        for name in ("console", "rasa", "actions"):
+            self.stop(name)
+        self.redis.stop()
+
+
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    directory = tmp_path_factory.mktemp("e2e")
-    server = RedisServer(free_port(), directory / "redis", persistent=False).start()
-    store = ShopStore(connect(server.url), "demo")
-    load_file(DEMO_FILE, store)
-    action_port, rasa_port = free_port(), free_port()
-    env = dict(os.environ)
-    env.update(redis_env(server.url))
-    env.update(ACTION_PORT=str(action_port), SHOP_FIXED_NOW=DEMO_NOW.isoformat(), SHOP_ID="demo")
-    logs = directory / "logs"
-    logs.mkdir()
-    processes: List[subprocess.Popen] = []
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    started = Stack(tmp_path_factory.mktemp("e2e"))
     try:
-        actions = subprocess.Popen(
-            [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
-            cwd=PROJECT_ROOT, env=env,
-            stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT,
-        )
-        processes.append(actions)
-        wait_for(f"http://127.0.0.1:{action_port}/health", actions, 120)
-        rasa = subprocess.Popen(
-            [
-                RASA, "run", "--enable-api", "--port", str(rasa_port),
-                "--model", str(latest_model()),
-                "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-            ],
-            cwd=PROJECT_ROOT, env=env,
-            stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT,
-        )
-        processes.append(rasa)
-        wait_for(f"http://127.0.0.1:{rasa_port}/status", rasa, 300)
-        yield Assistant(rasa_port, store)
+        yield started.start_all()
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        server.stop()
+        started.stop_all()
+
+
+@pytest.fixture(scope="session")
+def assistant(stack: Stack) -> Assistant:
+    return stack.assistant
 
 
 @pytest.fixture
@@ -95,8 +189,16 @@ def sender() -> str:
     return f"visitor-{uuid.uuid4().hex[:8]}"
 
 
+def end_handoff(store: ShopStore, sender: str) -> None:
+    """Give the chat back to the assistant if a test left it with a human."""
+    handoff = store.handoff(sender)
+    if handoff is not None and handoff.state.with_human:
+        HandoffQueue(store).close(sender, handoff.claimed_by or "e2e")
+
+
 def restart(assistant: Assistant, sender: str) -> None:
     """Start the buyer's conversation afresh (buyer ids are shared between tests)."""
+    end_handoff(assistant.store, sender)
     requests.post(
         f"{assistant.url}/conversations/{sender}/tracker/events", json={"event": "restart"}, timeout=30
     ).raise_for_status()

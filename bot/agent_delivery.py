@@ -1,0 +1,32 @@
+"""How the agent console hands an agent's reply to the Rasa server, which owns the buyer's socket.
+
+The console POSTs an `AgentMessage` to `DELIVERY_PATH` on the Rasa server with `TOKEN_HEADER`
+set to `delivery_token(CONSOLE_SECRET)`; the Rasa server (bot/channels.py) records the reply in
+the conversation's tracker and emits it to the buyer's socket.io room. Both sides import this.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from pydantic import constr
+
+from bot.models import Model
+
+DELIVERY_PATH = "/webhooks/socketio/agent_message"
+TOKEN_HEADER = "X-Console-Token"
+
+
+def delivery_token(secret: str) -> str:
+    """A key derived from the shared secret, so the secret itself never travels."""
+    return hmac.new(secret.encode(), b"agent-delivery", hashlib.sha256).hexdigest()
+
+
+def token_matches(presented: str, secret: str) -> bool:
+    return hmac.compare_digest(presented.encode(), delivery_token(secret).encode())
+
+
+class AgentMessage(Model):
+    conversation_id: constr(strip_whitespace=True, min_length=1, max_length=200)
+    agent: constr(strip_whitespace=True, min_length=1, max_length=64)
+    text: constr(strip_whitespace=True, min_length=1, max_length=2000)

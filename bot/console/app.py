@@ -1,0 +1,277 @@
+"""The console's web app: thin routes over the handoff queue, the summary card and the reply service.
+
+Every route but /login, /healthz, /chat and /static/ needs an agent session: pages redirect to
+/login, the JSON API answers 401. API POSTs also need the `X-Requested-With: console` header (a
+cross-site form cannot send it). Acting on a chat another agent holds answers 409.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Awaitable, Callable, List
+
+from aiohttp import web
+from pydantic import ValidationError
+from yarl import URL
+
+from bot.console.agent_reply import send_reply
+from bot.console.auth import SESSION_COOKIE, AgentDirectory, SessionSigner, load_agents
+from bot.console.callback import ShopCallback
+from bot.console.pages import STATIC, Pages
+from bot.console.rasa_client import RasaClient, RasaUnavailable
+from bot.console.summary import HandoffCard, handoff_card, summarize
+from bot.console.training import training_routes
+from bot.handoff_queue import (
+    HandoffEnded,
+    HandoffError,
+    HandoffNotClaimed,
+    HandoffNotFound,
+    HandoffQueue,
+    HandoffTaken,
+)
+from bot.models import Handoff, Model
+from bot.settings import Settings
+from bot.store import ShopStore, connect
+
+logger = logging.getLogger(__name__)
+
+OPEN_PATHS = frozenset({"/login", "/healthz", "/chat"})
+API_HEADER = ("X-Requested-With", "console")
+# Conversation ids the buyer chat page accepts (it becomes the socket.io session id).
+_BUYER_ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass
+class Console:
+    """Everything the routes use; tests build it with their own parts."""
+
+    queue: HandoffQueue
+    agents: AgentDirectory
+    sessions: SessionSigner
+    rasa: RasaClient
+    callback: ShopCallback
+    rasa_port: int  # the buyer chat page connects to socket.io on this port of the page's host
+    pages: Pages = field(default_factory=Pages)
+
+    @property
+    def store(self) -> ShopStore:
+        return self.queue.store
+
+
+CONSOLE = web.AppKey("console", Console)
+
+
+class HandoffList(Model):
+    agent: str
+    handoffs: List[HandoffCard]
+
+
+# -- middlewares -------------------------------------------------------------------------------
+@web.middleware
+async def require_login(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path in OPEN_PATHS or request.path.startswith("/static/"):
+        return await handler(request)
+    console = request.app[CONSOLE]
+    agent = console.sessions.agent(request.cookies.get(SESSION_COOKIE), time.time())
+    if agent is None or agent not in console.agents:
+        if request.path.startswith("/api/"):
+            return web.json_response({"error": "请先登录"}, status=401)
+        raise web.HTTPFound("/login")
+    if request.method == "POST" and request.path.startswith("/api/"):
+        if request.headers.get(API_HEADER[0]) != API_HEADER[1]:
+            return web.json_response({"error": "missing X-Requested-With header"}, status=403)
+    request["agent"] = agent
+    return await handler(request)
+
+
+@web.middleware
+async def handoff_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except HandoffNotFound:
+        return web.json_response({"error": "没有这个转人工会话"}, status=404)
+    except HandoffTaken as error:
+        return web.json_response({"error": f"该会话已被 {error.holder} 认领", "holder": error.holder}, status=409)
+    except HandoffNotClaimed:
+        return web.json_response({"error": "请先认领该会话"}, status=409)
+    except HandoffEnded:
+        return web.json_response({"error": "该会话已交还机器人或已结束"}, status=409)
+    except HandoffError as error:  # pragma: no cover - every subclass is mapped above
+        return web.json_response({"error": str(error)}, status=409)
+    except RasaUnavailable as error:
+        logger.warning("%s", error)
+        return web.json_response({"error": "消息没有送达：Rasa 服务器不可用"}, status=502)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def _console(request: web.Request) -> Console:
+    return request.app[CONSOLE]
+
+
+def _json(model: Model, status: int = 200) -> web.Response:
+    return web.json_response(text=model.json(), status=status)
+
+
+def _page_host(request: web.Request) -> str:
+    """The host name the browser used for this page, without its port."""
+    host = URL(f"http://{request.host}").raw_host or "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def _card(console: Console, handoff: Handoff) -> HandoffCard:
+    return handoff_card(handoff, console.store.buyer(handoff.buyer_id), datetime.now(timezone.utc))
+
+
+# -- login -------------------------------------------------------------------------------------
+async def login_page(request: web.Request) -> web.Response:
+    return _console(request).pages.render("login.html", error=None)
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    console = _console(request)
+    form = await request.post()
+    name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+    agent = console.agents.authenticate(name, password)
+    if agent is None:
+        return console.pages.render("login.html", status=401, error="账号或密码不对")
+    response = web.HTTPFound("/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        console.sessions.issue(agent, time.time()),
+        max_age=console.sessions.max_age,
+        httponly=True,
+        samesite="Strict",
+        path="/",
+    )
+    return response
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    response = web.HTTPFound("/login")
+    response.del_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# -- workbench ---------------------------------------------------------------------------------
+async def workbench(request: web.Request) -> web.Response:
+    return _console(request).pages.render("console.html", agent=request["agent"])
+
+
+async def list_handoffs(request: web.Request) -> web.Response:
+    console = _console(request)
+    cards = [_card(console, h) for h in console.queue.open_handoffs()]
+    return _json(HandoffList(agent=request["agent"], handoffs=cards))
+
+
+async def handoff_summary(request: web.Request) -> web.Response:
+    console = _console(request)
+    handoff = console.queue.get(request.match_info["conversation_id"])
+    try:
+        tracker = await console.rasa.tracker(handoff.conversation_id)
+    except RasaUnavailable as error:
+        logger.warning("%s", error)
+        tracker = None
+    return _json(summarize(handoff, tracker, console.store, datetime.now(timezone.utc)))
+
+
+async def claim(request: web.Request) -> web.Response:
+    console = _console(request)
+    handoff = console.queue.claim(request.match_info["conversation_id"], request["agent"])
+    return _json(_card(console, handoff))
+
+
+async def reply(request: web.Request) -> web.Response:
+    console = _console(request)
+    try:
+        body = await request.json()
+        text = str(body.get("text", "")) if isinstance(body, dict) else ""
+    except ValueError:
+        text = ""
+    try:
+        outcome = await send_reply(
+            console.queue, console.rasa, console.callback,
+            request.match_info["conversation_id"], request["agent"], text,
+        )
+    except ValidationError:
+        return web.json_response({"error": "回复不能为空（最多2000字）"}, status=400)
+    return _json(outcome)
+
+
+async def hand_back(request: web.Request) -> web.Response:
+    console = _console(request)
+    handoff = console.queue.hand_back(request.match_info["conversation_id"], request["agent"])
+    return _json(_card(console, handoff))
+
+
+async def close(request: web.Request) -> web.Response:
+    console = _console(request)
+    handoff = console.queue.close(request.match_info["conversation_id"], request["agent"])
+    return _json(_card(console, handoff))
+
+
+# -- the buyer chat page and health ------------------------------------------------------------
+async def chat_page(request: web.Request) -> web.Response:
+    console = _console(request)
+    buyer = request.query.get("buyer", "")
+    if buyer and not _BUYER_ID.match(buyer):
+        return web.Response(status=400, text="buyer: letters, digits, _ and - only")
+    item_id = request.query.get("item", "")
+    product = console.store.product(item_id) if item_id else None
+    config = {
+        "socketUrl": f"{request.scheme}://{_page_host(request)}:{console.rasa_port}",
+        "buyer": buyer or None,
+        "itemId": product.sku if product else None,
+    }
+    return console.pages.render("chat.html", product=product, config=config)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _close_clients(app: web.Application) -> None:
+    await app[CONSOLE].rasa.close()
+    await app[CONSOLE].callback.close()
+
+
+def create_app(console: Console) -> web.Application:
+    app = web.Application(middlewares=[require_login, handoff_errors])
+    app[CONSOLE] = console
+    app.add_routes(
+        [
+            web.get("/healthz", healthz),
+            web.get("/login", login_page),
+            web.post("/login", login),
+            web.post("/logout", logout),
+            web.get("/", workbench),
+            web.get("/api/handoffs", list_handoffs),
+            web.get("/api/handoffs/{conversation_id}", handoff_summary),
+            web.post("/api/handoffs/{conversation_id}/claim", claim),
+            web.post("/api/handoffs/{conversation_id}/reply", reply),
+            web.post("/api/handoffs/{conversation_id}/handback", hand_back),
+            web.post("/api/handoffs/{conversation_id}/close", close),
+            web.get("/chat", chat_page),
+            web.static("/static", STATIC),
+        ]
+    )
+    app.add_routes(training_routes(lambda request: request.app[CONSOLE].store))
+    app.on_cleanup.append(_close_clients)
+    return app
+
+
+def console_from_settings(settings: Settings, secret: str) -> Console:
+    """Nothing connects here: Redis on the first request, HTTP clients on their first call."""
+    store = ShopStore(connect(settings.redis_url_or_embedded), settings.shop_id)
+    return Console(
+        queue=HandoffQueue(store),
+        agents=AgentDirectory(load_agents(settings.console_agents)),
+        sessions=SessionSigner(secret),
+        rasa=RasaClient(settings.rasa_url, secret),
+        callback=ShopCallback(settings.shop_callback_url),
+        rasa_port=settings.rasa_port,
+    )

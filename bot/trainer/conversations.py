@@ -1,0 +1,55 @@
+"""Read a conversation from the tracker store the Rasa server writes (Redis, endpoints.yml).
+
+Why the tracker store and not the Rasa HTTP API (GET /conversations/{id}/tracker): it needs no
+running Rasa server, no --enable-api and no token, reads exactly what endpoints.yml configures
+(the Redis in REDIS_URL, key prefix "tracker"), and Rasa's own RedisTrackerStore builds the keys and
+deserialises the events, so nothing here depends on Rasa's key layout. The tests need only a
+redis-server.
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, List, Optional
+
+from bot.trainer.vocabulary import DOMAIN_FILE
+
+TRACKER_KEY_PREFIX = "tracker"  # endpoints.yml: tracker_store.key_prefix
+
+
+class ConversationNotFound(LookupError):
+    pass
+
+
+def tracker_store(redis_url: str, domain_path: Path = DOMAIN_FILE) -> Any:
+    """Rasa's RedisTrackerStore with endpoints.yml's settings, for the Redis at `redis_url`."""
+    from rasa.core.tracker_store import RedisTrackerStore
+    from rasa.shared.core.domain import Domain
+    from redis.connection import parse_url
+
+    options = parse_url(redis_url)
+    return RedisTrackerStore(
+        Domain.load(str(domain_path)),
+        host=options.get("host", "localhost"),
+        port=int(options.get("port", 6379)),
+        db=int(options.get("db", 0)),
+        username=options.get("username"),
+        password=options.get("password"),
+        use_ssl=redis_url.startswith("rediss://"),
+        key_prefix=TRACKER_KEY_PREFIX,
+    )
+
+
+async def _retrieve(store: Any, sender_id: str) -> Optional[Any]:
+    return await store.retrieve_full_tracker(sender_id)
+
+
+def conversation_events(redis_url: str, sender_id: str, domain_path: Path = DOMAIN_FILE) -> List[Any]:
+    """Every event of the conversation (all sessions; bot.trainer.stories picks the latest)."""
+    tracker = asyncio.run(_retrieve(tracker_store(redis_url, domain_path), sender_id))
+    if tracker is None or not tracker.events:
+        raise ConversationNotFound(
+            f"no conversation {sender_id!r} in the tracker store at {redis_url} (key prefix "
+            f"{TRACKER_KEY_PREFIX!r}); is REDIS_URL the Redis the assistant runs with?"
+        )
+    return list(tracker.events)

@@ -1,0 +1,224 @@
+"""Intent corrections: a trainer marks a buyer message with the intent (and entities) it should have.
+
+Corrections live in Redis (bot.store, section "trainer corrections"), one per conversation and
+message: marking the same message again replaces the earlier mark. `python -m bot
+export-corrections` (bot.trainer.export) turns them into Rasa NLU training examples.
+
+The console calls `mark_message`, `mark_event` (with a tracker event as the Rasa HTTP API returns
+it), `pending_corrections` and `unmark`; bot.trainer.console_api wraps them as JSON handlers.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Union
+
+from pydantic import Field, ValidationError, root_validator, validator
+
+from bot.models import Model
+from bot.trainer.vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # the store imports this module; no import cycle at run time
+    from bot.store import ShopStore
+
+
+class CorrectionError(ValueError):
+    """A mark the trainer must fix: unknown intent or entity, bad span, missing message id."""
+
+
+class CorrectionEntity(Model):
+    """An entity in the buyer's text: characters [start, end) of `text`, with its value."""
+
+    entity: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    # The normalised value ("175" for 一米七五); the covered text when not given.
+    value: Optional[str] = None
+
+    @validator("value", pre=True)
+    def _value_as_text(cls, value: Any) -> Optional[str]:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return None if value is None else str(value)
+
+    @root_validator(skip_on_failure=True)
+    def _span_ordered(cls, values: dict) -> dict:
+        if values["start"] >= values["end"]:
+            raise ValueError("start must be before end")
+        return values
+
+
+class Correction(Model):
+    conversation_id: str = Field(min_length=1)
+    # Rasa's message id of the UserUttered event; the event's timestamp when there is none.
+    message_id: Optional[str] = None
+    event_timestamp: Optional[float] = None
+    text: str = Field(min_length=1, description="the buyer's original text")
+    predicted_intent: Optional[str] = None
+    predicted_confidence: Optional[float] = Field(None, ge=0, le=1)
+    correct_intent: str = Field(min_length=1)
+    entities: List[CorrectionEntity] = []
+    corrected_by: str = Field(min_length=1)
+    created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @validator("text")
+    def _has_text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the buyer's text is empty")
+        return value
+
+    @validator("created_at")
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+    @root_validator(skip_on_failure=True)
+    def _identified_and_spans_inside(cls, values: dict) -> dict:
+        if not values.get("message_id") and values.get("event_timestamp") is None:
+            raise ValueError("give the message_id or the event_timestamp of the buyer message")
+        text = values["text"]
+        entities = sorted(values["entities"], key=lambda e: e.start)
+        for entity in entities:
+            if entity.end > len(text):
+                raise ValueError(
+                    f"entity {entity.entity!r} span {entity.start}-{entity.end} is outside the "
+                    f"text ({len(text)} characters)"
+                )
+        for first, second in zip(entities, entities[1:]):
+            if second.start < first.end:
+                raise ValueError(f"entities {first.entity!r} and {second.entity!r} overlap")
+        values["entities"] = [
+            e if e.value is not None else e.copy(update={"value": text[e.start : e.end]})
+            for e in entities
+        ]
+        return values
+
+    @property
+    def message_ref(self) -> str:
+        """Identifies the message within its conversation (the store's key part)."""
+        return message_ref(self.message_id, self.event_timestamp)
+
+
+def message_ref(message_id: Optional[str], event_timestamp: Optional[float]) -> str:
+    """Rasa's message id, or `ts:` and the event's timestamp for a message without one."""
+    if message_id:
+        return message_id
+    if event_timestamp is None:
+        return ""
+    try:
+        return f"ts:{float(event_timestamp)!r}"
+    except (TypeError, ValueError):
+        return f"ts:{event_timestamp}"
+
+
+EntityInput = Union[CorrectionEntity, Mapping[str, Any]]
+
+
+def check_against_domain(correction: Correction, vocabulary: Vocabulary) -> None:
+    if correction.correct_intent not in vocabulary.intents:
+        raise CorrectionError(
+            f"unknown intent {correction.correct_intent!r}; the domain's intents are: "
+            + ", ".join(sorted(vocabulary.intents))
+        )
+    unknown = sorted({e.entity for e in correction.entities} - vocabulary.entities)
+    if unknown:
+        raise CorrectionError(
+            f"unknown entit{'y' if len(unknown) == 1 else 'ies'} {', '.join(map(repr, unknown))}; "
+            "the domain's entities are: " + ", ".join(sorted(vocabulary.entities))
+        )
+
+
+def build_correction(vocabulary: Optional[Vocabulary] = None, **fields: Any) -> Correction:
+    """A validated Correction; CorrectionError (with every problem) when it is not valid."""
+    try:
+        correction = Correction(**fields)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'] if p != '__root__') or 'correction'}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise CorrectionError(problems) from error
+    check_against_domain(correction, vocabulary or Vocabulary.from_domain())
+    return correction
+
+
+def mark_message(
+    store: "ShopStore",
+    *,
+    conversation_id: str,
+    text: str,
+    correct_intent: str,
+    corrected_by: str,
+    message_id: Optional[str] = None,
+    event_timestamp: Optional[float] = None,
+    predicted_intent: Optional[str] = None,
+    predicted_confidence: Optional[float] = None,
+    entities: Iterable[EntityInput] = (),
+    vocabulary: Optional[Vocabulary] = None,
+    now: Optional[datetime] = None,
+) -> Correction:
+    """Validate and store a mark; a second mark of the same message replaces the first."""
+    fields: Dict[str, Any] = dict(
+        conversation_id=conversation_id,
+        message_id=message_id,
+        event_timestamp=event_timestamp,
+        text=text,
+        predicted_intent=predicted_intent,
+        predicted_confidence=predicted_confidence,
+        correct_intent=correct_intent,
+        entities=[e if isinstance(e, CorrectionEntity) else dict(e) for e in entities],
+        corrected_by=corrected_by,
+    )
+    if now is not None:
+        fields["created_at"] = now
+    correction = build_correction(vocabulary, **fields)
+    store.add_correction(correction)
+    return correction
+
+
+def mark_event(
+    store: "ShopStore",
+    conversation_id: str,
+    event: Mapping[str, Any],
+    *,
+    correct_intent: str,
+    corrected_by: str,
+    entities: Iterable[EntityInput] = (),
+    vocabulary: Optional[Vocabulary] = None,
+    now: Optional[datetime] = None,
+) -> Correction:
+    """Mark a `user` event as found in GET /conversations/{id}/tracker (or tracker.current_state())."""
+    if event.get("event") != "user":
+        raise CorrectionError(f"only buyer messages can be marked, not {event.get('event')!r} events")
+    parse_data = event.get("parse_data") or {}
+    intent = parse_data.get("intent") or {}
+    return mark_message(
+        store,
+        conversation_id=conversation_id,
+        text=event.get("text") or "",
+        correct_intent=correct_intent,
+        corrected_by=corrected_by,
+        message_id=event.get("message_id"),
+        event_timestamp=event.get("timestamp"),
+        predicted_intent=intent.get("name"),
+        predicted_confidence=intent.get("confidence"),
+        entities=entities,
+        vocabulary=vocabulary,
+        now=now,
+    )
+
+
+def unmark(store: "ShopStore", conversation_id: str, message_ref: str) -> bool:
+    """Delete a mark (`message_ref` as in Correction.message_ref); False when there was none."""
+    return store.delete_correction(conversation_id, message_ref)
+
+
+def pending_corrections(store: "ShopStore", nlu_dir: Optional[Path] = None) -> List[Correction]:
+    """Marks whose text is not yet a training example of their intent under data/nlu/."""
+    from bot.trainer.examples import NLU_DIR, ExampleIndex, plain_key
+
+    index = ExampleIndex.read(nlu_dir or NLU_DIR)
+    return [
+        c
+        for c in store.corrections()
+        if c.correct_intent not in {place.intent for place in index.places(plain_key(c.text))}
+    ]

@@ -1,0 +1,85 @@
+"""Every handoff trigger queues the chat for a human and tells the buyer honestly."""
+from __future__ import annotations
+
+from actions.aftersales import ActionComplainQuality, ActionReturnExchange
+from actions.chat import ActionHandoff
+from actions.orders import ActionOrderStatus
+from actions.products import ActionStock
+from bot.context import Services
+from bot.handoff_queue import HandoffQueue
+from bot.models import HandoffState, OrderStatus
+from tests.actions.test_actions import run, tracker
+
+
+def queued(services: Services, conversation_id: str):
+    handoff = services.store.handoff(conversation_id)
+    assert handoff is not None and handoff.state is HandoffState.waiting
+    return handoff
+
+
+def test_asking_for_a_human_queues_the_chat(services: Services) -> None:
+    texts, _ = run(ActionHandoff(services), tracker(intent="request_human", text="转人工"))
+    assert "人工" in texts[0] and "几分钟" in texts[0]  # 14:00 is within the shop's working hours
+    assert queued(services, "buyer_xiaomei").reason == "buyer asked for a human"
+    assert HandoffQueue(services.store).with_human("buyer_xiaomei")
+
+
+def test_a_quality_complaint_is_recorded_answered_and_handed_off(services: Services) -> None:
+    t = tracker(intent="complain_quality", text="衣服洗了一次就掉色了", metadata={"item_id": "T002"})
+    texts, _ = run(ActionComplainQuality(services), t)
+    assert "抱歉" in texts[0] and "照片" in texts[0]
+    assert "人工" in texts[1]
+    assert services.store.complaint_counts("T002")["掉色"] == 1
+    assert queued(services, "buyer_xiaomei").reason == "quality complaint"
+
+
+def test_an_angry_buyer_gets_the_answer_then_a_human(services: Services) -> None:
+    t = tracker(intent="ask_stock", text="气死了😡 到底有没有货", slots={"current_product": "T001"})
+    texts, _ = run(ActionStock(services), t)
+    assert "【" in texts[0]  # the question is still answered
+    assert "抱歉让您不开心" in texts[1] and "人工" in texts[1]
+    assert queued(services, "buyer_xiaomei").reason == "buyer is upset"
+    assert [r.reason for r in services.store.requests("handoff")] == ["buyer is upset"]
+
+
+def test_a_calm_buyer_stays_with_the_assistant(services: Services) -> None:
+    calm = tracker(intent="ask_stock", text="有货吗", slots={"current_product": "T001"})
+    texts, _ = run(ActionStock(services), calm)
+    assert len(texts) == 1 and services.store.handoff("buyer_xiaomei") is None
+
+
+def test_an_angry_failing_action_hands_off_once(services: Services, redis_client) -> None:
+    redis_client.set("shop:demo:order:261126009914", "{not json")
+    texts, _ = run(ActionOrderStatus(services), tracker(intent="ask_order_status", text="垃圾 我的订单呢"))
+    assert len(texts) == 1 and "人工" in texts[0]
+    assert len(services.store.requests("handoff")) == 1
+
+
+def test_a_refund_over_the_shops_amount_goes_to_a_human(services: Services) -> None:
+    limit = services.store.shop().policy.handoff_refund_over
+    order = next(
+        o for o in services.store.orders_of("buyer_ahua") if o.total > limit and o.status is OrderStatus.delivered
+    )
+    t = tracker(
+        sender="buyer_ahua", intent="return_exchange", text=f"订单{order.id}我要退货",
+        entities=[{"entity": "order_id", "value": order.id}],
+    )
+    texts, _ = run(ActionReturnExchange(services), t)
+    assert order.id in texts[0] and "人工" in texts[0] and "人工" in texts[1]
+    handoff = queued(services, "buyer_ahua")
+    assert handoff.order_id == order.id and "over the shop's 200 yuan limit" in handoff.reason
+    assert services.store.requests("return_exchange") == []  # the agent decides, not the assistant
+
+
+def test_a_refund_under_the_amount_is_decided_by_the_assistant(services: Services) -> None:
+    limit = services.store.shop().policy.handoff_refund_over
+    order = next(
+        o for o in services.store.orders_of("buyer_dawei") if o.total <= limit and o.status is OrderStatus.paid
+    )
+    t = tracker(
+        sender="buyer_dawei", intent="return_exchange", text=f"订单{order.id}不想要了",
+        entities=[{"entity": "order_id", "value": order.id}],
+    )
+    texts, _ = run(ActionReturnExchange(services), t)
+    assert len(texts) == 1 and services.store.handoff("buyer_dawei") is None
+    assert [r.order_id for r in services.store.requests("return_exchange")] == [order.id]
