@@ -169,6 +169,10 @@
       correct_intent: form.elements.intent.value, entities: [],
     };
     const entity = form.elements.entity.value;
+    if (!body.correct_intent || (!entity && form.elements.covered.value)) {
+      status(body.correct_intent ? "请选择实体类型" : "请选择正确的意图", true);
+      return;
+    }
     if (entity) {
       const span = entitySpan(line.text, form.elements.covered.value);
       if (!span) {
@@ -211,8 +215,10 @@
     const form = el("form", null, "mark-form");
     const intent = el("select");
     intent.name = "intent";
+    option(intent, "", "请选择");
     vocabulary.intents.forEach(function (name) { option(intent, name); });
-    intent.value = mark ? mark.correct_intent : line.intent || vocabulary.intents[0];
+    const preset = mark ? mark.correct_intent : line.intent;
+    intent.value = vocabulary.intents.indexOf(preset) >= 0 ? preset : "";
     const entity = el("select");
     entity.name = "entity";
     option(entity, "", "无实体");
