@@ -75,12 +75,15 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout:.0f}s")
 
 
-def start_services(settings: Settings, env: Dict[str, str]) -> List[subprocess.Popen]:
+def start_services(settings: Settings, env: Dict[str, str], started: List[subprocess.Popen]) -> None:
+    """Starts the servers one by one, each added to ``started`` at once: a Ctrl-C while a later
+    one is still starting must stop the earlier ones too."""
     actions = subprocess.Popen(
         [RASA, "run", "actions", "--actions", "actions", "--port", str(settings.action_port)],
         cwd=PROJECT_ROOT,
         env=env,
     )
+    started.append(actions)
     wait_for(f"http://127.0.0.1:{settings.action_port}/health", actions, 120)
     server = subprocess.Popen(
         [
@@ -94,10 +97,11 @@ def start_services(settings: Settings, env: Dict[str, str]) -> List[subprocess.P
         cwd=PROJECT_ROOT,
         env=env,
     )
+    started.append(server)
     wait_for(f"http://127.0.0.1:{settings.rasa_port}/status", server, 300)
     console = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT, env=env)
+    started.append(console)
     wait_for(f"http://{console_probe_host(settings)}:{settings.console_port}/healthz", console, 60)
-    return [actions, server, console]
 
 
 def console_probe_host(settings: Settings) -> str:
@@ -137,7 +141,7 @@ def main() -> int:
         env = service_env(settings, redis_url)
         ensure_shop(settings, redis_url)
         train_if_needed(env)
-        processes = start_services(settings, env)
+        start_services(settings, env, processes)
         print(
             "\nThe assistant is running. Talk to it:\n"
             f"  curl -s localhost:{settings.rasa_port}/webhooks/rest/webhook -H 'Content-Type: application/json' "
@@ -156,6 +160,9 @@ def main() -> int:
         print("\nstopping…")
         return 0
     finally:
+        # A second Ctrl-C must not cut the shutdown short and leave servers behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop(processes)
         if embedded:
             embedded.stop()

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple, Tuple
 
 import pytest
 import redis
@@ -20,20 +21,45 @@ from bot.store import ShopStore, connect
 pytestmark = pytest.mark.e2e
 
 
-def test_runner_starts_everything_and_stops_it_all(tmp_path: Path) -> None:
-    redis_port, rasa_port, action_port, console_port = free_port(), free_port(), free_port(), free_port()
+class Ports(NamedTuple):
+    redis: int
+    rasa: int
+    action: int
+    console: int
+
+
+def start_runner(tmp_path: Path) -> Tuple[subprocess.Popen, Ports]:
+    ports = Ports(free_port(), free_port(), free_port(), free_port())
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(
-        EMBEDDED_REDIS_PORT=str(redis_port),
+        EMBEDDED_REDIS_PORT=str(ports.redis),
         EMBEDDED_REDIS_DIR=str(tmp_path / "redis"),
-        RASA_PORT=str(rasa_port),
-        ACTION_PORT=str(action_port),
-        CONSOLE_PORT=str(console_port),
+        RASA_PORT=str(ports.rasa),
+        ACTION_PORT=str(ports.action),
+        CONSOLE_PORT=str(ports.console),
     )
     runner = subprocess.Popen(
         [sys.executable, "-m", "bot.runner"], cwd=PROJECT_ROOT, env=env,
         stdout=open(tmp_path / "runner.log", "w"), stderr=subprocess.STDOUT,
     )
+    return runner, ports
+
+
+def assert_all_stopped(ports: Ports) -> None:
+    with pytest.raises(redis.ConnectionError):
+        redis.Redis(port=ports.redis, socket_connect_timeout=1).ping()
+    for url in (
+        f"http://127.0.0.1:{ports.action}/health",
+        f"http://127.0.0.1:{ports.rasa}/status",
+        f"http://127.0.0.1:{ports.console}/healthz",
+    ):
+        with pytest.raises(requests.ConnectionError):
+            requests.get(url, timeout=2)
+
+
+def test_runner_starts_everything_and_stops_it_all(tmp_path: Path) -> None:
+    runner, ports = start_runner(tmp_path)
+    redis_port, rasa_port, console_port = ports.redis, ports.rasa, ports.console
     try:
         wait_for(f"http://127.0.0.1:{rasa_port}/status", runner, 300)
         wait_for(f"http://127.0.0.1:{console_port}/healthz", runner, 120)  # started after Rasa
@@ -50,10 +76,16 @@ def test_runner_starts_everything_and_stops_it_all(tmp_path: Path) -> None:
         runner.send_signal(signal.SIGINT)
         assert runner.wait(timeout=60) == 0
     # Everything it started is gone, and the embedded Redis kept its data on disk.
-    with pytest.raises(redis.ConnectionError):
-        redis.Redis(port=redis_port, socket_connect_timeout=1).ping()
-    with pytest.raises(requests.ConnectionError):
-        requests.get(f"http://127.0.0.1:{action_port}/health", timeout=2)
-    with pytest.raises(requests.ConnectionError):
-        requests.get(f"http://127.0.0.1:{console_port}/healthz", timeout=2)
+    assert_all_stopped(ports)
     assert any((tmp_path / "redis").rglob("*.aof"))
+
+
+def test_ctrl_c_while_starting_stops_what_already_runs(tmp_path: Path) -> None:
+    runner, ports = start_runner(tmp_path)
+    try:
+        # The action server is up; the Rasa server takes many seconds more to load the model.
+        wait_for(f"http://127.0.0.1:{ports.action}/health", runner, 300)
+    finally:
+        runner.send_signal(signal.SIGINT)
+        assert runner.wait(timeout=60) == 0
+    assert_all_stopped(ports)
