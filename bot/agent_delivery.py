@@ -1,5 +1,8 @@
 """How the agent console hands an agent's reply to the Rasa server, which owns the buyer's socket.
 
+The same shared secret also gives the token of Rasa's HTTP API (`rasa run --auth-token`), which the
+console uses to read trackers: without it anyone reaching port 5005 could read every conversation.
+
 The console POSTs an `AgentMessage` to `DELIVERY_PATH` on the Rasa server with `TOKEN_HEADER`
 set to `delivery_token(CONSOLE_SECRET)`; the Rasa server (bot/channels.py) records the reply in
 the conversation's tracker and emits it to the buyer's socket.io room. Both sides import this.
@@ -20,6 +23,11 @@ TOKEN_HEADER = "X-Console-Token"
 def delivery_token(secret: str) -> str:
     """A key derived from the shared secret, so the secret itself never travels."""
     return hmac.new(secret.encode(), b"agent-delivery", hashlib.sha256).hexdigest()
+
+
+def rasa_api_token(secret: str) -> str:
+    """The Rasa server's --auth-token, sent as `?token=` by whoever reads its HTTP API."""
+    return hmac.new(secret.encode(), b"rasa-http-api", hashlib.sha256).hexdigest()
 
 
 def token_matches(presented: str, secret: str) -> bool:

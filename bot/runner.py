@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 from urllib.parse import urlparse
 
+from bot.agent_delivery import rasa_api_token
 from bot.console.secret import shared_secret
 from bot.loader import load_file, summary
 from bot.redis_server import RedisServer, ensure_redis
@@ -89,6 +90,7 @@ def start_services(settings: Settings, env: Dict[str, str], started: List[subpro
         [
             RASA, "run",
             "--enable-api",
+            "--auth-token", rasa_api_token(env["CONSOLE_SECRET"]),
             "--cors", "*",
             "--port", str(settings.rasa_port),
             "--credentials", "credentials.yml",
@@ -98,7 +100,7 @@ def start_services(settings: Settings, env: Dict[str, str], started: List[subpro
         env=env,
     )
     started.append(server)
-    wait_for(f"http://127.0.0.1:{settings.rasa_port}/status", server, 300)
+    wait_for(f"http://127.0.0.1:{settings.rasa_port}/", server, 300)  # "/" needs no token
     console = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT, env=env)
     started.append(console)
     wait_for(f"http://{console_probe_host(settings)}:{settings.console_port}/healthz", console, 60)

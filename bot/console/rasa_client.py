@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from bot.agent_delivery import DELIVERY_PATH, TOKEN_HEADER, AgentMessage, delivery_token
+from bot.agent_delivery import DELIVERY_PATH, TOKEN_HEADER, AgentMessage, delivery_token, rasa_api_token
 
 
 class RasaUnavailable(RuntimeError):
@@ -17,6 +17,7 @@ class RasaClient:
     def __init__(self, base_url: str, secret: str, timeout: float = 15) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = delivery_token(secret)
+        self._api_token = rasa_api_token(secret)
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: Optional[aiohttp.ClientSession] = None
 
@@ -32,7 +33,7 @@ class RasaClient:
     async def tracker(self, conversation_id: str) -> Dict[str, Any]:
         url = f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/tracker"
         try:
-            async with self._http().get(url) as response:
+            async with self._http().get(url, params={"token": self._api_token}) as response:
                 if response.status != 200:
                     raise RasaUnavailable(f"GET tracker answered {response.status}")
                 return await response.json()

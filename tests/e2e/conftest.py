@@ -12,6 +12,7 @@ from typing import Dict, Iterator, List, Optional
 import pytest
 import requests
 
+from bot.agent_delivery import rasa_api_token
 from bot.console.auth import hash_password
 from bot.handoff_queue import HandoffQueue
 from bot.loader import load_file
@@ -24,6 +25,7 @@ from tests.conftest import DEMO_FILE, DEMO_NOW
 # Console logins of the end-to-end stack.
 AGENTS = {"alice": "alice-password-1", "bob": "bob-password-2"}
 CONSOLE_SECRET = "e2e-console-secret"
+RASA_API_TOKEN = {"token": rasa_api_token(CONSOLE_SECRET)}
 
 
 class Assistant:
@@ -40,10 +42,12 @@ class Assistant:
         return [m.get("text", "") for m in response.json()]
 
     def tracker(self, sender: str) -> Dict:
-        return requests.get(f"{self.url}/conversations/{sender}/tracker", timeout=30).json()
+        return requests.get(
+            f"{self.url}/conversations/{sender}/tracker", params=RASA_API_TOKEN, timeout=30
+        ).json()
 
     def alive(self) -> bool:
-        return requests.get(f"{self.url}/status", timeout=10).ok
+        return requests.get(f"{self.url}/status", params=RASA_API_TOKEN, timeout=10).ok
 
 
 class ConsoleClient:
@@ -127,10 +131,11 @@ class Stack:
             ),
             "rasa": (
                 [
-                    RASA, "run", "--enable-api", "--port", str(self.rasa_port), "--model", str(self.model),
+                    RASA, "run", "--enable-api", "--auth-token", RASA_API_TOKEN["token"],
+                    "--port", str(self.rasa_port), "--model", str(self.model),
                     "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
                 ],
-                f"http://127.0.0.1:{self.rasa_port}/status", 300,
+                f"http://127.0.0.1:{self.rasa_port}/", 300,  # "/" needs no token
             ),
             "console": ([sys.executable, "-m", "bot.console"], f"{self.console_url}/healthz", 60),
         }
@@ -200,5 +205,6 @@ def restart(assistant: Assistant, sender: str) -> None:
     """Start the buyer's conversation afresh (buyer ids are shared between tests)."""
     end_handoff(assistant.store, sender)
     requests.post(
-        f"{assistant.url}/conversations/{sender}/tracker/events", json={"event": "restart"}, timeout=30
+        f"{assistant.url}/conversations/{sender}/tracker/events", json={"event": "restart"},
+        params=RASA_API_TOKEN, timeout=30,
     ).raise_for_status()

@@ -50,7 +50,7 @@ def assert_all_stopped(ports: Ports) -> None:
         redis.Redis(port=ports.redis, socket_connect_timeout=1).ping()
     for url in (
         f"http://127.0.0.1:{ports.action}/health",
-        f"http://127.0.0.1:{ports.rasa}/status",
+        f"http://127.0.0.1:{ports.rasa}/",
         f"http://127.0.0.1:{ports.console}/healthz",
     ):
         with pytest.raises(requests.ConnectionError):
@@ -61,7 +61,7 @@ def test_runner_starts_everything_and_stops_it_all(tmp_path: Path) -> None:
     runner, ports = start_runner(tmp_path)
     redis_port, rasa_port, console_port = ports.redis, ports.rasa, ports.console
     try:
-        wait_for(f"http://127.0.0.1:{rasa_port}/status", runner, 300)
+        wait_for(f"http://127.0.0.1:{rasa_port}/", runner, 300)
         wait_for(f"http://127.0.0.1:{console_port}/healthz", runner, 120)  # started after Rasa
         reply = requests.post(
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
@@ -72,6 +72,8 @@ def test_runner_starts_everything_and_stops_it_all(tmp_path: Path) -> None:
         assert store.shop().name in reply[0]["text"]
         console = requests.get(f"http://127.0.0.1:{console_port}/api/handoffs", timeout=10)
         assert console.status_code == 401  # up, and closed without a login
+        tracker = requests.get(f"http://127.0.0.1:{rasa_port}/conversations/buyer_xiaomei/tracker", timeout=10)
+        assert tracker.status_code == 401  # Rasa's HTTP API needs the console's token
     finally:
         runner.send_signal(signal.SIGINT)
         assert runner.wait(timeout=60) == 0
