@@ -1,6 +1,7 @@
 """The console subcommand of `python -m bot` (bot/cli.py registers it):
 
   hash-password [--agent NAME]   hash an agent's password for CONSOLE_AGENTS
+  rasa-api-token                 the --auth-token for a Rasa server started by hand next to the console
 """
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import argparse
 import getpass
 import sys
 
+from bot.agent_delivery import rasa_api_token
 from bot.console.auth import hash_password
+from bot.console.secret import shared_secret
+from bot.settings import Settings
 
-COMMANDS = ("hash-password",)
+COMMANDS = ("hash-password", "rasa-api-token")
 MIN_LENGTH = 8
 
 
@@ -20,9 +24,19 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
         help="hash an agent's console password (asked twice on a terminal, else one line on stdin)",
     )
     hashing.add_argument("--agent", help="print NAME:hash, ready for CONSOLE_AGENTS")
+    commands.add_parser(
+        "rasa-api-token", help="print the Rasa server's --auth-token (derived from CONSOLE_SECRET)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "rasa-api-token":
+        print(rasa_api_token(shared_secret(Settings.from_env())))
+        return 0
+    return hash_password_command(args)
+
+
+def hash_password_command(args: argparse.Namespace) -> int:
     if sys.stdin.isatty():
         password = getpass.getpass("password: ")
         if getpass.getpass("again: ") != password:

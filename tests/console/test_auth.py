@@ -1,12 +1,14 @@
 """Agent passwords, the agent list, session cookies and `python -m bot hash-password`."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bot.agent_delivery import rasa_api_token
 from bot.console.auth import (
     AgentConfigError,
     AgentDirectory,
@@ -74,3 +76,15 @@ def test_hash_password_command_prints_an_agent_line() -> None:
         capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
     )
     assert short.returncode == 2
+
+
+def test_rasa_api_token_command_derives_the_token_from_the_secret() -> None:
+    env = {**os.environ, "CONSOLE_SECRET": "a shared secret"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "rasa-api-token"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip()
+    assert token == rasa_api_token("a shared secret") != rasa_api_token("another secret")
+    assert "a shared secret" not in token
