@@ -138,6 +138,9 @@ class ShopAction(Action, ABC):
         try:
             turn.hand_off(f"action {self.name()} failed")
         except Exception:
+            # No human was called, so do not promise one.
             logger.exception("could not record the handoff for %s", turn.conversation_id)
+            dispatcher.utter_message(text=replies.action_failed_no_handoff())
+            return []
         dispatcher.utter_message(text=replies.action_failed())
         return []

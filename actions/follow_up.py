@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Type
 
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.aftersales import ActionComplainQuality, ActionReturnExchange
@@ -43,4 +43,9 @@ class ActionFollowUp(ShopAction):
         if action is None:
             dispatcher.utter_message(text="好的亲，收到～请问有什么可以帮您的吗？尺码、发货、物流、售后都可以问我哦～")
             return []
-        return action(self._services).run(dispatcher, turn.tracker, {})
+        # The same turn, not the inner action's own `run`: one turn hands off at most once.
+        inner = action(self._services)
+        events = list(inner.respond(turn, dispatcher))
+        if inner.topic:
+            events.append(SlotSet("last_topic", inner.topic))
+        return events

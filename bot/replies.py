@@ -412,3 +412,7 @@ def empty_message() -> str:
 
 def action_failed() -> str:
     return "亲，不好意思，系统刚才开了个小差，我已经帮您转人工客服了，请稍等一下哦～"
+
+
+def action_failed_no_handoff() -> str:
+    return "亲，不好意思，系统刚才开了个小差，麻烦您过几分钟再发一次消息哦，给您添麻烦了～"

@@ -19,6 +19,8 @@ def request_handoff(
     order_id: Optional[str] = None,
 ) -> Handoff:
     """From now on the assistant is silent in this chat until an agent hands it back or closes it."""
+    # Queue first: the shop's request log must not show a handoff that never reached the queue.
+    handoff = HandoffQueue(store).request(conversation_id, buyer_id, reason, last_message, order_id)
     store.record_request(
         ShopRequest(
             kind=RequestKind.handoff,
@@ -30,4 +32,4 @@ def request_handoff(
             created_at=clock(),
         )
     )
-    return HandoffQueue(store).request(conversation_id, buyer_id, reason, last_message, order_id)
+    return handoff

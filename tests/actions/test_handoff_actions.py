@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from actions.aftersales import ActionComplainQuality, ActionReturnExchange
 from actions.chat import ActionHandoff
+from actions.follow_up import ActionFollowUp
 from actions.orders import ActionOrderStatus
 from actions.products import ActionStock
 from bot.context import Services
@@ -83,3 +84,23 @@ def test_a_refund_under_the_amount_is_decided_by_the_assistant(services: Service
     texts, _ = run(ActionReturnExchange(services), t)
     assert len(texts) == 1 and services.store.handoff("buyer_dawei") is None
     assert [r.order_id for r in services.store.requests("return_exchange")] == [order.id]
+
+
+def test_an_angry_follow_up_hands_off_once(services: Services) -> None:
+    order = services.store.orders_of("buyer_dawei")[0]
+    t = tracker(
+        sender="buyer_dawei", intent="inform", text=f"{order.id} 气死了",
+        entities=[{"entity": "order_id", "value": order.id}], slots={"last_topic": "order_status"},
+    )
+    texts, _ = run(ActionFollowUp(services), t)
+    assert order.id in texts[0]  # the order is still answered
+    assert sum("人工" in text for text in texts) == 1
+    assert [r.reason for r in services.store.requests("handoff")] == ["buyer is upset"]
+
+
+def test_a_failure_without_a_handoff_promises_no_human(services: Services, redis_client) -> None:
+    redis_client.set("shop:demo:order:261126009914", "{not json")
+    redis_client.set("shop:demo:handoff:buyer_xiaomei", "not a hash")  # recording the handoff fails too
+    texts, _ = run(ActionOrderStatus(services), tracker(intent="ask_order_status", text="我的订单呢"))
+    assert len(texts) == 1 and "人工" not in texts[0] and "再发" in texts[0]
+    assert services.store.requests("handoff") == []

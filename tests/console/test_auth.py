@@ -1,6 +1,7 @@
 """Agent passwords, the agent list, session cookies and `python -m bot hash-password`."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -18,7 +19,8 @@ from bot.console.auth import (
     parse_agents,
     verify_password,
 )
-from bot.settings import PROJECT_ROOT
+from bot.console.secret import MIN_SECRET_LENGTH, WeakSecret, shared_secret
+from bot.settings import PROJECT_ROOT, Settings
 
 
 def test_passwords_are_salted_and_verified() -> None:
@@ -79,12 +81,28 @@ def test_hash_password_command_prints_an_agent_line() -> None:
 
 
 def test_rasa_api_token_command_derives_the_token_from_the_secret() -> None:
-    env = {**os.environ, "CONSOLE_SECRET": "a shared secret"}
+    env = {**os.environ, "CONSOLE_SECRET": "a shared secret for tests"}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "rasa-api-token"],
         capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120,
     )
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
-    assert token == rasa_api_token("a shared secret") != rasa_api_token("another secret")
-    assert "a shared secret" not in token
+    assert token == rasa_api_token("a shared secret for tests") != rasa_api_token("another secret")
+    assert "a shared secret for tests" not in token
+
+
+def test_the_secret_file_is_made_once_and_an_empty_one_is_replaced(tmp_path: Path) -> None:
+    settings = dataclasses.replace(Settings.from_env(), console_secret=None)
+    path = tmp_path / ".run" / "console_secret"
+    first = shared_secret(settings, path)
+    assert len(first) >= MIN_SECRET_LENGTH and shared_secret(settings, path) == first
+    assert path.stat().st_mode & 0o077 == 0  # readable by the owner only
+    path.write_text("\n")  # a touched or half-written file must not become a guessable key
+    replaced = shared_secret(settings, path)
+    assert len(replaced) >= MIN_SECRET_LENGTH and replaced != first
+
+
+def test_a_short_console_secret_is_refused() -> None:
+    with pytest.raises(WeakSecret):
+        shared_secret(dataclasses.replace(Settings.from_env(), console_secret="short"))
