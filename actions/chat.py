@@ -1,6 +1,7 @@
 """Greeting, goodbye, things the assistant cannot help with, and asking for a human."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import List
 
 from rasa_sdk.events import EventType, SlotSet
@@ -60,3 +61,45 @@ class ActionUnclear(ShopAction):
         else:
             dispatcher.utter_message(text=replies.rephrase())
         return [SlotSet("unclear_count", count + 1)]
+
+
+class ActionReplyWithResponse(ShopAction, ABC):
+    """A fixed answer from domain.yml's responses, given through ShopAction.run so that an
+    upset buyer who only says thanks, yes or no ("不要了 差评") is still handed to a person."""
+
+    @property
+    @abstractmethod
+    def response(self) -> str:
+        """The name of the response in domain.yml."""
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        dispatcher.utter_message(response=self.response)
+        return []
+
+
+class ActionThank(ActionReplyWithResponse):
+    response = "utter_thank"
+
+    def name(self) -> str:
+        return "action_thank"
+
+
+class ActionAffirm(ActionReplyWithResponse):
+    response = "utter_affirm"
+
+    def name(self) -> str:
+        return "action_affirm"
+
+
+class ActionDeny(ActionReplyWithResponse):
+    response = "utter_deny"
+
+    def name(self) -> str:
+        return "action_deny"
+
+
+class ActionBotChallenge(ActionReplyWithResponse):
+    response = "utter_bot_challenge"
+
+    def name(self) -> str:
+        return "action_bot_challenge"

@@ -1,8 +1,12 @@
 """Every handoff trigger queues the chat for a human and tells the buyer honestly."""
 from __future__ import annotations
 
+from typing import List
+
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.aftersales import ActionComplainQuality, ActionReturnExchange
-from actions.chat import ActionHandoff
+from actions.chat import ActionDeny, ActionHandoff, ActionThank
 from actions.follow_up import ActionFollowUp
 from actions.orders import ActionOrderStatus
 from actions.products import ActionStock
@@ -104,3 +108,21 @@ def test_a_failure_without_a_handoff_promises_no_human(services: Services, redis
     texts, _ = run(ActionOrderStatus(services), tracker(intent="ask_order_status", text="我的订单呢"))
     assert len(texts) == 1 and "人工" not in texts[0] and "再发" in texts[0]
     assert services.store.requests("handoff") == []
+
+
+def said(action, t) -> List[str]:
+    """What the action sent: a domain response's name (the Rasa server renders it) or text."""
+    dispatcher = CollectingDispatcher()
+    action.run(dispatcher, t, {})
+    return [m.get("response") or m["text"] for m in dispatcher.messages]
+
+
+def test_an_upset_no_is_answered_and_handed_off(services: Services) -> None:
+    messages = said(ActionDeny(services), tracker(intent="deny", text="不要了 差评"))
+    assert messages[0] == "utter_deny" and "人工" in messages[1]
+    assert queued(services, "buyer_xiaomei").reason == "buyer is upset"
+
+
+def test_a_calm_thanks_is_only_answered(services: Services) -> None:
+    assert said(ActionThank(services), tracker(intent="thank", text="谢谢亲")) == ["utter_thank"]
+    assert services.store.handoff("buyer_xiaomei") is None

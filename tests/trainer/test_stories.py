@@ -177,12 +177,12 @@ def test_append_keeps_the_file_and_never_duplicates_a_name(tmp_path: Path) -> No
     path = tmp_path / "stories.yml"
     path.write_text('version: "3.1"\n\n# hand-written\nstories:\n- story: old\n  steps:\n  - intent: greet\n'
                     '  - action: action_greet\n', encoding="utf-8")
-    story = {"story": "new", "steps": [{"intent": "thank"}, {"action": "utter_thank"}]}
+    story = {"story": "new", "steps": [{"intent": "thank"}, {"action": "action_thank"}]}
     assert append_story(path, story).written
     assert not append_story(path, story).written  # the same story again: unchanged
     text = path.read_text(encoding="utf-8")
     assert text.startswith('version: "3.1"\n\n# hand-written\nstories:\n- story: old\n')
-    assert text.endswith("\n- story: new\n  steps:\n  - intent: thank\n  - action: utter_thank\n")
+    assert text.endswith("\n- story: new\n  steps:\n  - intent: thank\n  - action: action_thank\n")
     assert [s["story"] for s in yaml.safe_load(text)["stories"]] == ["old", "new"]
     with pytest.raises(StoryError, match="already has a different story named 'new'"):
         append_story(path, {"story": "new", "steps": [{"intent": "greet"}, {"action": "action_greet"}]})

@@ -57,7 +57,7 @@ def test_generated_story_and_exported_examples_pass_rasa_data_validate(
         *session_start(),
         user("包邮吗", "ask_free_shipping"), ActionExecuted("action_free_shipping"), BotUttered("满99包邮"),
         ActionExecuted("action_listen"),
-        user("好的谢谢亲", "thank"), ActionExecuted("utter_thank"), ActionExecuted("action_listen"),
+        user("好的谢谢亲", "thank"), ActionExecuted("action_thank"), ActionExecuted("action_listen"),
     ])
     stories = tmp_path / "from_conversations.yml"
     for sender in ("buyer_xiaomei", "buyer_ahua"):
