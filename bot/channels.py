@@ -13,6 +13,8 @@
    conversation id because `session_persistence: true`).
 4. (socket.io) Rasa 3.6 calls python-socketio 5's `enter_room` coroutine without awaiting it, so a
    client never joins its session room and no reply reaches it; `session_request` is redone here.
+5. Buyer tokens (socket.io). With BUYER_TOKEN_SECRET set, `session_request` needs the buyer's
+   token (bot/buyer_tokens.py) and a socket may only send messages for the session it proved.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.agent_delivery import TOKEN_HEADER, AgentMessage, token_matches
+from bot.buyer_tokens import buyer_token_matches
 from bot.handoff_queue import HandoffQueue
 from bot.settings import Settings
 from bot.store import ShopStore, connect
@@ -121,12 +124,37 @@ class ShopSocketIOInput(SocketIOInput):
         self.gate.attach(blueprint)
         sio = self.sio
 
+        secret = Settings.from_env().buyer_token_secret
+        handlers = sio.handlers[self.namespace or "/"]
+        rasa_user_message, rasa_disconnect = handlers[self.user_message_evt], handlers["disconnect"]
+        proven: Dict[Text, Text] = {}  # socket id -> the session id it holds a token for
+
         @sio.on("session_request", namespace=self.namespace)  # replaces Rasa's handler
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
-            session_id = (data or {}).get("session_id") or uuid.uuid4().hex
+            data = data if isinstance(data, dict) else {}
+            session_id = data.get("session_id") or uuid.uuid4().hex
+            if secret and not buyer_token_matches(secret, session_id, data.get("token")):
+                logger.warning("socket.io session %s refused: no valid buyer token", session_id)
+                await sio.emit("session_refused", {"session_id": session_id}, room=sid, namespace=self.namespace)
+                return
+            proven[sid] = session_id
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        if secret:
+
+            @sio.on(self.user_message_evt, namespace=self.namespace)  # wraps Rasa's handler
+            async def user_message(sid: Text, data: Any) -> None:
+                if not isinstance(data, dict) or proven.get(sid) != data.get("session_id"):
+                    logger.warning("socket.io message from %s refused: not its proven session", sid)
+                    return
+                await rasa_user_message(sid, data)
+
+            @sio.on("disconnect", namespace=self.namespace)
+            async def disconnect(sid: Text) -> None:
+                proven.pop(sid, None)
+                await rasa_disconnect(sid)
 
         @blueprint.route("/agent_message", methods=["POST"])  # = agent_delivery.DELIVERY_PATH
         async def agent_message(request: Request) -> HTTPResponse:

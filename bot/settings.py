@@ -38,6 +38,8 @@ class Settings:
     console_secret: Optional[str] = None
     # Where agent replies are also POSTed for the shop's own chat system; unset: not sent.
     shop_callback_url: Optional[str] = None
+    # When set, a socket.io session needs a buyer token (bot/buyer_tokens.py); unset: trusted.
+    buyer_token_secret: Optional[str] = None
 
     @property
     def rasa_url(self) -> str:
@@ -68,4 +70,5 @@ class Settings:
             console_agents=os.environ.get("CONSOLE_AGENTS", ""),
             console_secret=os.environ.get("CONSOLE_SECRET") or None,
             shop_callback_url=os.environ.get("SHOP_CALLBACK_URL") or None,
+            buyer_token_secret=os.environ.get("BUYER_TOKEN_SECRET") or None,
         )

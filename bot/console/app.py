@@ -11,12 +11,13 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Awaitable, Callable, List
+from typing import Awaitable, Callable, List, Optional
 
 from aiohttp import web
 from pydantic import ValidationError
 from yarl import URL
 
+from bot.buyer_tokens import buyer_token
 from bot.console.agent_reply import send_reply
 from bot.console.auth import SESSION_COOKIE, AgentDirectory, SessionSigner, load_agents
 from bot.console.callback import ShopCallback
@@ -56,6 +57,7 @@ class Console:
     rasa: RasaClient
     callback: ShopCallback
     rasa_port: int  # the buyer chat page connects to socket.io on this port of the page's host
+    buyer_token_secret: Optional[str] = None  # set: the chat page is for agents, with a buyer token
     pages: Pages = field(default_factory=Pages)
 
     @property
@@ -220,12 +222,22 @@ async def chat_page(request: web.Request) -> web.Response:
     buyer = request.query.get("buyer", "")
     if buyer and not _BUYER_ID.match(buyer):
         return web.Response(status=400, text="buyer: letters, digits, _ and - only")
+    token = None
+    if console.buyer_token_secret:
+        # Buyers prove who they are: only a logged-in agent may try the chat as a buyer here.
+        agent = console.sessions.agent(request.cookies.get(SESSION_COOKIE), time.time())
+        if agent is None or agent not in console.agents:
+            raise web.HTTPFound("/login")
+        if not buyer:
+            return web.Response(status=400, text="buyer: required when buyers need a token")
+        token = buyer_token(console.buyer_token_secret, buyer)
     item_id = request.query.get("item", "")
     product = console.store.product(item_id) if item_id else None
     config = {
         "socketUrl": f"{request.scheme}://{_page_host(request)}:{console.rasa_port}",
         "buyer": buyer or None,
         "itemId": product.sku if product else None,
+        "token": token,
     }
     return console.pages.render("chat.html", product=product, config=config)
 
@@ -274,4 +286,5 @@ def console_from_settings(settings: Settings, secret: str) -> Console:
         rasa=RasaClient(settings.rasa_url, secret),
         callback=ShopCallback(settings.shop_callback_url),
         rasa_port=settings.rasa_port,
+        buyer_token_secret=settings.buyer_token_secret,
     )

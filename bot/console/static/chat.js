@@ -38,10 +38,13 @@
   // WebSocket only: the Rasa server is another origin and its socket.io does no CORS for polling.
   const socket = io(config.socketUrl, { path: "/socket.io", transports: ["websocket"] });
   socket.on("connect", function () {
-    socket.emit("session_request", { session_id: buyer });
+    socket.emit("session_request", config.token ? { session_id: buyer, token: config.token } : { session_id: buyer });
   });
   socket.on("session_confirm", function () {
     setState("ready", "已连接");
+  });
+  socket.on("session_refused", function () {
+    setState("refused", "身份验证失败");
   });
   socket.on("disconnect", function () {
     setState("connecting", "重新连接中…");
