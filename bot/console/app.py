@@ -19,7 +19,7 @@ from yarl import URL
 
 from bot.buyer_tokens import buyer_token
 from bot.console.agent_reply import send_reply
-from bot.console.auth import SESSION_COOKIE, AgentDirectory, SessionSigner, load_agents
+from bot.console.auth import SESSION_COOKIE, AgentDirectory, LoginThrottle, SessionSigner, load_agents
 from bot.console.callback import ShopCallback
 from bot.console.pages import STATIC, Pages
 from bot.console.rasa_client import RasaClient, RasaUnavailable
@@ -59,6 +59,7 @@ class Console:
     rasa_port: int  # the buyer chat page connects to socket.io on this port of the page's host
     buyer_token_secret: Optional[str] = None  # set: the chat page is for agents, with a buyer token
     pages: Pages = field(default_factory=Pages)
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     @property
     def store(self) -> ShopStore:
@@ -138,9 +139,14 @@ async def login(request: web.Request) -> web.StreamResponse:
     console = _console(request)
     form = await request.post()
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+    keys, now = (f"name:{name}", f"address:{request.remote}"), time.time()
+    if console.login_throttle.blocked(keys, now):
+        return console.pages.render("login.html", status=429, error="尝试次数太多，请 15 分钟后再试")
     agent = console.agents.authenticate(name, password)
     if agent is None:
+        console.login_throttle.failed(keys, now)
         return console.pages.render("login.html", status=401, error="账号或密码不对")
+    console.login_throttle.succeeded(keys)
     response = web.HTTPFound("/")
     response.set_cookie(
         SESSION_COOKIE,

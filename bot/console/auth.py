@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Mapping, Optional
+from typing import Dict, Iterable, List, Mapping, Optional
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SESSION_COOKIE = "console_session"
@@ -121,3 +121,34 @@ class SessionSigner:
         except (ValueError, KeyError, TypeError):
             return None
         return agent if 0 <= now - issued <= self.max_age else None
+
+
+class LoginThrottle:
+    """Refuses logins for a name or an address after repeated failures (password guessing).
+
+    In memory: the console is one process, and a restart forgetting the count is acceptable.
+    """
+
+    def __init__(self, max_failures: int = 5, window_seconds: float = 900) -> None:
+        self.max_failures = max_failures
+        self.window_seconds = window_seconds
+        self._failures: Dict[str, List[float]] = {}
+
+    def _recent(self, key: str, now: float) -> List[float]:
+        recent = [t for t in self._failures.get(key, []) if now - t < self.window_seconds]
+        if recent:
+            self._failures[key] = recent
+        else:
+            self._failures.pop(key, None)
+        return recent
+
+    def blocked(self, keys: Iterable[str], now: float) -> bool:
+        return any(len(self._recent(key, now)) >= self.max_failures for key in keys)
+
+    def failed(self, keys: Iterable[str], now: float) -> None:
+        for key in keys:
+            self._failures.setdefault(key, []).append(now)
+
+    def succeeded(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._failures.pop(key, None)

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.agent_delivery import DELIVERY_PATH, TOKEN_HEADER, delivery_token
 from bot.console.app import Console, create_app
-from bot.console.auth import AgentDirectory, SessionSigner, hash_password
+from bot.console.auth import AgentDirectory, LoginThrottle, SessionSigner, hash_password
 from bot.console.callback import ShopCallback
 from bot.console.rasa_client import RasaClient
 from bot.handoff_queue import HandoffQueue
@@ -287,3 +287,30 @@ def test_the_buyer_chat_page_refuses_odd_buyer_ids(store: ShopStore, demo: ShopD
             return (await (await client()).get("/chat?buyer=%3Cscript%3E")).status
 
     assert asyncio.run(scenario()) == 400
+
+
+def test_password_guessing_is_throttled(store: ShopStore, demo: ShopData) -> None:
+    async def scenario() -> None:
+        async with running(store) as (client, _):
+            guesser = await client()
+            for attempt in range(5):
+                wrong = await guesser.post("/login", data={"name": "alice", "password": f"guess-{attempt}"})
+                assert wrong.status == 401
+            # Even the right password is refused now, from this address and for this name.
+            right = await guesser.post(
+                "/login", data={"name": "alice", "password": PASSWORDS["alice"]}, allow_redirects=False
+            )
+            assert right.status == 429 and "15 分钟" in await right.text()
+
+    asyncio.run(scenario())
+
+
+def test_a_login_clears_earlier_failures() -> None:
+    throttle = LoginThrottle(max_failures=2, window_seconds=60)
+    keys = ("name:bob", "address:10.0.0.1")
+    throttle.failed(keys, now=0)
+    throttle.succeeded(keys)
+    throttle.failed(keys, now=1)
+    assert not throttle.blocked(keys, now=2)
+    throttle.failed(keys, now=3)
+    assert throttle.blocked(keys, now=4) and not throttle.blocked(keys, now=64)
