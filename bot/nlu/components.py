@@ -284,16 +284,8 @@ class ShopEntityExtractor(GraphComponent, EntityExtractorMixin):
         return [entity for entity in existing if not covered(entity)] + found
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
-class AnswerOnlyIntentClassifier(GraphComponent):
-    """Marks a message that is only a rule-read value ("165", "L码", an order id) as ``inform``.
-
-    Goes after DIETClassifier and before FallbackClassifier: the rule's verdict is certain, so it
-    replaces the classifier's guess at confidence 1.0 and no fallback fires (see
-    bot.nlu.answer_only for why).
-    """
+class StatelessComponent(GraphComponent):
+    """A component with no configuration and nothing to train or load."""
 
     @classmethod
     def create(
@@ -302,8 +294,20 @@ class AnswerOnlyIntentClassifier(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "AnswerOnlyIntentClassifier":
+    ) -> GraphComponent:
         return cls()
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class AnswerOnlyIntentClassifier(StatelessComponent):
+    """Marks a message that is only a rule-read value ("165", "L码", an order id) as ``inform``.
+
+    Goes after DIETClassifier and before FallbackClassifier: the rule's verdict is certain, so it
+    replaces the classifier's guess at confidence 1.0 and no fallback fires (see
+    bot.nlu.answer_only for why).
+    """
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

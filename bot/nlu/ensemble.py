@@ -9,10 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import (
     INTENT,
@@ -22,6 +19,8 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.components import StatelessComponent
 
 STASH = "stashed_intent_rankings"
 
@@ -39,20 +38,8 @@ def average_rankings(rankings: List[List[Dict[Text, Any]]]) -> List[Dict[Text, A
     return sorted(averaged, key=lambda entry: -entry[PREDICTED_CONFIDENCE_KEY])
 
 
-class _Stateless(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        return cls()
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class IntentRankingStash(_Stateless):
+class IntentRankingStash(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             ranking = message.get(INTENT_RANKING_KEY)
@@ -62,7 +49,7 @@ class IntentRankingStash(_Stateless):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class IntentRankingAverage(_Stateless):
+class IntentRankingAverage(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             rankings = (message.get(STASH) or []) + [message.get(INTENT_RANKING_KEY) or []]
