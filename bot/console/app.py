@@ -75,13 +75,19 @@ class HandoffList(Model):
 
 
 # -- middlewares -------------------------------------------------------------------------------
+def logged_in_agent(request: web.Request) -> Optional[str]:
+    """The agent whose valid session cookie came with the request, if that agent still exists."""
+    console = request.app[CONSOLE]
+    agent = console.sessions.agent(request.cookies.get(SESSION_COOKIE), time.time())
+    return agent if agent is not None and agent in console.agents else None
+
+
 @web.middleware
 async def require_login(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.path in OPEN_PATHS or request.path.startswith("/static/"):
         return await handler(request)
-    console = request.app[CONSOLE]
-    agent = console.sessions.agent(request.cookies.get(SESSION_COOKIE), time.time())
-    if agent is None or agent not in console.agents:
+    agent = logged_in_agent(request)
+    if agent is None:
         if request.path.startswith("/api/"):
             return web.json_response({"error": "请先登录"}, status=401)
         raise web.HTTPFound("/login")
@@ -231,8 +237,7 @@ async def chat_page(request: web.Request) -> web.Response:
     token = None
     if console.buyer_token_secret:
         # Buyers prove who they are: only a logged-in agent may try the chat as a buyer here.
-        agent = console.sessions.agent(request.cookies.get(SESSION_COOKIE), time.time())
-        if agent is None or agent not in console.agents:
+        if logged_in_agent(request) is None:
             raise web.HTTPFound("/login")
         if not buyer:
             return web.Response(status=400, text="buyer: required when buyers need a token")
