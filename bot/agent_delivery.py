@@ -9,11 +9,10 @@ the conversation's tracker and emits it to the buyer's socket.io room. Both side
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 
 from pydantic import constr
 
+from bot.derived_keys import derive_hex, same_token
 from bot.models import Model
 
 DELIVERY_PATH = "/webhooks/socketio/agent_message"
@@ -22,16 +21,16 @@ TOKEN_HEADER = "X-Console-Token"
 
 def delivery_token(secret: str) -> str:
     """A key derived from the shared secret, so the secret itself never travels."""
-    return hmac.new(secret.encode(), b"agent-delivery", hashlib.sha256).hexdigest()
+    return derive_hex(secret, "agent-delivery")
 
 
 def rasa_api_token(secret: str) -> str:
     """The Rasa server's --auth-token, sent as `?token=` by whoever reads its HTTP API."""
-    return hmac.new(secret.encode(), b"rasa-http-api", hashlib.sha256).hexdigest()
+    return derive_hex(secret, "rasa-http-api")
 
 
 def token_matches(presented: str, secret: str) -> bool:
-    return hmac.compare_digest(presented.encode(), delivery_token(secret).encode())
+    return same_token(presented, delivery_token(secret))
 
 
 class AgentMessage(Model):

@@ -8,15 +8,12 @@ which the shop's web page gets from its server after the buyer logged in.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
+from bot.derived_keys import derive_hex, same_token
 
 
 def buyer_token(secret: str, buyer_id: str) -> str:
-    return hmac.new(secret.encode(), b"buyer:" + buyer_id.encode(), hashlib.sha256).hexdigest()
+    return derive_hex(secret, f"buyer:{buyer_id}")
 
 
 def buyer_token_matches(secret: str, buyer_id: str, token: object) -> bool:
-    if not isinstance(token, str) or not buyer_id:
-        return False
-    return hmac.compare_digest(token.encode(), buyer_token(secret, buyer_id).encode())
+    return bool(buyer_id) and same_token(token, buyer_token(secret, buyer_id))

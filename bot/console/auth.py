@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional
 
+from bot.derived_keys import derive
+
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SESSION_COOKIE = "console_session"
 SESSION_MAX_AGE = 12 * 3600  # one working day
@@ -100,7 +102,7 @@ class AgentDirectory:
 
 class SessionSigner:
     def __init__(self, secret: str, max_age: int = SESSION_MAX_AGE) -> None:
-        self._key = hmac.new(secret.encode(), b"console-session", hashlib.sha256).digest()
+        self._key = derive(secret, "console-session")
         self.max_age = max_age
 
     def _sign(self, payload: str) -> str:
