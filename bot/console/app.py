@@ -1,8 +1,8 @@
 """The console's web app: thin routes over the handoff queue, the summary card and the reply service.
 
 Every route but /login, /healthz, /chat and /static/ needs an agent session: pages redirect to
-/login, the JSON API answers 401. API POSTs also need the `X-Requested-With: console` header (a
-cross-site form cannot send it). Acting on a chat another agent holds answers 409.
+/login, the JSON API answers 401. API changes (any method but GET, HEAD, OPTIONS) also need the
+`X-Requested-With: console` header (a cross-site form cannot send it). Acting on a chat another agent holds answers 409.
 """
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/login", "/healthz", "/chat"})
 API_HEADER = ("X-Requested-With", "console")
+READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
 # Conversation ids the buyer chat page accepts (it becomes the socket.io session id).
 _BUYER_ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 
@@ -91,7 +92,7 @@ async def require_login(request: web.Request, handler: Handler) -> web.StreamRes
         if request.path.startswith("/api/"):
             return web.json_response({"error": "请先登录"}, status=401)
         raise web.HTTPFound("/login")
-    if request.method == "POST" and request.path.startswith("/api/"):
+    if request.method not in READ_ONLY_METHODS and request.path.startswith("/api/"):
         if request.headers.get(API_HEADER[0]) != API_HEADER[1]:
             return web.json_response({"error": "missing X-Requested-With header"}, status=403)
     request["agent"] = agent

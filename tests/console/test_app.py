@@ -210,6 +210,11 @@ def test_claim_reply_and_hand_back_with_one_agent_per_chat(store: ShopStore, dem
             assert not outside.deliveries
             no_header = await alice.post("/api/handoffs/buyer_xiaomei/reply", json={"text": "亲"})
             assert no_header.status == 403
+            # Every change needs the header, whatever the method (the trainer's DELETE too).
+            unmarked = await alice.delete(
+                "/api/training/corrections", params={"conversation_id": "buyer_xiaomei", "message_ref": "u-1"}
+            )
+            assert unmarked.status == 403
             empty = await alice.post("/api/handoffs/buyer_xiaomei/reply", json={"text": "  "}, headers=API)
             assert empty.status == 400
             sent = await alice.post(
