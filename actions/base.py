@@ -17,6 +17,7 @@ from bot import replies
 from bot.context import Services, default_services
 from bot.hours import in_working_hours
 from bot.models import Buyer, Product, Shop
+from bot.handoff_queue import HandoffQueue
 from bot.services.handoff import request_handoff
 from bot.services.handoff_rules import is_angry
 from bot.services.products import resolve_product
@@ -85,6 +86,9 @@ class Turn:
             return [SlotSet("current_product", self.product.sku)]
         return []
 
+    def with_human(self) -> bool:
+        return HandoffQueue(self.store).with_human(self.conversation_id)
+
     def hand_off(self, reason: str, order_id: Optional[str] = None, upset: bool = False) -> str:
         """Queue the chat for a human (the assistant goes silent) and say so, honestly."""
         request_handoff(
@@ -120,6 +124,10 @@ class ShopAction(Action, ABC):
     ) -> List[EventType]:
         turn = Turn(tracker, self.services)
         try:
+            if turn.with_human():
+                # Handed off earlier in this same turn (the size form hands off an upset buyer
+                # and Rasa then runs the form's follow-up action): the human speaks next.
+                return []
             events = list(self.respond(turn, dispatcher))
             if not turn.handed_off and is_angry(turn.text):
                 # Answer what was asked, then let a person calm things down.

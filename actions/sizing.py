@@ -5,7 +5,7 @@ import re
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -13,6 +13,7 @@ from actions.base import ShopAction, Turn
 from bot import replies
 from bot.context import Services, default_services
 from bot.nlu.measurements import height_of, weight_of
+from bot.services.handoff_rules import is_angry
 from bot.services.sizing import REQUIRED, Measurements, SizeOutcome, recommend_size
 
 # Plausible adult body ranges; outside them the value is a misreading, so we ask again.
@@ -32,6 +33,19 @@ class ValidateSizeForm(FormValidationAction):
 
     def name(self) -> Text:
         return "validate_size_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        # The form runs before any shop action, so an upset buyer ("165 你们烦不烦") would
+        # otherwise just be asked for the next measurement.
+        turn = Turn(tracker, self._services or default_services())
+        if not is_angry(turn.text):
+            return await super().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(text=turn.hand_off("buyer is upset", upset=True))
+        # Rasa rejects a form turn in which no slot was set, and would drop the reply above;
+        # last_topic counts as a set slot. requested_slot None and ActiveLoop None end the form.
+        return [SlotSet("last_topic", "sizing"), SlotSet("requested_slot", None), ActiveLoop(None)]
 
     async def required_slots(
         self,

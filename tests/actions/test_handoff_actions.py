@@ -1,6 +1,7 @@
 """Every handoff trigger queues the chat for a human and tells the buyer honestly."""
 from __future__ import annotations
 
+import asyncio
 from typing import List
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -45,6 +46,20 @@ def test_an_angry_buyer_gets_the_answer_then_a_human(services: Services) -> None
     assert "抱歉让您不开心" in texts[1] and "人工" in texts[1]
     assert queued(services, "buyer_xiaomei").reason == "buyer is upset"
     assert [r.reason for r in services.store.requests("handoff")] == ["buyer is upset"]
+
+
+def test_the_size_form_hands_an_upset_buyer_to_a_human_and_stops(services: Services) -> None:
+    from actions.sizing import ActionRecommendSize, ValidateSizeForm
+
+    t = tracker(intent="inform", text="165 烦死了 差评", slots={"requested_slot": "weight_kg"})
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateSizeForm(services).run(dispatcher, t, {}))
+    assert "人工" in dispatcher.messages[0]["text"]
+    assert [e["name"] for e in events if e["event"] == "active_loop"] == [None]
+    assert queued(services, "buyer_xiaomei").reason == "buyer is upset"
+    # Rasa then runs the form's closing action in the same turn: it must leave the chat to the human.
+    texts, _ = run(ActionRecommendSize(services), t)
+    assert texts == [] and len(services.store.requests("handoff")) == 1
 
 
 def test_a_calm_buyer_stays_with_the_assistant(services: Services) -> None:

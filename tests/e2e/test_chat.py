@@ -54,6 +54,17 @@ def test_size_form_asks_for_what_is_missing(assistant: Assistant, sender: str) -
     assert f"建议拍{expected.size}码" in third
 
 
+def test_an_upset_buyer_inside_the_size_form_gets_a_human_not_the_next_question(
+    assistant: Assistant, sender: str
+) -> None:
+    assert "身高" in joined(assistant.say(sender, "我该选什么尺码", item_id="D002"))
+    reply = joined(assistant.say(sender, "165 问这么多 气死了", item_id="D002"))
+    assert "人工" in reply
+    assert "体重" not in reply and "建议拍" not in reply  # neither the next question nor advice
+    assert assistant.store.handoff(sender).reason == "buyer is upset"
+    assert assistant.tracker(sender)["active_loop"] in ({}, None)
+
+
 def test_bargaining_holds_the_price_across_asks(assistant: Assistant) -> None:
     sender = "buyer_chenchen"
     restart(assistant, sender)
