@@ -61,6 +61,10 @@ CITIES: Dict[str, str] = {
     "昆明": "云南", "大理": "云南", "丽江": "云南", "西安": "陕西", "台北": "台湾",
 }  # fmt: skip
 
+# Everyday short forms buyers write instead of the short name.
+SHORT_FORMS: Dict[str, str] = {"内蒙": "内蒙古"}
+
+
 def region_aliases() -> Dict[str, str]:
     """Every surface form (short name, name + suffix, city, city + 市) -> province short name."""
     aliases: Dict[str, str] = {}
@@ -71,4 +75,5 @@ def region_aliases() -> Dict[str, str]:
     for city, province in CITIES.items():
         aliases[city] = province
         aliases[city + "市"] = province
+    aliases.update({form: province for form, province in SHORT_FORMS.items() if form not in aliases})
     return aliases
