@@ -79,10 +79,11 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
 def start_services(settings: Settings, env: Dict[str, str], started: List[subprocess.Popen]) -> None:
     """Starts the servers one by one, each added to ``started`` at once: a Ctrl-C while a later
     one is still starting must stop the earlier ones too."""
+    # Only the Rasa server calls the action server, which answers any sender's orders: loopback.
     actions = subprocess.Popen(
         [RASA, "run", "actions", "--actions", "actions", "--port", str(settings.action_port)],
         cwd=PROJECT_ROOT,
-        env=env,
+        env={**env, "SANIC_HOST": "127.0.0.1"},  # rasa-sdk's only way to choose the interface
     )
     started.append(actions)
     wait_for(f"http://127.0.0.1:{settings.action_port}/health", actions, 120)
@@ -92,6 +93,7 @@ def start_services(settings: Settings, env: Dict[str, str], started: List[subpro
             "--enable-api",
             "--auth-token", rasa_api_token(env["CONSOLE_SECRET"]),
             "--cors", "*",
+            "--interface", settings.rasa_host,
             "--port", str(settings.rasa_port),
             "--credentials", "credentials.yml",
             "--endpoints", "endpoints.yml",
@@ -100,15 +102,15 @@ def start_services(settings: Settings, env: Dict[str, str], started: List[subpro
         env=env,
     )
     started.append(server)
-    wait_for(f"http://127.0.0.1:{settings.rasa_port}/", server, 300)  # "/" needs no token
+    wait_for(f"http://{probe_host(settings.rasa_host)}:{settings.rasa_port}/", server, 300)  # "/" needs no token
     console = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT, env=env)
     started.append(console)
-    wait_for(f"http://{console_probe_host(settings)}:{settings.console_port}/healthz", console, 60)
+    wait_for(f"http://{probe_host(settings.console_host)}:{settings.console_port}/healthz", console, 60)
 
 
-def console_probe_host(settings: Settings) -> str:
-    """Where this machine reaches the console (a wildcard bind answers on loopback)."""
-    return "127.0.0.1" if settings.console_host in ("", "0.0.0.0", "::") else settings.console_host
+def probe_host(bound_to: str) -> str:
+    """Where this machine reaches a server bound to `bound_to` (a wildcard bind answers on loopback)."""
+    return "127.0.0.1" if bound_to in ("", "0.0.0.0", "::") else bound_to
 
 
 def stop(processes: List[subprocess.Popen]) -> None:
@@ -149,7 +151,7 @@ def main() -> int:
             f"  curl -s localhost:{settings.rasa_port}/webhooks/rest/webhook -H 'Content-Type: application/json' "
             "-d '{\"sender\": \"buyer_xiaomei\", \"message\": \"亲 这件包邮吗\", \"metadata\": {\"item_id\": \"T001\"}}'\n"
             f"  socket.io on http://localhost:{settings.rasa_port}/socket.io\n"
-            f"Agent console: http://{console_probe_host(settings)}:{settings.console_port}/ "
+            f"Agent console: http://{probe_host(settings.console_host)}:{settings.console_port}/ "
             f"(buyer chat page: /chat?buyer=buyer_xiaomei&item=T001)\n"
             "Ctrl-C stops everything.\n",
             flush=True,

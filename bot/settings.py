@@ -29,6 +29,9 @@ class Settings:
     models_dir: Path = field(default=PROJECT_ROOT / "models")
     # ISO time that freezes the shop's clock (demos and end-to-end tests); unset means real time.
     fixed_now: Optional[str] = None
+    # Where the Rasa server listens. Its REST webhook believes the sender id it is given (it is
+    # for the shop's own server), so loopback only unless RASA_HOST says otherwise.
+    rasa_host: str = "127.0.0.1"
     # The agent console (bot/console): loopback only unless CONSOLE_HOST says otherwise.
     console_host: str = "127.0.0.1"
     console_port: int = 5006
@@ -65,6 +68,7 @@ class Settings:
             ),
             timezone=os.environ.get("SHOP_TIMEZONE", "Asia/Shanghai"),
             fixed_now=os.environ.get("SHOP_FIXED_NOW") or None,
+            rasa_host=os.environ.get("RASA_HOST") or "127.0.0.1",
             console_host=os.environ.get("CONSOLE_HOST") or "127.0.0.1",
             console_port=_env_int("CONSOLE_PORT", 5006),
             console_agents=os.environ.get("CONSOLE_AGENTS", ""),

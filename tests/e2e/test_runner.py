@@ -57,6 +57,23 @@ def assert_all_stopped(ports: Ports) -> None:
             requests.get(url, timeout=2)
 
 
+def listening_addresses(port: int) -> set:
+    """Local IPv4/IPv6 addresses (hex, as the kernel writes them) listening on `port`."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, port_hex = local.split(":")
+            if state == "0A" and int(port_hex, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1 and ::1
+
+
 def test_runner_starts_everything_and_stops_it_all(tmp_path: Path) -> None:
     runner, ports = start_runner(tmp_path)
     redis_port, rasa_port, console_port = ports.redis, ports.rasa, ports.console
@@ -74,6 +91,9 @@ def test_runner_starts_everything_and_stops_it_all(tmp_path: Path) -> None:
         assert console.status_code == 401  # up, and closed without a login
         tracker = requests.get(f"http://127.0.0.1:{rasa_port}/conversations/buyer_xiaomei/tracker", timeout=10)
         assert tracker.status_code == 401  # Rasa's HTTP API needs the console's token
+        # The REST webhook and the action server answer for any sender: nobody off this machine.
+        for port in (ports.rasa, ports.action, ports.console):
+            assert listening_addresses(port) and listening_addresses(port) <= LOOPBACK, port
     finally:
         runner.send_signal(signal.SIGINT)
         assert runner.wait(timeout=60) == 0
