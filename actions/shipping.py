@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
-from actions.orders import order_in_question, order_status_text
+from actions.orders import order_in_question, tell_order_status
 from bot import replies
 from bot.models import OrderStatus
 from bot.services.shipping import courier_options, find_courier, quote
@@ -51,7 +51,9 @@ class ActionShippingTime(ShopAction):
         # "When will it ship?" from a buyer with a paid order (or naming one) means that order.
         order = order_in_question(turn, (OrderStatus.paid,))
         if order is not None and (turn.order_id or order.status is OrderStatus.paid):
-            dispatcher.utter_message(text=order_status_text(turn, order))
+            tell_order_status(turn, order, dispatcher)
         else:
-            dispatcher.utter_message(text=replies.shipping_time(turn.shop.policy, turn.services.now()))
+            policy = turn.shop.policy
+            shipping = quote(policy, turn.product, turn.region, turn.buyer)
+            dispatcher.utter_message(text=replies.shipping_time(policy, turn.services.now(), shipping, turn.product))
         return []

@@ -5,14 +5,14 @@ Tone: a good Taobao agent — warm (亲), short, truthful, never over-praising.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Sequence
 
 from bot.models import Buyer, Fit, Order, OrderStatus, Policy, Product, Shop
 from bot.services.aftersales import ComplaintRecord, ReturnDecision, ReturnOutcome
 from bot.services.bargaining import BargainReply, BargainStep
 from bot.services.orders import AddressChange, AddressChangeOutcome
 from bot.services.products import ProductTopic
-from bot.services.shipping import CourierOptions, FeeReason, ShippingQuote
+from bot.services.shipping import CourierOptions, FeeReason, ShippingQuote, dispatch_day
 from bot.services.sizing import SizeAdvice, SizeOutcome
 
 
@@ -85,10 +85,20 @@ def material_line(product: Product) -> str:
     return "，".join(parts) + "。"
 
 
+def colour_choices(product: Product) -> str:
+    """The colours a buyer can order now, naming the sold-out ones as such."""
+    in_stock = [c for c in product.colours if product.stock_of(c) > 0]
+    sold_out = [c for c in product.colours if c not in in_stock]
+    if not in_stock:
+        return f"{join(sold_out)}，不过目前都暂时缺货"
+    tail = f"（{join(sold_out)}暂时缺货）" if sold_out else ""
+    return f"{join(in_stock)}可选{tail}"
+
+
 def product_info(product: Product, topic: ProductTopic) -> str:
     material = product.material
     if topic is ProductTopic.colour:
-        return f"亲，【{product.name}】有{join(product.colours)}{len(product.colours)}个颜色可选哦～"
+        return f"亲，【{product.name}】有{colour_choices(product)}哦～"
     if topic is ProductTopic.price:
         return (
             f"亲，【{product.name}】的价格是{money(product.price)}，店里都是实价销售哦。"
@@ -106,13 +116,13 @@ def product_info(product: Product, topic: ProductTopic) -> str:
     text = f"亲，{material_line(product)}"
     if product.description:
         text += product.description
-    text += f" 价格{money(product.price)}，颜色有{join(product.colours)}。"
+    text += f" 价格{money(product.price)}，颜色有{colour_choices(product)}。"
     return text
 
 
 def stock(product: Product, colour: Optional[str], size: Optional[str]) -> str:
     if colour and colour not in product.colours:
-        return f"亲，【{product.name}】没有{colour}哦，目前有{join(product.colours)}可选～"
+        return f"亲，【{product.name}】没有{colour}哦，目前有{colour_choices(product)}～"
     if size and size not in product.sizes:
         return f"亲，【{product.name}】没有{size}这个尺码，可选尺码是{join(product.sizes)}～"
     if colour or size:
@@ -150,19 +160,32 @@ def size_advice(product: Product, advice: SizeAdvice, height: Optional[float], w
             f"亲，按【{product.name}】的尺码表，您{body}超出了最大码{product.sizes[-1]}的范围，"
             "怕穿着不合适，不建议拍这款哦，可以看看店里其他宽松款，或者我帮您转人工客服再确认～"
         )
+    if advice.outcome is SizeOutcome.largest_runs_small:
+        return (
+            f"亲，按【{product.name}】的尺码表，您{body}对应{advice.chart_size}码，这已经是最大码了；"
+            f"不过这款版型偏小，{advice.chart_size}码穿着可能会偏紧，介意的话可以看看店里其他宽松款，"
+            "或者我帮您转人工客服再确认～"
+        )
     if advice.outcome is SizeOutcome.below_chart:
         return (
             f"亲，按【{product.name}】的尺码表，您{body}比最小码{product.sizes[0]}还要小一些，"
             f"选{product.sizes[0]}可能会偏大哦，介意的话可以再考虑下～"
         )
     if advice.outcome is SizeOutcome.recommended:
-        text = f"亲，根据您{body}，【{product.name}】建议拍{advice.size}码。"
-        if advice.size != advice.chart_size:
-            text += f"（按尺码表是{advice.chart_size}码，{_FIT[advice.fit]}）"
-        else:
-            text += _FIT[advice.fit] + "。"
-        return text + "喜欢宽松一点可以再大一码哦～"
+        return f"亲，根据您{body}，【{product.name}】建议拍{advice.size}码" + _fit_note(advice)
     return ask_measurements(advice.missing)
+
+
+def _fit_note(advice: SizeAdvice) -> str:
+    """How the item's fit moved the chart size, and the next size up only where there is one."""
+    if advice.size != advice.chart_size:
+        note = f"（按尺码表是{advice.chart_size}码，{_FIT[advice.fit]}）"
+    elif advice.fit is Fit.runs_large:  # the chart size is already the smallest there is
+        note = f"，这款版型偏大，不过{advice.size}已经是最小码了，穿着会宽松一些"
+    else:
+        note = f"，{_FIT[advice.fit]}"
+    larger = f"；喜欢宽松一点可以拍{advice.larger_size}码" if advice.larger_size else ""
+    return note + larger + "哦～"
 
 
 def ask_measurements(missing: Iterable[str]) -> str:
@@ -181,8 +204,9 @@ def size_chart(product: Product) -> str:
 
 # -- bargaining, gifts, shipping ------------------------------------------------------------------
 def _perks_line(reply: BargainReply) -> str:
+    """The returning buyer's perks; free shipping only where this reply's quote is free by the perk."""
     perks = reply.perks
-    if perks is None:
+    if perks is None or reply.step is BargainStep.hold_firm or reply.shipping.restricted:
         return ""
     parts = []
     if perks.coupon_yuan:
@@ -195,28 +219,41 @@ def _perks_line(reply: BargainReply) -> str:
 
 
 def _shipping_line(quote: ShippingQuote) -> str:
+    if quote.restricted:
+        return restriction(quote.region, quote.restriction_reason, None).strip()
     if quote.reason is FeeReason.excluded_region:
         return f"{quote.region}属于偏远地区，运费是{money(quote.fee)}，不在包邮范围内哦。"
     if quote.free:
         return "这款已经包邮啦。"
-    return f"店里满{money(quote.threshold)}包邮，没满的话运费是{money(quote.fee)}。"
+    return f"店里满{money(quote.threshold)}包邮，没满的话运费是{money(quote.fee)}{_gap(quote)}。"
+
+
+def _gap(quote: ShippingQuote) -> str:
+    """How much more reaches the free-shipping threshold, when the quote knows."""
+    if quote.short_of_threshold is None:
+        return ""
+    return f"，再凑{money(quote.short_of_threshold)}就能包邮啦"
 
 
 def bargain(reply: BargainReply) -> str:
-    perks = _perks_line(reply)
+    text = _bargain_answer(reply)
+    if reply.shipping.restricted and reply.step is not BargainStep.free_shipping:
+        text += restriction(reply.shipping.region, reply.shipping.restriction_reason, None)
+    return text + _perks_line(reply)
+
+
+def _bargain_answer(reply: BargainReply) -> str:
     if reply.step is BargainStep.hold_price:
         price = f"这款{money(reply.price)}已经是" if reply.price else "店里的宝贝都是"
-        text = f"亲，{price}实价销售了哦，品质有保证，价格也是很实在的，真的没法再便宜了，请您理解～"
-    elif reply.step is BargainStep.free_shipping:
-        text = "亲，价格确实是最低了哦，不能再优惠了。" + _shipping_line(reply.shipping)
-    elif reply.step is BargainStep.gift:
-        text = (
+        return f"亲，{price}实价销售了哦，品质有保证，价格也是很实在的，真的没法再便宜了，请您理解～"
+    if reply.step is BargainStep.free_shipping:
+        return "亲，价格确实是最低了哦，不能再优惠了。" + _shipping_line(reply.shipping)
+    if reply.step is BargainStep.gift:
+        return (
             f"亲，价格真的没法再让了～不过您诚心要的话，满{money(reply.gift_min_amount)}"
-            f"我们可以送您{reply.gift}，数量有限送完即止哦～"
+            f"我们可以送您{reply.gift}哦～"
         )
-    else:
-        text = "亲，真的很抱歉，价格是统一的实价，对每位顾客都一样，没有办法再优惠了，希望您理解哦～"
-    return text + (perks if perks else "")
+    return "亲，真的很抱歉，价格是统一的实价，对每位顾客都一样，没有办法再优惠了，希望您理解哦～"
 
 
 def gift(policy: Policy, product: Optional[Product]) -> str:
@@ -226,50 +263,61 @@ def gift(policy: Policy, product: Optional[Product]) -> str:
     if product and product.price < rule.min_order_amount:
         return (
             f"亲，店里满{money(rule.min_order_amount)}送{rule.description}哦，"
-            f"这款{money(product.price)}，再搭配一件就可以送啦～"
+            f"这款{money(product.price)}，再凑{money(rule.min_order_amount - product.price)}就可以送啦～"
         )
-    return f"亲，满{money(rule.min_order_amount)}就送{rule.description}，数量有限送完即止哦～"
+    return f"亲，满{money(rule.min_order_amount)}就送{rule.description}哦～"
 
 
 def free_shipping(quote: ShippingQuote, product: Optional[Product]) -> str:
-    restricted = restriction(quote.region, quote.restriction_reason, product) if quote.restricted else ""
+    if quote.restricted:
+        return _cannot_ship_reply(quote, product)
     if quote.reason is FeeReason.excluded_region:
-        return (
-            f"亲，{quote.region}属于偏远地区，不在包邮范围内，{quote.courier.name}运费是{money(quote.fee)}哦～"
-            + restricted
-        )
+        return f"亲，{quote.region}属于偏远地区，不在包邮范围内，{quote.courier.name}运费是{money(quote.fee)}哦～"
     if quote.reason is FeeReason.returning_customer:
-        return "亲，您是我们的老顾客，店里给老客包邮哦～" + restricted
+        return "亲，您是我们的老顾客，店里给老客包邮哦～"
     if quote.reason is FeeReason.threshold_met and product:
-        return f"亲，【{product.name}】{money(product.price)}，满{money(quote.threshold)}包邮，寄到{quote.region}是包邮的哦～" + restricted
-    if quote.free and product:
+        return f"亲，【{product.name}】{money(product.price)}，满{money(quote.threshold)}包邮，寄到{quote.region}是包邮的哦～"
+    if quote.free and product and quote.region is None:
+        ask = "您在哪个省我帮您确认下～" if quote.excluded_regions else ""
         return (
-            f"亲，【{product.name}】{money(product.price)}已满{money(quote.threshold)}，可以包邮哦"
-            f"（新疆、西藏等偏远地区除外，您在哪个省我帮您确认下）～"
-            if quote.region is None
-            else f"亲，这款寄到{quote.region}是包邮的哦～"
+            f"亲，【{product.name}】{money(product.price)}已满{money(quote.threshold)}，"
+            f"可以包邮哦{_excluded(quote.excluded_regions)}～{ask}"
         )
+    if quote.free:
+        return f"亲，这款寄到{quote.region}是包邮的哦～"
     if product:
         return (
             f"亲，店里满{money(quote.threshold)}包邮，【{product.name}】是{money(product.price)}，"
-            f"单拍的话运费{money(quote.fee)}，再凑一件就包邮啦～" + restricted
+            f"单拍的话运费{money(quote.fee)}{_gap(quote)}～"
         )
-    return f"亲，店里满{money(quote.threshold)}包邮（偏远地区除外），不满的话运费{money(quote.fee)}哦～"
+    return f"亲，店里满{money(quote.threshold)}包邮{_excluded(quote.excluded_regions)}，不满的话运费{money(quote.fee)}哦～"
 
 
 def free_shipping_rule(policy: Policy) -> str:
-    excluded = join(policy.free_shipping_excluded_regions)
-    tail = f"，{excluded}等偏远地区除外" if excluded else ""
+    excluded = _excluded(policy.free_shipping_excluded_regions)
     return (
-        f"亲，店里满{money(policy.free_shipping_threshold)}包邮{tail}，不满的话运费"
+        f"亲，店里满{money(policy.free_shipping_threshold)}包邮{excluded}，不满的话运费"
         f"{money(policy.default_courier.fee)}哦～"
     )
 
 
-def restriction(region: Optional[str], reason: str, product: Optional[Product]) -> str:
+def _excluded(regions: Sequence[str]) -> str:
+    """The policy's own list of regions the threshold does not cover."""
+    return f"（偏远地区{join(regions)}除外）" if regions else ""
+
+
+def _cannot_ship(region: Optional[str], reason: str, product: Optional[Product]) -> str:
     name = f"【{product.name}】" if product else "这款"
-    why = f"（{reason}）" if reason else ""
-    return f" 另外要提醒您：{name}寄不了{region}{why}，拍之前请先联系我们确认哦。"
+    why = f"（{reason.rstrip('。')}）" if reason else ""
+    return f"{name}寄不了{region}{why}"
+
+
+def _cannot_ship_reply(quote: ShippingQuote, product: Optional[Product]) -> str:
+    return f"亲，抱歉，{_cannot_ship(quote.region, quote.restriction_reason, product)}，暂时没法给您发货哦～"
+
+
+def restriction(region: Optional[str], reason: str, product: Optional[Product]) -> str:
+    return f" 另外要提醒您：{_cannot_ship(region, reason, product)}，拍之前请先联系我们确认哦。"
 
 
 def couriers(options: CourierOptions, product: Optional[Product], asked: Optional[str]) -> str:
@@ -283,13 +331,18 @@ def couriers(options: CourierOptions, product: Optional[Product], asked: Optiona
     return text
 
 
-def shipping_time(policy: Policy, now: datetime) -> str:
+def shipping_time(
+    policy: Policy,
+    now: datetime,
+    shipping: Optional[ShippingQuote] = None,
+    product: Optional[Product] = None,
+) -> str:
+    """When an order paid now ships; first, whether the item can go to the buyer's region at all."""
+    if shipping is not None and shipping.restricted:
+        return _cannot_ship_reply(shipping, product)
     cutoff = policy.same_day_cutoff_hour
-    if now.hour < cutoff:
-        when = f"现在拍下付款，今天（{now.month}月{now.day}日）就能发出"
-    else:
-        when = f"现在拍下付款，明天就能发出"
-    return f"亲，每天{cutoff}点前付款当天发货，{cutoff}点后付款第二天发货哦，{when}～"
+    when = day(dispatch_day(policy, now), now.date())
+    return f"亲，每天{cutoff}点前付款当天发货，{cutoff}点后付款第二天发货哦，现在拍下付款，{when}就能发出～"
 
 
 # -- orders ----------------------------------------------------------------------------------------
@@ -339,6 +392,8 @@ def address_change(change: AddressChange) -> str:
             f"亲，订单{order.id}已经发出了（{order.courier}，单号{order.tracking_number}），"
             "仓库这边改不了地址了。您可以联系快递公司转寄，或者等派件时和快递员沟通改派，需要的话我也可以转人工帮您处理～"
         )
+    if change.outcome is AddressChangeOutcome.address_received:
+        return f"亲，新地址收到啦～已经帮您把订单{order.id}的新地址登记好了，发货前人工客服会核实处理哦～"
     return f"亲，订单{order.id}已经完成了，地址改不了哦；下次下单前记得在“收货地址”里更新～"
 
 
@@ -351,7 +406,8 @@ def return_decision(decision: ReturnDecision) -> str:
     order = decision.order
     outcome = decision.outcome
     if outcome is ReturnOutcome.recorded:
-        deadline = f"（{day(decision.deadline)}前）" if decision.deadline else ""
+        # The deadline day itself is still inside the window (request_return accepts it).
+        deadline = f"（截止{day(decision.deadline)}）" if decision.deadline else ""
         text = (
             f"亲，订单{order.id}在{decision.window_days}天无理由退换期内{deadline}，可以办理的～"
             "已经帮您登记了退换货申请，请在订单页点“申请售后”，保持吊牌完好、不影响二次销售哦。"
@@ -360,13 +416,17 @@ def return_decision(decision: ReturnDecision) -> str:
             text += f"注意：{join(decision.excluded_items)}属于贴身类，不支持无理由退换哦。"
         return text
     if outcome is ReturnOutcome.cancel_recorded:
-        return f"亲，订单{order.id}还没发货，已经帮您登记了取消/退款申请，您也可以在订单页直接申请退款，仓库会拦截不发哦～"
+        return (
+            f"亲，订单{order.id}还没发货，已经帮您登记了取消/退款申请，人工客服核实订单状态后会帮您处理；"
+            "您也可以在订单页直接申请退款哦～"
+        )
     if outcome is ReturnOutcome.unpaid:
         return f"亲，订单{order.id}还没付款，不需要退款哦，不想要的话直接取消订单就可以～"
     if outcome is ReturnOutcome.in_transit:
         return (
             f"亲，订单{order.id}已经在路上了（{order.courier}，单号{order.tracking_number}），"
-            f"收到后{decision.window_days}天内都可以申请退换，也可以直接拒收哦～"
+            "能不能拦截或拒收需要人工客服帮您核实，需要的话我帮您转人工；"
+            f"收到后符合条件的话，{decision.window_days}天无理由退换期内也可以申请退换哦～"
         )
     if outcome is ReturnOutcome.window_passed:
         return (
@@ -374,7 +434,7 @@ def return_decision(decision: ReturnDecision) -> str:
             "如果是质量问题，麻烦拍张照片发给我，我帮您转人工处理～"
         )
     if outcome is ReturnOutcome.excluded:
-        return f"亲，{join(decision.excluded_items)}属于贴身类商品，不支持七天无理由退换哦；如果有质量问题，请拍照发给我～"
+        return f"亲，{join(decision.excluded_items)}属于贴身类商品，不支持{decision.window_days}天无理由退换哦；如果有质量问题，请拍照发给我～"
     return f"亲，订单{order.id}已经办理过退货了，退款会原路退回，请留意账户哦～"
 
 
@@ -382,7 +442,7 @@ def complaint(record: ComplaintRecord) -> str:
     item = f"【{record.product_name}】" if record.product_name else "宝贝"
     return (
         f"亲，真的非常抱歉给您带来不好的体验！{item}的问题我已经记录下来反馈给仓库和厂家了。"
-        "麻烦您拍几张问题部位的照片发给我，确认后给您安排退换或补偿，运费由我们承担～"
+        "麻烦您拍几张问题部位的照片发给我，人工客服确认后会跟进处理～"
     )
 
 
@@ -398,7 +458,7 @@ def out_of_scope() -> str:
 def handoff(in_working_hours: bool, working_hours: str, upset: bool = False) -> str:
     opening = "亲，真的非常抱歉让您不开心了，" if upset else "亲，"
     if in_working_hours:
-        return opening + "已经帮您转接人工客服了，客服小姐姐看到后会尽快回复您（一般几分钟内），请稍等一下哦～"
+        return opening + "已经帮您转接人工客服了，客服小姐姐看到后会尽快回复您，请稍等一下哦～"
     return opening + f"已经帮您登记转人工了，现在是非工作时间，人工客服上班（{working_hours}）后会第一时间回复您哦～"
 
 

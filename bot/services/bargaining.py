@@ -11,7 +11,7 @@ from typing import Optional
 
 from bot.models import Buyer, Policy, Product
 from bot.services.customers import is_returning
-from bot.services.shipping import ShippingQuote, quote
+from bot.services.shipping import FeeReason, ShippingQuote, quote
 
 
 class BargainStep(str, Enum):
@@ -23,7 +23,7 @@ class BargainStep(str, Enum):
 
 @dataclass(frozen=True)
 class ReturningPerks:
-    free_shipping: bool
+    free_shipping: bool  # only when the shipping quote for this order really is free by the perk
     coupon_yuan: float
     gift: str
 
@@ -58,10 +58,6 @@ def respond(
         step = BargainStep.gift
     else:
         step = BargainStep.hold_firm
-    perks = None
-    if is_returning(buyer, policy):
-        rule = policy.returning_customer
-        perks = ReturningPerks(rule.free_shipping, rule.coupon_yuan, rule.gift)
     return BargainReply(
         step=step,
         ask_number=ask_number,
@@ -69,5 +65,14 @@ def respond(
         shipping=shipping,
         gift=policy.gift.description if policy.gift.allowed else None,
         gift_min_amount=policy.gift.min_order_amount,
-        perks=perks,
+        perks=_returning_perks(policy, buyer, shipping),
     )
+
+
+def _returning_perks(policy: Policy, buyer: Optional[Buyer], shipping: ShippingQuote) -> Optional[ReturningPerks]:
+    """The policy's perks for a returning buyer; free shipping only where the quote agrees."""
+    if not is_returning(buyer, policy):
+        return None
+    rule = policy.returning_customer
+    free_shipping = shipping.reason is FeeReason.returning_customer and not shipping.restricted
+    return ReturningPerks(free_shipping, rule.coupon_yuan, rule.gift)

@@ -28,6 +28,13 @@ class ShippingQuote:
     courier: Courier
     restricted: bool = False  # this item cannot go to this region by the default courier
     restriction_reason: str = ""
+    excluded_regions: Tuple[str, ...] = ()  # regions the free-shipping threshold never covers
+    short_of_threshold: Optional[float] = None  # below the threshold: how much more reaches it
+
+
+def is_restricted(product: Optional[Product], region: Optional[str]) -> bool:
+    """The item cannot be sent to the region at all (e.g. batteries by the default courier)."""
+    return bool(product and region and region in product.restricted_regions)
 
 
 def quote(
@@ -40,13 +47,14 @@ def quote(
     """Shipping for `product` (or an order `amount`) to `region` (or the buyer's own region)."""
     region = region or (buyer.region if buyer else None) or None
     amount = amount if amount is not None else (product.price if product else None)
-    restricted = bool(product and region and region in product.restricted_regions)
+    restricted = is_restricted(product, region)
     common = dict(
         region=region,
         threshold=policy.free_shipping_threshold,
         courier=policy.default_courier,
         restricted=restricted,
         restriction_reason=product.restriction_reason if restricted and product else "",
+        excluded_regions=tuple(policy.free_shipping_excluded_regions),
     )
     fee = policy.default_courier.fee
     if region and region in policy.free_shipping_excluded_regions:
@@ -56,7 +64,10 @@ def quote(
     if amount is not None and amount >= policy.free_shipping_threshold:
         reason = FeeReason.threshold_met if region else FeeReason.region_unknown
         return ShippingQuote(free=True, fee=0.0, reason=reason, **common)
-    return ShippingQuote(free=False, fee=fee, reason=FeeReason.below_threshold, **common)
+    short = round(policy.free_shipping_threshold - amount, 2) if amount is not None else None
+    return ShippingQuote(
+        free=False, fee=fee, reason=FeeReason.below_threshold, short_of_threshold=short, **common
+    )
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,7 @@ class CourierOptions:
 
 
 def courier_options(policy: Policy, product: Optional[Product], region: Optional[str]) -> CourierOptions:
-    restricted = bool(product and region and region in product.restricted_regions)
+    restricted = is_restricted(product, region)
     return CourierOptions(
         default=policy.default_courier,
         upgrades=tuple(policy.upgrade_couriers),

@@ -20,8 +20,10 @@ class SizeOutcome(str, Enum):
     recommended = "recommended"
     missing = "missing"  # height or weight not given yet
     no_chart = "no_chart"  # bags, fans: one size
-    above_chart = "above_chart"
+    above_chart = "above_chart"  # the body is beyond the largest size's row
     below_chart = "below_chart"
+    # The body fits the largest size's row, but the item runs small and there is no size above it.
+    largest_runs_small = "largest_runs_small"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class SizeAdvice:
     chart_size: Optional[str] = None  # what the chart alone says, before the fit adjustment
     fit: Fit = Fit.true_to_size
     missing: Tuple[str, ...] = ()
+    larger_size: Optional[str] = None  # the next size up from `size`, when the item has one
 
 
 REQUIRED = ("height_cm", "weight_kg")
@@ -76,10 +79,11 @@ def recommend_size(product: Product, body: Measurements) -> SizeAdvice:
     elif product.fit is Fit.runs_large and chart_index > 0:
         adjusted -= 1
     if adjusted >= len(rows):
-        return SizeAdvice(SizeOutcome.above_chart, chart_size=rows[chart_index].size, fit=product.fit)
+        return SizeAdvice(SizeOutcome.largest_runs_small, chart_size=rows[chart_index].size, fit=product.fit)
     return SizeAdvice(
         SizeOutcome.recommended,
         size=rows[adjusted].size,
         chart_size=rows[chart_index].size,
         fit=product.fit,
+        larger_size=rows[adjusted + 1].size if adjusted + 1 < len(rows) else None,
     )

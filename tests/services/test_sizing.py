@@ -66,11 +66,14 @@ def test_outside_the_chart_is_said(store: ShopStore, demo) -> None:
     assert recommend_size(tee, Measurements(height_cm=120, weight_kg=25)).outcome is SizeOutcome.below_chart
 
 
-def test_runs_small_item_at_its_largest_size_is_outside(store: ShopStore, demo) -> None:
+def test_runs_small_item_at_its_largest_size_has_no_size_up(store: ShopStore, demo) -> None:
     jeans = store.product("K001")
     top = jeans.size_chart[-1]
     advice = recommend_size(jeans, Measurements(height_cm=top.height_cm.max, weight_kg=top.weight_kg.max))
-    assert advice.outcome is SizeOutcome.above_chart
+    # Inside the largest row, so not above the chart; but a runs-small item has no size to go up to.
+    assert advice.outcome is SizeOutcome.largest_runs_small and advice.chart_size == top.size
+    beyond = Measurements(height_cm=top.height_cm.max + 1, weight_kg=top.weight_kg.max)
+    assert recommend_size(jeans, beyond).outcome is SizeOutcome.above_chart
 
 
 def test_bags_have_no_size(store: ShopStore, demo) -> None:
