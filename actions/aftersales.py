@@ -1,7 +1,7 @@
 """Returns, exchanges, refunds and quality complaints."""
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional, Tuple
 
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ShopAction, Turn
 from actions.orders import AFTER_SALES, order_in_question
 from bot import replies
+from bot.models import Order, Product
 from bot.services.aftersales import record_quality_complaint, request_return
 from bot.services.handoff_rules import refund_needs_human
 
@@ -40,6 +41,31 @@ class ActionReturnExchange(ShopAction):
         return []
 
 
+def complaint_subject(turn: Turn) -> Tuple[Optional[Order], Optional[Product]]:
+    """The received order and item a complaint is about; never an item that order does not hold."""
+    if turn.order_id:
+        order = order_in_question(turn, AFTER_SALES)
+        return order, (item_of(turn, order, turn.product) if order else turn.product)
+    product = turn.product
+    if product is not None:
+        received = next(
+            (o for o in turn.store.orders_of(turn.buyer_id)
+             if o.status in AFTER_SALES and any(item.sku == product.sku for item in o.items)),
+            None,
+        )
+        if received is not None or turn.entity("product"):
+            return received, product  # the buyer named it, even if we have no order of it
+    # Only the page they are browsing, which they have not received: their latest parcel, if any.
+    order = order_in_question(turn, AFTER_SALES)
+    return (order, item_of(turn, order, None)) if order else (None, product)
+
+
+def item_of(turn: Turn, order: Order, product: Optional[Product]) -> Optional[Product]:
+    if product is not None and any(item.sku == product.sku for item in order.items):
+        return product
+    return turn.store.product(order.items[0].sku) if order.items else None
+
+
 class ActionComplainQuality(ShopAction):
     topic = "complain_quality"
 
@@ -47,10 +73,7 @@ class ActionComplainQuality(ShopAction):
         return "action_complain_quality"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        order = order_in_question(turn, AFTER_SALES)
-        product = turn.product
-        if product is None and order is not None:
-            product = turn.store.product(order.items[0].sku)
+        order, product = complaint_subject(turn)
         record = record_quality_complaint(
             turn.store, turn.buyer_id, turn.conversation_id, turn.text, product, order, turn.services.clock
         )

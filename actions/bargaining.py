@@ -16,7 +16,7 @@ class ActionBargain(ShopAction):
         return "action_bargain"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        ask_number = int(turn.slot("bargain_count") or 0) + 1
+        ask_number = turn.count_slot("bargain_count") + 1
         reply = bargaining_reply(turn.shop.policy, turn.product, turn.buyer, ask_number, turn.region)
         dispatcher.utter_message(text=replies.bargain(reply))
         return [SlotSet("bargain_count", ask_number)]

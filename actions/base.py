@@ -56,8 +56,16 @@ class Turn:
         return (self.tracker.latest_message or {}).get("text") or ""
 
     @property
+    def original_text(self) -> str:
+        """What the buyer typed, before normalisation dropped emoji and control characters."""
+        message = self.tracker.latest_message or {}
+        original = message.get("original_text")
+        return original if isinstance(original, str) else (message.get("text") or "")
+
+    @property
     def metadata(self) -> Dict[str, Any]:
-        return (self.tracker.latest_message or {}).get("metadata") or {}
+        metadata = (self.tracker.latest_message or {}).get("metadata")
+        return metadata if isinstance(metadata, dict) else {}
 
     def entity(self, name: str) -> Optional[Any]:
         return next(self.tracker.get_latest_entity_values(name), None)
@@ -65,16 +73,34 @@ class Turn:
     def slot(self, name: str) -> Any:
         return self.tracker.get_slot(name)
 
+    # Slots can be set from outside (Rasa's HTTP API, a test harness): a value of the wrong type
+    # must read as missing, not crash the action and hand the chat off.
+    def number_slot(self, name: str) -> Optional[float]:
+        try:
+            value = float(self.slot(name))
+        except (TypeError, ValueError):
+            return None
+        return value if value == value else None  # NaN is missing too
+
+    def count_slot(self, name: str) -> int:
+        number = self.number_slot(name)
+        return int(number) if number is not None and number >= 0 else 0
+
     @cached_property
     def product(self) -> Optional[Product]:
-        """The item the buyer is looking at (channel metadata) or named; else the chat's current one."""
-        return resolve_product(
-            self.store, self.metadata.get("item_id"), self.entity("product"), self.slot("current_product")
-        )
+        """The item the buyer names; else the one they are looking at (channel metadata); else the
+        chat's current one. An item page we do not know is not the previous item: None."""
+        named = resolve_product(self.store, self.entity("product"))
+        if named is not None:
+            return named
+        if self.metadata.get("item_id"):
+            return resolve_product(self.store, self.metadata["item_id"])
+        return resolve_product(self.store, self.slot("current_product"))
 
     @property
     def order_id(self) -> Optional[str]:
-        return self.entity("order_id") or self.slot("order_id")
+        order_id = self.entity("order_id") or self.slot("order_id")
+        return str(order_id) if order_id else None
 
     @property
     def region(self) -> Optional[str]:

@@ -8,7 +8,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
+from actions.orders import ActionChangeAddress
 from bot import replies
+from bot.models import OrderStatus
+from bot.services.orders import looks_like_address
 
 
 class ActionGreet(ShopAction):
@@ -25,9 +28,9 @@ class ActionGoodbye(ShopAction):
         return "action_goodbye"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        today = turn.services.now().date()
-        bought = any(o.created_at.date() == today for o in turn.store.orders_of(turn.buyer_id))
-        dispatcher.utter_message(text=replies.goodbye(turn.shop, bought))
+        # "We'll ship it soon" only for an order paid and still waiting to ship.
+        awaiting_dispatch = any(o.status is OrderStatus.paid for o in turn.store.orders_of(turn.buyer_id))
+        dispatcher.utter_message(text=replies.goodbye(turn.shop, awaiting_dispatch))
         return []
 
 
@@ -49,12 +52,15 @@ class ActionUnclear(ShopAction):
         return "action_unclear"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        count = int(turn.slot("unclear_count") or 0)
+        if turn.slot("last_topic") == ActionChangeAddress.topic and looks_like_address(turn.text):
+            # The new address we asked for: too varied for the classifier, plain for a rule.
+            return ActionChangeAddress(self._services).respond(turn, dispatcher)
+        count = turn.count_slot("unclear_count")
         if count >= 1:
             dispatcher.utter_message(text=turn.hand_off("assistant did not understand twice in a row"))
             return [SlotSet("unclear_count", 0)]
         intent = (turn.tracker.latest_message or {}).get("intent", {}).get("name")
-        if not turn.text.strip():
+        if not turn.original_text.strip():
             dispatcher.utter_message(text=replies.empty_message())
         elif intent == "out_of_scope":
             dispatcher.utter_message(text=replies.out_of_scope())

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ShopAction, Turn
 from bot import replies
 from bot.models import Order, OrderStatus
-from bot.services.orders import expected_dispatch, find_own_order, request_address_change
+from bot.services.orders import expected_dispatch, find_own_order, is_late, request_address_change
 
 
 # Without an order id, which of the buyer's orders a question most likely means.
@@ -38,6 +38,13 @@ def order_status_text(turn: Turn, order: Order) -> str:
     )
 
 
+def tell_order_status(turn: Turn, order: Order, dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(text=order_status_text(turn, order))
+    if is_late(order, turn.shop.policy, turn.services.now()):
+        # The answer promises that a person follows up the late dispatch: make it so.
+        dispatcher.utter_message(text=turn.hand_off(f"order {order.id} is late for dispatch", order_id=order.id))
+
+
 class ActionOrderStatus(ShopAction):
     topic = "order_status"
 
@@ -49,7 +56,7 @@ class ActionOrderStatus(ShopAction):
         if order is None:
             dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
             return []
-        dispatcher.utter_message(text=order_status_text(turn, order))
+        tell_order_status(turn, order, dispatcher)
         return []
 
 

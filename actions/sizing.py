@@ -114,10 +114,10 @@ class ActionRecommendSize(ShopAction):
             dispatcher.utter_message(text=replies.size_chart(product))
             return []
         body = Measurements(
-            height_cm=turn.slot("height_cm"),
-            weight_kg=turn.slot("weight_kg"),
-            bust_cm=turn.slot("bust_cm"),
-            waist_cm=turn.slot("waist_cm"),
+            height_cm=turn.number_slot("height_cm"),
+            weight_kg=turn.number_slot("weight_kg"),
+            bust_cm=turn.number_slot("bust_cm"),
+            waist_cm=turn.number_slot("waist_cm"),
         )
         advice = recommend_size(product, body)
         if advice.outcome is SizeOutcome.missing:

@@ -1,6 +1,7 @@
 """Order questions, only ever about the chatting buyer's own orders."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -38,8 +39,19 @@ def expected_dispatch(order: Order, policy: Policy) -> Optional[date]:
     return None
 
 
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ADDRESS_PARTS = ("省", "市", "区", "县", "镇", "乡", "村", "路", "街", "号", "栋", "幢", "单元", "室", "小区")
+
+
+def looks_like_address(text: str) -> bool:
+    """A pasted address ("浙江省杭州市西湖区文三路90号 张三 13800000000"), not a question about one."""
+    parts = sum(part in text for part in _ADDRESS_PARTS)
+    return parts >= 3 or (parts >= 1 and bool(_MOBILE.search(text)))
+
+
 class AddressChangeOutcome(str, Enum):
     recorded = "recorded"
+    address_received = "address_received"  # recorded, with the new address itself
     already_shipped = "already_shipped"
     closed = "closed"  # delivered or returned
 
@@ -55,18 +67,20 @@ def request_address_change(
 ) -> AddressChange:
     """Before shipping the change is recorded for the shop; after, say what can be done."""
     if order.status in (OrderStatus.unpaid, OrderStatus.paid):
+        received = looks_like_address(new_address)
         store.record_request(
             ShopRequest(
                 kind=RequestKind.address_change,
                 conversation_id=conversation_id,
                 buyer_id=order.buyer_id,
                 order_id=order.id,
-                reason="buyer asked to change the address",
+                reason="buyer sent the new address" if received else "buyer asked to change the address",
                 details={"new_address": new_address} if new_address else {},
                 created_at=clock(),
             )
         )
-        return AddressChange(AddressChangeOutcome.recorded, order)
+        outcome = AddressChangeOutcome.address_received if received else AddressChangeOutcome.recorded
+        return AddressChange(outcome, order)
     if order.status is OrderStatus.shipped:
         return AddressChange(AddressChangeOutcome.already_shipped, order)
     return AddressChange(AddressChangeOutcome.closed, order)

@@ -136,6 +136,8 @@ def test_quality_complaint_is_recorded_against_the_item(assistant: Assistant, se
 def test_bad_input_gets_a_polite_reply_and_the_chat_goes_on(assistant: Assistant, sender: str, text: str) -> None:
     replies = assistant.say(sender, text)
     assert replies and all("亲" in r for r in replies)
+    if text.strip() and text.strip("\u200b"):
+        assert "空消息" not in joined(replies)  # emoji or control characters are not "nothing"
     assert assistant.alive()
     follow_up = joined(assistant.say(sender, "这件包邮吗", item_id="T001"))
     assert "包邮" in follow_up

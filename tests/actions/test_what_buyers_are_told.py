@@ -1,0 +1,153 @@
+"""What the assistant says must be true for this buyer, this item and this order, and odd input
+must not make it fail over to a human."""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.aftersales import ActionComplainQuality
+from actions.bargaining import ActionBargain
+from actions.chat import ActionGoodbye, ActionUnclear
+from actions.orders import ActionChangeAddress, ActionOrderStatus
+from actions.products import ActionProductInfo, ActionStock
+from actions.sizing import ActionRecommendSize
+from bot.context import Services
+from bot.models import OrderStatus, ShopData
+from bot.services.orders import looks_like_address
+from bot.store import ShopStore
+from tests.actions.test_actions import run, tracker
+
+
+def test_a_late_order_is_really_handed_to_a_person(services: Services) -> None:
+    late = services.store.order("261124019907")  # paid 11-24, not shipped by 11-26
+    assert late is not None and late.status is OrderStatus.paid
+    texts, _ = run(ActionOrderStatus(services), tracker(
+        sender="buyer_chenchen", intent="ask_order_status", text=f"{late.id}怎么还没发",
+        entities=[{"entity": "order_id", "value": late.id}],
+    ))
+    assert "人工" in texts[0]
+    handoff = services.store.handoff("buyer_chenchen")
+    assert handoff is not None and handoff.order_id == late.id and "late" in handoff.reason
+
+
+def test_an_order_on_time_stays_with_the_assistant(services: Services) -> None:
+    texts, _ = run(ActionOrderStatus(services), tracker(
+        sender="buyer_lili", intent="ask_order_status", text="261126005580发了吗",
+        entities=[{"entity": "order_id", "value": "261126005580"}],
+    ))
+    assert len(texts) == 1 and services.store.handoff("buyer_lili") is None
+
+
+def test_goodbye_promises_dispatch_only_for_a_paid_order(store: ShopStore, demo: ShopData, services: Services) -> None:
+    # xiaomei with her paid order settled: only the unpaid one from today is left waiting.
+    orders = [
+        o.copy(update={"status": OrderStatus.delivered}) if o.buyer_id == "buyer_xiaomei" and o.status is OrderStatus.paid else o
+        for o in demo.orders
+    ]
+    store.write_all(demo.copy(update={"orders": orders}))
+    texts, _ = run(ActionGoodbye(services), tracker(intent="goodbye", text="拜拜"))
+    assert "发货" not in texts[0]
+    texts, _ = run(ActionGoodbye(services), tracker(sender="buyer_dawei", intent="goodbye", text="拜拜"))
+    assert "发货" in texts[0]  # dawei has a paid order waiting to ship
+
+
+def test_the_item_the_buyer_names_beats_the_page_they_are_on(services: Services) -> None:
+    dress = services.store.product("D003")
+    t = tracker(
+        intent="ask_stock", text="小黑裙有货吗", metadata={"item_id": "T001"},
+        entities=[{"entity": "product", "value": "D003"}],
+    )
+    texts, _ = run(ActionStock(services), t)
+    assert dress.name in texts[0] and services.store.product("T001").name not in texts[0]
+
+
+def test_an_unknown_item_page_is_not_the_previous_item(services: Services) -> None:
+    tee = services.store.product("T001")
+    t = tracker(intent="ask_product_info", text="多少钱", metadata={"item_id": "X999"}, slots={"current_product": "T001"})
+    texts, _ = run(ActionProductInfo(services), t)
+    assert tee.name not in texts[0] and str(tee.price) not in texts[0]
+
+
+def test_a_complaint_is_filed_against_what_the_buyer_received(services: Services) -> None:
+    # xiaomei is looking at the fan, but her delivered order holds the tote bag.
+    t = tracker(intent="complain_quality", text="收到的有线头", metadata={"item_id": "F001"})
+    run(ActionComplainQuality(services), t)
+    complaint = services.store.requests("quality_complaint")[-1]
+    order = services.store.order(complaint.order_id)
+    assert complaint.sku in {item.sku for item in order.items}
+    assert services.store.complaint_counts("F001") == {}
+
+
+@pytest.mark.parametrize(
+    "slots, metadata",
+    [
+        ({"order_id": 261124012290}, {}),
+        ({"height_cm": "abc", "weight_kg": "55", "current_product": "K001"}, {}),
+        ({"bargain_count": "x", "current_product": "T001"}, {}),
+        ({"unclear_count": "?"}, {}),
+        ({}, "T001"),
+    ],
+    ids=["int-order-id", "text-measurements", "text-count", "text-unclear-count", "string-metadata"],
+)
+def test_odd_slot_and_metadata_types_do_not_fail_over(services: Services, slots, metadata) -> None:
+    t = tracker(intent="inform", text="嗯", slots=slots)
+    t.latest_message["metadata"] = metadata
+    for action in (ActionOrderStatus, ActionRecommendSize, ActionBargain, ActionUnclear, ActionProductInfo):
+        texts, _ = run(action(services), t)
+        assert texts and all("开了个小差" not in text for text in texts), action.__name__
+    assert services.store.handoff("buyer_xiaomei") is None
+
+
+def test_an_emoji_is_not_an_empty_message(services: Services) -> None:
+    t = tracker(intent="nlu_fallback", text="")
+    t.latest_message["original_text"] = "😊"
+    texts, _ = run(ActionUnclear(services), t)
+    assert "空消息" not in texts[0]
+    t.latest_message["original_text"] = "  "
+    texts, _ = run(ActionUnclear(services), t)
+    assert "空消息" in texts[0]
+
+
+def test_the_new_address_is_taken_not_asked_for_again(services: Services) -> None:
+    asked, _ = run(ActionChangeAddress(services), tracker(intent="change_address", text="地址填错了"))
+    assert "新的收货人" in asked[0]
+    address = "浙江省杭州市西湖区文三路90号 张三 13800000000"
+    pasted = tracker(intent="nlu_fallback", text=address, slots={"last_topic": "change_address"})
+    texts, events = run(ActionUnclear(services), pasted)
+    assert "新的收货人" not in texts[0] and "地址" in texts[0]
+    assert not any(e.get("name") == "unclear_count" for e in events)
+    received = services.store.requests("address_change")[-1]
+    assert received.details["new_address"] == address and received.reason == "buyer sent the new address"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("浙江省杭州市西湖区文三路90号", True),
+        ("上海市浦东新区 李四 13912345678", True),
+        ("地址写错了 能改吗", False),
+        ("改到北京", False),
+        ("261126009914", False),
+    ],
+)
+def test_what_reads_as_a_pasted_address(text: str, expected: bool) -> None:
+    assert looks_like_address(text) is expected
+
+
+def test_when_will_it_ship_about_a_late_order_also_gets_a_person(services: Services) -> None:
+    from actions.shipping import ActionShippingTime
+
+    texts, _ = run(ActionShippingTime(services), tracker(sender="buyer_chenchen", intent="ask_shipping_time", text="什么时候发货"))
+    assert "261124019907" in texts[0] and "人工" in texts[-1]
+    assert services.store.handoff("buyer_chenchen").order_id == "261124019907"
+
+
+def test_when_will_it_ship_to_a_region_the_item_cannot_go(services: Services) -> None:
+    from actions.shipping import ActionShippingTime
+
+    fan = services.store.product("F001")
+    blocked = next(iter(fan.restricted_regions))
+    t = tracker(sender="visitor", intent="ask_shipping_time", text=f"寄{blocked}多久发货",
+                entities=[{"entity": "region", "value": blocked}], metadata={"item_id": "F001"})
+    texts, _ = run(ActionShippingTime(services), t)
+    assert blocked in texts[0] and "就能发出" not in texts[0]
