@@ -153,3 +153,18 @@ def test_cli_on_demo_data(tmp_path: Path) -> None:
     lexicon = Lexicon.load(lexicon_file)
     assert lexicon.product_names
     assert all(name == name.lower() for name in lexicon.product_names)
+
+
+@pytest.mark.skipif(not DEMO_FILE.exists(), reason="demo shop data not written yet")
+def test_committed_lexicon_and_dictionary_are_what_make_dictionary_writes(tmp_path: Path) -> None:
+    # The model ships data/lexicon and data/jieba: a change to the rules that generate them
+    # (a new region alias, say) does nothing until `make dictionary` is run and committed.
+    jieba_dir = tmp_path / "jieba"
+    main([str(DEMO_FILE), "--lexicon", str(tmp_path / "shop_lexicon.json"), "--jieba-dir", str(jieba_dir)])
+    committed = PROJECT_ROOT / "data"
+    assert json.loads((tmp_path / "shop_lexicon.json").read_text(encoding="utf-8")) == json.loads(
+        (committed / "lexicon" / "shop_lexicon.json").read_text(encoding="utf-8")
+    ), "run `make dictionary`"
+    assert (jieba_dir / JIEBA_FILE_NAME).read_text(encoding="utf-8") == (
+        committed / "jieba" / JIEBA_FILE_NAME
+    ).read_text(encoding="utf-8"), "run `make dictionary`"
