@@ -19,7 +19,7 @@ from bot.agent_delivery import rasa_api_token
 from bot.console.secret import shared_secret
 from bot.loader import load_file, summary
 from bot.redis_server import RedisServer, ensure_redis
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, Settings, probe_host
 from bot.store import ShopStore, connect
 
 RASA = str(Path(sys.executable).with_name("rasa"))
@@ -107,10 +107,6 @@ def start_services(settings: Settings, env: Dict[str, str], started: List[subpro
     started.append(console)
     wait_for(f"http://{probe_host(settings.console_host)}:{settings.console_port}/healthz", console, 60)
 
-
-def probe_host(bound_to: str) -> str:
-    """Where this machine reaches a server bound to `bound_to` (a wildcard bind answers on loopback)."""
-    return "127.0.0.1" if bound_to in ("", "0.0.0.0", "::") else bound_to
 
 
 def stop(processes: List[subprocess.Popen]) -> None:

@@ -9,6 +9,14 @@ from typing import Optional
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def probe_host(bound_to: str) -> str:
+    """How this machine reaches a server bound to `bound_to`, ready for a URL (a wildcard bind
+    answers on loopback; an IPv6 address needs brackets)."""
+    if bound_to in ("", "0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{bound_to}]" if ":" in bound_to else bound_to
+
+
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw not in (None, "") else default
@@ -46,7 +54,7 @@ class Settings:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return f"http://{probe_host(self.rasa_host)}:{self.rasa_port}"
 
     @property
     def redis_url_or_embedded(self) -> str:
