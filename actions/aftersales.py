@@ -57,7 +57,9 @@ def complaint_subject(turn: Turn) -> Tuple[Optional[Order], Optional[Product]]:
             return received, product  # the buyer named it, even if we have no order of it
     # Only the page they are browsing, which they have not received: their latest parcel, if any.
     order = order_in_question(turn, AFTER_SALES)
-    return (order, item_of(turn, order, None)) if order else (None, product)
+    if order is None or order.status not in AFTER_SALES:  # nothing received yet
+        return None, product
+    return order, item_of(turn, order, None)
 
 
 def item_of(turn: Turn, order: Order, product: Optional[Product]) -> Optional[Product]:

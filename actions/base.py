@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from abc import ABC, abstractmethod
 from functools import cached_property
 from typing import Any, Dict, List, Optional
@@ -80,7 +81,7 @@ class Turn:
             value = float(self.slot(name))
         except (TypeError, ValueError):
             return None
-        return value if value == value else None  # NaN is missing too
+        return value if math.isfinite(value) else None  # NaN and infinity are missing too
 
     def count_slot(self, name: str) -> int:
         number = self.number_slot(name)

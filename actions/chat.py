@@ -60,7 +60,7 @@ class ActionUnclear(ShopAction):
             dispatcher.utter_message(text=turn.hand_off("assistant did not understand twice in a row"))
             return [SlotSet("unclear_count", 0)]
         intent = (turn.tracker.latest_message or {}).get("intent", {}).get("name")
-        if not turn.original_text.strip():
+        if not any(char.isprintable() and not char.isspace() for char in turn.original_text):
             dispatcher.utter_message(text=replies.empty_message())
         elif intent == "out_of_scope":
             dispatcher.utter_message(text=replies.out_of_scope())

@@ -40,10 +40,18 @@ class ValidateSizeForm(FormValidationAction):
         # The form runs before any shop action, so an upset buyer ("165 你们烦不烦") would
         # otherwise just be asked for the next measurement.
         turn = Turn(tracker, self._services or default_services())
+        if turn.with_human():
+            # An action that interrupted the form (转人工, a complaint) handed the chat off:
+            # end the form quietly instead of asking for a measurement.
+            return self._stop()
         if not is_angry(turn.text):
             return await super().run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=turn.hand_off("buyer is upset", upset=True))
-        # Rasa rejects a form turn in which no slot was set, and would drop the reply above;
+        return self._stop()
+
+    @staticmethod
+    def _stop() -> List[EventType]:
+        # Rasa rejects a form turn in which no slot was set, and would drop a reply said with it;
         # last_topic counts as a set slot. requested_slot None and ActiveLoop None end the form.
         return [SlotSet("last_topic", "sizing"), SlotSet("requested_slot", None), ActiveLoop(None)]
 

@@ -364,7 +364,7 @@ def order_status(order: Order, policy: Policy, dispatch: Optional[date], now: da
         if dispatch and now.date() > dispatch:
             return (
                 head + f"已于{moment(order.paid_at)}付款，本应在{day(dispatch)}发出，现在还没发货，"
-                "真的非常抱歉！我已经帮您催仓库了，也会转给人工客服跟进～"
+                "真的非常抱歉！我这就转给人工客服帮您跟进～"
             )
         return head + f"已于{moment(order.paid_at)}付款成功，预计{when}发货（{policy.same_day_cutoff_hour}点前付款当天发），请您耐心等待哦～"
     if order.status is OrderStatus.shipped:

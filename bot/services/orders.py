@@ -40,13 +40,18 @@ def expected_dispatch(order: Order, policy: Policy) -> Optional[date]:
 
 
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_ADDRESS_PARTS = ("省", "市", "区", "县", "镇", "乡", "村", "路", "街", "号", "栋", "幢", "单元", "室", "小区")
+_AREA_PARTS = ("省", "市", "区", "县", "镇", "乡")
+# Parts only a real address has: "省市区都填错了" names areas but is a question about one.
+_STREET_PARTS = ("路", "街", "号", "栋", "幢", "单元", "室", "村", "小区", "弄", "巷")
 
 
 def looks_like_address(text: str) -> bool:
     """A pasted address ("浙江省杭州市西湖区文三路90号 张三 13800000000"), not a question about one."""
-    parts = sum(part in text for part in _ADDRESS_PARTS)
-    return parts >= 3 or (parts >= 1 and bool(_MOBILE.search(text)))
+    street = sum(part in text for part in _STREET_PARTS)
+    area = sum(part in text for part in _AREA_PARTS)
+    if _MOBILE.search(text):
+        return street + area >= 1
+    return street >= 1 and street + area >= 3
 
 
 class AddressChangeOutcome(str, Enum):

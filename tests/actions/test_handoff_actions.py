@@ -63,6 +63,17 @@ def test_the_size_form_hands_an_upset_buyer_to_a_human_and_stops(services: Servi
     assert texts == [] and len(services.store.requests("handoff")) == 1
 
 
+def test_the_size_form_ends_quietly_when_an_interrupting_action_handed_off(services: Services) -> None:
+    from actions.sizing import ValidateSizeForm
+
+    run(ActionHandoff(services), tracker(intent="request_human", text="转人工"))
+    resumed = tracker(intent="request_human", text="转人工", slots={"requested_slot": "height_cm"})
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateSizeForm(services).run(dispatcher, resumed, {}))
+    assert dispatcher.messages == []  # no "您的身高是多少" to a buyer waiting for a person
+    assert [e["name"] for e in events if e["event"] == "active_loop"] == [None]
+
+
 def test_a_calm_buyer_stays_with_the_assistant(services: Services) -> None:
     calm = tracker(intent="ask_stock", text="有货吗", slots={"current_product": "T001"})
     texts, _ = run(ActionStock(services), calm)
