@@ -9,7 +9,6 @@ the conversation's tracker and emits it to the buyer's socket.io room. Both side
 """
 from __future__ import annotations
 
-
 from pydantic import constr
 
 from bot.derived_keys import derive_hex, same_token

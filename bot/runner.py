@@ -102,11 +102,10 @@ def start_services(settings: Settings, env: Dict[str, str], started: List[subpro
         env=env,
     )
     started.append(server)
-    wait_for(f"http://{probe_host(settings.rasa_host)}:{settings.rasa_port}/", server, 300)  # "/" needs no token
+    wait_for(f"{settings.rasa_url}/", server, 300)  # "/" needs no token
     console = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT, env=env)
     started.append(console)
     wait_for(f"http://{probe_host(settings.console_host)}:{settings.console_port}/healthz", console, 60)
-
 
 
 def stop(processes: List[subprocess.Popen]) -> None:
