@@ -50,7 +50,7 @@ def complaint_subject(turn: Turn) -> Tuple[Optional[Order], Optional[Product]]:
     if product is not None:
         received = next(
             (o for o in turn.store.orders_of(turn.buyer_id)
-             if o.status in AFTER_SALES and any(item.sku == product.sku for item in o.items)),
+             if o.status in AFTER_SALES and o.holds(product.sku)),
             None,
         )
         if received is not None or turn.entity("product"):
@@ -63,9 +63,9 @@ def complaint_subject(turn: Turn) -> Tuple[Optional[Order], Optional[Product]]:
 
 
 def item_of(turn: Turn, order: Order, product: Optional[Product]) -> Optional[Product]:
-    if product is not None and any(item.sku == product.sku for item in order.items):
+    if product is not None and order.holds(product.sku):
         return product
-    return turn.store.product(order.items[0].sku) if order.items else None
+    return turn.store.product(order.items[0].sku)  # an order holds at least one item
 
 
 class ActionComplainQuality(ShopAction):

@@ -223,6 +223,9 @@ class Order(Model):
     def total(self) -> float:
         return round(sum(i.unit_price * i.quantity for i in self.items) + self.shipping_fee, 2)
 
+    def holds(self, sku: str) -> bool:
+        return any(item.sku == sku for item in self.items)
+
 
 class ShopData(Model):
     """Everything one data file holds."""
