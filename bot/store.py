@@ -12,10 +12,21 @@ Layout, all under `shop:{shop_id}:`
   handoffs:open            sorted set: conversation ids waiting or claimed, by request time
   handoff_events           stream of HandoffEvent: the durable log of every handoff
   corrections              hash: JSON [conversation_id, message_ref] -> Correction (trainer marks)
+
+Conversations (the Rasa server's tracker and lock stores, bot/rasa_runtime/), under a prefix
+set in endpoints.yml (`tracker`, `lock`), not per shop: a conversation id is the buyer id.
+  {tracker}:{id}:events    list: every event of every session, as JSON, append-only
+  {tracker}:{id}:view      hash: `events` (JSON list the next turn starts from, bounded),
+                           `length` (how many events `events:` held when it was written)
+  {lock}:{id}:next         last ticket issued          {lock}:{id}:serving  ticket allowed now
+  {lock}:{id}:holder       the serving ticket, expires with the lock's lifetime
+  {lock}:{id}:skip         set: tickets given up before their turn
+  {lock}:{id}:wake:{n}     list: pushed when ticket n may go (what its waiter blocks on)
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Iterable, List, Optional
 
 import redis
@@ -33,6 +44,55 @@ from bot.models import (
     ShopRequest,
 )
 from bot.trainer.corrections import Correction
+
+
+@dataclass(frozen=True)
+class ConversationKeys:
+    """Key names of one conversation in the tracker and lock stores (layout above)."""
+
+    tracker_prefix: str
+    lock_prefix: str
+    conversation_id: str
+
+    @property
+    def events(self) -> str:
+        return f"{self.tracker_prefix}:{self.conversation_id}:events"
+
+    @property
+    def view(self) -> str:
+        return f"{self.tracker_prefix}:{self.conversation_id}:view"
+
+    @property
+    def lock_next(self) -> str:
+        return f"{self.lock_prefix}:{self.conversation_id}:next"
+
+    @property
+    def lock_serving(self) -> str:
+        return f"{self.lock_prefix}:{self.conversation_id}:serving"
+
+    @property
+    def lock_holder(self) -> str:
+        return f"{self.lock_prefix}:{self.conversation_id}:holder"
+
+    @property
+    def lock_skip(self) -> str:
+        return f"{self.lock_prefix}:{self.conversation_id}:skip"
+
+    def lock_wake(self, ticket: int) -> str:
+        return f"{self.lock_prefix}:{self.conversation_id}:wake:{ticket}"
+
+    # Rasa's own RedisTrackerStore kept one JSON blob here; read once to carry old chats over.
+    @property
+    def legacy_tracker(self) -> str:
+        return f"{self.tracker_prefix}:tracker:{self.conversation_id}"
+
+    @staticmethod
+    def view_pattern(tracker_prefix: str) -> str:
+        return f"{tracker_prefix}:*:view"
+
+    @staticmethod
+    def conversation_of_view(tracker_prefix: str, view_key: str) -> str:
+        return view_key[len(tracker_prefix) + 1 : -len(":view")]
 
 
 def connect(url: str) -> redis.Redis:

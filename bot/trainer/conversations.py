@@ -2,9 +2,9 @@
 
 Why the tracker store and not the Rasa HTTP API (GET /conversations/{id}/tracker): it needs no
 running Rasa server, no --enable-api and no token, reads exactly what endpoints.yml configures
-(the Redis in REDIS_URL, key prefix "tracker"), and Rasa's own RedisTrackerStore builds the keys and
-deserialises the events, so nothing here depends on Rasa's key layout. The tests need only a
-redis-server.
+(the Redis in REDIS_URL, key prefix "tracker"), and the same tracker store class the Rasa server
+runs (bot/rasa_runtime/tracker_store.py) reads the whole history, so nothing here builds keys.
+The tests need only a redis-server.
 """
 from __future__ import annotations
 
@@ -22,21 +22,13 @@ class ConversationNotFound(LookupError):
 
 
 def tracker_store(redis_url: str, domain_path: Path = DOMAIN_FILE) -> Any:
-    """Rasa's RedisTrackerStore with endpoints.yml's settings, for the Redis at `redis_url`."""
-    from rasa.core.tracker_store import RedisTrackerStore
+    """The Rasa server's tracker store (endpoints.yml's settings), for the Redis at `redis_url`."""
     from rasa.shared.core.domain import Domain
-    from redis.connection import parse_url
 
-    options = parse_url(redis_url)
-    return RedisTrackerStore(
-        Domain.load(str(domain_path)),
-        host=options.get("host", "localhost"),
-        port=int(options.get("port", 6379)),
-        db=int(options.get("db", 0)),
-        username=options.get("username"),
-        password=options.get("password"),
-        use_ssl=redis_url.startswith("rediss://"),
-        key_prefix=TRACKER_KEY_PREFIX,
+    from bot.rasa_runtime.tracker_store import ShopTrackerStore
+
+    return ShopTrackerStore.from_url(
+        redis_url, Domain.load(str(domain_path)), key_prefix=TRACKER_KEY_PREFIX
     )
 
 

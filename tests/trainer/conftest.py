@@ -29,7 +29,7 @@ def user(text: str, intent: str, entities: Any = (), seen: str = "", message_id:
 
 @pytest.fixture
 def save_conversation(redis_client: Any, redis_server: RedisServer) -> Callable[[str, List[Any]], None]:
-    """Store a conversation in the test Redis through Rasa's RedisTrackerStore (endpoints.yml's settings)."""
+    """Store a conversation in the test Redis through the Rasa server's tracker store (endpoints.yml's settings)."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
     store = tracker_store(redis_server.url)

@@ -1,0 +1,121 @@
+"""The lock store: one conversation's turns one at a time, in ticket order, across replicas."""
+from __future__ import annotations
+
+import asyncio
+from typing import List
+
+import pytest
+import redis
+
+from bot.rasa_runtime import lock_store as lock_module
+from bot.rasa_runtime.lock_store import ShopLockStore
+from bot.redis_server import RedisServer
+
+
+def replicas(server: RedisServer, n: int) -> List[ShopLockStore]:
+    """Each its own client and connection pool, as separate Rasa servers would have."""
+    return [ShopLockStore.from_url(server.url) for _ in range(n)]
+
+
+def test_turns_of_one_buyer_never_overlap_across_two_replicas(redis_server, redis_client) -> None:
+    async def scenario() -> None:
+        stores = replicas(redis_server, 2)
+        inside: List[int] = []
+        served: List[int] = []
+
+        async def turn(n: int) -> None:
+            async with stores[n % 2].lock("buyer_burst"):
+                inside.append(n)
+                assert len(inside) == 1, f"turns {inside} ran at once"
+                await asyncio.sleep(0.01)
+                served.append(n)
+                inside.remove(n)
+
+        for _burst in range(5):
+            await asyncio.gather(*(turn(n) for n in range(12)))
+        assert sorted(served) == sorted(list(range(12)) * 5)  # every turn once
+        for store in stores:
+            await store.close()
+
+    asyncio.run(scenario())
+    assert redis_client.keys("lock:buyer_burst:*") == []  # a free lock leaves nothing behind
+
+
+def test_a_waiter_goes_when_the_lock_is_released_not_on_a_poll(redis_server, monkeypatch) -> None:
+    # With the recheck far longer than the test allows, only the release's wake-up can let the
+    # second turn in before the timeout.
+    monkeypatch.setattr(lock_module, "RECHECK_SECONDS", 30)
+
+    async def scenario() -> None:
+        first, second = replicas(redis_server, 2)
+        order: List[str] = []
+
+        async def one() -> None:
+            async with first.lock("buyer_w"):
+                await asyncio.sleep(0.05)
+                order.append("one")
+
+        async def two() -> None:
+            await asyncio.sleep(0.01)
+            async with second.lock("buyer_w"):
+                order.append("two")
+
+        await asyncio.wait_for(asyncio.gather(one(), two()), timeout=5)
+        assert order == ["one", "two"]
+        await first.close()
+        await second.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_holder_that_died_is_taken_over_after_its_lifetime(redis_server) -> None:
+    async def scenario() -> None:
+        dead, alive = replicas(redis_server, 2)
+        # A replica that took the lock and was killed: its ticket is never released.
+        ticket, served = await dead._issue(
+            keys=["lock:buyer_k:next", "lock:buyer_k:serving", "lock:buyer_k:holder"], args=[300]
+        )
+        assert served == 1
+        async with alive.lock("buyer_k", lock_lifetime=5):
+            pass  # reached once the dead holder's 0.3 s lifetime ran out
+        await dead.close()
+        await alive.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=10))
+
+
+def test_a_waiter_that_gives_up_is_skipped(redis_server, redis_client) -> None:
+    async def scenario() -> None:
+        (store,) = replicas(redis_server, 1)
+        got: List[str] = []
+        release_first = asyncio.Event()
+
+        async def holder() -> None:
+            async with store.lock("buyer_c"):
+                await release_first.wait()
+
+        async def quitter() -> None:
+            async with store.lock("buyer_c"):
+                got.append("quitter")
+
+        async def patient() -> None:
+            async with store.lock("buyer_c"):
+                got.append("patient")
+
+        first = asyncio.create_task(holder())
+        await asyncio.sleep(0.05)
+        gone = asyncio.create_task(quitter())
+        await asyncio.sleep(0.05)
+        last = asyncio.create_task(patient())
+        await asyncio.sleep(0.05)
+        gone.cancel()  # the buyer's request was dropped while it waited
+        await asyncio.sleep(0.05)
+        release_first.set()
+        await asyncio.wait_for(asyncio.gather(first, last), timeout=5)
+        with pytest.raises(asyncio.CancelledError):
+            await gone
+        assert got == ["patient"]
+        await store.close()
+
+    asyncio.run(scenario())
+    assert redis_client.keys("lock:buyer_c:*") == []

@@ -1,0 +1,139 @@
+"""The tracker store: append-only history, a bounded view, Rasa's semantics kept."""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+import redis
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered, BotUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.rasa_runtime.tracker_store import ShopTrackerStore, compact, current_session
+from bot.settings import PROJECT_ROOT
+from bot.store import ConversationKeys
+
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def trackers(redis_client: redis.Redis) -> ShopTrackerStore:
+    return ShopTrackerStore(DOMAIN, client=redis_client, keep_turns=3)
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def start_session(tracker: DialogueStateTracker, stamp: float) -> None:
+    tracker.update(ActionExecuted("action_session_start", timestamp=stamp))
+    tracker.update(SessionStarted(timestamp=stamp))
+    tracker.update(ActionExecuted("action_listen", timestamp=stamp))
+
+
+def turn(tracker: DialogueStateTracker, text: str, stamp: float, size: str | None = None) -> None:
+    tracker.update(UserUttered(text, {"name": "ask_size", "confidence": 0.9}, timestamp=stamp))
+    tracker.update(ActionExecuted("action_recommend_size", timestamp=stamp + 0.1))
+    if size:
+        tracker.update(SlotSet("size", size, timestamp=stamp + 0.2))
+    tracker.update(BotUttered(f"亲 {text}", timestamp=stamp + 0.3))
+    tracker.update(ActionExecuted("action_listen", timestamp=stamp + 0.4))
+
+
+def chat(store: ShopTrackerStore, sender: str, turns: int) -> None:
+    """One turn at a time, the way Rasa does: read, add the turn's events, save."""
+    tracker = run(store.get_or_create_tracker(sender, append_action_listen=False))
+    start_session(tracker, 1.0)
+    run(store.save(tracker))
+    for n in range(turns):
+        tracker = run(store.retrieve(sender))
+        turn(tracker, f"第{n}句", 10.0 + n, size="M" if n == 1 else None)
+        run(store.save(tracker))
+
+
+def test_history_is_kept_whole_and_each_event_once(trackers: ShopTrackerStore, redis_client) -> None:
+    chat(trackers, "buyer_a", 20)
+    full = run(trackers.retrieve_full_tracker("buyer_a"))
+    users = [e.text for e in full.events if isinstance(e, UserUttered)]
+    assert users == [f"第{n}句" for n in range(20)]
+    keys = ConversationKeys("tracker", "lock", "buyer_a")
+    stored = [json.loads(line) for line in redis_client.lrange(keys.events, 0, -1)]
+    assert len(stored) == len(full.events) == 3 + 20 * 4 + 1  # the one SlotSet
+
+
+def test_the_view_stays_bounded_and_keeps_the_state(trackers: ShopTrackerStore) -> None:
+    chat(trackers, "buyer_b", 50)
+    tracker = run(trackers.retrieve("buyer_b"))
+    users = [e for e in tracker.events if isinstance(e, UserUttered)]
+    assert 3 <= len(users) <= 6  # keep_turns=3: between 3 and 2 × 3 buyer turns
+    assert tracker.get_slot("size") == "M"  # set in turn 1, long cut from the view
+    assert tracker.latest_message.text == "第49句"
+    assert tracker.events[0] == ActionExecuted("action_session_start")
+
+
+def test_a_short_chat_is_stored_exactly_as_rasa_would(trackers: ShopTrackerStore) -> None:
+    chat(trackers, "buyer_c", 4)
+    view = run(trackers.retrieve("buyer_c"))
+    full = run(trackers.retrieve_full_tracker("buyer_c"))
+    assert [e.as_dict() for e in view.events] == [e.as_dict() for e in full.events]
+
+
+def test_a_new_session_starts_a_new_view(trackers: ShopTrackerStore) -> None:
+    chat(trackers, "buyer_d", 2)
+    tracker = run(trackers.retrieve("buyer_d"))
+    tracker.update(SlotSet("session_started_metadata", {"item_id": "T001"}, timestamp=90))
+    start_session(tracker, 91.0)
+    turn(tracker, "新的一次", 92.0)
+    run(trackers.save(tracker))
+    view = run(trackers.retrieve("buyer_d"))
+    assert [e.text for e in view.events if isinstance(e, UserUttered)] == ["新的一次"]
+    full = run(trackers.retrieve_full_tracker("buyer_d"))
+    assert len([e for e in full.events if isinstance(e, UserUttered)]) == 3
+
+
+def test_a_tracker_not_read_from_the_store_is_merged_like_rasa(trackers: ShopTrackerStore) -> None:
+    chat(trackers, "buyer_e", 2)
+    full = run(trackers.retrieve_full_tracker("buyer_e"))
+    # e.g. Rasa's PUT /conversations/{id}/tracker/events: a tracker built from scratch.
+    rebuilt = DialogueStateTracker.from_events("buyer_e", list(full.events), DOMAIN.slots)
+    turn(rebuilt, "再问一句", 50.0)
+    run(trackers.save(rebuilt))
+    after = run(trackers.retrieve_full_tracker("buyer_e"))
+    assert len(after.events) == len(full.events) + 4  # only the new events were added
+
+
+def test_a_second_writer_is_merged_not_lost(trackers: ShopTrackerStore) -> None:
+    chat(trackers, "buyer_f", 1)
+    first = run(trackers.retrieve("buyer_f"))
+    second = run(trackers.retrieve("buyer_f"))
+    turn(first, "甲", 20.0)
+    turn(second, "乙", 21.0)
+    run(trackers.save(first))
+    run(trackers.save(second))
+    texts = [e.text for e in run(trackers.retrieve_full_tracker("buyer_f")).events if isinstance(e, UserUttered)]
+    assert texts == ["第0句", "甲", "乙"]
+
+
+def test_a_conversation_stored_by_rasas_redis_store_is_carried_over(trackers, redis_client) -> None:
+    tracker = DialogueStateTracker("buyer_old", DOMAIN.slots)
+    start_session(tracker, 1.0)
+    turn(tracker, "老对话", 2.0)
+    redis_client.set("tracker:tracker:buyer_old", json.dumps(tracker.current_state(event_verbosity=__import__("rasa.shared.core.trackers", fromlist=["EventVerbosity"]).EventVerbosity.ALL)))
+    view = run(trackers.retrieve("buyer_old"))
+    assert view.latest_message.text == "老对话"
+    assert "buyer_old" in run(trackers.keys())
+    assert redis_client.get("tracker:tracker:buyer_old") is None
+
+
+def test_compaction_waits_while_a_form_is_active() -> None:
+    tracker = DialogueStateTracker("x", DOMAIN.slots)
+    start_session(tracker, 1.0)
+    from rasa.shared.core.events import ActiveLoop
+
+    tracker.update(ActiveLoop("size_form", timestamp=2.0))
+    for n in range(10):
+        turn(tracker, f"{n}", 3.0 + n)
+    events = [e.as_dict() for e in tracker.events]
+    assert compact(current_session(events), 3, DOMAIN) == events
