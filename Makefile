@@ -15,7 +15,7 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWa
 NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml)
 MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard data/jieba/*) $(wildcard data/lexicon/*) $(wildcard bot/nlu/*.py)
 
-.PHONY: install run console test train validate eval bench load-demo dictionary clean help export-corrections story
+.PHONY: install run console test train validate eval bench bench-load load-demo dictionary clean help export-corrections story
 
 help:
 	@echo "make run        start Redis (embedded unless REDIS_URL), action server :5055, Rasa :5005, agent console :5006"
@@ -29,6 +29,7 @@ help:
 	@echo "make export-corrections  trainers' intent corrections (Redis) -> data/nlu/corrections.yml"
 	@echo "make story SENDER=id     a real conversation -> a story + a conversation test (checked first)"
 	@echo "make bench      speed numbers: NLU parse, rule layer, Redis reads (printed, not asserted)"
+	@echo "make bench-load load benchmark against stock Rasa in the same run (BENCH_ARGS=--quick; RASA_URL)"
 	@echo "make load-demo  load data/shop/demo_shop.yml into Redis"
 	@echo "make dictionary regenerate the jieba shop dictionary and entity lexicon from the demo shop"
 	@echo "make clean      remove models, reports and the embedded Redis data"
@@ -70,6 +71,11 @@ story: $(INSTALLED)
 
 bench: $(MODEL_STAMP)
 	$(PY) -m bot.benchmark
+
+# The assistant and the stock reference bot (../shared/bench/stock_rasa) under the same load, in
+# one run; RASA_URL measures an assistant already running there. BENCH_ARGS=--quick for a short run.
+bench-load: $(MODEL_STAMP)
+	$(PY) -m bot.bench_load $(BENCH_ARGS)
 
 run: $(MODEL_STAMP)
 	$(PY) -m bot.runner

@@ -15,6 +15,8 @@
    client never joins its session room and no reply reaches it; `session_request` is redone here.
 5. Buyer tokens (socket.io). With BUYER_TOKEN_SECRET set, `session_request` needs the buyer's
    token (bot/buyer_tokens.py) and a socket may only send messages for the session it proved.
+6. Replicas (socket.io). Rooms are shared through Redis (python-socketio's AsyncRedisManager):
+   an agent's reply delivered to one Rasa server reaches the buyer's socket on another.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.agent_delivery import TOKEN_HEADER, AgentMessage, token_matches
 from bot.buyer_tokens import buyer_token_matches
@@ -108,6 +110,19 @@ class ShopRestInput(RestInput):
         return blueprint
 
 
+SOCKETIO_CHANNEL = "shop-socketio"  # the Redis pub/sub channel the replicas' rooms share
+
+
+def share_rooms_across_replicas(sio: AsyncServer, redis_url: str) -> None:
+    """Swaps the server's in-process client manager for one on Redis pub/sub (before any client
+    has connected: python-socketio initialises its manager on the first connection)."""
+    if sio.manager_initialized:
+        raise RuntimeError("socket.io clients already connected; too late to share rooms")
+    manager = AsyncRedisManager(redis_url, channel=SOCKETIO_CHANNEL)
+    manager.set_server(sio)
+    sio.manager = manager
+
+
 class ShopSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel (same settings in credentials.yml), gated, plus agent replies."""
 
@@ -123,6 +138,7 @@ class ShopSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(self.gate.wrap(on_new_message))
         self.gate.attach(blueprint)
         sio = self.sio
+        share_rooms_across_replicas(sio, Settings.from_env().redis_url_or_embedded)
 
         secret = Settings.from_env().buyer_token_secret
         handlers = sio.handlers[self.namespace or "/"]

@@ -12,13 +12,15 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 from urllib.parse import urlparse
 
 from bot.agent_delivery import rasa_api_token
 from bot.console.secret import shared_secret
 from bot.loader import load_file, summary
-from bot.redis_server import RedisServer, ensure_redis
+from bot.redis_server import RedisServer, ensure_redis, free_port
+from bot.replicas import nginx_command, write_nginx_config
 from bot.settings import PROJECT_ROOT, Settings, probe_host
 from bot.store import ShopStore, connect
 
@@ -76,47 +78,100 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout:.0f}s")
 
 
-def start_services(settings: Settings, env: Dict[str, str], started: List[subprocess.Popen]) -> None:
+@dataclass
+class Service:
+    """A child the runner keeps running: `command` starts it again after it died."""
+
+    name: str
+    command: List[str]
+    env: Dict[str, str]
+    process: subprocess.Popen
+    restarts: List[float] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, name: str, command: List[str], env: Dict[str, str], started: List["Service"]) -> "Service":
+        service = cls(name, command, env, subprocess.Popen(command, cwd=PROJECT_ROOT, env=env))
+        started.append(service)
+        return service
+
+    def restart(self) -> None:
+        self.restarts = [t for t in self.restarts if time.monotonic() - t < RESTART_WINDOW_SECONDS]
+        if len(self.restarts) >= MAX_RESTARTS:
+            raise RuntimeError(f"{self.name} died {MAX_RESTARTS} times in {RESTART_WINDOW_SECONDS:.0f}s")
+        self.restarts.append(time.monotonic())
+        print(f"{self.name} exited with {self.process.returncode}; restarting it", file=sys.stderr, flush=True)
+        self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.env)
+
+
+# A child that dies is restarted, unless it died this often this recently (then it is broken).
+MAX_RESTARTS = 5
+RESTART_WINDOW_SECONDS = 300.0
+
+
+def action_server_command(port: int) -> List[str]:
+    return [RASA, "run", "actions", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_server_command(env: Dict[str, str], host: str, port: int) -> List[str]:
+    return [
+        RASA, "run",
+        "--enable-api",
+        "--auth-token", rasa_api_token(env["CONSOLE_SECRET"]),
+        "--cors", "*",
+        "--interface", host,
+        "--port", str(port),
+        "--credentials", "credentials.yml",
+        "--endpoints", "endpoints.yml",
+    ]
+
+
+def start_replica(
+    name: str, env: Dict[str, str], rasa_host: str, rasa_port: int, action_port: int, started: List[Service]
+) -> Service:
+    """One action server and the Rasa server that calls it (endpoints.yml reads ACTION_PORT)."""
+    replica_env = {**env, "ACTION_PORT": str(action_port)}
+    # Only the Rasa server calls the action server, which answers any sender's orders: loopback.
+    actions = Service.start(
+        f"action server{name}", action_server_command(action_port),
+        {**replica_env, "SANIC_HOST": "127.0.0.1"},  # rasa-sdk's only way to choose the interface
+        started,
+    )
+    wait_for(f"http://127.0.0.1:{action_port}/health", actions.process, 120)
+    return Service.start(f"Rasa server{name}", rasa_server_command(replica_env, rasa_host, rasa_port), replica_env, started)
+
+
+def start_services(settings: Settings, env: Dict[str, str], started: List[Service]) -> None:
     """Starts the servers one by one, each added to ``started`` at once: a Ctrl-C while a later
     one is still starting must stop the earlier ones too."""
-    # Only the Rasa server calls the action server, which answers any sender's orders: loopback.
-    actions = subprocess.Popen(
-        [RASA, "run", "actions", "--actions", "actions", "--port", str(settings.action_port)],
-        cwd=PROJECT_ROOT,
-        env={**env, "SANIC_HOST": "127.0.0.1"},  # rasa-sdk's only way to choose the interface
-    )
-    started.append(actions)
-    wait_for(f"http://127.0.0.1:{settings.action_port}/health", actions, 120)
-    server = subprocess.Popen(
-        [
-            RASA, "run",
-            "--enable-api",
-            "--auth-token", rasa_api_token(env["CONSOLE_SECRET"]),
-            "--cors", "*",
-            "--interface", settings.rasa_host,
-            "--port", str(settings.rasa_port),
-            "--credentials", "credentials.yml",
-            "--endpoints", "endpoints.yml",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-    )
-    started.append(server)
-    wait_for(f"{settings.rasa_url}/", server, 300)  # "/" needs no token
-    console = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT, env=env)
-    started.append(console)
-    wait_for(f"http://{probe_host(settings.console_host)}:{settings.console_port}/healthz", console, 60)
+    if settings.replicas <= 1:
+        server = start_replica("", env, settings.rasa_host, settings.rasa_port, settings.action_port, started)
+        wait_for(f"{settings.rasa_url}/", server.process, 300)  # "/" needs no token
+    else:
+        # Replicas listen on loopback only; nginx takes RASA_HOST:RASA_PORT (bot/replicas.py).
+        ports = [free_port() for _ in range(settings.replicas)]
+        servers = [
+            start_replica(f" {n + 1}", env, "127.0.0.1", port, free_port(), started)
+            for n, port in enumerate(ports)
+        ]
+        for server, port in zip(servers, ports):
+            wait_for(f"http://127.0.0.1:{port}/", server.process, 300)
+        config = write_nginx_config(settings.rasa_host, settings.rasa_port, ports, PROJECT_ROOT / ".run" / "nginx")
+        balancer = Service.start("nginx", nginx_command(config), env, started)
+        wait_for(f"{settings.rasa_url}/", balancer.process, 30)
+        print(f"{settings.replicas} Rasa servers behind nginx on {settings.rasa_url}")
+    console = Service.start("agent console", [sys.executable, "-m", "bot.console"], env, started)
+    wait_for(f"http://{probe_host(settings.console_host)}:{settings.console_port}/healthz", console.process, 60)
 
 
-def stop(processes: List[subprocess.Popen]) -> None:
-    for process in reversed(processes):
-        if process.poll() is None:
-            process.terminate()
-    for process in reversed(processes):
+def stop(services: List[Service]) -> None:
+    for service in reversed(services):
+        if service.process.poll() is None:
+            service.process.terminate()
+    for service in reversed(services):
         try:
-            process.wait(timeout=15)
+            service.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            service.process.kill()
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -130,7 +185,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     settings = Settings.from_env()
     embedded: Optional[RedisServer] = None
-    processes: List[subprocess.Popen] = []
+    processes: List[Service] = []
     try:
         redis_url, embedded = ensure_redis(
             settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir
@@ -151,13 +206,17 @@ def main() -> int:
             "Ctrl-C stops everything.\n",
             flush=True,
         )
-        while all(p.poll() is None for p in processes):
+        while True:
             time.sleep(0.5)
-        print("a service stopped; shutting down", file=sys.stderr)
-        return 1
+            for service in processes:
+                if service.process.poll() is not None:
+                    service.restart()
     except KeyboardInterrupt:
         print("\nstopping…")
         return 0
+    except RuntimeError as error:
+        print(f"{error}; shutting down", file=sys.stderr)
+        return 1
     finally:
         # A second Ctrl-C must not cut the shutdown short and leave servers behind.
         signal.signal(signal.SIGINT, signal.SIG_IGN)

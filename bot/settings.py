@@ -51,6 +51,8 @@ class Settings:
     shop_callback_url: Optional[str] = None
     # When set, a socket.io session needs a buyer token (bot/buyer_tokens.py); unset: trusted.
     buyer_token_secret: Optional[str] = None
+    # Rasa servers (each with its action server) behind nginx on rasa_host:rasa_port (bot/replicas.py).
+    replicas: int = 1
 
     @property
     def rasa_url(self) -> str:
@@ -83,4 +85,5 @@ class Settings:
             console_secret=os.environ.get("CONSOLE_SECRET") or None,
             shop_callback_url=os.environ.get("SHOP_CALLBACK_URL") or None,
             buyer_token_secret=os.environ.get("BUYER_TOKEN_SECRET") or None,
+            replicas=max(1, _env_int("REPLICAS", 1)),
         )

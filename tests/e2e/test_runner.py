@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import NamedTuple, Tuple
 
@@ -13,6 +14,7 @@ import pytest
 import redis
 import requests
 
+from bot.agent_delivery import rasa_api_token
 from bot.redis_server import free_port
 from bot.runner import wait_for
 from bot.settings import PROJECT_ROOT
@@ -28,7 +30,7 @@ class Ports(NamedTuple):
     console: int
 
 
-def start_runner(tmp_path: Path) -> Tuple[subprocess.Popen, Ports]:
+def start_runner(tmp_path: Path, **extra_env: str) -> Tuple[subprocess.Popen, Ports]:
     ports = Ports(free_port(), free_port(), free_port(), free_port())
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(
@@ -37,6 +39,7 @@ def start_runner(tmp_path: Path) -> Tuple[subprocess.Popen, Ports]:
         RASA_PORT=str(ports.rasa),
         ACTION_PORT=str(ports.action),
         CONSOLE_PORT=str(ports.console),
+        **extra_env,
     )
     runner = subprocess.Popen(
         [sys.executable, "-m", "bot.runner"], cwd=PROJECT_ROOT, env=env,
@@ -110,4 +113,55 @@ def test_ctrl_c_while_starting_stops_what_already_runs(tmp_path: Path) -> None:
     finally:
         runner.send_signal(signal.SIGINT)
         assert runner.wait(timeout=60) == 0
+    assert_all_stopped(ports)
+
+
+
+def rasa_servers(runner: subprocess.Popen) -> list:
+    """The runner's live Rasa servers (not action servers, not nginx)."""
+    import psutil
+
+    return [
+        child for child in psutil.Process(runner.pid).children()
+        if child.status() != psutil.STATUS_ZOMBIE and "--enable-api" in child.cmdline()
+    ]
+
+
+def test_replicas_behind_nginx_share_buyers_and_survive_a_killed_replica(tmp_path: Path) -> None:
+    secret = "replica-test-console-secret"
+    runner, ports = start_runner(tmp_path, REPLICAS="2", CONSOLE_SECRET=secret)
+    base = f"http://127.0.0.1:{ports.rasa}"
+
+    def say(sender: str, text: str) -> requests.Response:
+        return requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+
+    try:
+        wait_for(f"http://127.0.0.1:{ports.console}/healthz", runner, 600)  # after both replicas
+        assert len(rasa_servers(runner)) == 2
+        for n in range(6):
+            assert say(f"buyer_r{n}", "亲 在吗").json(), n  # answered through nginx
+        # One replica dies. Every message is then answered, or refused with a clear error (a 502,
+        # for a request the dead replica had already taken) and answered when sent again.
+        rasa_servers(runner)[0].kill()
+        for n in range(6):
+            response = say(f"buyer_r{n}", "这件包邮吗")
+            if response.status_code == 502:
+                response = say(f"buyer_r{n}", "这件包邮吗")
+            assert response.status_code == 200 and response.json(), (n, response.status_code)
+        # Every buyer's two turns are stored, each once.
+        for n in range(6):
+            events = requests.get(
+                f"{base}/conversations/buyer_r{n}/tracker",
+                params={"token": rasa_api_token(secret)}, timeout=30,
+            ).json()["events"]
+            assert [e["text"] for e in events if e["event"] == "user"] == ["亲 在吗", "这件包邮吗"], n
+        # The runner starts the dead replica again.
+        deadline = time.monotonic() + 120
+        while len(rasa_servers(runner)) < 2 and time.monotonic() < deadline:
+            time.sleep(1)
+        assert len(rasa_servers(runner)) == 2
+        assert "restarting it" in (tmp_path / "runner.log").read_text()
+    finally:
+        runner.send_signal(signal.SIGINT)
+        assert runner.wait(timeout=90) == 0
     assert_all_stopped(ports)

@@ -1,0 +1,119 @@
+"""`make bench-load [BENCH_ARGS=--quick]`: prints the table; see bot/bench_load/__init__.py."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import List, Optional
+
+from bot.agent_delivery import rasa_api_token
+from bot.bench_load import traffic
+from bot.bench_load.servers import BENCH_SECRET, Processes, Server, start_project, start_stock
+from bot.loader import load_file
+from bot.redis_server import RedisServer, free_port
+from bot.settings import Settings
+from bot.store import ShopStore, connect
+
+
+def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot.bench_load", description=__doc__)
+    parser.add_argument("--levels", default="1,10,50,200", help="concurrent buyers, comma-separated")
+    parser.add_argument("--chats", type=int, default=60, help="eight-turn chats per level (at least the level)")
+    parser.add_argument("--long", type=int, default=500, help="messages in the one long chat")
+    parser.add_argument("--bursts", type=int, default=100, help="bursts of 12 from one buyer over 2 replicas")
+    parser.add_argument("--memory", type=int, default=10000, help="conversations for the memory figure (0: skip)")
+    parser.add_argument("--quick", action="store_true", help="1,10,50 buyers, 20 chats, 100-message chat, 10 bursts, no memory")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.levels, args.chats, args.long, args.bursts, args.memory = "1,10,50", 20, 100, 10, 0
+    return args
+
+
+def ratio(ours: Optional[float], theirs: Optional[float]) -> str:
+    return "" if not ours or not theirs else f"{ours / theirs:.2f}×"
+
+
+def fmt(value: Optional[float], digits: int = 0) -> str:
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+async def measure(args: argparse.Namespace, project: List[Server], stock: Server, cpu_of: List[Server]) -> None:
+    tag = uuid.uuid4().hex[:6]
+    print("\n## Concurrent buyers (8-turn chats with metadata.item_id)\n")
+    print("| buyers | stock msg/s | project msg/s | ratio | stock p50/p95/p99 ms | project p50/p95/p99 ms | p99 ratio | stock CPU ms/msg | project CPU ms/msg (Rasa + actions) | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for level in [int(x) for x in args.levels.split(",")]:
+        chats = max(args.chats, level)
+        theirs = await traffic.run_level(stock, level, chats, f"{tag}s", [stock])
+        ours = await traffic.run_level(project[0], level, chats, f"{tag}p", cpu_of)
+        print(
+            f"| {level} | {theirs.throughput:.1f} | {ours.throughput:.1f} | {ratio(ours.throughput, theirs.throughput)} "
+            f"| {theirs.p(.5):.0f} / {theirs.p(.95):.0f} / {theirs.p(.99):.0f} "
+            f"| {ours.p(.5):.0f} / {ours.p(.95):.0f} / {ours.p(.99):.0f} | {ratio(ours.p(.99), theirs.p(.99))} "
+            f"| {fmt(theirs.cpu_ms_per_message, 1)} | {fmt(ours.cpu_ms_per_message, 1)} | {theirs.errors} / {ours.errors} |",
+            flush=True,
+        )
+
+    print(f"\n## One buyer, {args.long} messages (median of the 5 messages ending at each)\n")
+    theirs_long = await traffic.long_chat(stock, args.long, f"{tag}s")
+    ours_long = await traffic.long_chat(project[0], args.long, f"{tag}p")
+    marks = [m for m in (5, 50, 100, 200, 500) if m <= args.long] or [args.long]
+    print("| message | " + " | ".join(str(m) for m in marks) + f" | {marks[-1]}th ÷ 5th |")
+    print("|---|" + "---|" * (len(marks) + 1))
+    for name, lat in (("stock ms", theirs_long), ("project ms", ours_long)):
+        cells = [traffic.around(lat, m) for m in marks]
+        print(f"| {name} | " + " | ".join(f"{c:.0f}" for c in cells) + f" | {cells[-1] / cells[0]:.2f}× |")
+
+    if args.bursts:
+        servers = project[:2]
+        print(f"\n## Bursts: {args.bursts} × 12 messages from one buyer, 20 ms apart, across {len(servers)} Rasa server(s)\n")
+        result = await traffic.bursts(servers, args.bursts, 12, f"{tag}p", rasa_api_token(BENCH_SECRET))
+        print("| sent | lost | duplicated | bursts out of order | empty replies | failed requests | extra sessions | burst of 12, median ms | per message ms |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        median = statistics.median(result.burst_ms)
+        print(f"| {result.sent} | {result.lost} | {result.duplicated} | {result.out_of_order} | {result.empty_replies} "
+              f"| {result.failed_requests} | {result.extra_sessions} | {median:.0f} | {median / 12:.0f} |")
+
+    if args.memory and project[0].process:
+        print(f"\n## Rasa-server memory (RSS), two-message conversations at 50 at a time\n")
+        await traffic.many_conversations(project[0], 100, 50, f"{tag}m1")
+        after_100 = project[0].rss_mb()
+        await traffic.many_conversations(project[0], args.memory - 100, 50, f"{tag}m2")
+        after_n = project[0].rss_mb()
+        print(f"| after 100 | after {args.memory} | ratio |\n|---|---|---|\n| {after_100:.0f} MB | {after_n:.0f} MB | {ratio(after_n, after_100)} |")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    processes = Processes()
+    with tempfile.TemporaryDirectory(prefix="bench-redis-") as directory:
+        redis = RedisServer(free_port(), Path(directory), persistent=False).start()
+        try:
+            store = ShopStore(connect(redis.url), Settings.from_env().shop_id)
+            load_file(Settings.from_env().demo_data, store)
+            started = time.perf_counter()
+            stock = start_stock(processes, redis.port)
+            rasa_url = os.environ.get("RASA_URL")
+            if rasa_url:
+                project = [Server("project", rasa_url.rstrip("/"))]
+                cpu_of: List[Server] = []
+            else:
+                project = start_project(processes, redis.url, replicas=2 if args.bursts else 1)
+                actions = Server("actions", "", processes.started[-len(project) - 1])
+                cpu_of = [project[0], actions]
+            print(f"servers up in {time.perf_counter() - started:.0f} s; machine: {os.cpu_count()} cores")
+            asyncio.run(measure(args, project, stock, cpu_of))
+        finally:
+            processes.stop()
+            redis.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""The processes a load benchmark measures: a throwaway Redis, the assistant (action server and
+one or more Rasa servers) and the stock reference bot from ../shared/bench/stock_rasa."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.agent_delivery import rasa_api_token
+from bot.evaluation import latest_model
+from bot.redis_server import free_port
+from bot.runner import RASA, redis_env, wait_for
+from bot.settings import PROJECT_ROOT
+
+STOCK_SOURCE = PROJECT_ROOT.parent / "shared" / "bench" / "stock_rasa"
+STOCK_DIR = PROJECT_ROOT / ".bench" / "stock"
+BENCH_SECRET = "load-benchmark-console-secret"
+
+
+@dataclass
+class Server:
+    name: str
+    url: str
+    process: Optional[subprocess.Popen] = None
+
+    @property
+    def pid(self) -> Optional[int]:
+        return self.process.pid if self.process else None
+
+    def cpu_seconds(self) -> Optional[float]:
+        """User + system CPU of the process so far (Linux /proc), None when not ours."""
+        if not self.pid:
+            return None
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_mb(self) -> Optional[float]:
+        if not self.pid:
+            return None
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return None
+
+
+@dataclass
+class Processes:
+    started: List[subprocess.Popen] = field(default_factory=list)
+    logs: List[object] = field(default_factory=list)
+
+    def popen(self, args: List[str], cwd: Path, env: Dict[str, str], log_name: str) -> subprocess.Popen:
+        log_dir = PROJECT_ROOT / ".bench" / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(log_dir / f"{log_name}.log", "w")
+        self.logs.append(log)
+        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.started.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in reversed(self.started):
+            if process.poll() is None:
+                process.terminate()
+        for process in reversed(self.started):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for log in self.logs:
+            log.close()  # type: ignore[attr-defined]
+
+
+def _quiet_env(extra: Dict[str, str]) -> Dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["LOG_LEVEL"] = "WARNING"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def start_project(processes: Processes, redis_url: str, replicas: int = 1) -> List[Server]:
+    """The action server and `replicas` Rasa servers on one Redis, as `make run` starts them."""
+    action_port = free_port()
+    env = _quiet_env({**redis_env(redis_url), "ACTION_PORT": str(action_port), "CONSOLE_SECRET": BENCH_SECRET})
+    actions = processes.popen(
+        [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+        PROJECT_ROOT, {**env, "SANIC_HOST": "127.0.0.1"}, "project-actions",
+    )
+    wait_for(f"http://127.0.0.1:{action_port}/health", actions, 120)
+    servers = []
+    for n in range(replicas):
+        port = free_port()
+        process = processes.popen(
+            [
+                RASA, "run", "--enable-api", "--auth-token", rasa_api_token(BENCH_SECRET),
+                "--interface", "127.0.0.1", "--port", str(port), "--model", str(latest_model()),
+                "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+            ],
+            PROJECT_ROOT, env, f"project-rasa-{n}",
+        )
+        servers.append(Server(f"project-{n}", f"http://127.0.0.1:{port}", process))
+    for server in servers:
+        wait_for(f"{server.url}/", server.process, 300)  # type: ignore[arg-type]
+    return servers
+
+
+def _stock_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(STOCK_SOURCE.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(STOCK_SOURCE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def stock_model() -> Path:
+    """The reference bot trained once per version of its files (kept under .bench/)."""
+    if not STOCK_SOURCE.is_dir():
+        raise SystemExit(f"no stock reference bot at {STOCK_SOURCE}")
+    fingerprint = _stock_fingerprint()
+    model = STOCK_DIR / "models" / f"stock-{fingerprint}.tar.gz"
+    if model.exists():
+        return model
+    if STOCK_DIR.exists():
+        shutil.rmtree(STOCK_DIR)
+    shutil.copytree(STOCK_SOURCE, STOCK_DIR)
+    print("training the stock reference bot (once per version of its files)…", flush=True)
+    subprocess.run(
+        [RASA, "train", "--quiet", "--out", "models", "--fixed-model-name", f"stock-{fingerprint}"],
+        cwd=STOCK_DIR, env=_quiet_env({}), check=True, stdout=subprocess.DEVNULL,
+    )
+    return model
+
+
+def start_stock(processes: Processes, redis_port: int) -> Server:
+    model = stock_model()
+    port = free_port()
+    process = processes.popen(
+        [
+            RASA, "run", "--interface", "127.0.0.1", "--port", str(port), "--model", str(model),
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+        ],
+        STOCK_DIR, _quiet_env({"STOCK_REDIS_PORT": str(redis_port)}), "stock-rasa",
+    )
+    server = Server("stock", f"http://127.0.0.1:{port}", process)
+    wait_for(f"{server.url}/", process, 300)
+    return server
