@@ -119,3 +119,19 @@ def test_a_waiter_that_gives_up_is_skipped(redis_server, redis_client) -> None:
 
     asyncio.run(scenario())
     assert redis_client.keys("lock:buyer_c:*") == []
+
+
+def test_rasa_takes_the_lock_the_way_this_store_provides_it() -> None:
+    # Pinned to Rasa 3.6.21: the agent serialises a conversation with `lock_store.lock(id)`, and
+    # the base class's lock() has the signature this store overrides.
+    import inspect
+
+    from rasa.core.agent import Agent
+    from rasa.core.lock_store import LockStore
+    from rasa.version import __version__
+
+    assert __version__ == "3.6.21"
+    assert "self.lock_store.lock(message.sender_id)" in inspect.getsource(Agent.handle_message)
+    assert list(inspect.signature(LockStore.lock).parameters) == list(
+        inspect.signature(ShopLockStore.lock).parameters
+    )

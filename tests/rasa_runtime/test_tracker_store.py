@@ -137,3 +137,49 @@ def test_compaction_waits_while_a_form_is_active() -> None:
         turn(tracker, f"{n}", 3.0 + n)
     events = [e.as_dict() for e in tracker.events]
     assert compact(current_session(events), 3, DOMAIN) == events
+
+
+# -- pinned to Rasa 3.6.21: the semantics this store reproduces -------------------------------
+
+
+def test_the_session_view_is_the_session_rasa_itself_would_return() -> None:
+    from rasa.shared.core.trackers import get_trackers_for_conversation_sessions
+
+    tracker = DialogueStateTracker("s", DOMAIN.slots)
+    start_session(tracker, 1.0)
+    turn(tracker, "第一次", 2.0)
+    tracker.update(SlotSet("session_started_metadata", {"item_id": "T001"}, timestamp=3.0))
+    start_session(tracker, 4.0)
+    turn(tracker, "第二次", 5.0)
+    events = [e.as_dict() for e in tracker.events]
+    rasa_last = get_trackers_for_conversation_sessions(tracker)[-1]
+    assert current_session(events) == [e.as_dict() for e in rasa_last.events]
+
+
+def test_a_merge_adds_what_rasas_redis_store_would_add(trackers: ShopTrackerStore) -> None:
+    from rasa.core.tracker_store import RedisTrackerStore
+
+    chat(trackers, "buyer_m", 2)
+    prior = run(trackers.retrieve_full_tracker("buyer_m"))
+    changed = DialogueStateTracker.from_events("buyer_m", list(prior.events)[3:], DOMAIN.slots)
+    turn(changed, "再来", 60.0)
+    expected = RedisTrackerStore._merge_trackers(prior, changed)
+    run(trackers.save(changed))
+    merged = run(trackers.retrieve_full_tracker("buyer_m"))
+    assert [e.as_dict() for e in merged.events] == [e.as_dict() for e in expected.events]
+
+
+def test_the_tracker_store_interface_is_the_one_this_store_implements() -> None:
+    import inspect
+
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.version import __version__
+
+    assert __version__ == "3.6.21"
+    # Rasa calls these; a new abstract method in another version would go unimplemented here.
+    called = {"save", "retrieve", "retrieve_full_tracker", "keys", "exists", "get_or_create_tracker"}
+    interface = {name for name, _ in inspect.getmembers(TrackerStore, inspect.isfunction)}
+    assert called <= interface
+    for name in ("save", "retrieve", "retrieve_full_tracker", "keys", "exists"):
+        assert inspect.iscoroutinefunction(getattr(ShopTrackerStore, name)), name
+        assert getattr(ShopTrackerStore, name) is not getattr(TrackerStore, name), name
