@@ -113,18 +113,44 @@ class Turn:
             return [SlotSet("current_product", self.product.sku)]
         return []
 
-    def with_human(self) -> bool:
+    def handed_off_this_turn(self) -> bool:
+        """An earlier action of this same turn asked for a person (the handoff is open and was
+        requested after the buyer's latest message arrived)."""
+        handoff = self.store.handoff(self.conversation_id)
+        if handoff is None or not handoff.state.with_human:
+            return False
+        stamps = [e.get("timestamp") for e in self.tracker.events if e.get("event") == "user"]
+        latest = next((s for s in reversed(stamps) if isinstance(s, (int, float))), None)
+        return latest is not None and handoff.created_at.timestamp() >= latest
+
+    def already_handed_off(self) -> bool:
+        """A person was already asked for: asking again would only repeat the promise."""
         return HandoffQueue(self.store).with_human(self.conversation_id)
 
+    def assistant_silenced(self) -> bool:
+        """A person has the chat (or, human_first, is about to take it): say nothing."""
+        return not HandoffQueue(self.store).assistant_answers(self.conversation_id, self.services.now())
+
+    def wait_update(self) -> Optional[str]:
+        """The one 'still waiting for a person' line a long-waiting buyer gets, if due now."""
+        if HandoffQueue(self.store).take_wait_update(self.conversation_id, self.services.now()):
+            return replies.handoff_still_waiting()
+        return None
+
     def hand_off(self, reason: str, order_id: Optional[str] = None, upset: bool = False) -> str:
-        """Queue the chat for a human (the assistant goes silent) and say so, honestly."""
-        request_handoff(
+        """Ask for a person (the assistant keeps answering until one claims the chat) and say
+        what happens next, honestly."""
+        outcome = request_handoff(
             self.store, self.conversation_id, self.buyer_id, reason, self.text, self.services.clock, order_id
         )
         self.handed_off = True
         policy = self.shop.policy
         return replies.handoff(
-            in_working_hours(policy.working_hours, self.services.now()), policy.working_hours, upset
+            in_working_hours(policy.working_hours, self.services.now()),
+            policy.working_hours,
+            upset,
+            agent_online=outcome.agent_online,
+            queued=outcome.queued,
         )
 
 
@@ -151,14 +177,19 @@ class ShopAction(Action, ABC):
     ) -> List[EventType]:
         turn = Turn(tracker, self.services)
         try:
-            if turn.with_human():
-                # Handed off earlier in this same turn (the size form hands off an upset buyer
-                # and Rasa then runs the form's follow-up action): the human speaks next.
+            if turn.assistant_silenced() or turn.handed_off_this_turn():
+                # An agent took the chat while this turn was on its way, or an earlier action of
+                # this turn handed it off (the size form hands off an upset buyer and Rasa then
+                # runs the form's closing action): that answer stands, nothing is added.
                 return []
             events = list(self.respond(turn, dispatcher))
-            if not turn.handed_off and is_angry(turn.text):
+            if not turn.handed_off and is_angry(turn.text) and not turn.already_handed_off():
                 # Answer what was asked, then let a person calm things down.
                 dispatcher.utter_message(text=turn.hand_off("buyer is upset", upset=True))
+            elif not turn.handed_off:
+                update = turn.wait_update()
+                if update:
+                    dispatcher.utter_message(text=update)
         except Exception:  # a failing action must not leave the buyer without an answer
             logger.exception("action %s failed for %s", self.name(), tracker.sender_id)
             return self._fail_over(turn, dispatcher)

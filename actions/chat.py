@@ -11,6 +11,7 @@ from actions.base import ShopAction, Turn
 from actions.orders import ActionChangeAddress
 from bot import replies
 from bot.models import OrderStatus
+from bot.services.handoff_rules import has_words
 from bot.services.orders import looks_like_address
 
 
@@ -55,14 +56,17 @@ class ActionUnclear(ShopAction):
         if turn.slot("last_topic") == ActionChangeAddress.topic and looks_like_address(turn.text):
             # The new address we asked for: too varied for the classifier, plain for a rule.
             return ActionChangeAddress(self._services).respond(turn, dispatcher)
+        if not has_words(turn.original_text):
+            # Nothing to understand, so nothing misunderstood: never a step towards a person.
+            visible = any(char.isprintable() and not char.isspace() for char in turn.original_text)
+            dispatcher.utter_message(text=replies.rephrase() if visible else replies.empty_message())
+            return []
         count = turn.count_slot("unclear_count")
-        if count >= 1:
+        if count >= 1 and not turn.already_handed_off():
             dispatcher.utter_message(text=turn.hand_off("assistant did not understand twice in a row"))
             return [SlotSet("unclear_count", 0)]
         intent = (turn.tracker.latest_message or {}).get("intent", {}).get("name")
-        if not any(char.isprintable() and not char.isspace() for char in turn.original_text):
-            dispatcher.utter_message(text=replies.empty_message())
-        elif intent == "out_of_scope":
+        if intent == "out_of_scope":
             dispatcher.utter_message(text=replies.out_of_scope())
         else:
             dispatcher.utter_message(text=replies.rephrase())

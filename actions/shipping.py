@@ -10,7 +10,8 @@ from actions.base import ShopAction, Turn
 from actions.orders import order_in_question, tell_order_status
 from bot import replies
 from bot.models import OrderStatus
-from bot.services.shipping import courier_options, find_courier, quote
+from bot.services.orders import expected_dispatch
+from bot.services.shipping import asks_about_an_order, courier_options, find_courier, quote
 
 
 class ActionFreeShipping(ShopAction):
@@ -48,12 +49,20 @@ class ActionShippingTime(ShopAction):
         return "action_shipping_time"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        # "When will it ship?" from a buyer with a paid order (or naming one) means that order.
-        order = order_in_question(turn, (OrderStatus.paid,))
-        if order is not None and (turn.order_id or order.status is OrderStatus.paid):
-            tell_order_status(turn, order, dispatcher)
-        else:
-            policy = turn.shop.policy
-            shipping = quote(policy, turn.product, turn.region, turn.buyer)
-            dispatcher.utter_message(text=replies.shipping_time(policy, turn.services.now(), shipping, turn.product))
+        if asks_about_an_order(turn.text, names_an_order=bool(turn.entity("order_id"))):
+            order = order_in_question(turn, (OrderStatus.paid,))
+            if order is None:
+                dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
+            else:
+                tell_order_status(turn, order, dispatcher)
+            return []
+        # Buying now: the cut-off rule, the courier and the region; a pending order is an aside.
+        policy = turn.shop.policy
+        now = turn.services.now()
+        shipping = quote(policy, turn.product, turn.region, turn.buyer)
+        text = replies.shipping_time(policy, now, shipping, turn.product)
+        pending = next((o for o in turn.store.orders_of(turn.buyer_id) if o.status is OrderStatus.paid), None)
+        if pending is not None and not shipping.restricted:
+            text += replies.pending_order_aside(pending, expected_dispatch(pending, policy), now)
+        dispatcher.utter_message(text=text)
         return []

@@ -40,7 +40,7 @@ class ValidateSizeForm(FormValidationAction):
         # The form runs before any shop action, so an upset buyer ("165 你们烦不烦") would
         # otherwise just be asked for the next measurement.
         turn = Turn(tracker, self._services or default_services())
-        if turn.with_human():
+        if turn.handed_off_this_turn():
             # An action that interrupted the form (转人工, a complaint) handed the chat off:
             # end the form quietly instead of asking for a measurement.
             return self._stop()

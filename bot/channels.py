@@ -2,11 +2,13 @@
 
 1. Metadata. Rasa's own RestInput drops the request's `metadata`; the shop's chat widget sends
    `{"sender": ..., "message": ..., "metadata": {"item_id": "T001"}}`.
-2. Handoff silence (both channels). While a human has the chat (bot/handoff_queue.py), a buyer
-   message is parsed and recorded in the tracker, so the agent sees it with its intents, but the
-   assistant predicts and runs nothing, so nothing it would have said reaches the buyer. The check
-   runs under the conversation's lock, so a message that arrives while the handoff turn is still
-   running waits for it and is then only recorded.
+2. Handoff silence (both channels). While an agent has claimed the chat (or, in a human_first
+   shop, while an online agent has not yet let it wait too long: bot/services/handoff_rules.py),
+   a buyer message is parsed and recorded in the tracker, so the agent sees it with its intents,
+   but the assistant predicts and runs nothing. While a chat only waits for a person, the
+   assistant keeps answering. In a human_first shop a new chat goes to the queue first, with a
+   short acknowledgement. The check runs under the conversation's lock, so a message that
+   arrives while the claiming turn is still running waits for it.
 3. Agent replies (socket.io). The agent console POSTs a reply to `DELIVERY_PATH`
    (bot/agent_delivery.py); the Rasa server records it as a BotUttered with metadata
    {"agent": name} and emits it to the buyer's socket.io room (the session id, which is the
@@ -23,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from enum import Enum
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from pydantic import ValidationError
@@ -35,7 +38,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
+from bot import replies
 from bot.agent_delivery import TOKEN_HEADER, AgentMessage, token_matches
+from bot.clock import Clock, configured_clock
 from bot.buyer_tokens import buyer_token_matches
 from bot.handoff_queue import HandoffQueue
 from bot.settings import Settings
@@ -46,11 +51,18 @@ logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
+class Gate(Enum):
+    answer = "answer"  # the assistant handles the message
+    record = "record"  # a person has the chat: record the message for them, say nothing
+    queued_first = "queued_first"  # human_first: queued for a person, acknowledged
+
+
 class HandoffGate:
     """Decides, per buyer message, whether the assistant answers or only records it."""
 
     def __init__(self) -> None:
         self._queue: Optional[HandoffQueue] = None
+        self._shop_clock: Clock = configured_clock(None, "Asia/Shanghai")
         self._app: Optional[Sanic] = None
 
     def attach(self, blueprint: Blueprint) -> None:
@@ -66,14 +78,26 @@ class HandoffGate:
             settings = Settings.from_env()
             store = ShopStore(connect(settings.redis_url_or_embedded), settings.shop_id)
             self._queue = HandoffQueue(store)
+            self._shop_clock = configured_clock(settings.fixed_now, settings.timezone)
         return self._queue
 
-    async def with_human(self, conversation_id: str) -> bool:
+    def decide(self, message: UserMessage) -> Gate:
+        queue = self.queue()
+        shop_now = self._shop_clock()
+        policy = queue.store.shop().policy
+        handoff = queue.store.handoff(message.sender_id)
+        if handoff is not None and handoff.state.with_human:
+            return Gate.answer if queue.answers(handoff, shop_now, policy) else Gate.record
+        if handoff is None and queue.queue_new_chat_first(message.sender_id, message.text or "", shop_now, policy):
+            return Gate.queued_first
+        return Gate.answer
+
+    async def decision(self, message: UserMessage) -> Gate:
         try:
-            return await asyncio.to_thread(self.queue().with_human, conversation_id)
+            return await asyncio.to_thread(self.decide, message)
         except Exception:  # Redis trouble must not silence the assistant
-            logger.exception("could not read the handoff state of %s", conversation_id)
-            return False
+            logger.exception("could not read the handoff state of %s", message.sender_id)
+            return Gate.answer
 
     def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
         async def handle(message: UserMessage) -> None:
@@ -82,10 +106,16 @@ class HandoffGate:
                 await on_new_message(message)  # Rasa's own handling (it logs "not ready")
                 return
             async with agent.lock_store.lock(message.sender_id):
-                if await self.with_human(message.sender_id):
-                    await agent.processor.log_message(message, should_save_tracker=True)
-                else:
+                gate = await self.decision(message)
+                if gate is Gate.answer:
                     await agent.processor.handle_message(message)
+                    return
+                tracker = await agent.processor.log_message(message, should_save_tracker=gate is Gate.record)
+                if gate is Gate.queued_first:
+                    text = replies.queued_for_a_person()
+                    tracker.update(BotUttered(text))
+                    await agent.processor.save_tracker(tracker)
+                    await message.output_channel.send_text_message(message.sender_id, text)
 
         return handle
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from bot.clock import Clock, fixed_clock, shop_clock
+from bot.clock import Clock, configured_clock
 from bot.models import Shop
 from bot.settings import Settings
 from bot.store import ShopStore, connect
@@ -29,9 +29,5 @@ def default_services() -> Services:
     settings = Settings.from_env()
     if not settings.redis_url:
         raise RuntimeError("REDIS_URL is not set; start the assistant with `make run`")
-    clock = (
-        fixed_clock(datetime.fromisoformat(settings.fixed_now))
-        if settings.fixed_now
-        else shop_clock(settings.timezone)
-    )
+    clock = configured_clock(settings.fixed_now, settings.timezone)
     return Services(ShopStore(connect(settings.redis_url), settings.shop_id), clock)

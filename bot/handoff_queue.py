@@ -14,8 +14,13 @@ from datetime import datetime, timezone
 from typing import List, Optional
 
 from bot.clock import Clock
-from bot.models import Handoff, HandoffChange, HandoffEvent, HandoffEventKind, HandoffState
+from bot.hours import in_working_hours
+from bot.models import Handoff, HandoffChange, HandoffEvent, HandoffEventKind, HandoffMode, HandoffState, Policy
+from bot.services.handoff_rules import assistant_answers, owes_wait_update, queues_new_chat
 from bot.store import ShopStore
+
+
+HUMAN_FIRST_REASON = "the shop serves new chats in person first (human_first)"
 
 
 def wall_clock() -> datetime:
@@ -79,9 +84,56 @@ class HandoffQueue:
         return self.store.handoff(conversation_id) or handoff
 
     def with_human(self, conversation_id: str) -> bool:
-        """Whether a human has (or is about to take) the chat: the assistant must stay silent."""
+        """Whether a person was asked for or has the chat (the handoff is open)."""
         state = self.store.handoff_state(conversation_id)
         return state is not None and state.with_human
+
+    def claimed(self, conversation_id: str) -> bool:
+        return self.store.handoff_state(conversation_id) is HandoffState.claimed
+
+    def agents_online(self) -> List[str]:
+        return self.store.agents_online(self.clock())
+
+    def assistant_answers(
+        self, conversation_id: str, shop_now: datetime, policy: Optional[Policy] = None
+    ) -> bool:
+        """Whether the assistant answers this conversation's next message (bot.services.
+        handoff_rules.assistant_answers); `shop_now` decides the working hours."""
+        return self.answers(self.store.handoff(conversation_id), shop_now, policy)
+
+    def answers(self, handoff: Optional[Handoff], shop_now: datetime, policy: Optional[Policy] = None) -> bool:
+        if handoff is None or not handoff.state.with_human:
+            return True
+        if handoff.state is HandoffState.claimed:
+            return False
+        policy = policy or self.store.shop().policy
+        in_hours = in_working_hours(policy.working_hours, shop_now)
+        # Who is online matters only to a human_first shop in working hours: read it only then.
+        online = policy.handoff_mode is HandoffMode.human_first and in_hours and bool(self.agents_online())
+        return assistant_answers(handoff, policy, in_hours, online, self.clock())
+
+    def queue_new_chat_first(
+        self, conversation_id: str, last_message: str, shop_now: datetime, policy: Optional[Policy] = None
+    ) -> bool:
+        """human_first: a chat never handed off before goes to the queue before the assistant
+        says anything, while it is working hours and an agent is online. True if it was queued."""
+        policy = policy or self.store.shop().policy
+        if policy.handoff_mode is not HandoffMode.human_first or self.store.handoff(conversation_id) is not None:
+            return False
+        in_hours = in_working_hours(policy.working_hours, shop_now)
+        if not queues_new_chat(policy, in_hours, bool(self.agents_online()), ever_handed_off=False):
+            return False
+        self.request(conversation_id, conversation_id, HUMAN_FIRST_REASON, last_message)
+        return True
+
+    def take_wait_update(self, conversation_id: str, shop_now: datetime) -> bool:
+        """True once, when a waiting chat has waited handoff_wait_minutes of working hours: the
+        caller then tells the buyer (one update, never a stream)."""
+        handoff = self.store.handoff(conversation_id)
+        policy = self.store.shop().policy
+        if not owes_wait_update(handoff, policy, in_working_hours(policy.working_hours, shop_now), self.clock()):
+            return False
+        return self.store.mark_wait_update(conversation_id, self.clock())
 
     # -- the agents' side -------------------------------------------------------------------
     def get(self, conversation_id: str) -> Handoff:

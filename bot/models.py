@@ -41,6 +41,14 @@ class ReturningCustomerPerks(Model):
     gift: str = ""
 
 
+class HandoffMode(str, Enum):
+    """Who answers first when a chat could go to a person (店小蜜's 助手优先 / 人工优先 / 仅助手)."""
+
+    assistant_first = "assistant_first"  # the assistant answers; people take what it hands over
+    human_first = "human_first"  # in working hours with an agent online, new chats queue first
+    assistant_only = "assistant_only"  # never queue: record the request for the shop instead
+
+
 class Policy(Model):
     free_shipping_threshold: float = Field(ge=0)
     free_shipping_excluded_regions: List[str] = []
@@ -54,6 +62,10 @@ class Policy(Model):
     working_hours: str = "09:00-23:00"
     # Returns/refunds on orders whose total is above this many yuan go to a human; None: never.
     handoff_refund_over: Optional[float] = Field(None, ge=0)
+    handoff_mode: HandoffMode = HandoffMode.assistant_first
+    # In working hours: how long a waiting chat waits for an agent before the buyer gets one
+    # update (and, in human_first, before the assistant answers it).
+    handoff_wait_minutes: int = Field(10, ge=0, le=24 * 60)
 
     @validator("working_hours")
     def _hours_format(cls, value: str) -> str:
@@ -265,7 +277,7 @@ class HandoffState(str, Enum):
 
     @property
     def with_human(self) -> bool:
-        """While true the assistant stays silent for this conversation."""
+        """A person was asked for or has the chat (the handoff is open)."""
         return self in (HandoffState.waiting, HandoffState.claimed)
 
 
@@ -283,6 +295,8 @@ class Handoff(Model):
     claimed_at: Optional[datetime] = None
     ended_by: Optional[str] = None
     ended_at: Optional[datetime] = None
+    # When the buyer was told, once, that the agent is taking long (handoff_wait_minutes).
+    wait_update_at: Optional[datetime] = None
 
 
 class HandoffEventKind(str, Enum):

@@ -342,7 +342,21 @@ def shipping_time(
         return _cannot_ship_reply(shipping, product)
     cutoff = policy.same_day_cutoff_hour
     when = day(dispatch_day(policy, now), now.date())
-    return f"亲，每天{cutoff}点前付款当天发货，{cutoff}点后付款第二天发货哦，现在拍下付款，{when}就能发出～"
+    courier = shipping.courier.name if shipping is not None else policy.default_courier.name
+    where = f"寄到{shipping.region}" if shipping is not None and shipping.region else ""
+    return (
+        f"亲，每天{cutoff}点前付款当天发货，{cutoff}点后付款第二天发货哦，现在拍下付款，{when}就能发出，"
+        f"{where}默认发{courier}，发出后可以在订单里看物流～"
+    )
+
+
+def pending_order_aside(order: Order, dispatch: Optional[date], now: datetime) -> str:
+    """A paid order not yet shipped, mentioned beside a pre-sale answer (not instead of it)."""
+    if dispatch is None:
+        return f"另外，您之前付款的订单{order.id}我们也会尽快安排发出哦～"
+    if now.date() > dispatch:
+        return f"另外，您之前付款的订单{order.id}原定{day(dispatch)}发出，目前还没有发出，需要的话跟我说“转人工”，客服帮您跟进～"
+    return f"另外，您之前付款的订单{order.id}预计{day(dispatch, now.date())}发出哦～"
 
 
 # -- orders ----------------------------------------------------------------------------------------
@@ -455,11 +469,34 @@ def out_of_scope() -> str:
     return "亲，这个问题小助手帮不上忙呢～店里宝贝的尺码、面料、发货、物流、售后都可以问我哦～"
 
 
-def handoff(in_working_hours: bool, working_hours: str, upset: bool = False) -> str:
+def handoff(
+    in_working_hours: bool,
+    working_hours: str,
+    upset: bool = False,
+    agent_online: bool = False,
+    queued: bool = True,
+) -> str:
+    """What happens next, as it is: a person is on the way, or will follow up later, or (a shop
+    that answers only with the assistant) the shop was told; the assistant keeps helping."""
     opening = "亲，真的非常抱歉让您不开心了，" if upset else "亲，"
+    if not queued:
+        return opening + "您的问题我已经记录下来转给店铺了，店铺会尽快跟进；现在我会继续为您解答，有什么问题随时问我哦～"
+    if in_working_hours and agent_online:
+        return opening + "已经帮您转接人工客服了，客服看到后会马上回复您；在这之前有什么问题也可以继续问我哦～"
     if in_working_hours:
-        return opening + "已经帮您转接人工客服了，客服小姐姐看到后会尽快回复您，请稍等一下哦～"
-    return opening + f"已经帮您登记转人工了，现在是非工作时间，人工客服上班（{working_hours}）后会第一时间回复您哦～"
+        return opening + "已经帮您登记转人工了。现在人工客服暂时都不在线，我会继续为您解答，客服一上线就会第一时间跟进您的问题哦～"
+    return (
+        opening + f"已经帮您登记转人工了。现在是非工作时间（人工客服在线时间{working_hours}），"
+        "我会继续为您解答，人工客服上班后会第一时间跟进您的问题哦～"
+    )
+
+
+def queued_for_a_person() -> str:
+    return "亲，您好～人工客服在线，马上为您服务，请稍等一下哦～"
+
+
+def handoff_still_waiting() -> str:
+    return "亲，让您久等了，人工客服还在忙，我先继续为您服务，客服一空下来就会马上回复您哦～"
 
 
 def refund_to_human(order: Order) -> str:

@@ -12,6 +12,8 @@ Layout, all under `shop:{shop_id}:`
   handoffs:open            sorted set: conversation ids waiting or claimed, by request time
   handoff_events           stream of HandoffEvent: the durable log of every handoff
   corrections              hash: JSON [conversation_id, message_ref] -> Correction (trainer marks)
+  agents_online            sorted set: agent name -> until when (epoch seconds) the agent counts
+                           as online (the console's heartbeat moves it on)
 
 Conversations (the Rasa server's tracker and lock stores, bot/rasa_runtime/), under a prefix
 set in endpoints.yml (`tracker`, `lock`), not per shop: a conversation id is the buyer id.
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Iterable, List, Optional
 
 import redis
@@ -184,6 +187,19 @@ class ShopStore:
     def skus(self) -> Iterable[str]:
         return self.client.smembers(self._key("products"))
 
+    # == agents' presence (the console's heartbeat) ==============================================
+    def mark_agent_online(self, agent: str, until: datetime) -> None:
+        self.client.zadd(self._key("agents_online"), {agent: until.timestamp()})
+
+    def mark_agent_offline(self, agent: str) -> None:
+        self.client.zrem(self._key("agents_online"), agent)
+
+    def agents_online(self, now: datetime) -> List[str]:
+        """Agents whose heartbeat has not expired at `now`, by name."""
+        key = self._key("agents_online")
+        self.client.zremrangebyscore(key, "-inf", now.timestamp())
+        return sorted(self.client.zrangebyscore(key, now.timestamp(), "+inf"))
+
     # == handoffs to human agents ==============================================================
     # Keys, under `shop:{shop_id}:`
     #   handoff:{conversation_id}  hash: the conversation's current/last Handoff (one field each)
@@ -245,6 +261,11 @@ class ShopStore:
     def handoff(self, conversation_id: str) -> Optional[Handoff]:
         fields = self.client.hgetall(self._key("handoff", conversation_id))
         return Handoff.parse_obj(fields) if fields else None
+
+    def mark_wait_update(self, conversation_id: str, at: datetime) -> bool:
+        """Record that the waiting buyer got the one 'still waiting' update; False if they
+        already had it (HSETNX: two turns at once cannot both send it)."""
+        return bool(self.client.hsetnx(self._key("handoff", conversation_id), "wait_update_at", at.isoformat()))
 
     def handoff_state(self, conversation_id: str) -> Optional[HandoffState]:
         state = self.client.hget(self._key("handoff", conversation_id), "state")

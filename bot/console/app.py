@@ -10,7 +10,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable, List, Optional
 
 from aiohttp import web
@@ -73,6 +73,12 @@ CONSOLE = web.AppKey("console", Console)
 class HandoffList(Model):
     agent: str
     handoffs: List[HandoffCard]
+    agents_online: List[str] = []  # whose workbench sent a heartbeat lately
+
+
+# An agent counts as online this long after their workbench's last heartbeat (it beats every
+# 10 s, so a closed page or a lost network drops them within half a minute).
+PRESENCE_SECONDS = 30
 
 
 # -- middlewares -------------------------------------------------------------------------------
@@ -167,6 +173,9 @@ async def login(request: web.Request) -> web.StreamResponse:
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
+    agent = logged_in_agent(request)
+    if agent:
+        _console(request).store.mark_agent_offline(agent)
     response = web.HTTPFound("/login")
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
@@ -180,7 +189,15 @@ async def workbench(request: web.Request) -> web.Response:
 async def list_handoffs(request: web.Request) -> web.Response:
     console = _console(request)
     cards = [_card(console, h) for h in console.queue.open_handoffs()]
-    return _json(HandoffList(agent=request["agent"], handoffs=cards))
+    return _json(HandoffList(agent=request["agent"], handoffs=cards, agents_online=console.queue.agents_online()))
+
+
+async def heartbeat(request: web.Request) -> web.Response:
+    """The workbench is open: its agent counts as online (buyers are told a person is there)."""
+    console = _console(request)
+    until = datetime.now(timezone.utc) + timedelta(seconds=PRESENCE_SECONDS)
+    console.store.mark_agent_online(request["agent"], until)
+    return web.json_response({"online_until": until.isoformat()})
 
 
 async def handoff_summary(request: web.Request) -> web.Response:
@@ -274,6 +291,7 @@ def create_app(console: Console) -> web.Application:
             web.post("/logout", logout),
             web.get("/", workbench),
             web.get("/api/handoffs", list_handoffs),
+            web.post("/api/presence", heartbeat),
             web.get("/api/handoffs/{conversation_id}", handoff_summary),
             web.post("/api/handoffs/{conversation_id}/claim", claim),
             web.post("/api/handoffs/{conversation_id}/reply", reply),

@@ -9,6 +9,10 @@ logs why) instead of silently changing behaviour it no longer understands.
    metaschema: about 48 ms a call here, the largest single cost of a turn (py-spy: 46% of the
    Rasa server's time at 10 concurrent buyers). The schema never changes, so the validator is
    built (and the schema checked) once per process; every reply is still validated in full.
+2. `Event.resolve_by_type` walked every subclass of `Event` (and checked each for abstractness)
+   for every event it deserialised: each turn loads and sends dozens of events. The name → class
+   table is built once and rebuilt when a name is missing (a subclass imported later), so the
+   answers are Rasa's own.
 """
 from __future__ import annotations
 
@@ -79,6 +83,46 @@ def _install_validator(owner: Any) -> None:
     owner._validate_action_result = _validate_action_result
 
 
+# -- 2. event classes looked up in a table, not by walking every subclass -------------------------
+
+_event_classes: Dict[str, Any] = {}
+
+
+def _event_table() -> Dict[str, Any]:
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import Event
+
+    table: Dict[str, Any] = {}
+    for cls in rasa.shared.utils.common.all_subclasses(Event):
+        table.setdefault(cls.type_name, cls)  # the first match, as Rasa's loop returns it
+    return table
+
+
+def _resolve_by_type(type_name: Text, default: Any = None) -> Any:
+    cls = _event_classes.get(type_name)
+    if cls is None:
+        _event_classes.clear()
+        _event_classes.update(_event_table())
+        cls = _event_classes.get(type_name)
+    if cls is not None:
+        return cls
+    if type_name == "topic":
+        return None  # backwards compatibility to support old TopicSet evts (as Rasa)
+    if default is not None:
+        return default
+    raise ValueError(f"Unknown event name '{type_name}'.")
+
+
+def _event() -> Any:
+    from rasa.shared.core.events import Event
+
+    return Event
+
+
+def _install_event_table(owner: Any) -> None:
+    owner.resolve_by_type = staticmethod(_resolve_by_type)
+
+
 PATCHES: List[Patch] = [
     Patch(
         name="action result schema validator built once",
@@ -87,9 +131,22 @@ PATCHES: List[Patch] = [
         source_sha256="f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42",
         install=_install_validator,
     ),
+    Patch(
+        name="event classes from a table",
+        target=_event,
+        attribute="resolve_by_type",
+        source_sha256="b5cf570fa7f286c7059ec73d8880528d03a78b28cf4e80285a46079c0fa65968",
+        install=_install_event_table,
+    ),
 ]
 
 _applied: Dict[str, bool] = {}
+_originals: Dict[str, Any] = {}  # what each applied patch replaced
+
+
+def original_of(patch: Patch) -> Any:
+    """The Rasa code a patch replaces (also after it was applied in this process)."""
+    return _originals.get(patch.name) or getattr(patch.target(), patch.attribute)
 
 
 def rasa_version() -> str:
@@ -115,6 +172,7 @@ def apply() -> Dict[str, bool]:
             )
             _applied[patch.name] = False
             continue
+        _originals[patch.name] = original
         patch.install(owner)
         _applied[patch.name] = True
     return dict(_applied)

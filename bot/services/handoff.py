@@ -1,12 +1,22 @@
-"""Hand a chat to a human: record the request for the shop and queue the chat for an agent."""
+"""Hand a chat to a human: record the request for the shop and, unless the shop answers only
+with the assistant, queue the chat for an agent."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 from bot.clock import Clock
 from bot.handoff_queue import HandoffQueue
-from bot.models import Handoff, RequestKind, ShopRequest
+from bot.models import HandoffMode, RequestKind, ShopRequest
 from bot.store import ShopStore
+
+
+@dataclass(frozen=True)
+class HandoffOutcome:
+    """What the buyer may truthfully be told about the person they asked for."""
+
+    queued: bool  # False in assistant_only: the request is recorded for the shop, not queued
+    agent_online: bool  # an agent's console is open right now
 
 
 def request_handoff(
@@ -17,10 +27,14 @@ def request_handoff(
     last_message: str,
     clock: Clock,
     order_id: Optional[str] = None,
-) -> Handoff:
-    """From now on the assistant is silent in this chat until an agent hands it back or closes it."""
-    # Queue first: the shop's request log must not show a handoff that never reached the queue.
-    handoff = HandoffQueue(store).request(conversation_id, buyer_id, reason, last_message, order_id)
+) -> HandoffOutcome:
+    """The assistant keeps answering while the chat waits; it goes silent only once an agent
+    claims it (bot.services.handoff_rules.assistant_answers)."""
+    queue = HandoffQueue(store)
+    queued = store.shop().policy.handoff_mode is not HandoffMode.assistant_only
+    if queued:
+        # Queue first: the shop's request log must not show a handoff that never reached the queue.
+        queue.request(conversation_id, buyer_id, reason, last_message, order_id)
     store.record_request(
         ShopRequest(
             kind=RequestKind.handoff,
@@ -28,8 +42,8 @@ def request_handoff(
             buyer_id=buyer_id,
             reason=reason,
             order_id=order_id,
-            details={"last_message": last_message[:500]},
+            details={"last_message": last_message[:500], "queued": "yes" if queued else "no"},
             created_at=clock(),
         )
     )
-    return handoff
+    return HandoffOutcome(queued=queued, agent_online=bool(queue.agents_online()))

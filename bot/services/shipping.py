@@ -106,3 +106,26 @@ def dispatch_day(policy: Policy, paid_at: datetime) -> date:
     if paid_at.hour < policy.same_day_cutoff_hour:
         return paid_at.date()
     return paid_at.date() + timedelta(days=1)
+
+
+# "When do you ship?" is asked before buying (现在拍下今天能发出吗, 寄到云南要几天) and about an
+# order already paid (我前天付的款怎么还没发出去). The message's own words and entities decide,
+# never the mere existence of an order in the buyer's history.
+BUYING_NOW_WORDS = (
+    "现在拍", "现在下单", "现在买", "今天拍", "今天下单", "今天买", "晚上拍", "晚上下单", "明天拍",
+    "如果", "要是", "的话", "几点前", "几点之前", "拍下", "能发出吗", "要几天", "几天到", "几天能到",
+    "多久到", "多久能到",
+)
+ORDER_WORDS = (
+    "付了", "付的款", "付款了", "已付", "已经付", "拍了", "买了", "下单了", "下了单", "订单",
+    "还没发", "没发货", "怎么还没", "催一下", "快点发", "赶紧发", "早点发",
+)
+
+
+def asks_about_an_order(text: str, names_an_order: bool) -> bool:
+    """Whether a shipping-time question is about an order already placed (else: buying now)."""
+    if names_an_order:
+        return True
+    if any(word in text for word in BUYING_NOW_WORDS):
+        return False
+    return any(word in text for word in ORDER_WORDS)

@@ -1,6 +1,8 @@
 """Actions run against a real Redis with rasa-sdk trackers: thin, but they must wire things right."""
 from __future__ import annotations
 
+import time
+
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
@@ -30,7 +32,9 @@ def tracker(
         "entities": entities or [],
         "metadata": metadata or {},
     }
-    return Tracker(sender, slots or {}, message, [], False, None, {}, "action_listen")
+    # The buyer's message as Rasa records it: an action compares a handoff's time with it.
+    events = [{"event": "user", "text": text, "timestamp": time.time()}]
+    return Tracker(sender, slots or {}, message, events, False, None, {}, "action_listen")
 
 
 def run(action: ShopAction, t: Tracker):

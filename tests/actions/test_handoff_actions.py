@@ -66,8 +66,9 @@ def test_the_size_form_hands_an_upset_buyer_to_a_human_and_stops(services: Servi
 def test_the_size_form_ends_quietly_when_an_interrupting_action_handed_off(services: Services) -> None:
     from actions.sizing import ValidateSizeForm
 
-    run(ActionHandoff(services), tracker(intent="request_human", text="转人工"))
+    # 转人工 inside the form: Rasa runs the handoff action, then the form, in the same turn.
     resumed = tracker(intent="request_human", text="转人工", slots={"requested_slot": "height_cm"})
+    run(ActionHandoff(services), resumed)
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ValidateSizeForm(services).run(dispatcher, resumed, {}))
     assert dispatcher.messages == []  # no "您的身高是多少" to a buyer waiting for a person
@@ -153,3 +154,38 @@ def test_an_upset_no_is_answered_and_handed_off(services: Services) -> None:
 def test_a_calm_thanks_is_only_answered(services: Services) -> None:
     assert said(ActionThank(services), tracker(intent="thank", text="谢谢亲")) == ["utter_thank"]
     assert services.store.handoff("buyer_xiaomei") is None
+
+
+def test_messages_without_words_never_lead_to_a_person(services: Services) -> None:
+    from actions.chat import ActionUnclear
+
+    slots: dict = {}
+    for text in ("", "   ", "😀", "\x00"):
+        t = tracker(intent="nlu_fallback", text="", slots=dict(slots))
+        t.latest_message["original_text"] = text
+        texts, events = run(ActionUnclear(services), t)
+        assert texts and "人工" not in texts[0], text
+        slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
+    assert services.store.handoff("buyer_xiaomei") is None
+
+
+def test_a_waiting_chat_is_still_answered_and_told_once_when_it_waited_long(services: Services) -> None:
+    from datetime import timedelta
+
+    from bot.handoff_queue import wall_clock
+
+    long_ago = wall_clock() - timedelta(minutes=30)
+    HandoffQueue(services.store, clock=lambda: long_ago).request("buyer_xiaomei", "buyer_xiaomei", "buyer asked for a human")
+    ask = tracker(intent="ask_stock", text="有货吗", slots={"current_product": "T001"})
+    first, _ = run(ActionStock(services), ask)
+    again, _ = run(ActionStock(services), tracker(intent="ask_stock", text="有货吗", slots={"current_product": "T001"}))
+    assert len(first) == 2 and "久等" in first[1]  # the answer, then the one update
+    assert len(again) == 1 and "久等" not in again[0]
+
+
+def test_a_claimed_chat_gets_nothing_from_the_assistant(services: Services) -> None:
+    queue = HandoffQueue(services.store)
+    queue.request("buyer_xiaomei", "buyer_xiaomei", "buyer asked for a human")
+    queue.claim("buyer_xiaomei", "alice")
+    texts, _ = run(ActionStock(services), tracker(intent="ask_stock", text="有货吗", slots={"current_product": "T001"}))
+    assert texts == []

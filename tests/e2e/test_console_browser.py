@@ -1,6 +1,7 @@
 """A buyer and an agent in a real headless Chromium: the buyer asks for a human on the chat page,
-the agent claims the chat in the console and replies, the buyer sees it, the agent hands back and
-the assistant answers the next question.
+the assistant keeps answering while the chat waits (the agent sees it), the agent claims the chat
+in the console and replies, the buyer sees it, the agent hands back and the assistant answers the
+next question.
 
 Uses the system Chromium (the `browser` fixture of tests/conftest.py), never `playwright install`.
 """
@@ -52,6 +53,14 @@ def test_buyer_to_agent_and_back_to_the_assistant(stack: Stack, browser: Browser
     expect(console.locator("#intents")).to_contain_text("request_human")
     expect(console.locator("#orders")).to_contain_text(stack.store.orders_of(buyer)[0].id)
     expect(console.locator("#transcript")).to_contain_text("转人工")
+    # The open workbench counts its agent as online (the header shows who is).
+    expect(console.locator("#online")).to_contain_text("alice")
+
+    # Waiting, not yet claimed: the assistant keeps answering, and the agent sees those answers.
+    say(chat, "这件包邮吗")
+    expect(chat.locator(".msg.assistant").last).to_contain_text("包邮")
+    expect(console.locator("#transcript .line.buyer").last).to_contain_text("这件包邮吗")
+    expect(console.locator("#transcript .line.assistant").last).to_contain_text("包邮")
 
     console.click("#claim")
     expect(console.locator("#detail")).to_have_attribute("data-state", "claimed")

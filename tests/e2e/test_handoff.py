@@ -1,4 +1,5 @@
-"""Handoff with the real servers over REST and the console API: silence, agent replies, hand back."""
+"""Handoff with the real servers over REST and the console API: answers while waiting, silence
+once claimed, agent replies, hand back."""
 from __future__ import annotations
 
 from typing import Dict, List
@@ -16,22 +17,26 @@ def user_texts(tracker: Dict) -> List[str]:
     return [e["text"] for e in tracker["events"] if e["event"] == "user"]
 
 
-def test_a_chat_with_a_human_is_recorded_but_never_answered(stack: Stack, assistant: Assistant) -> None:
+def test_a_waiting_chat_is_answered_and_a_claimed_one_only_recorded(stack: Stack, assistant: Assistant) -> None:
     sender = "buyer_lili"
     restart(assistant, sender)
     assert "包邮" in "".join(assistant.say(sender, "这件包邮吗", item_id="T001"))
-    assert "人工" in "".join(assistant.say(sender, "转人工", item_id="T001"))
+    asked = "".join(assistant.say(sender, "转人工", item_id="T001"))
+    assert "人工" in asked and "不在线" in asked  # 14:00, working hours, but no console open
     assert assistant.store.handoff(sender).state.value == "waiting"
 
-    assert assistant.say(sender, "能便宜点吗", item_id="T001") == []
+    # Waiting for a person, the buyer still gets every answer the assistant can give.
+    assert "".join(assistant.say(sender, "能便宜点吗", item_id="T001"))
+
+    alice = ConsoleClient(stack.console_url).login("alice")
+    assert alice.post(f"/api/handoffs/{sender}/claim").status_code == 200
+    # Claimed: recorded for the agent (with its intent), never answered by the assistant.
     assert assistant.say(sender, "身高160 体重100斤穿什么码", item_id="T001") == []
     tracker = assistant.tracker(sender)
     assert user_texts(tracker)[-2:] == ["能便宜点吗", "身高160 体重100斤穿什么码"]
     assert tracker["latest_message"]["intent"]["name"]  # parsed, so the agent sees the intent
     assert tracker["events"][-1]["event"] == "user"  # and nothing was said after it
 
-    alice = ConsoleClient(stack.console_url).login("alice")
-    assert alice.post(f"/api/handoffs/{sender}/claim").status_code == 200
     reply = alice.post(f"/api/handoffs/{sender}/reply", {"text": "亲，160/100斤建议拍M码哦～"})
     assert reply.json() == {"chat_window": True, "shop_callback": "not_configured"}
     agent_lines = [e for e in assistant.tracker(sender)["events"] if e["event"] == "bot"][-1]
@@ -47,7 +52,7 @@ def test_complaints_and_angry_buyers_go_to_a_human(assistant: Assistant, sender:
     reply = "".join(assistant.say(sender, "衣服洗了一次就掉色了 太差了", item_id="T002"))
     assert "照片" in reply and "人工" in reply
     assert assistant.store.handoff(sender).reason == "quality complaint"
-    assert assistant.say(sender, "人呢") == []
+    assert assistant.say(sender, "人呢")  # still answered while nobody has claimed the chat
 
 
 def test_only_the_console_may_deliver_agent_replies(stack: Stack, assistant: Assistant, sender: str) -> None:

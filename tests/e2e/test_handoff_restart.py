@@ -69,20 +69,20 @@ def test_restarting_every_process_during_a_handoff_loses_nothing(tmp_path: Path,
         assert "人工" in "".join(stack.assistant.say(sender, "转人工"))
         during = ["我的快递三天没动了", "单号发我一下", "在吗"]
         for text in during:
-            assert stack.assistant.say(sender, text) == []
+            assert stack.assistant.say(sender, text)  # waiting: the assistant keeps answering
         alice = ConsoleClient(stack.console_url).login("alice")
 
         restart_everything(stack)
 
-        # The queued handoff and every buyer message are still there; the assistant stays silent.
+        # The queued handoff and every buyer message are still there.
         handoff = stack.store.handoff(sender)
         assert handoff is not None and handoff.state.value == "waiting"
         assert [h["conversation_id"] for h in alice.handoffs()] == [sender]  # same session cookie
-        assert stack.assistant.say(sender, "还有人吗") == []
+        assert alice.post(f"/api/handoffs/{sender}/claim").status_code == 200
+        assert stack.assistant.say(sender, "还有人吗") == []  # claimed: only recorded
         assert user_texts(stack, sender)[-4:] == [*during, "还有人吗"]
 
-        # The agent can still claim and reply; a second agent cannot take the chat.
-        assert alice.post(f"/api/handoffs/{sender}/claim").status_code == 200
+        # A second agent cannot take the chat.
         bob = ConsoleClient(stack.console_url).login("bob")
         assert bob.post(f"/api/handoffs/{sender}/claim").status_code == 409
 

@@ -13,9 +13,8 @@ def test_each_patch_targets_the_rasa_code_it_was_written_for() -> None:
     # code, then update the fingerprint (or drop the patch).
     assert patches.rasa_version() == patches.RASA_VERSION
     for patch in patches.PATCHES:
-        original = patch.target().__dict__[patch.attribute]
-        if original is patches._validate_action_result:
-            pytest.skip("already applied in this process")
+        original = patches.original_of(patch)
+        assert original not in (patches._validate_action_result, patches._resolve_by_type)
         assert patches.source_fingerprint(original) == patch.source_sha256, patch.name
 
 
@@ -35,3 +34,20 @@ def test_applied_validation_accepts_and_rejects_what_rasa_does() -> None:
 def test_the_validator_is_built_once() -> None:
     patches.apply()
     assert patches._action_result_validator() is patches._action_result_validator()
+
+
+def test_event_classes_resolve_as_rasa_resolves_them() -> None:
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import Event
+
+    expected = {}
+    for cls in rasa.shared.utils.common.all_subclasses(Event):
+        expected.setdefault(cls.type_name, cls)
+    patches.apply()
+    assert Event.resolve_by_type is patches._resolve_by_type
+    for name, cls in expected.items():
+        assert Event.resolve_by_type(name) is cls
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("nope", default=Event) is Event
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("nope")

@@ -69,6 +69,13 @@
       list.appendChild(item);
     });
     $("queue-empty").hidden = data.handoffs.length > 0;
+    $("online").textContent = data.agents_online.length ? data.agents_online.join("、") : "无";
+  }
+
+  // While this page is open its agent counts as online (the server forgets them 30 s after the
+  // last beat), so buyers are told honestly whether a person is there.
+  function heartbeat() {
+    api("POST", "/api/presence").catch(function (error) { status(error.message, true); });
   }
 
   function fillBuyer(summary) {
@@ -370,6 +377,8 @@
     refreshQueue().catch(function (error) { status(error.message, true); });
     refreshChat();
   }
+  heartbeat();
+  setInterval(heartbeat, 10000);
   tick();
   setInterval(tick, 2000);
 })();
