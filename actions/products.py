@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
 from bot import replies
-from bot.services.products import question_topic
+from bot.services.products import match_colour, question_topic
 
 
 class ActionProductInfo(ShopAction):
@@ -36,6 +36,9 @@ class ActionStock(ShopAction):
             dispatcher.utter_message(text=replies.ask_which_product())
             return []
         # Only what this message names: an earlier colour must not narrow a new question.
-        colour, size = turn.entity("colour"), turn.entity("size")
-        dispatcher.utter_message(text=replies.stock(turn.product, colour, size))
+        colour, shades = match_colour(turn.product, turn.entity("colour"))
+        if shades:
+            dispatcher.utter_message(text=replies.which_shade(turn.product, shades))
+            return []
+        dispatcher.utter_message(text=replies.stock(turn.product, colour, turn.entity("size")))
         return []

@@ -11,7 +11,7 @@ from actions.orders import order_in_question, tell_order_status
 from bot import replies
 from bot.models import OrderStatus
 from bot.services.orders import expected_dispatch
-from bot.services.shipping import asks_about_an_order, courier_options, find_courier, quote
+from bot.services.shipping import asks_about_an_order, asks_which_courier, courier_options, find_courier, quote
 
 
 class ActionFreeShipping(ShopAction):
@@ -38,6 +38,11 @@ class ActionCourier(ShopAction):
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         policy = turn.shop.policy
+        if turn.entity("region") and not asks_which_courier(policy, turn.text):
+            # "新疆能发吗" asks about the region (can it go, what it costs), not about couriers.
+            shipping = quote(policy, turn.product, turn.region, turn.buyer)
+            dispatcher.utter_message(text=replies.region_shipping(shipping, turn.product))
+            return []
         options = courier_options(policy, turn.product, turn.region)
         asked = next((c.name for c in policy.upgrade_couriers if find_courier(policy, turn.text) == c), None)
         dispatcher.utter_message(text=replies.couriers(options, turn.product, asked))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
+from bot.clock import configured_clock
 from bot.console import cli as console_cli
 from bot.loader import DataFileError, load_file, summary
 from bot.redis_server import ensure_redis
@@ -32,8 +33,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     settings = Settings.from_env()
     path = args.file if args.command == "load" else settings.demo_data
     url, started = ensure_redis(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir)
+    # The demo's orders are moved to today, so it makes sense on the day it runs.
+    move_to = configured_clock(settings.fixed_now, settings.timezone)() if args.command == "load-demo" else None
     try:
-        print(summary(load_file(path, ShopStore(connect(url), settings.shop_id)), path))
+        print(summary(load_file(path, ShopStore(connect(url), settings.shop_id), move_to), path))
     except DataFileError as error:
         print(f"not loaded, nothing written: {error}", file=sys.stderr)
         return 2

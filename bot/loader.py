@@ -7,6 +7,7 @@ twice writes the same values again: nothing changes.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional, Sequence, Tuple
 
@@ -115,9 +116,12 @@ def _check_references(path: Path, data: ShopData) -> None:
                 )
 
 
-def load_file(path: Path, store: ShopStore) -> ShopData:
-    """Validate `path` completely, then write it to the store in one transaction."""
+def load_file(path: Path, store: ShopStore, move_to: Optional[datetime] = None) -> ShopData:
+    """Validate `path` completely, then write it to the store in one transaction. With `move_to`
+    (the demo), a file with `as_of` has its order times moved to that day (ShopData.moved_to)."""
     data = parse(path, read_file(path))
+    if move_to is not None:
+        data = data.moved_to(move_to)
     if data.shop.id != store.shop_id:
         raise DataFileError(
             path, "shop", "id", f"file is for shop {data.shop.id!r} but the store is shop {store.shop_id!r}"

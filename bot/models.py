@@ -6,7 +6,7 @@ weights in kg.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Dict, List, Optional
 
@@ -246,6 +246,29 @@ class ShopData(Model):
     products: List[Product] = []
     buyers: List[Buyer] = []
     orders: List[Order] = []
+    # The moment the file's times describe (a demo's "now"); `load-demo` moves them to today.
+    as_of: Optional[datetime] = None
+
+    def moved_to(self, now: datetime) -> "ShopData":
+        """The same data with every order time moved by whole days so that `as_of`'s day is
+        `now`'s day: the orders keep their clock times, the cut-off rule gives them the same
+        dispatch days, and so the same one is late. A time that would lie after `now` (early
+        on the demo's day) is kept a minute before it."""
+        if self.as_of is None:
+            return self
+        shift = timedelta(days=(now.date() - self.as_of.astimezone(now.tzinfo).date()).days)
+        latest = now - timedelta(minutes=1)
+
+        def moved(value: Optional[datetime]) -> Optional[datetime]:
+            return None if value is None else min(value + shift, latest)
+
+        orders = [
+            order.copy(update={
+                name: moved(getattr(order, name)) for name in ("created_at", "paid_at", "shipped_at", "delivered_at")
+            })
+            for order in self.orders
+        ]
+        return self.copy(update={"orders": orders, "as_of": self.as_of + shift})
 
 
 class RequestKind(str, Enum):

@@ -120,6 +120,10 @@ def product_info(product: Product, topic: ProductTopic) -> str:
     return text
 
 
+def which_shade(product: Product, shades: List[str]) -> str:
+    return f"亲，【{product.name}】有{join(shades)}，您想要的是哪一个呀？我帮您查库存～"
+
+
 def stock(product: Product, colour: Optional[str], size: Optional[str]) -> str:
     if colour and colour not in product.colours:
         return f"亲，【{product.name}】没有{colour}哦，目前有{colour_choices(product)}～"
@@ -291,6 +295,15 @@ def free_shipping(quote: ShippingQuote, product: Optional[Product]) -> str:
             f"单拍的话运费{money(quote.fee)}{_gap(quote)}～"
         )
     return f"亲，店里满{money(quote.threshold)}包邮{_excluded(quote.excluded_regions)}，不满的话运费{money(quote.fee)}哦～"
+
+
+def region_shipping(quote: ShippingQuote, product: Optional[Product]) -> str:
+    """"新疆能发吗": whether it can go there, and what it costs there."""
+    if quote.restricted:
+        return _cannot_ship_reply(quote, product)
+    cost = free_shipping(quote, product)
+    cost = cost[len("亲，"):] if cost.startswith("亲，") else cost
+    return f"亲，{quote.region}可以发的，默认发{quote.courier.name}；{cost}"
 
 
 def free_shipping_rule(policy: Policy) -> str:

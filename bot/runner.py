@@ -17,6 +17,7 @@ from typing import Dict, List, Optional
 from urllib.parse import urlparse
 
 from bot.agent_delivery import rasa_api_token
+from bot.clock import configured_clock
 from bot.console.secret import shared_secret
 from bot.loader import load_file, summary
 from bot.redis_server import RedisServer, ensure_redis, free_port
@@ -56,7 +57,9 @@ def ensure_shop(settings: Settings, redis_url: str) -> None:
     if store.has_shop():
         print(f"shop {settings.shop_id!r} already in Redis; not reloading")
         return
-    print(summary(load_file(settings.demo_data, store), settings.demo_data))
+    # The demo's orders are moved to today, so it makes sense on the day it runs.
+    today = configured_clock(settings.fixed_now, settings.timezone)()
+    print(summary(load_file(settings.demo_data, store, move_to=today), settings.demo_data))
 
 
 def train_if_needed(env: Dict[str, str]) -> None:

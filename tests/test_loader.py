@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.loader import DataFileError, load_file
+from bot.loader import DataFileError, load_file, parse, read_file
 from bot.store import ShopStore
 from tests.conftest import DEMO_FILE
 
@@ -93,3 +93,25 @@ def test_broken_yaml_is_refused_with_the_file_name(tmp_path: Path, store: ShopSt
     path.write_text("shop: [unclosed", encoding="utf-8")
     with pytest.raises(DataFileError, match="broken.yml"):
         load_file(path, store)
+
+
+@pytest.mark.parametrize("now", ["2026-12-01T21:05", "2027-03-15T03:00", "2026-11-26T14:00", "2026-12-24T15:59"])
+def test_the_demo_moved_to_any_day_makes_sense_on_that_day(now: str) -> None:
+    from datetime import datetime, timedelta
+
+    from bot.models import OrderStatus
+    from bot.services.orders import is_late
+    from tests.conftest import DEMO_FILE, SHANGHAI
+
+    moment = datetime.fromisoformat(now).replace(tzinfo=SHANGHAI)
+    data = parse(DEMO_FILE, read_file(DEMO_FILE)).moved_to(moment)
+    policy = data.shop.policy
+    times = [t for o in data.orders for t in (o.created_at, o.paid_at, o.shipped_at, o.delivered_at) if t]
+    assert max(times) < moment  # nothing happens in the future
+    assert len([o for o in data.orders if is_late(o, policy, moment)]) == 1  # exactly one late order
+    paid_today = [o for o in data.orders if o.status is OrderStatus.paid and o.paid_at.astimezone(SHANGHAI).date() == moment.date()]
+    shipped_yesterday = [
+        o for o in data.orders
+        if o.shipped_at and o.shipped_at.astimezone(SHANGHAI).date() == (moment - timedelta(days=1)).date()
+    ]
+    assert paid_today and shipped_yesterday

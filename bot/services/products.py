@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
+from typing import List, Optional, Tuple
 
 from bot.models import Product
 from bot.store import ShopStore
@@ -48,3 +48,26 @@ def resolve_product(store: ShopStore, *candidates: Optional[str]) -> Optional[Pr
         if product is not None:
             return product
     return None
+
+
+# The character that names a colour's family: 雾霾蓝色 and 天蓝 are 蓝, 米白色 is 白, 杏色 is 杏.
+_FAMILY_CHARS = "黑白红蓝绿黄紫灰粉青棕橙金银杏米驼咖卡"
+
+
+def colour_family(colour: str) -> str:
+    stem = colour[:-1] if colour.endswith("色") and len(colour) > 1 else colour
+    return next((char for char in reversed(stem) if char in _FAMILY_CHARS), stem)
+
+
+def match_colour(product: Product, said: Optional[str]) -> Tuple[Optional[str], List[str]]:
+    """The item's own colour the buyer means ("蓝色" on an item in 杏色/雾霾蓝色 is 雾霾蓝色),
+    and the item's colours of that family when more than one could be meant (then none is
+    chosen). A colour the item has no shade of comes back as said, to be answered "没有"."""
+    if not said or said in product.colours:
+        return said, []
+    family = [c for c in product.colours if colour_family(c) == colour_family(said)]
+    if len(family) == 1:
+        return family[0], []
+    if family:
+        return None, family
+    return said, []

@@ -129,3 +129,11 @@ def asks_about_an_order(text: str, names_an_order: bool) -> bool:
     if any(word in text for word in BUYING_NOW_WORDS):
         return False
     return any(word in text for word in ORDER_WORDS)
+
+
+COURIER_WORDS = ("快递", "物流", "什么递", "哪家", "邮政", "ems", "顺丰", "圆通", "中通", "申通", "韵达", "京东")
+
+
+def asks_which_courier(policy: Policy, text: str) -> bool:
+    """Whether a message asks which courier (and not only whether a region is served)."""
+    return any(word in text for word in COURIER_WORDS) or find_courier(policy, text) is not None

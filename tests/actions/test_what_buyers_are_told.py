@@ -173,3 +173,39 @@ def test_a_pre_sale_shipping_question_gets_the_cut_off_rule_even_with_a_pending_
     assert policy.default_courier.name in texts[0]
     assert texts[0].index("当天发货") < texts[0].index("261124019907")  # the order only after the answer
     assert services.store.handoff("buyer_chenchen") is None
+
+
+def test_a_colour_is_matched_to_the_items_own_shade(services: Services) -> None:
+    from bot.services.products import match_colour
+
+    dress = services.store.product("D001")  # 杏色 / 雾霾蓝色
+    jeans = services.store.product("K001")  # 浅蓝色 / 深蓝色 / 黑色
+    assert match_colour(dress, "蓝色") == ("雾霾蓝色", [])
+    assert match_colour(dress, "杏色") == ("杏色", [])
+    assert match_colour(dress, "红色") == ("红色", [])  # no red at all: answered as 没有
+    assert match_colour(jeans, "蓝色") == (None, ["浅蓝色", "深蓝色"])  # which one is meant
+    ask = tracker(
+        intent="ask_stock", text="蓝色 M码有货吗", slots={"current_product": "D001"},
+        entities=[{"entity": "colour", "value": "蓝色"}, {"entity": "size", "value": "M"}],
+    )
+    texts, _ = run(ActionStock(services), ask)
+    assert "雾霾蓝色" in texts[0] and "没有蓝色" not in texts[0]
+    ask_jeans = tracker(intent="ask_stock", text="蓝色有货吗", slots={"current_product": "K001"},
+                        entities=[{"entity": "colour", "value": "蓝色"}])
+    texts, _ = run(ActionStock(services), ask_jeans)
+    assert "浅蓝色" in texts[0] and "深蓝色" in texts[0] and "哪一个" in texts[0]
+
+
+def test_can_it_go_to_a_region_is_answered_about_the_region(services: Services) -> None:
+    from actions.shipping import ActionCourier
+
+    ask = tracker(intent="ask_courier", text="新疆能发吗", slots={"current_product": "T001"},
+                  entities=[{"entity": "region", "value": "新疆"}])
+    texts, _ = run(ActionCourier(services), ask)
+    policy = services.store.shop().policy
+    assert "新疆可以发" in texts[0] and "包邮" in texts[0]
+    assert f"{policy.default_courier.fee:g}" in texts[0] or "运费" in texts[0]
+    which = tracker(intent="ask_courier", text="发新疆用什么快递", slots={"current_product": "T001"},
+                    entities=[{"entity": "region", "value": "新疆"}])
+    texts, _ = run(ActionCourier(services), which)
+    assert "新疆可以发" not in texts[0]  # a courier question keeps its courier answer

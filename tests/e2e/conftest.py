@@ -208,3 +208,13 @@ def restart(assistant: Assistant, sender: str) -> None:
         f"{assistant.url}/conversations/{sender}/tracker/events", json={"event": "restart"},
         params=RASA_API_TOKEN, timeout=30,
     ).raise_for_status()
+
+
+@pytest.fixture(autouse=True)
+def nobody_online(request: pytest.FixtureRequest) -> None:
+    """Each test starts with no agent online (a workbench page an earlier test opened keeps its
+    agent online for 30 s): tests that need one say so."""
+    if "stack" in request.fixturenames or "assistant" in request.fixturenames:
+        store = request.getfixturevalue("stack").store
+        for name in AGENTS:
+            store.mark_agent_offline(name)
