@@ -34,6 +34,7 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
@@ -51,8 +52,15 @@ logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
+# Fair use: past this many messages from one sender in RATE_WINDOW_SECONDS, each further message
+# is recorded (the agent still sees it) and answered with a polite "slow down", not processed.
+RATE_LIMIT = 20
+RATE_WINDOW_SECONDS = 10
+
+
 class Gate(Enum):
     answer = "answer"  # the assistant handles the message
+    throttled = "throttled"  # too many messages from this sender just now: recorded, asked to wait
     record = "record"  # a person has the chat: record the message for them, say nothing
     queued_first = "queued_first"  # human_first: queued for a person, acknowledged
 
@@ -83,6 +91,8 @@ class HandoffGate:
 
     def decide(self, message: UserMessage) -> Gate:
         queue = self.queue()
+        if queue.store.count_message(message.sender_id, RATE_WINDOW_SECONDS) > RATE_LIMIT:
+            return Gate.throttled
         shop_now = self._shop_clock()
         policy = queue.store.shop().policy
         handoff = queue.store.handoff(message.sender_id)
@@ -111,13 +121,25 @@ class HandoffGate:
                     await agent.processor.handle_message(message)
                     return
                 tracker = await agent.processor.log_message(message, should_save_tracker=gate is Gate.record)
-                if gate is Gate.queued_first:
-                    text = replies.queued_for_a_person()
+                if gate is not Gate.record:
+                    text = replies.queued_for_a_person() if gate is Gate.queued_first else replies.slow_down()
                     tracker.update(BotUttered(text))
                     await agent.processor.save_tracker(tracker)
                     await message.output_channel.send_text_message(message.sender_id, text)
 
         return handle
+
+
+# A longer message is stored cut to this many characters (its full length kept in metadata), so
+# one sender cannot fill the tracker store or slow every turn that reads it.
+MAX_MESSAGE_CHARS = 2000
+
+
+def _body(request: Request) -> Dict[Text, Any]:
+    body = request.json
+    if not isinstance(body, dict):
+        raise InvalidUsage('the body must be a JSON object: {"sender": "buyer id", "message": "text"}')
+    return body
 
 
 class ShopRestInput(RestInput):
@@ -129,10 +151,28 @@ class ShopRestInput(RestInput):
     def name(cls) -> Text:
         return "rest"  # keeps the documented /webhooks/rest/webhook path
 
+    # Rasa answers a wrongly typed body with a 500 or a silent `200 []`, and files a missing
+    # sender under the shared conversation "default": refuse them with a 400 that says why.
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        sender = _body(req).get("sender")
+        if not isinstance(sender, str) or not sender.strip():
+            raise InvalidUsage("sender: a non-empty string (the buyer id) is required")
+        return sender
+
+    def _extract_message(self, req: Request) -> Optional[Text]:
+        message = _body(req).get("message")
+        if not isinstance(message, str):
+            raise InvalidUsage("message: a string is required")
+        return message[:MAX_MESSAGE_CHARS]
+
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
-        body = request.json if isinstance(request.json, dict) else {}
+        body = _body(request)
         metadata = body.get("metadata")
-        return metadata if isinstance(metadata, dict) else None
+        metadata = dict(metadata) if isinstance(metadata, dict) else {}
+        message = body.get("message")
+        if isinstance(message, str) and len(message) > MAX_MESSAGE_CHARS:
+            metadata["original_length"] = len(message)
+        return metadata or None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         blueprint = super().blueprint(self.gate.wrap(on_new_message))

@@ -21,6 +21,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     load = commands.add_parser("load", help="validate a shop data file (YAML/JSON) and load it into Redis")
     load.add_argument("file", type=Path)
+    load.add_argument(
+        "--merge", action="store_true",
+        help="keep products, buyers and orders the file does not mention (default: the file replaces them)",
+    )
     commands.add_parser("load-demo", help="load the demo shop (data/shop/demo_shop.yml)")
     trainer_cli.add_commands(commands)
     console_cli.add_commands(commands)
@@ -36,7 +40,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     # The demo's orders are moved to today, so it makes sense on the day it runs.
     move_to = configured_clock(settings.fixed_now, settings.timezone)() if args.command == "load-demo" else None
     try:
-        print(summary(load_file(path, ShopStore(connect(url), settings.shop_id), move_to), path))
+        merge = bool(getattr(args, "merge", False))
+        print(summary(load_file(path, ShopStore(connect(url), settings.shop_id), move_to, merge), path))
     except DataFileError as error:
         print(f"not loaded, nothing written: {error}", file=sys.stderr)
         return 2

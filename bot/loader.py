@@ -116,9 +116,12 @@ def _check_references(path: Path, data: ShopData) -> None:
                 )
 
 
-def load_file(path: Path, store: ShopStore, move_to: Optional[datetime] = None) -> ShopData:
-    """Validate `path` completely, then write it to the store in one transaction. With `move_to`
-    (the demo), a file with `as_of` has its order times moved to that day (ShopData.moved_to)."""
+def load_file(
+    path: Path, store: ShopStore, move_to: Optional[datetime] = None, merge: bool = False
+) -> ShopData:
+    """Validate `path` completely, then write it to the store in one transaction: its records
+    replace the shop's (ShopStore.write_all; `merge` keeps the ones it does not mention). With
+    `move_to` (the demo), a file with `as_of` has its order times moved to that day."""
     data = parse(path, read_file(path))
     if move_to is not None:
         data = data.moved_to(move_to)
@@ -126,7 +129,7 @@ def load_file(path: Path, store: ShopStore, move_to: Optional[datetime] = None) 
         raise DataFileError(
             path, "shop", "id", f"file is for shop {data.shop.id!r} but the store is shop {store.shop_id!r}"
         )
-    store.write_all(data)
+    store.write_all(data, merge=merge)
     return data
 
 

@@ -19,6 +19,13 @@ class Model(BaseModel):
         allow_mutation = False
 
 
+def _with_offset(value: Optional[datetime]) -> Optional[datetime]:
+    """A time without a UTC offset is ambiguous (whose 11:00?): refused, not guessed."""
+    if value is not None and value.utcoffset() is None:
+        raise ValueError("needs a UTC offset, e.g. 2026-11-24T11:00:00+08:00")
+    return value
+
+
 class Courier(Model):
     code: str
     name: str
@@ -211,6 +218,10 @@ class Order(Model):
     region: str
     shipping_fee: float = Field(0, ge=0)
 
+    _times_have_offsets = validator("created_at", "paid_at", "shipped_at", "delivered_at", allow_reuse=True)(
+        lambda value: _with_offset(value)
+    )
+
     @root_validator(skip_on_failure=True)
     def _times_match_status(cls, values: dict) -> dict:
         status = values["status"]
@@ -242,12 +253,16 @@ class Order(Model):
 class ShopData(Model):
     """Everything one data file holds."""
 
+    # All four are required (an empty list is fine): loading replaces the shop's records, so a
+    # forgotten key must not silently mean "no orders".
     shop: Shop
-    products: List[Product] = []
-    buyers: List[Buyer] = []
-    orders: List[Order] = []
+    products: List[Product]
+    buyers: List[Buyer]
+    orders: List[Order]
     # The moment the file's times describe (a demo's "now"); `load-demo` moves them to today.
     as_of: Optional[datetime] = None
+
+    _as_of_has_offset = validator("as_of", allow_reuse=True)(lambda value: _with_offset(value))
 
     def moved_to(self, now: datetime) -> "ShopData":
         """The same data with every order time moved by whole days so that `as_of`'s day is

@@ -504,6 +504,10 @@ def handoff(
     )
 
 
+def slow_down() -> str:
+    return "亲，您发得太快啦，我有点跟不上～请稍等几秒再发，您的消息我都记下了哦～"
+
+
 def queued_for_a_person() -> str:
     return "亲，您好～人工客服在线，马上为您服务，请稍等一下哦～"
 

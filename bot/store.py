@@ -12,6 +12,7 @@ Layout, all under `shop:{shop_id}:`
   handoffs:open            sorted set: conversation ids waiting or claimed, by request time
   handoff_events           stream of HandoffEvent: the durable log of every handoff
   corrections              hash: JSON [conversation_id, message_ref] -> Correction (trainer marks)
+  rate:{sender}            counter of one sender's messages in the current window (expires with it)
   agents_online            sorted set: agent name -> until when (epoch seconds) the agent counts
                            as online (the console's heartbeat moves it on)
 
@@ -153,9 +154,17 @@ class ShopStore:
         return sorted(orders, key=lambda o: o.created_at, reverse=True)
 
     # -- import --------------------------------------------------------------------------
-    def write_all(self, data: ShopData) -> None:
-        """Write a whole validated data file in one MULTI/EXEC: all of it lands or none."""
+    def write_all(self, data: ShopData, merge: bool = False) -> None:
+        """Write a whole validated data file in one MULTI/EXEC: all of it lands or none.
+
+        The file is the truth: its catalogue, buyers and orders replace the shop's, and every
+        index (aliases, the product set, each buyer's orders) is rebuilt from its records, so an
+        order moved to another buyer or a record dropped from the file leaves nothing behind.
+        `merge` keeps records the file does not mention (a shop adding to what it loaded)."""
         pipe = self.client.pipeline(transaction=True)
+        if not merge:
+            for key in self._catalogue_keys():
+                pipe.delete(key)
         pipe.set(self._key("info"), data.shop.json())
         for product in data.products:
             pipe.set(self._key("product", product.sku), product.json())
@@ -165,9 +174,20 @@ class ShopStore:
         for buyer in data.buyers:
             pipe.set(self._key("buyer", buyer.id), buyer.json())
         for order in data.orders:
+            if merge:  # an order the file moved to another buyer leaves the old buyer's index
+                old = self.order(order.id)
+                if old is not None and old.buyer_id != order.buyer_id:
+                    pipe.srem(self._key("buyer_orders", old.buyer_id), order.id)
             pipe.set(self._key("order", order.id), order.json())
             pipe.sadd(self._key("buyer_orders", order.buyer_id), order.id)
         pipe.execute()
+
+    def _catalogue_keys(self) -> List[str]:
+        """Every key a shop file writes (not what the assistant recorded: requests, handoffs…)."""
+        keys = [self._key("products"), self._key("alias")]
+        for kind in ("product", "buyer", "order", "buyer_orders"):
+            keys += list(self.client.scan_iter(match=self._key(kind, "*"), count=1000))
+        return keys
 
     # -- what the assistant records for the shop ------------------------------------------
     def record_request(self, request: ShopRequest) -> str:
@@ -186,6 +206,15 @@ class ShopStore:
 
     def skus(self) -> Iterable[str]:
         return self.client.smembers(self._key("products"))
+
+    def count_message(self, sender: str, window_seconds: int) -> int:
+        """How many messages `sender` has sent in the current window, this one included."""
+        key = self._key("rate", sender)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.set(key, 0, ex=window_seconds, nx=True)  # a new window starts at 0 (INCR keeps the TTL)
+        pipe.incr(key)
+        _, count = pipe.execute()
+        return int(count)
 
     # == agents' presence (the console's heartbeat) ==============================================
     def mark_agent_online(self, agent: str, until: datetime) -> None:

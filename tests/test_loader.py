@@ -115,3 +115,58 @@ def test_the_demo_moved_to_any_day_makes_sense_on_that_day(now: str) -> None:
         if o.shipped_at and o.shipped_at.astimezone(SHANGHAI).date() == (moment - timedelta(days=1)).date()
     ]
     assert paid_today and shipped_yesterday
+
+
+# -- the shop file is the truth -----------------------------------------------------------------
+
+
+def test_a_corrected_file_replaces_every_record_and_index(tmp_path: Path, demo, store: ShopStore, redis_client) -> None:
+    raw = demo_raw()
+    dropped_product = raw["products"].pop()  # and the orders that hold it
+    raw["orders"] = [o for o in raw["orders"] if all(i["sku"] != dropped_product["sku"] for i in o["items"])]
+    moved = raw["orders"][0]
+    old_buyer = moved["buyer_id"]
+    new_buyer = next(b["id"] for b in raw["buyers"] if b["id"] != old_buyer)
+    moved["buyer_id"] = new_buyer
+    dropped_order = raw["orders"].pop()["id"]
+    load_file(write(tmp_path, raw), store)
+
+    assert moved["id"] not in {o.id for o in store.orders_of(old_buyer)}  # her card no longer shows his order
+    assert moved["id"] in {o.id for o in store.orders_of(new_buyer)}
+    assert store.order(dropped_order) is None
+    assert store.product(dropped_product["sku"]) is None and dropped_product["sku"] not in store.skus()
+    assert store.sku_for_name(dropped_product["name"]) is None
+    # Every index is what the file's records say, and nothing else.
+    for buyer in raw["buyers"]:
+        expected = {o["id"] for o in raw["orders"] if o["buyer_id"] == buyer["id"]}
+        assert {o.id for o in store.orders_of(buyer["id"])} == expected, buyer["id"]
+    assert set(store.skus()) == {p["sku"] for p in raw["products"]}
+    assert set(store.product_names().values()) == {p["sku"] for p in raw["products"]}
+    assert len(redis_client.keys("shop:demo:order:*")) == len(raw["orders"])
+
+
+def test_merge_keeps_what_the_file_does_not_mention(tmp_path: Path, demo, store: ShopStore) -> None:
+    raw = demo_raw()
+    kept = raw["orders"].pop()["id"]
+    load_file(write(tmp_path, raw), store, merge=True)
+    assert store.order(kept) is not None
+
+
+@pytest.mark.parametrize("missing", ["products", "buyers", "orders"])
+def test_a_file_without_a_key_is_refused_and_nothing_changes(tmp_path: Path, demo, store: ShopStore, redis_client, missing: str) -> None:
+    before = snapshot(redis_client)
+    raw = demo_raw()
+    del raw[missing]
+    with pytest.raises(DataFileError) as error:
+        load_file(write(tmp_path, raw), store)
+    assert f"field '{missing}'" in str(error.value) and "required" in str(error.value)
+    assert snapshot(redis_client) == before
+
+
+def test_a_time_without_an_offset_is_refused(tmp_path: Path, demo, store: ShopStore) -> None:
+    raw = demo_raw()
+    raw["orders"][3]["created_at"] = "2026-11-24T11:00:00"
+    with pytest.raises(DataFileError) as error:
+        load_file(write(tmp_path, raw), store)
+    message = str(error.value)
+    assert f"orders[3] (id {raw['orders'][3]['id']})" in message and "created_at" in message and "offset" in message

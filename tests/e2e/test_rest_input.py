@@ -1,0 +1,57 @@
+"""Bad REST input gets a clear 400, a huge message is stored capped, a flood gets a polite reply."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from bot.channels import MAX_MESSAGE_CHARS, RATE_LIMIT
+from tests.e2e.conftest import Assistant
+
+pytestmark = pytest.mark.e2e
+
+
+def post(assistant: Assistant, body) -> requests.Response:
+    return requests.post(f"{assistant.url}/webhooks/rest/webhook", json=body, timeout=60)
+
+
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        (["亲 在吗"], "JSON object"),
+        ("亲 在吗", "JSON object"),
+        ({"sender": "buyer_x", "message": 12}, "message"),
+        ({"sender": "buyer_x", "message": ["a"]}, "message"),
+        ({"sender": "buyer_x", "message": None}, "message"),
+        ({"message": "亲 在吗"}, "sender"),
+        ({"sender": "", "message": "亲 在吗"}, "sender"),
+        ({"sender": "   ", "message": "亲 在吗"}, "sender"),
+        ({"sender": 7, "message": "亲 在吗"}, "sender"),
+    ],
+)
+def test_a_wrongly_typed_body_is_refused_with_a_reason(assistant: Assistant, body, says: str) -> None:
+    response = post(assistant, body)
+    assert response.status_code == 400
+    assert says in response.text
+
+
+def test_nothing_was_filed_under_the_default_conversation(assistant: Assistant) -> None:
+    post(assistant, {"message": "亲 在吗"})
+    events = assistant.tracker("default").get("events") or []
+    assert not [e for e in events if e.get("event") == "user"]
+
+
+def test_a_huge_message_is_answered_and_stored_capped(assistant: Assistant, sender: str) -> None:
+    huge = "这件包邮吗" + "啊" * 200_000
+    response = post(assistant, {"sender": sender, "message": huge, "metadata": {"item_id": "T001"}})
+    assert response.status_code == 200 and response.json()
+    user = [e for e in assistant.tracker(sender)["events"] if e["event"] == "user"][-1]
+    assert len(user["text"]) == MAX_MESSAGE_CHARS
+    assert user["metadata"]["original_length"] == len(huge)
+
+
+def test_a_flood_from_one_sender_gets_a_polite_reply_and_is_recorded(assistant: Assistant, sender: str) -> None:
+    replies = [post(assistant, {"sender": sender, "message": f"第{n}条"}).json() for n in range(RATE_LIMIT + 2)]
+    assert all(replies)  # never silence
+    assert "太快" in replies[-1][0]["text"]
+    texts = [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+    assert texts[-1] == f"第{RATE_LIMIT + 1}条"  # kept for the agent
