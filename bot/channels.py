@@ -19,6 +19,7 @@
    token (bot/buyer_tokens.py) and a socket may only send messages for the session it proved.
 6. Replicas (socket.io). Rooms are shared through Redis (python-socketio's AsyncRedisManager):
    an agent's reply delivered to one Rasa server reaches the buyer's socket on another.
+7. Origins (socket.io). Only the console's chat page and RASA_CORS_ORIGINS may connect from a browser.
 """
 from __future__ import annotations
 
@@ -208,7 +209,11 @@ class ShopSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(self.gate.wrap(on_new_message))
         self.gate.attach(blueprint)
         sio = self.sio
-        share_rooms_across_replicas(sio, Settings.from_env().redis_url_or_embedded)
+        settings = Settings.from_env()
+        share_rooms_across_replicas(sio, settings.redis_url_or_embedded)
+        # Rasa turns python-socketio's Origin check off; a page of another site must not open a
+        # buyer's session in a visitor's browser. Clients that send no Origin (apps) are let in.
+        sio.eio.cors_allowed_origins = list(settings.browser_origins)
 
         secret = Settings.from_env().buyer_token_secret
         handlers = sio.handlers[self.namespace or "/"]

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlparse
 
 from bot.agent_delivery import rasa_api_token
@@ -115,12 +115,15 @@ def action_server_command(port: int) -> List[str]:
     return [RASA, "run", "actions", "--actions", "actions", "--port", str(port)]
 
 
-def rasa_server_command(env: Dict[str, str], host: str, port: int) -> List[str]:
+def rasa_server_command(env: Dict[str, str], host: str, port: int, cors_origins: Tuple[str, ...] = ()) -> List[str]:
+    # No wildcard CORS: only the shop's configured pages may read replies from a browser (the
+    # console's chat page uses socket.io over a websocket, which checks the Origin itself).
+    cors = ["--cors", *cors_origins] if cors_origins else []
     return [
         RASA, "run",
         "--enable-api",
         "--auth-token", rasa_api_token(env["CONSOLE_SECRET"]),
-        "--cors", "*",
+        *cors,
         "--interface", host,
         "--port", str(port),
         "--credentials", "credentials.yml",
@@ -129,7 +132,8 @@ def rasa_server_command(env: Dict[str, str], host: str, port: int) -> List[str]:
 
 
 def start_replica(
-    name: str, env: Dict[str, str], rasa_host: str, rasa_port: int, action_port: int, started: List[Service]
+    name: str, env: Dict[str, str], rasa_host: str, rasa_port: int, action_port: int, started: List[Service],
+    cors_origins: Tuple[str, ...] = (),
 ) -> Service:
     """One action server and the Rasa server that calls it (endpoints.yml reads ACTION_PORT)."""
     replica_env = {**env, "ACTION_PORT": str(action_port)}
@@ -140,20 +144,23 @@ def start_replica(
         started,
     )
     wait_for(f"http://127.0.0.1:{action_port}/health", actions.process, 120)
-    return Service.start(f"Rasa server{name}", rasa_server_command(replica_env, rasa_host, rasa_port), replica_env, started)
+    command = rasa_server_command(replica_env, rasa_host, rasa_port, cors_origins)
+    return Service.start(f"Rasa server{name}", command, replica_env, started)
 
 
 def start_services(settings: Settings, env: Dict[str, str], started: List[Service]) -> None:
     """Starts the servers one by one, each added to ``started`` at once: a Ctrl-C while a later
     one is still starting must stop the earlier ones too."""
     if settings.replicas <= 1:
-        server = start_replica("", env, settings.rasa_host, settings.rasa_port, settings.action_port, started)
+        server = start_replica(
+            "", env, settings.rasa_host, settings.rasa_port, settings.action_port, started, settings.cors_origins
+        )
         wait_for(f"{settings.rasa_url}/", server.process, 300)  # "/" needs no token
     else:
         # Replicas listen on loopback only; nginx takes RASA_HOST:RASA_PORT (bot/replicas.py).
         ports = [free_port() for _ in range(settings.replicas)]
         servers = [
-            start_replica(f" {n + 1}", env, "127.0.0.1", port, free_port(), started)
+            start_replica(f" {n + 1}", env, "127.0.0.1", port, free_port(), started, settings.cors_origins)
             for n, port in enumerate(ports)
         ]
         for server, port in zip(servers, ports):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +53,19 @@ class Settings:
     buyer_token_secret: Optional[str] = None
     # Rasa servers (each with its action server) behind nginx on rasa_host:rasa_port (bot/replicas.py).
     replicas: int = 1
+    # Web pages (origins, e.g. "https://shop.example") allowed to call the Rasa server from a
+    # browser, besides the console's own chat page. None by default: no wildcard CORS.
+    cors_origins: Tuple[str, ...] = ()
+
+    @property
+    def browser_origins(self) -> Tuple[str, ...]:
+        """Origins whose pages may talk to the Rasa server: the console (its chat page) and
+        cors_origins. socket.io refuses any other Origin."""
+        hosts = {probe_host(self.console_host), "127.0.0.1", "localhost"} if self.console_host in (
+            "", "0.0.0.0", "::", "127.0.0.1", "localhost"
+        ) else {probe_host(self.console_host)}
+        console = tuple(sorted(f"http://{host}:{self.console_port}" for host in hosts))
+        return console + tuple(o for o in self.cors_origins if o not in console)
 
     @property
     def rasa_url(self) -> str:
@@ -86,4 +99,5 @@ class Settings:
             shop_callback_url=os.environ.get("SHOP_CALLBACK_URL") or None,
             buyer_token_secret=os.environ.get("BUYER_TOKEN_SECRET") or None,
             replicas=max(1, _env_int("REPLICAS", 1)),
+            cors_origins=tuple(o.strip().rstrip("/") for o in os.environ.get("RASA_CORS_ORIGINS", "").split(",") if o.strip()),
         )

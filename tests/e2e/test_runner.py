@@ -83,11 +83,15 @@ def test_runner_starts_everything_and_stops_it_all(tmp_path: Path) -> None:
     try:
         wait_for(f"http://127.0.0.1:{rasa_port}/", runner, 300)
         wait_for(f"http://127.0.0.1:{console_port}/healthz", runner, 120)  # started after Rasa
-        reply = requests.post(
+        answered = requests.post(
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
             json={"sender": "buyer_xiaomei", "message": "亲 在吗"},
+            headers={"Origin": "http://127.0.0.1:9"},  # a page on another port of this host
             timeout=60,
-        ).json()
+        )
+        # No wildcard CORS: a browser would not let that page read the reply.
+        assert "Access-Control-Allow-Origin" not in answered.headers
+        reply = answered.json()
         store = ShopStore(connect(f"redis://127.0.0.1:{redis_port}/0"), "demo")
         assert store.shop().name in reply[0]["text"]
         console = requests.get(f"http://127.0.0.1:{console_port}/api/handoffs", timeout=10)
