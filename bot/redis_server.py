@@ -4,14 +4,18 @@ The system `redis-server` is used when it is on PATH, else the binary the `redis
 """
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import time
 from pathlib import Path
 from typing import Optional, Tuple
+from urllib.parse import quote
 
 import redis
+
+from bot.private_files import private_directory, secret_in_file, write_private
 
 
 def redis_server_binary() -> str:
@@ -34,26 +38,36 @@ def free_port() -> int:
 class RedisServer:
     """A redis-server child process on 127.0.0.1:port with its files under `directory`."""
 
-    def __init__(self, port: int, directory: Path, persistent: bool) -> None:
+    def __init__(self, port: int, directory: Path, persistent: bool, password: Optional[str] = None) -> None:
         self.port = port
         self.directory = directory
         self.persistent = persistent
+        self.password = password
         self._process: Optional[subprocess.Popen] = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{quote(self.password, safe='')}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
 
     def start(self, timeout: float = 10.0) -> "RedisServer":
-        self.directory.mkdir(parents=True, exist_ok=True)
+        # The data is the shop's customers and chats: this user only (dir 0700, files 0600).
+        private_directory(self.directory)
         persistence = (
             ["--appendonly", "yes", "--appendfsync", "everysec"]
             if self.persistent
             else ["--appendonly", "no", "--save", ""]
         )
+        # The password goes in a 0600 config file, not on the command line (`ps` shows that).
+        config: list = []
+        if self.password:
+            conf = self.directory / "redis.conf"
+            write_private(conf, f"requirepass {self.password}\n")
+            config = [str(conf)]
         self._process = subprocess.Popen(
             [
                 redis_server_binary(),
+                *config,
                 "--port", str(self.port),
                 "--bind", "127.0.0.1",
                 "--dir", str(self.directory),
@@ -63,8 +77,9 @@ class RedisServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: os.umask(0o077),
         )
-        client = redis.Redis(port=self.port)
+        client = redis.Redis(port=self.port, password=self.password)
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -94,9 +109,15 @@ def ensure_redis(redis_url: Optional[str], port: int, directory: Path) -> Tuple[
     """
     if redis_url:
         return redis_url, None
+    # The embedded server has a password of its own, kept beside its data (0600).
+    embedded = RedisServer(port, directory, persistent=True, password=secret_in_file(directory / "password"))
     try:
-        redis.Redis(port=port, socket_connect_timeout=0.5).ping()
-        return f"redis://127.0.0.1:{port}/0", None
+        redis.Redis.from_url(embedded.url, socket_connect_timeout=0.5).ping()
+        return embedded.url, None
+    except redis.AuthenticationError:
+        raise RuntimeError(
+            f"a Redis without this project's password already listens on port {port}; stop it "
+            "(it may be one an older version of `make run` left) or set EMBEDDED_REDIS_PORT"
+        )
     except redis.ConnectionError:
-        server = RedisServer(port, directory, persistent=True).start()
-        return server.url, server
+        return embedded.start().url, embedded

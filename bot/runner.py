@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 from bot.agent_delivery import rasa_api_token
 from bot.clock import configured_clock
+from bot.rasa_server import TOKEN_VARIABLE
 from bot.console.secret import shared_secret
 from bot.loader import load_file, summary
 from bot.redis_server import RedisServer, ensure_redis, free_port
@@ -119,10 +120,10 @@ def rasa_server_command(env: Dict[str, str], host: str, port: int, cors_origins:
     # No wildcard CORS: only the shop's configured pages may read replies from a browser (the
     # console's chat page uses socket.io over a websocket, which checks the Origin itself).
     cors = ["--cors", *cors_origins] if cors_origins else []
+    # The API token reaches Rasa through the environment (bot/rasa_server.py), never argv.
     return [
-        RASA, "run",
+        sys.executable, "-m", "bot.rasa_server",
         "--enable-api",
-        "--auth-token", rasa_api_token(env["CONSOLE_SECRET"]),
         *cors,
         "--interface", host,
         "--port", str(port),
@@ -136,7 +137,7 @@ def start_replica(
     cors_origins: Tuple[str, ...] = (),
 ) -> Service:
     """One action server and the Rasa server that calls it (endpoints.yml reads ACTION_PORT)."""
-    replica_env = {**env, "ACTION_PORT": str(action_port)}
+    replica_env = {**env, "ACTION_PORT": str(action_port), TOKEN_VARIABLE: rasa_api_token(env["CONSOLE_SECRET"])}
     # Only the Rasa server calls the action server, which answers any sender's orders: loopback.
     actions = Service.start(
         f"action server{name}", action_server_command(action_port),

@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Tuple
+from urllib.parse import quote
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,7 +74,13 @@ class Settings:
 
     @property
     def redis_url_or_embedded(self) -> str:
-        return self.redis_url or f"redis://127.0.0.1:{self.embedded_redis_port}/0"
+        """REDIS_URL, else the embedded server's (with the password `make run` gave it)."""
+        if self.redis_url:
+            return self.redis_url
+        password_file = self.embedded_redis_dir / "password"
+        password = password_file.read_text(encoding="utf-8").strip() if password_file.is_file() else ""
+        auth = f":{quote(password, safe='')}@" if password else ""
+        return f"redis://{auth}127.0.0.1:{self.embedded_redis_port}/0"
 
     @classmethod
     def from_env(cls) -> "Settings":

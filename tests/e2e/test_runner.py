@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -48,9 +49,14 @@ def start_runner(tmp_path: Path, **extra_env: str) -> Tuple[subprocess.Popen, Po
     return runner, ports
 
 
+def nothing_listens(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
 def assert_all_stopped(ports: Ports) -> None:
-    with pytest.raises(redis.ConnectionError):
-        redis.Redis(port=ports.redis, socket_connect_timeout=1).ping()
+    assert nothing_listens(ports.redis)
     for url in (
         f"http://127.0.0.1:{ports.action}/health",
         f"http://127.0.0.1:{ports.rasa}/",
@@ -92,12 +98,25 @@ def test_runner_starts_everything_and_stops_it_all(tmp_path: Path) -> None:
         # No wildcard CORS: a browser would not let that page read the reply.
         assert "Access-Control-Allow-Origin" not in answered.headers
         reply = answered.json()
-        store = ShopStore(connect(f"redis://127.0.0.1:{redis_port}/0"), "demo")
+        # The embedded Redis wants the password the runner generated beside its data, and keeps
+        # that data for this user only.
+        with pytest.raises(redis.AuthenticationError):
+            redis.Redis(port=redis_port).ping()
+        password = (tmp_path / "redis" / "password").read_text().strip()
+        store = ShopStore(connect(f"redis://:{password}@127.0.0.1:{redis_port}/0"), "demo")
+        data_dir = tmp_path / "redis"
+        assert data_dir.stat().st_mode & 0o077 == 0
+        assert all(f.stat().st_mode & 0o077 == 0 for f in data_dir.rglob("*") if f.is_file())
         assert store.shop().name in reply[0]["text"]
         console = requests.get(f"http://127.0.0.1:{console_port}/api/handoffs", timeout=10)
         assert console.status_code == 401  # up, and closed without a login
         tracker = requests.get(f"http://127.0.0.1:{rasa_port}/conversations/buyer_xiaomei/tracker", timeout=10)
         assert tracker.status_code == 401  # Rasa's HTTP API needs the console's token
+        # The Rasa API token is nowhere on a command line (`ps` shows those to every user).
+        import psutil
+
+        for child in psutil.Process(runner.pid).children(recursive=True):
+            assert "--auth-token" not in child.cmdline(), child.cmdline()
         # The REST webhook and the action server answer for any sender: nobody off this machine.
         for port in (ports.rasa, ports.action, ports.console):
             assert listening_addresses(port) and listening_addresses(port) <= LOOPBACK, port
