@@ -18,6 +18,7 @@ from bot.models import ShopData
 from bot.store import ShopStore
 
 _ID_FIELDS = {"products": "sku", "buyers": "id", "orders": "id"}
+REQUIRED_KEYS = ("shop", "products", "buyers", "orders")
 
 
 class DataFileError(ValueError):
@@ -62,6 +63,10 @@ def _describe_record(raw: Any, loc: Sequence[Any]) -> Tuple[str, str]:
 def parse(path: Path, raw: Any) -> ShopData:
     if not isinstance(raw, dict):
         raise DataFileError(path, "file", "-", "must be a mapping with keys shop, products, buyers, orders")
+    for key in REQUIRED_KEYS:
+        # Loading replaces the shop's records: a forgotten key must not silently mean "none".
+        if key not in raw:
+            raise DataFileError(path, "file", key, "field required (an empty list is fine)")
     try:
         data = ShopData.parse_obj(raw)
     except ValidationError as exc:

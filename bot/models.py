@@ -253,12 +253,10 @@ class Order(Model):
 class ShopData(Model):
     """Everything one data file holds."""
 
-    # All four are required (an empty list is fine): loading replaces the shop's records, so a
-    # forgotten key must not silently mean "no orders".
     shop: Shop
-    products: List[Product]
-    buyers: List[Buyer]
-    orders: List[Order]
+    products: List[Product] = []
+    buyers: List[Buyer] = []
+    orders: List[Order] = []
     # The moment the file's times describe (a demo's "now"); `load-demo` moves them to today.
     as_of: Optional[datetime] = None
 
