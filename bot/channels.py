@@ -29,10 +29,13 @@ import uuid
 from enum import Enum
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+import redis
 from pydantic import ValidationError
-from rasa.core.channels.channel import UserMessage
+import rasa.utils.endpoints
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.lock_store import LockError
 from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic, response
 from sanic.exceptions import InvalidUsage
@@ -112,23 +115,41 @@ class HandoffGate:
 
     def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
         async def handle(message: UserMessage) -> None:
-            agent = getattr(self._app.ctx, "agent", None) if self._app else None
-            if agent is None or not agent.is_ready():
-                await on_new_message(message)  # Rasa's own handling (it logs "not ready")
-                return
-            async with agent.lock_store.lock(message.sender_id):
-                gate = await self.decision(message)
-                if gate is Gate.answer:
-                    await agent.processor.handle_message(message)
-                    return
-                tracker = await agent.processor.log_message(message, should_save_tracker=gate is Gate.record)
-                if gate is not Gate.record:
-                    text = replies.queued_for_a_person() if gate is Gate.queued_first else replies.slow_down()
-                    tracker.update(BotUttered(text))
-                    await agent.processor.save_tracker(tracker)
-                    await message.output_channel.send_text_message(message.sender_id, text)
+            try:
+                await self._handle(message, on_new_message)
+            except STORE_ERRORS:
+                # Redis is down: nothing of this turn was stored (the lock and the tracker live
+                # there). Say so, so the client sends it again, instead of a silent `200 []`.
+                logger.warning("Redis unreachable; message from %s not taken", message.sender_id)
+                if message.input_channel == ShopRestInput.name():
+                    raise  # its route answers 503
+                await message.output_channel.send_text_message(message.sender_id, replies.try_again_later())
 
         return handle
+
+    async def _handle(self, message: UserMessage, on_new_message: OnNewMessage) -> None:
+        agent = getattr(self._app.ctx, "agent", None) if self._app else None
+        if agent is None or not agent.is_ready():
+            await on_new_message(message)  # Rasa's own handling (it logs "not ready")
+            return
+        async with agent.lock_store.lock(message.sender_id):
+            gate = await self.decision(message)
+            if gate is Gate.answer:
+                await agent.processor.handle_message(message)
+                return
+            tracker = await agent.processor.log_message(message, should_save_tracker=gate is Gate.record)
+            if gate is not Gate.record:
+                text = replies.queued_for_a_person() if gate is Gate.queued_first else replies.slow_down()
+                tracker.update(BotUttered(text))
+                await agent.processor.save_tracker(tracker)
+                await message.output_channel.send_text_message(message.sender_id, text)
+
+
+# Redis unreachable (the lock store, the tracker store and the shop data all live there).
+STORE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, LockError)
+
+
+RETRY_AFTER_SECONDS = 5
 
 
 # A longer message is stored cut to this many characters (its full length kept in metadata), so
@@ -176,7 +197,38 @@ class ShopRestInput(RestInput):
         return metadata or None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        blueprint = super().blueprint(self.gate.wrap(on_new_message))
+        """Rasa's REST routes, except that a message that could not be stored (Redis down) gets
+        503 + Retry-After instead of Rasa's catch-all `200 []`, which loses it without a word."""
+        handle = self.gate.wrap(on_new_message)
+        blueprint = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Any:
+            sender_id = await self._extract_sender(request)
+            text = self._extract_message(request)
+            input_channel = self._extract_input_channel(request)
+            metadata = self.get_metadata(request)
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                return response.stream(
+                    self.stream_response(handle, text, sender_id, input_channel, metadata),
+                    content_type="text/event-stream",
+                )
+            collector = CollectingOutputChannel()
+            try:
+                await handle(UserMessage(text, collector, sender_id, input_channel=input_channel, metadata=metadata))
+            except STORE_ERRORS:
+                return response.json(
+                    {"error": "the shop's data store is unreachable; nothing was stored, please send the message again"},
+                    status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                )
+            except Exception:  # as Rasa does: log it, answer with what was said so far
+                logger.exception("REST message from %s failed", sender_id)
+            return response.json(collector.messages)
+
         self.gate.attach(blueprint)
         return blueprint
 

@@ -504,6 +504,10 @@ def handoff(
     )
 
 
+def try_again_later() -> str:
+    return "亲，系统正在维护，这条消息没能收到，麻烦您稍后再发一次哦，给您添麻烦了～"
+
+
 def slow_down() -> str:
     return "亲，您发得太快啦，我有点跟不上～请稍等几秒再发，您的消息我都记下了哦～"
 

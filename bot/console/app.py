@@ -6,6 +6,8 @@ Every route but /login, /healthz, /chat and /static/ needs an agent session: pag
 """
 from __future__ import annotations
 
+import asyncio
+
 import logging
 import re
 import time
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable, List, Optional
 
+import redis
 from aiohttp import web
 from pydantic import ValidationError
 from yarl import URL
@@ -272,6 +275,12 @@ async def chat_page(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """OK only while the console can reach Redis (the queue, the shop data): a supervisor or a
+    load balancer must see a console that cannot serve agents as down."""
+    try:
+        await asyncio.to_thread(_console(request).store.client.ping)
+    except redis.exceptions.RedisError:
+        return web.json_response({"status": "redis unreachable"}, status=503)
     return web.json_response({"status": "ok"})
 
 
