@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
-from actions.orders import AFTER_SALES, order_in_question
+from actions.orders import AFTER_SALES, order_in_question, say_order_not_found
 from bot import replies
 from bot.models import Order, Product
 from bot.services.aftersales import record_quality_complaint, request_return
@@ -23,8 +23,7 @@ class ActionReturnExchange(ShopAction):
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         order = order_in_question(turn, AFTER_SALES)
         if order is None:
-            dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
-            return []
+            return say_order_not_found(turn, dispatcher)
         policy = turn.shop.policy
         if refund_needs_human(policy, order):
             dispatcher.utter_message(text=replies.refund_to_human(order))

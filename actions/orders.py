@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence
 
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
@@ -38,6 +38,13 @@ def order_status_text(turn: Turn, order: Order) -> str:
     )
 
 
+def say_order_not_found(turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+    """No order of this buyer's matches: say so, and forget an id they typed (another buyer's,
+    or a typo), so that their own parcel is found again on the next question."""
+    dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
+    return [SlotSet("order_id", None)] if turn.slot("order_id") else []
+
+
 def tell_order_status(turn: Turn, order: Order, dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(text=order_status_text(turn, order))
     if is_late(order, turn.shop.policy, turn.services.now()):
@@ -54,8 +61,7 @@ class ActionOrderStatus(ShopAction):
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         order = order_in_question(turn, PARCEL_QUESTION)
         if order is None:
-            dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
-            return []
+            return say_order_not_found(turn, dispatcher)
         tell_order_status(turn, order, dispatcher)
         return []
 
@@ -69,8 +75,7 @@ class ActionChangeAddress(ShopAction):
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         order = order_in_question(turn, ADDRESS_CHANGE)
         if order is None:
-            dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
-            return []
+            return say_order_not_found(turn, dispatcher)
         change = request_address_change(turn.store, order, turn.conversation_id, turn.text, turn.services.clock)
         dispatcher.utter_message(text=replies.address_change(change))
         return []

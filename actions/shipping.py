@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
-from actions.orders import order_in_question, tell_order_status
+from actions.orders import order_in_question, say_order_not_found, tell_order_status
 from bot import replies
 from bot.models import OrderStatus
 from bot.services.orders import expected_dispatch
@@ -57,9 +57,8 @@ class ActionShippingTime(ShopAction):
         if asks_about_an_order(turn.text, names_an_order=bool(turn.entity("order_id"))):
             order = order_in_question(turn, (OrderStatus.paid,))
             if order is None:
-                dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
-            else:
-                tell_order_status(turn, order, dispatcher)
+                return say_order_not_found(turn, dispatcher)
+            tell_order_status(turn, order, dispatcher)
             return []
         # Buying now: the cut-off rule, the courier and the region; a pending order is an aside.
         policy = turn.shop.policy

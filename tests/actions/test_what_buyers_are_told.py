@@ -209,3 +209,19 @@ def test_can_it_go_to_a_region_is_answered_about_the_region(services: Services) 
                     entities=[{"entity": "region", "value": "新疆"}])
     texts, _ = run(ActionCourier(services), which)
     assert "新疆可以发" not in texts[0]  # a courier question keeps its courier answer
+
+
+def test_a_wrong_order_id_is_forgotten_after_its_answer(services: Services) -> None:
+    from actions.orders import ActionOrderStatus
+
+    # buyer_xiaomei types another buyer's order id: told it is not hers, and the id is dropped,
+    # so her next "where is my parcel" finds her own order again.
+    others = next(o for o in services.store.orders_of("buyer_dawei"))
+    wrong = tracker(intent="ask_order_status", text=f"{others.id}到哪了", slots={"order_id": others.id},
+                    entities=[{"entity": "order_id", "value": others.id}])
+    texts, events = run(ActionOrderStatus(services), wrong)
+    assert "没有查到" in texts[0] and others.id not in texts[0].replace(f"订单号为{others.id}", "")
+    assert {"event": "slot", "timestamp": None, "name": "order_id", "value": None} in events
+    again, _ = run(ActionOrderStatus(services), tracker(intent="ask_order_status", text="我的快递到哪了"))
+    mine = {o.id for o in services.store.orders_of("buyer_xiaomei")}
+    assert any(order_id in again[0] for order_id in mine)
