@@ -12,6 +12,7 @@ Layout, all under `shop:{shop_id}:`
   handoffs:open            sorted set: conversation ids waiting or claimed, by request time
   handoff_events           stream of HandoffEvent: the durable log of every handoff
   corrections              hash: JSON [conversation_id, message_ref] -> Correction (trainer marks)
+  console_session:{id}     the agent of an open console session (expires with it; logout deletes it)
   rate:{sender}            counter of one sender's messages in the current window (expires with it)
   agents_online            sorted set: agent name -> until when (epoch seconds) the agent counts
                            as online (the console's heartbeat moves it on)
@@ -206,6 +207,15 @@ class ShopStore:
 
     def skus(self) -> Iterable[str]:
         return self.client.smembers(self._key("products"))
+
+    def open_console_session(self, session_id: str, agent: str, seconds: int) -> None:
+        self.client.set(self._key("console_session", session_id), agent, ex=seconds)
+
+    def console_session_agent(self, session_id: str) -> Optional[str]:
+        return self.client.get(self._key("console_session", session_id)) if session_id else None
+
+    def close_console_session(self, session_id: str) -> None:
+        self.client.delete(self._key("console_session", session_id))
 
     def count_message(self, sender: str, window_seconds: int) -> int:
         """How many messages `sender` has sent in the current window, this one included."""

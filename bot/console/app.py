@@ -10,6 +10,7 @@ import asyncio
 
 import logging
 import re
+import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -22,7 +23,7 @@ from yarl import URL
 
 from bot.buyer_tokens import buyer_token
 from bot.console.agent_reply import send_reply
-from bot.console.auth import SESSION_COOKIE, AgentDirectory, LoginThrottle, SessionSigner, load_agents
+from bot.console.auth import SESSION_COOKIE, AgentDirectory, LoginThrottle, Session, SessionSigner, load_agents
 from bot.console.callback import ShopCallback
 from bot.console.pages import STATIC, Pages
 from bot.console.rasa_client import RasaClient, RasaUnavailable
@@ -85,11 +86,29 @@ PRESENCE_SECONDS = 30
 
 
 # -- middlewares -------------------------------------------------------------------------------
-def logged_in_agent(request: web.Request) -> Optional[str]:
-    """The agent whose valid session cookie came with the request, if that agent still exists."""
+def current_session(request: web.Request) -> Optional[Session]:
+    """The session of the request's cookie: signed, unexpired, still open in Redis (logging out
+    closes it there, so a copied cookie dies with the logout), of an agent that still exists."""
     console = request.app[CONSOLE]
-    agent = console.sessions.agent(request.cookies.get(SESSION_COOKIE), time.time())
-    return agent if agent is not None and agent in console.agents else None
+    session = console.sessions.session(request.cookies.get(SESSION_COOKIE), time.time())
+    if session is None or session.agent not in console.agents:
+        return None
+    if console.store.console_session_agent(session.session_id) != session.agent:
+        return None
+    return session
+
+
+def logged_in_agent(request: web.Request) -> Optional[str]:
+    """The agent whose open session came with the request."""
+    session = current_session(request)
+    return session.agent if session else None
+
+
+def same_origin(request: web.Request) -> bool:
+    """A browser names the page a POST comes from (Origin); another site's form is refused.
+    Clients that send no Origin (scripts, old browsers) are judged by the password alone."""
+    origin = request.headers.get("Origin")
+    return origin is None or URL(origin).host_port_subcomponent == URL(f"{request.scheme}://{request.host}").host_port_subcomponent
 
 
 @web.middleware
@@ -155,7 +174,10 @@ async def login(request: web.Request) -> web.StreamResponse:
     console = _console(request)
     form = await request.post()
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
-    keys, now = (f"name:{name}", f"address:{request.remote}"), time.time()
+    if not same_origin(request):
+        return console.pages.render("login.html", status=403, error="请从客服工作台的登录页登录")
+    # One name from one address: a guesser elsewhere cannot lock out an office's agents.
+    keys, now = (f"name-address:{name}|{request.remote}",), time.time()
     if console.login_throttle.blocked(keys, now):
         return console.pages.render("login.html", status=429, error="尝试次数太多，请 15 分钟后再试")
     agent = console.agents.authenticate(name, password)
@@ -163,10 +185,12 @@ async def login(request: web.Request) -> web.StreamResponse:
         console.login_throttle.failed(keys, now)
         return console.pages.render("login.html", status=401, error="账号或密码不对")
     console.login_throttle.succeeded(keys)
+    session_id = secrets.token_urlsafe(16)
+    console.store.open_console_session(session_id, agent, console.sessions.max_age)
     response = web.HTTPFound("/")
     response.set_cookie(
         SESSION_COOKIE,
-        console.sessions.issue(agent, time.time()),
+        console.sessions.issue(agent, time.time(), session_id),
         max_age=console.sessions.max_age,
         httponly=True,
         samesite="Strict",
@@ -176,9 +200,10 @@ async def login(request: web.Request) -> web.StreamResponse:
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
-    agent = logged_in_agent(request)
-    if agent:
-        _console(request).store.mark_agent_offline(agent)
+    session = current_session(request)
+    if session:
+        _console(request).store.close_console_session(session.session_id)
+        _console(request).store.mark_agent_offline(session.agent)
     response = web.HTTPFound("/login")
     response.del_cookie(SESSION_COOKIE, path="/")
     return response

@@ -108,21 +108,32 @@ class SessionSigner:
     def _sign(self, payload: str) -> str:
         return hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
 
-    def issue(self, agent: str, now: float) -> str:
-        payload = _b64(json.dumps({"agent": agent, "issued": int(now)}).encode())
+    def issue(self, agent: str, now: float, session_id: str = "") -> str:
+        payload = _b64(json.dumps({"agent": agent, "issued": int(now), "sid": session_id}).encode())
         return f"{payload}.{self._sign(payload)}"
 
-    def agent(self, token: Optional[str], now: float) -> Optional[str]:
-        """The agent a valid, unexpired session cookie names; None otherwise."""
+    def session(self, token: Optional[str], now: float) -> Optional["Session"]:
+        """The agent and session id a valid, unexpired session cookie holds; None otherwise."""
         payload, _, signature = (token or "").partition(".")
         if not payload or not hmac.compare_digest(signature.encode(), self._sign(payload).encode()):
             return None
         try:
             data = json.loads(_unb64(payload))
-            agent, issued = str(data["agent"]), float(data["issued"])
+            agent, issued, sid = str(data["agent"]), float(data["issued"]), str(data.get("sid", ""))
         except (ValueError, KeyError, TypeError):
             return None
-        return agent if 0 <= now - issued <= self.max_age else None
+        return Session(agent, sid) if 0 <= now - issued <= self.max_age else None
+
+    def agent(self, token: Optional[str], now: float) -> Optional[str]:
+        """The agent a valid, unexpired session cookie names; None otherwise."""
+        found = self.session(token, now)
+        return found.agent if found else None
+
+
+@dataclass(frozen=True)
+class Session:
+    agent: str
+    session_id: str  # also kept in Redis while the session is open: logging out deletes it
 
 
 class LoginThrottle:

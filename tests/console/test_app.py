@@ -306,6 +306,44 @@ def test_password_guessing_is_throttled(store: ShopStore, demo: ShopData) -> Non
                 "/login", data={"name": "alice", "password": PASSWORDS["alice"]}, allow_redirects=False
             )
             assert right.status == 429 and "15 分钟" in await right.text()
+            # Another agent in the same office (same address) still gets in: one guesser cannot
+            # lock out everyone behind an office's address.
+            colleague = await guesser.post(
+                "/login", data={"name": "bob", "password": PASSWORDS["bob"]}, allow_redirects=False
+            )
+            assert colleague.status == 302
+
+    asyncio.run(scenario())
+
+
+def test_logging_out_ends_the_session_for_every_copy_of_the_cookie(store: ShopStore, demo: ShopData) -> None:
+    async def scenario() -> None:
+        async with running(store) as (client, _):
+            alice = await client("alice")
+            cookie = alice.session.cookie_jar.filter_cookies(alice.make_url("/"))["console_session"].value
+            assert (await alice.get("/api/handoffs")).status == 200
+            await alice.post("/logout", allow_redirects=False)
+            thief = await client()
+            stolen = await thief.get("/api/handoffs", headers={"Cookie": f"console_session={cookie}"})
+            assert stolen.status == 401  # the signature is still valid, the session is not
+
+    asyncio.run(scenario())
+
+
+def test_a_login_posted_from_another_site_is_refused(store: ShopStore, demo: ShopData) -> None:
+    async def scenario() -> None:
+        async with running(store) as (client, _):
+            browser = await client()
+            forged = await browser.post(
+                "/login", data={"name": "alice", "password": PASSWORDS["alice"]},
+                headers={"Origin": "http://evil.example"}, allow_redirects=False,
+            )
+            assert forged.status == 403 and "console_session" not in forged.cookies
+            own = await browser.post(
+                "/login", data={"name": "alice", "password": PASSWORDS["alice"]},
+                headers={"Origin": str(browser.make_url("")).rstrip("/")}, allow_redirects=False,
+            )
+            assert own.status == 302
 
     asyncio.run(scenario())
 
