@@ -13,6 +13,9 @@ logs why) instead of silently changing behaviour it no longer understands.
    for every event it deserialised: each turn loads and sends dozens of events. The name → class
    table is built once and rebuilt when a name is missing (a subclass imported later), so the
    answers are Rasa's own.
+3. `RemoteAction.run` raised when the action server failed or could not be reached, and Rasa
+   then said nothing at all. Now the chat is handed to a person and the buyer gets the apology
+   (bot/rasa_runtime/action_failures.py); a rejection (a form's validation) still passes through.
 """
 from __future__ import annotations
 
@@ -123,6 +126,36 @@ def _install_event_table(owner: Any) -> None:
     owner.resolve_by_type = staticmethod(_resolve_by_type)
 
 
+# -- 3. a failed action server: an apology and a person, not silence -------------------------------
+
+_original_remote_run: Any = None
+
+
+async def _run_or_hand_off(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
+    import asyncio
+
+    from rasa.core.actions.action import ActionExecutionRejection
+    from rasa.shared.core.events import BotUttered
+    from rasa.shared.exceptions import RasaException
+
+    from bot.rasa_runtime.action_failures import hand_off_failed_action
+
+    try:
+        return await _original_remote_run(self, output_channel, nlg, tracker, domain)
+    except ActionExecutionRejection:
+        raise
+    except RasaException:
+        text = (tracker.latest_message.text if tracker.latest_message else "") or ""
+        said = await asyncio.to_thread(hand_off_failed_action, tracker.sender_id, self.name(), text)
+        return [BotUttered(said)]
+
+
+def _install_run_or_hand_off(owner: Any) -> None:
+    global _original_remote_run
+    _original_remote_run = owner.run
+    owner.run = _run_or_hand_off
+
+
 PATCHES: List[Patch] = [
     Patch(
         name="action result schema validator built once",
@@ -137,6 +170,13 @@ PATCHES: List[Patch] = [
         attribute="resolve_by_type",
         source_sha256="b5cf570fa7f286c7059ec73d8880528d03a78b28cf4e80285a46079c0fa65968",
         install=_install_event_table,
+    ),
+    Patch(
+        name="a failed action server hands the chat to a person",
+        target=_remote_action,
+        attribute="run",
+        source_sha256="ccabf6f1160d527a157fad5bd285ce69e8221b1bcad23f8a61499b4360a1c17e",
+        install=_install_run_or_hand_off,
     ),
 ]
 

@@ -14,7 +14,7 @@ def test_each_patch_targets_the_rasa_code_it_was_written_for() -> None:
     assert patches.rasa_version() == patches.RASA_VERSION
     for patch in patches.PATCHES:
         original = patches.original_of(patch)
-        assert original not in (patches._validate_action_result, patches._resolve_by_type)
+        assert original not in (patches._validate_action_result, patches._resolve_by_type, patches._run_or_hand_off)
         assert patches.source_fingerprint(original) == patch.source_sha256, patch.name
 
 
@@ -51,3 +51,31 @@ def test_event_classes_resolve_as_rasa_resolves_them() -> None:
     assert Event.resolve_by_type("nope", default=Event) is Event
     with pytest.raises(ValueError):
         Event.resolve_by_type("nope")
+
+
+def test_an_unreachable_action_server_hands_the_chat_to_a_person(redis_server, store, demo, monkeypatch) -> None:
+    import asyncio
+
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.rasa_runtime import action_failures
+    from bot.redis_server import free_port
+
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    monkeypatch.setenv("SHOP_ID", "demo")
+    action_failures._shop.cache_clear()
+    patches.apply()
+    nowhere = EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook")  # nothing listens there
+    tracker = DialogueStateTracker("buyer_xiaomei", [])
+    tracker.update(UserUttered("这件包邮吗", {"name": "ask_free_shipping", "confidence": 0.9}))
+    events = asyncio.run(
+        RemoteAction("action_free_shipping", nowhere).run(CollectingOutputChannel(), None, tracker, Domain.empty())
+    )
+    assert len(events) == 1 and isinstance(events[0], BotUttered) and "人工" in events[0].text
+    handoff = store.handoff("buyer_xiaomei")
+    assert handoff is not None and "action_free_shipping failed" in handoff.reason
+    action_failures._shop.cache_clear()

@@ -1,0 +1,24 @@
+"""The action server stops mid-chat: the buyer gets the apology and a person (never silence),
+and once it is back the assistant answers again."""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Stack, end_handoff
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_dead_action_server_means_an_apology_and_a_handoff(stack: Stack, sender: str) -> None:
+    assistant = stack.assistant
+    assert "包邮" in "".join(assistant.say(sender, "这件包邮吗", item_id="T001"))
+    stack.stop("actions")
+    try:
+        reply = "".join(assistant.say(sender, "有什么颜色", item_id="T001"))
+        assert "人工" in reply and "开了个小差" in reply
+        handoff = assistant.store.handoff(sender)
+        assert handoff is not None and handoff.state.value == "waiting" and "failed" in handoff.reason
+    finally:
+        stack.start("actions")
+    assert "包邮" in "".join(assistant.say(sender, "这件包邮吗", item_id="T001"))  # waiting: still answered
+    end_handoff(assistant.store, sender)
