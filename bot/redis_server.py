@@ -92,6 +92,10 @@ class RedisServer:
                     )
                 time.sleep(0.05)
 
+    def exited(self) -> bool:
+        """Started by us and no longer running (killed, crashed)."""
+        return self._process is not None and self._process.poll() is not None
+
     def stop(self) -> None:
         if self._process and self._process.poll() is None:
             self._process.terminate()

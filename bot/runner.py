@@ -219,6 +219,11 @@ def main() -> int:
         )
         while True:
             time.sleep(0.5)
+            if embedded and embedded.exited():
+                # Same port, same data directory and password: the append-only file brings
+                # back everything written before it died; the servers reconnect on their own.
+                print("embedded Redis exited; restarting it", file=sys.stderr, flush=True)
+                embedded.start()
             for service in processes:
                 if service.process.poll() is not None:
                     service.restart()

@@ -188,3 +188,30 @@ def test_replicas_behind_nginx_share_buyers_and_survive_a_killed_replica(tmp_pat
         runner.send_signal(signal.SIGINT)
         assert runner.wait(timeout=90) == 0
     assert_all_stopped(ports)
+
+
+def test_the_runner_brings_back_a_killed_redis_and_the_next_message_is_answered(tmp_path: Path) -> None:
+    import psutil
+
+    runner, ports = start_runner(tmp_path)
+    webhook = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"
+    try:
+        wait_for(f"http://127.0.0.1:{ports.console}/healthz", runner, 300)
+        assert requests.post(webhook, json={"sender": "buyer_xiaomei", "message": "这件包邮吗"}, timeout=60).json()
+        (redis_process,) = [c for c in psutil.Process(runner.pid).children() if "redis-server" in c.name()]
+        redis_process.kill()  # kill -9
+        deadline = time.monotonic() + 60
+        answered = None
+        while time.monotonic() < deadline:
+            response = requests.post(webhook, json={"sender": "buyer_xiaomei", "message": "有什么颜色"}, timeout=60)
+            assert response.status_code in (200, 503), response.status_code  # told to retry, or answered
+            if response.status_code == 200:
+                answered = response.json()
+                break
+            time.sleep(1)
+        assert answered, "no answer within a minute of Redis being killed"
+        assert "embedded Redis exited; restarting it" in (tmp_path / "runner.log").read_text()
+    finally:
+        runner.send_signal(signal.SIGINT)
+        assert runner.wait(timeout=90) == 0
+    assert_all_stopped(ports)
