@@ -24,6 +24,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import uuid
 from enum import Enum
@@ -150,6 +152,15 @@ STORE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
 
 
 RETRY_AFTER_SECONDS = 5
+SIGNATURE_HEADER = "X-Shop-Signature"
+
+
+def body_signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signature_matches(secret: str, body: bytes, presented: str) -> bool:
+    return hmac.compare_digest(presented.encode(), body_signature(secret, body).encode())
 
 
 # A longer message is stored cut to this many characters (its full length kept in metadata), so
@@ -172,6 +183,19 @@ class ShopRestInput(RestInput):
     @classmethod
     def name(cls) -> Text:
         return "rest"  # keeps the documented /webhooks/rest/webhook path
+
+    def _signature_refusal(self, request: Request) -> Optional[str]:
+        """Why a REST request is refused, if it is: the webhook believes the `sender` it is given,
+        so beyond loopback only the shop's own server, which signs the body, may use it."""
+        settings = Settings.from_env()
+        signature = request.headers.get(SIGNATURE_HEADER)
+        if signature is None:
+            if settings.rasa_on_loopback:
+                return None  # the `make run` demo: only this machine can reach the webhook
+            return f"unsigned: send {SIGNATURE_HEADER}: sha256=<HMAC-SHA256 of the body with SHOP_WEBHOOK_SECRET>"
+        if not settings.webhook_secret or not signature_matches(settings.webhook_secret, request.body, signature):
+            return "bad signature"
+        return None
 
     # Rasa answers a wrongly typed body with a 500 or a silent `200 []`, and files a missing
     # sender under the shared conversation "default": refuse them with a 400 that says why.
@@ -208,6 +232,9 @@ class ShopRestInput(RestInput):
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
+            refusal = self._signature_refusal(request)
+            if refusal:
+                return response.json({"error": refusal}, status=401)
             sender_id = await self._extract_sender(request)
             text = self._extract_message(request)
             input_channel = self._extract_input_channel(request)

@@ -207,6 +207,10 @@ def main() -> int:
         ensure_shop(settings, redis_url)
         train_if_needed(env)
         start_services(settings, env, processes)
+        if settings.rasa_on_loopback:
+            print("REST webhook: unsigned requests accepted (the Rasa server listens on loopback only)")
+        else:
+            print("REST webhook: only requests signed with SHOP_WEBHOOK_SECRET (X-Shop-Signature) are accepted")
         print(
             "\nThe assistant is running. Talk to it:\n"
             f"  curl -s localhost:{settings.rasa_port}/webhooks/rest/webhook -H 'Content-Type: application/json' "

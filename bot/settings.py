@@ -57,6 +57,13 @@ class Settings:
     # Web pages (origins, e.g. "https://shop.example") allowed to call the Rasa server from a
     # browser, besides the console's own chat page. None by default: no wildcard CORS.
     cors_origins: Tuple[str, ...] = ()
+    # The shop's server signs REST requests with it (X-Shop-Signature: sha256=HMAC of the body).
+    # Unsigned REST is accepted only while the Rasa server listens on loopback (rasa_host).
+    webhook_secret: Optional[str] = None
+
+    @property
+    def rasa_on_loopback(self) -> bool:
+        return self.rasa_host in ("127.0.0.1", "::1", "localhost")
 
     @property
     def browser_origins(self) -> Tuple[str, ...]:
@@ -106,5 +113,6 @@ class Settings:
             shop_callback_url=os.environ.get("SHOP_CALLBACK_URL") or None,
             buyer_token_secret=os.environ.get("BUYER_TOKEN_SECRET") or None,
             replicas=max(1, _env_int("REPLICAS", 1)),
+            webhook_secret=os.environ.get("SHOP_WEBHOOK_SECRET") or None,
             cors_origins=tuple(o.strip().rstrip("/") for o in os.environ.get("RASA_CORS_ORIGINS", "").split(",") if o.strip()),
         )
