@@ -24,8 +24,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
+import json
 import logging
 import uuid
 from enum import Enum
@@ -155,6 +157,13 @@ RETRY_AFTER_SECONDS = 5
 SIGNATURE_HEADER = "X-Shop-Signature"
 
 
+def _store_unavailable() -> HTTPResponse:
+    return response.json(
+        {"error": "the shop's data store is unreachable; nothing was stored, please send the message again"},
+        status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def body_signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
@@ -244,16 +253,34 @@ class ShopRestInput(RestInput):
                     self.stream_response(handle, text, sender_id, input_channel, metadata),
                     content_type="text/event-stream",
                 )
+            message_id = _body(request).get("message_id")
+            if message_id is not None and not (isinstance(message_id, str) and 0 < len(message_id) <= 200):
+                raise InvalidUsage("message_id: a string of 1 to 200 characters, when given")
+            store = self.gate.queue().store
+            if message_id:
+                try:
+                    earlier = await asyncio.to_thread(store.claim_message_id, sender_id, message_id)
+                except STORE_ERRORS:
+                    return _store_unavailable()
+                if earlier == store.PENDING:  # the first delivery is still being answered
+                    return response.json({"error": "this message_id is being processed; retry shortly"},
+                                         status=409, headers={"Retry-After": "1"})
+                if earlier is not None:  # a retry of a message already answered: same answer
+                    return response.json(json.loads(earlier))
             collector = CollectingOutputChannel()
             try:
                 await handle(UserMessage(text, collector, sender_id, input_channel=input_channel, metadata=metadata))
             except STORE_ERRORS:
-                return response.json(
-                    {"error": "the shop's data store is unreachable; nothing was stored, please send the message again"},
-                    status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-                )
+                if message_id:
+                    with contextlib.suppress(*STORE_ERRORS):
+                        await asyncio.to_thread(store.release_message_id, sender_id, message_id)
+                return _store_unavailable()
             except Exception:  # as Rasa does: log it, answer with what was said so far
                 logger.exception("REST message from %s failed", sender_id)
+            if message_id:
+                await asyncio.to_thread(
+                    store.finish_message_id, sender_id, message_id, json.dumps(collector.messages, ensure_ascii=False)
+                )
             return response.json(collector.messages)
 
         self.gate.attach(blueprint)

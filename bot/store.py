@@ -13,6 +13,8 @@ Layout, all under `shop:{shop_id}:`
   handoff_events           stream of HandoffEvent: the durable log of every handoff
   corrections              hash: JSON [conversation_id, message_ref] -> Correction (trainer marks)
   console_session:{id}     the agent of an open console session (expires with it; logout deletes it)
+  message:{sender}:{id}    a REST message's replies by the client's message id (a day): a retry
+                           gets them again instead of being processed twice
   rate:{sender}            counter of one sender's messages in the current window (expires with it)
   agents_online            sorted set: agent name -> until when (epoch seconds) the agent counts
                            as online (the console's heartbeat moves it on)
@@ -216,6 +218,25 @@ class ShopStore:
 
     def close_console_session(self, session_id: str) -> None:
         self.client.delete(self._key("console_session", session_id))
+
+    # A day: long enough for any client retry, short enough to keep Redis small.
+    MESSAGE_ID_SECONDS = 24 * 3600
+    PENDING = "__pending__"
+
+    def claim_message_id(self, sender: str, message_id: str) -> Optional[str]:
+        """None if this message id is new (now claimed); else what is stored for it: the
+        replies' JSON, or PENDING while the first delivery is still being processed."""
+        key = self._key("message", sender, message_id)
+        if self.client.set(key, self.PENDING, nx=True, ex=self.MESSAGE_ID_SECONDS):
+            return None
+        return self.client.get(key) or self.PENDING
+
+    def finish_message_id(self, sender: str, message_id: str, replies_json: str) -> None:
+        self.client.set(self._key("message", sender, message_id), replies_json, ex=self.MESSAGE_ID_SECONDS)
+
+    def release_message_id(self, sender: str, message_id: str) -> None:
+        """The delivery failed before anything was stored: a retry must be processed."""
+        self.client.delete(self._key("message", sender, message_id))
 
     def count_message(self, sender: str, window_seconds: int) -> int:
         """How many messages `sender` has sent in the current window, this one included."""

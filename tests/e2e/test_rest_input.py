@@ -55,3 +55,18 @@ def test_a_flood_from_one_sender_gets_a_polite_reply_and_is_recorded(assistant: 
     assert "太快" in replies[-1][0]["text"]
     texts = [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
     assert texts[-1] == f"第{RATE_LIMIT + 1}条"  # kept for the agent
+
+
+def test_a_retry_with_the_same_message_id_is_answered_once(assistant: Assistant, sender: str) -> None:
+    body = {"sender": sender, "message": "这件包邮吗", "metadata": {"item_id": "T001"}, "message_id": "m-1"}
+    first = post(assistant, body)
+    again = post(assistant, body)  # the client did not see the first reply and sends it again
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json() and first.json()
+    texts = [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+    assert texts.count("这件包邮吗") == 1
+    other = post(assistant, {**body, "message_id": "m-2"})  # a new message with the same words
+    assert other.status_code == 200
+    texts = [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+    assert texts.count("这件包邮吗") == 2
+    assert post(assistant, {**body, "message_id": 7}).status_code == 400
