@@ -20,6 +20,7 @@ from bot.agent_delivery import rasa_api_token
 from bot.clock import configured_clock
 from bot.rasa_server import TOKEN_VARIABLE
 from bot.console.secret import shared_secret
+from bot.private_files import secret_in_file
 from bot.loader import load_file, summary
 from bot.redis_server import RedisServer, ensure_redis, free_port
 from bot.replicas import nginx_command, write_nginx_config
@@ -27,6 +28,7 @@ from bot.settings import PROJECT_ROOT, Settings, probe_host
 from bot.store import ShopStore, connect
 
 RASA = str(Path(sys.executable).with_name("rasa"))
+BUYER_TOKEN_SECRET_FILE = PROJECT_ROOT / ".run" / "buyer_token_secret"
 
 
 def redis_env(redis_url: str) -> Dict[str, str]:
@@ -49,6 +51,9 @@ def service_env(settings: Settings, redis_url: str) -> Dict[str, str]:
     env["RASA_PORT"] = str(settings.rasa_port)
     # The console and the Rasa server share it (agent replies); generated into .run/ when unset.
     env["CONSOLE_SECRET"] = shared_secret(settings)
+    # socket.io proves who the buyer is by default: a secret generated once into .run/ when unset
+    # (the console's chat page signs its buyers' tokens with it).
+    env["BUYER_TOKEN_SECRET"] = settings.buyer_token_secret or secret_in_file(BUYER_TOKEN_SECRET_FILE)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     return env
 

@@ -62,7 +62,10 @@ class Console:
     rasa: RasaClient
     callback: ShopCallback
     rasa_port: int  # the buyer chat page connects to socket.io on this port of the page's host
-    buyer_token_secret: Optional[str] = None  # set: the chat page is for agents, with a buyer token
+    buyer_token_secret: Optional[str] = None  # set: the chat page signs the buyer's token
+    # Served on loopback only (the `make run` demo): the chat page signs a token without a login,
+    # since only this machine's users can open it. Beyond loopback it is for logged-in agents.
+    loopback_only: bool = False
     pages: Pages = field(default_factory=Pages)
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
@@ -282,8 +285,9 @@ async def chat_page(request: web.Request) -> web.Response:
         return web.Response(status=400, text="buyer: letters, digits, _ and - only")
     token = None
     if console.buyer_token_secret:
-        # Buyers prove who they are: only a logged-in agent may try the chat as a buyer here.
-        if logged_in_agent(request) is None:
+        # Buyers prove who they are: beyond loopback only a logged-in agent may try the chat as
+        # a buyer here.
+        if not console.loopback_only and logged_in_agent(request) is None:
             raise web.HTTPFound("/login")
         if not buyer:
             return web.Response(status=400, text="buyer: required when buyers need a token")
@@ -351,4 +355,5 @@ def console_from_settings(settings: Settings, secret: str) -> Console:
         callback=ShopCallback(settings.shop_callback_url),
         rasa_port=settings.rasa_port,
         buyer_token_secret=settings.buyer_token_secret,
+        loopback_only=settings.console_host in ("127.0.0.1", "::1", "localhost"),
     )

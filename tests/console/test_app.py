@@ -88,7 +88,7 @@ def shop_callback(outside: Outside) -> web.Application:
 
 
 @asynccontextmanager
-async def running(store: ShopStore, with_callback: bool = True) -> AsyncIterator[tuple]:
+async def running(store: ShopStore, with_callback: bool = True, **console_options) -> AsyncIterator[tuple]:
     outside = Outside()
     rasa_server = TestServer(fake_rasa(outside))
     callback_server = TestServer(shop_callback(outside))
@@ -101,6 +101,7 @@ async def running(store: ShopStore, with_callback: bool = True) -> AsyncIterator
         rasa=RasaClient(str(rasa_server.make_url("")), SECRET),
         callback=ShopCallback(str(callback_server.make_url("/agent-replies")) if with_callback else None),
         rasa_port=5005,
+        **console_options,
     )
     server = TestServer(create_app(console))
     await server.start_server()
@@ -357,3 +358,18 @@ def test_a_login_clears_earlier_failures() -> None:
     assert not throttle.blocked(keys, now=2)
     throttle.failed(keys, now=3)
     assert throttle.blocked(keys, now=4) and not throttle.blocked(keys, now=64)
+
+
+def test_on_loopback_the_chat_page_signs_the_buyers_token_without_a_login(store: ShopStore, demo: ShopData) -> None:
+    from bot.buyer_tokens import buyer_token
+
+    async def scenario() -> None:
+        async with running(store, buyer_token_secret="buyer-secret-0123456789", loopback_only=True) as (client, _):
+            page = await (await client()).get("/chat?buyer=buyer_xiaomei&item=T001", allow_redirects=False)
+            assert page.status == 200
+            assert buyer_token("buyer-secret-0123456789", "buyer_xiaomei") in await page.text()
+        async with running(store, buyer_token_secret="buyer-secret-0123456789", loopback_only=False) as (client, _):
+            page = await (await client()).get("/chat?buyer=buyer_xiaomei&item=T001", allow_redirects=False)
+            assert page.status == 302  # beyond loopback: log in first
+
+    asyncio.run(scenario())

@@ -24,7 +24,8 @@ QUIET_SECONDS = 4  # long enough for the assistant to have answered a message it
 
 @pytest.fixture(scope="module")
 def token_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    started = Stack(tmp_path_factory.mktemp("tokens"), BUYER_TOKEN_SECRET=SECRET)
+    # The console beyond loopback: its chat page is then for logged-in agents only.
+    started = Stack(tmp_path_factory.mktemp("tokens"), BUYER_TOKEN_SECRET=SECRET, CONSOLE_HOST="0.0.0.0")
     try:
         yield started.start_all()
     finally:
@@ -107,7 +108,7 @@ def test_only_a_buyer_with_a_token_gets_a_session(token_stack: Stack) -> None:
     assert user_texts(token_stack, BUYER) == ["亲 在吗"]
 
 
-def test_the_chat_page_is_for_agents_when_buyers_need_a_token(token_stack: Stack) -> None:
+def test_beyond_loopback_the_chat_page_is_for_agents_when_buyers_need_a_token(token_stack: Stack) -> None:
     page = f"{token_stack.console_url}/chat?buyer={BUYER}"
     anonymous = requests.get(page, allow_redirects=False, timeout=10)
     assert anonymous.status_code == 302 and anonymous.headers["Location"] == "/login"

@@ -66,6 +66,27 @@ def assert_all_stopped(ports: Ports) -> None:
             requests.get(url, timeout=2)
 
 
+def socketio_session(port: int, session_id: str) -> str:
+    """What the server answers a socket.io `session_request` without a buyer token."""
+    import asyncio
+
+    import socketio
+
+    async def ask() -> str:
+        client = socketio.AsyncClient(reconnection=False)
+        answer: "asyncio.Queue[str]" = asyncio.Queue()
+        for event in ("session_confirm", "session_refused"):
+            client.on(event, lambda data=None, event=event: answer.put_nowait(event))
+        await client.connect(f"http://127.0.0.1:{port}", transports=["polling"], socketio_path="socket.io")
+        try:
+            await client.emit("session_request", {"session_id": session_id})
+            return await asyncio.wait_for(answer.get(), timeout=30)
+        finally:
+            await client.eio.disconnect(abort=True)
+
+    return asyncio.run(ask())
+
+
 def listening_addresses(port: int) -> set:
     """Local IPv4/IPv6 addresses (hex, as the kernel writes them) listening on `port`."""
     found = set()
@@ -112,6 +133,8 @@ def test_runner_starts_everything_and_stops_it_all(tmp_path: Path) -> None:
         assert console.status_code == 401  # up, and closed without a login
         tracker = requests.get(f"http://127.0.0.1:{rasa_port}/conversations/buyer_xiaomei/tracker", timeout=10)
         assert tracker.status_code == 401  # Rasa's HTTP API needs the console's token
+        # socket.io proves who the buyer is by default: no token, no session.
+        assert socketio_session(rasa_port, "buyer_xiaomei") == "session_refused"
         # The Rasa API token is nowhere on a command line (`ps` shows those to every user).
         import psutil
 
