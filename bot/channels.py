@@ -237,6 +237,11 @@ class ShopRestInput(RestInput):
 
         @blueprint.route("/", methods=["GET"])
         async def health(_request: Request) -> HTTPResponse:
+            """OK only while the channel can reach Redis (where every turn is stored)."""
+            try:
+                await asyncio.to_thread(self.gate.queue().store.client.ping)
+            except STORE_ERRORS:
+                return response.json({"status": "redis unreachable"}, status=503)
             return response.json({"status": "ok"})
 
         @blueprint.route("/webhook", methods=["POST"])

@@ -96,6 +96,7 @@ class Service:
     env: Dict[str, str]
     process: subprocess.Popen
     restarts: List[float] = field(default_factory=list)
+    due_at: Optional[float] = None  # when a dead child is started again (backoff)
 
     @classmethod
     def start(cls, name: str, command: List[str], env: Dict[str, str], started: List["Service"]) -> "Service":
@@ -103,13 +104,21 @@ class Service:
         started.append(service)
         return service
 
-    def restart(self) -> None:
-        self.restarts = [t for t in self.restarts if time.monotonic() - t < RESTART_WINDOW_SECONDS]
-        if len(self.restarts) >= MAX_RESTARTS:
-            raise RuntimeError(f"{self.name} died {MAX_RESTARTS} times in {RESTART_WINDOW_SECONDS:.0f}s")
-        self.restarts.append(time.monotonic())
-        print(f"{self.name} exited with {self.process.returncode}; restarting it", file=sys.stderr, flush=True)
-        self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.env)
+    def restart_when_due(self) -> None:
+        """Called while the child is dead: schedules its restart with backoff (0, 1, 3, 7, 15 s
+        after the 1st…5th death in RESTART_WINDOW_SECONDS), then starts it when due."""
+        now = time.monotonic()
+        if self.due_at is None:
+            self.restarts = [t for t in self.restarts if now - t < RESTART_WINDOW_SECONDS]
+            if len(self.restarts) >= MAX_RESTARTS:
+                raise RuntimeError(f"{self.name} died {MAX_RESTARTS} times in {RESTART_WINDOW_SECONDS:.0f}s")
+            delay = 2 ** len(self.restarts) - 1
+            self.due_at = now + delay
+            print(f"{self.name} exited with {self.process.returncode}; restarting it in {delay}s", file=sys.stderr, flush=True)
+        if now >= self.due_at:
+            self.restarts.append(now)
+            self.due_at = None
+            self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.env)
 
 
 # A child that dies is restarted, unless it died this often this recently (then it is broken).
@@ -235,7 +244,7 @@ def main() -> int:
                 embedded.start()
             for service in processes:
                 if service.process.poll() is not None:
-                    service.restart()
+                    service.restart_when_due()
     except KeyboardInterrupt:
         print("\nstopping…")
         return 0
