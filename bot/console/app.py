@@ -181,8 +181,10 @@ async def login(request: web.Request) -> web.StreamResponse:
         return console.pages.render("login.html", status=403, error="请从客服工作台的登录页登录")
     # One name from one address: a guesser elsewhere cannot lock out an office's agents.
     keys, now = (f"name-address:{name}|{request.remote}",), time.time()
-    if console.login_throttle.blocked(keys, now):
-        return console.pages.render("login.html", status=429, error="尝试次数太多，请 15 分钟后再试")
+    wait = console.login_throttle.wait_seconds(keys, now)
+    if wait > 0:
+        minutes = max(1, round(wait / 60))
+        return console.pages.render("login.html", status=429, error=f"尝试次数太多，请 {minutes} 分钟后再试")
     agent = console.agents.authenticate(name, password)
     if agent is None:
         console.login_throttle.failed(keys, now)

@@ -137,15 +137,20 @@ class Session:
 
 
 class LoginThrottle:
-    """Refuses logins for a name or an address after repeated failures (password guessing).
+    """Refuses logins for one name from one address after repeated failures (password guessing),
+    for longer each time: after `max_failures` failures within `window_seconds`, for
+    `window_seconds`, and each further failure doubles the wait (capped at a day).
 
     In memory: the console is one process, and a restart forgetting the count is acceptable.
     """
+
+    MAX_BLOCK_SECONDS = 24 * 3600
 
     def __init__(self, max_failures: int = 5, window_seconds: float = 900) -> None:
         self.max_failures = max_failures
         self.window_seconds = window_seconds
         self._failures: Dict[str, List[float]] = {}
+        self._blocked_until: Dict[str, float] = {}
 
     def _recent(self, key: str, now: float) -> List[float]:
         recent = [t for t in self._failures.get(key, []) if now - t < self.window_seconds]
@@ -155,13 +160,22 @@ class LoginThrottle:
             self._failures.pop(key, None)
         return recent
 
+    def wait_seconds(self, keys: Iterable[str], now: float) -> float:
+        """How long logins for these keys stay refused (0: not refused)."""
+        return max((self._blocked_until.get(key, 0.0) - now for key in keys), default=0.0) if keys else 0.0
+
     def blocked(self, keys: Iterable[str], now: float) -> bool:
-        return any(len(self._recent(key, now)) >= self.max_failures for key in keys)
+        return self.wait_seconds(list(keys), now) > 0
 
     def failed(self, keys: Iterable[str], now: float) -> None:
         for key in keys:
             self._failures.setdefault(key, []).append(now)
+            beyond = len(self._recent(key, now)) - self.max_failures
+            if beyond >= 0:
+                wait = min(self.window_seconds * 2**beyond, self.MAX_BLOCK_SECONDS)
+                self._blocked_until[key] = now + wait
 
     def succeeded(self, keys: Iterable[str]) -> None:
         for key in keys:
             self._failures.pop(key, None)
+            self._blocked_until.pop(key, None)

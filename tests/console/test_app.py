@@ -351,13 +351,25 @@ def test_a_login_posted_from_another_site_is_refused(store: ShopStore, demo: Sho
 
 def test_a_login_clears_earlier_failures() -> None:
     throttle = LoginThrottle(max_failures=2, window_seconds=60)
-    keys = ("name:bob", "address:10.0.0.1")
+    keys = ("name-address:bob|10.0.0.1",)
     throttle.failed(keys, now=0)
     throttle.succeeded(keys)
     throttle.failed(keys, now=1)
     assert not throttle.blocked(keys, now=2)
     throttle.failed(keys, now=3)
     assert throttle.blocked(keys, now=4) and not throttle.blocked(keys, now=64)
+
+
+def test_a_guesser_who_keeps_going_waits_longer_each_time() -> None:
+    throttle = LoginThrottle(max_failures=2, window_seconds=60)
+    keys = ("name-address:alice|10.0.0.9",)
+    throttle.failed(keys, now=0)
+    throttle.failed(keys, now=1)  # blocked for 60 s
+    assert throttle.wait_seconds(keys, now=1) == 60
+    throttle.failed(keys, now=2)  # guessing on: 120 s
+    assert throttle.wait_seconds(keys, now=2) == 120
+    throttle.failed(keys, now=3)
+    assert throttle.wait_seconds(keys, now=3) == 240
 
 
 def test_on_loopback_the_chat_page_signs_the_buyers_token_without_a_login(store: ShopStore, demo: ShopData) -> None:
