@@ -127,7 +127,8 @@ RESTART_WINDOW_SECONDS = 300.0
 
 
 def action_server_command(port: int) -> List[str]:
-    return [RASA, "run", "actions", "--actions", "actions", "--port", str(port)]
+    # rasa-sdk's server with our /healthz (bot/action_server.py)
+    return [sys.executable, "-m", "bot.action_server", "--port", str(port)]
 
 
 def rasa_server_command(env: Dict[str, str], host: str, port: int, cors_origins: Tuple[str, ...] = ()) -> List[str]:

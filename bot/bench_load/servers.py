@@ -13,7 +13,7 @@ from typing import Dict, List, Optional
 from bot.agent_delivery import rasa_api_token
 from bot.evaluation import latest_model
 from bot.redis_server import free_port
-from bot.runner import RASA, redis_env, wait_for
+from bot.runner import RASA, action_server_command, redis_env, wait_for
 from bot.settings import PROJECT_ROOT
 
 STOCK_SOURCE = PROJECT_ROOT.parent / "shared" / "bench" / "stock_rasa"
@@ -88,7 +88,7 @@ def start_project(processes: Processes, redis_url: str, replicas: int = 1) -> Li
     action_port = free_port()
     env = _quiet_env({**redis_env(redis_url), "ACTION_PORT": str(action_port), "CONSOLE_SECRET": BENCH_SECRET})
     actions = processes.popen(
-        [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+        action_server_command(action_port),
         PROJECT_ROOT, {**env, "SANIC_HOST": "127.0.0.1"}, "project-actions",
     )
     wait_for(f"http://127.0.0.1:{action_port}/health", actions, 120)

@@ -126,7 +126,7 @@ class Stack:
     def _commands(self) -> Dict[str, tuple]:
         return {
             "actions": (
-                [RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
+                [sys.executable, "-m", "bot.action_server", "--port", str(self.action_port)],
                 f"http://127.0.0.1:{self.action_port}/health", 120,
             ),
             "rasa": (

@@ -30,10 +30,13 @@ def test_while_redis_is_down_a_message_is_refused_clearly_and_nothing_half_store
         assert health.status_code == 503 and health.json()["status"] == "redis unreachable"
         channel = requests.get(f"{stack.assistant.url}/webhooks/rest/", timeout=30)
         assert channel.status_code == 503 and channel.json()["status"] == "redis unreachable"
+        actions = requests.get(f"http://127.0.0.1:{stack.action_port}/healthz", timeout=30)
+        assert actions.status_code == 503 and actions.json()["status"] == "redis unreachable"
 
         stack.redis.start()
         assert requests.get(f"{stack.console_url}/healthz", timeout=30).status_code == 200
         assert requests.get(f"{stack.assistant.url}/webhooks/rest/", timeout=30).status_code == 200
+        assert requests.get(f"http://127.0.0.1:{stack.action_port}/healthz", timeout=30).status_code == 200
         again = requests.post(webhook, json={"sender": sender, "message": "有什么颜色", "metadata": {"item_id": "T001"}}, timeout=60)
         assert again.status_code == 200 and again.json()
         after = [e["text"] for e in stack.assistant.tracker(sender)["events"] if e["event"] == "user"]
