@@ -19,7 +19,7 @@ from bot.context import Services, default_services
 from bot.hours import in_working_hours
 from bot.models import Buyer, Product, Shop
 from bot.handoff_queue import HandoffQueue
-from bot.services.handoff import request_handoff
+from bot.services.handoff import hand_off_after_failure, request_handoff
 from bot.services.handoff_rules import is_angry
 from bot.services.products import resolve_product
 
@@ -201,12 +201,9 @@ class ShopAction(Action, ABC):
         return events
 
     def _fail_over(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        try:
-            turn.hand_off(f"action {self.name()} failed")
-        except Exception:
-            # No human was called, so do not promise one.
-            logger.exception("could not record the handoff for %s", turn.conversation_id)
-            dispatcher.utter_message(text=replies.action_failed_no_handoff())
-            return []
-        dispatcher.utter_message(text=replies.action_failed())
+        handed = hand_off_after_failure(
+            turn.store, turn.conversation_id, f"action {self.name()} failed", turn.text, turn.services.clock
+        )
+        # No person was called when the handoff could not be recorded: then promise none.
+        dispatcher.utter_message(text=replies.action_failed() if handed else replies.action_failed_no_handoff())
         return []

@@ -78,7 +78,7 @@ class HandoffGate:
 
     def __init__(self) -> None:
         self._queue: Optional[HandoffQueue] = None
-        self._shop_clock: Clock = configured_clock(None, "Asia/Shanghai")
+        self._shop_clock: Optional[Clock] = None  # set with the queue, from the same settings
         self._app: Optional[Sanic] = None
 
     def attach(self, blueprint: Blueprint) -> None:
@@ -101,6 +101,7 @@ class HandoffGate:
         queue = self.queue()
         if queue.store.count_message(message.sender_id, RATE_WINDOW_SECONDS) > RATE_LIMIT:
             return Gate.throttled
+        assert self._shop_clock is not None  # set by queue()
         shop_now = self._shop_clock()
         policy = queue.store.shop().policy
         handoff = queue.store.handoff(message.sender_id)
@@ -326,7 +327,7 @@ class ShopSocketIOInput(SocketIOInput):
         # buyer's session in a visitor's browser. Clients that send no Origin (apps) are let in.
         sio.eio.cors_allowed_origins = list(settings.browser_origins)
 
-        secret = Settings.from_env().buyer_token_secret
+        secret = settings.buyer_token_secret
         handlers = sio.handlers[self.namespace or "/"]
         rasa_user_message, rasa_disconnect = handlers[self.user_message_evt], handlers["disconnect"]
         proven: Dict[Text, Text] = {}  # socket id -> the session id it holds a token for

@@ -88,9 +88,6 @@ class HandoffQueue:
         state = self.store.handoff_state(conversation_id)
         return state is not None and state.with_human
 
-    def claimed(self, conversation_id: str) -> bool:
-        return self.store.handoff_state(conversation_id) is HandoffState.claimed
-
     def agents_online(self) -> List[str]:
         return self.store.agents_online(self.clock())
 

@@ -8,17 +8,14 @@ send again and promises no person.
 """
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from typing import Optional, Tuple
 
 from bot import replies
 from bot.clock import Clock, configured_clock
-from bot.services.handoff import request_handoff
+from bot.services.handoff import hand_off_after_failure
 from bot.settings import Settings
 from bot.store import ShopStore, connect
-
-logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -30,13 +27,7 @@ def _shop() -> Tuple[ShopStore, Clock]:
 
 def hand_off_failed_action(conversation_id: str, action_name: str, last_message: Optional[str]) -> str:
     """Hand the chat to a person because `action_name` failed; the words to say to the buyer."""
-    try:
-        store, clock = _shop()
-        request_handoff(
-            store, conversation_id, conversation_id, f"action {action_name} failed (action server)",
-            last_message or "", clock,
-        )
-    except Exception:  # Redis down too: promise no person
-        logger.exception("could not hand off %s after %s failed", conversation_id, action_name)
-        return replies.action_failed_no_handoff()
-    return replies.action_failed()
+    store, clock = _shop()
+    reason = f"action {action_name} failed (action server)"
+    handed = hand_off_after_failure(store, conversation_id, reason, last_message or "", clock)
+    return replies.action_failed() if handed else replies.action_failed_no_handoff()

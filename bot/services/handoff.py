@@ -2,6 +2,7 @@
 with the assistant, queue the chat for an agent."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Optional
 
@@ -9,6 +10,8 @@ from bot.clock import Clock
 from bot.handoff_queue import HandoffQueue
 from bot.models import HandoffMode, RequestKind, ShopRequest
 from bot.store import ShopStore
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,3 +50,16 @@ def request_handoff(
         )
     )
     return HandoffOutcome(queued=queued, agent_online=bool(queue.agents_online()))
+
+
+def hand_off_after_failure(
+    store: ShopStore, conversation_id: str, reason: str, last_message: str, clock: Clock
+) -> bool:
+    """Ask for a person because something failed; False (logged) when even that could not be
+    recorded (Redis down too), so the buyer is promised no person."""
+    try:
+        request_handoff(store, conversation_id, conversation_id, reason, last_message, clock)
+    except Exception:
+        logger.exception("could not record the handoff for %s (%s)", conversation_id, reason)
+        return False
+    return True
