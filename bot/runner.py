@@ -131,7 +131,7 @@ def action_server_command(port: int) -> List[str]:
     return [sys.executable, "-m", "bot.action_server", "--port", str(port)]
 
 
-def rasa_server_command(env: Dict[str, str], host: str, port: int, cors_origins: Tuple[str, ...] = ()) -> List[str]:
+def rasa_server_command(host: str, port: int, cors_origins: Tuple[str, ...] = ()) -> List[str]:
     # No wildcard CORS: only the shop's configured pages may read replies from a browser (the
     # console's chat page uses socket.io over a websocket, which checks the Origin itself).
     cors = ["--cors", *cors_origins] if cors_origins else []
@@ -160,7 +160,7 @@ def start_replica(
         started,
     )
     wait_for(f"http://127.0.0.1:{action_port}/health", actions.process, 120)
-    command = rasa_server_command(replica_env, rasa_host, rasa_port, cors_origins)
+    command = rasa_server_command(rasa_host, rasa_port, cors_origins)
     return Service.start(f"Rasa server{name}", command, replica_env, started)
 
 
