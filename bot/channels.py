@@ -137,7 +137,10 @@ class HandoffGate:
         if agent is None or not agent.is_ready():
             await on_new_message(message)  # Rasa's own handling (it logs "not ready")
             return
-        async with agent.lock_store.lock(message.sender_id):
+        lock_store = agent.lock_store
+        in_sequence = getattr(lock_store, "in_sequence", None)  # ShopLockStore; Rasa's own has none
+        ordered = in_sequence(message.sender_id, sequence_number(message)) if in_sequence else contextlib.nullcontext()
+        async with ordered, lock_store.lock(message.sender_id):
             gate = await self.decision(message)
             if gate is Gate.answer:
                 await agent.processor.handle_message(message)
@@ -148,6 +151,14 @@ class HandoffGate:
                 tracker.update(BotUttered(text))
                 await agent.processor.save_tracker(tracker)
                 await message.output_channel.send_text_message(message.sender_id, text)
+
+
+SEQ_FIELD = "seq"  # a REST client's own per-sender message number (1, 2, 3 …): handled in that order
+
+
+def sequence_number(message: UserMessage) -> Optional[int]:
+    seq = (message.metadata or {}).get(SEQ_FIELD)
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0 else None
 
 
 # Redis unreachable (the lock store, the tracker store and the shop data all live there).
@@ -228,6 +239,12 @@ class ShopRestInput(RestInput):
         message = body.get("message")
         if isinstance(message, str) and len(message) > MAX_MESSAGE_CHARS:
             metadata["original_length"] = len(message)
+        seq = body.get(SEQ_FIELD)
+        metadata.pop(SEQ_FIELD, None)  # only the delivery's own number orders messages
+        if seq is not None:
+            if isinstance(seq, bool) or not isinstance(seq, int) or not 0 < seq < 2**53:
+                raise InvalidUsage("seq: a positive whole number (this sender's message number), when given")
+            metadata[SEQ_FIELD] = seq
         return metadata or None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:

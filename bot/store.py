@@ -28,6 +28,8 @@ set in endpoints.yml (`tracker`, `lock`), not per shop: a conversation id is the
   {lock}:{id}:holder       the serving ticket, expires with the lock's lifetime
   {lock}:{id}:skip         set: tickets given up before their turn
   {lock}:{id}:wake:{n}     list: pushed when ticket n may go (what its waiter blocks on)
+  {lock}:{id}:seq_done     highest client sequence number (REST `seq`) handled (a week)
+  {lock}:{id}:seq_wake:{n} list: pushed when the message with sequence number n is handled
 """
 from __future__ import annotations
 
@@ -87,6 +89,13 @@ class ConversationKeys:
 
     def lock_wake(self, ticket: int) -> str:
         return f"{self.lock_prefix}:{self.conversation_id}:wake:{ticket}"
+
+    @property
+    def seq_done(self) -> str:
+        return f"{self.lock_prefix}:{self.conversation_id}:seq_done"
+
+    def seq_wake(self, seq: int) -> str:
+        return f"{self.lock_prefix}:{self.conversation_id}:seq_wake:{seq}"
 
     # Rasa's own RedisTrackerStore kept one JSON blob here; read once to carry old chats over.
     @property

@@ -56,11 +56,14 @@ class Level:
 
 
 async def say(
-    http: aiohttp.ClientSession, server: Server, sender: str, text: str, item: Optional[str]
+    http: aiohttp.ClientSession, server: Server, sender: str, text: str, item: Optional[str],
+    seq: Optional[int] = None,
 ) -> tuple[float, Optional[list]]:
     body: Dict = {"sender": sender, "message": text}
     if item:
         body["metadata"] = {"item_id": item}
+    if seq is not None:
+        body["seq"] = seq
     start = time.perf_counter()
     try:
         async with http.post(f"{server.url}/webhooks/rest/webhook", json=body) as response:
@@ -138,7 +141,8 @@ async def bursts(
 ) -> Bursts:
     """`count` bursts of `size` messages from one new buyer each, sent `gap_ms` apart without
     waiting for replies (a pasted list, a double tap), alternating between the servers; then
-    each buyer's stored history is checked against what was sent."""
+    each buyer's stored history is checked against what was sent. Messages carry their number
+    (`seq`) as a channel that knows its own order sends it."""
     result = Bursts(count)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=TIMEOUT) as http:
         for b in range(count):
@@ -147,7 +151,7 @@ async def bursts(
 
             async def send(k: int) -> Optional[list]:
                 await asyncio.sleep(k * gap_ms / 1000)
-                _, replies = await say(http, servers[k % len(servers)], sender, texts[k], "T001")
+                _, replies = await say(http, servers[k % len(servers)], sender, texts[k], "T001", seq=k + 1)
                 return replies
 
             start = time.perf_counter()

@@ -15,6 +15,12 @@ release of the ticket before it pushes to, so it goes the moment the lock is fre
 - a holder that died: its `holder` key expires after the lock lifetime and the next waiter
   takes over (Rasa's own lifetime semantics, `TICKET_LOCK_LIFETIME`, default 60 s).
 
+The lock serves messages in the order they reach Redis. Two messages sent 20 ms apart to two
+replicas can reach it the other way round (the first replica's event loop was busy), so a client
+that numbers its messages (REST `seq`: 1, 2, 3 … per sender) gets them handled in that order:
+`in_sequence` holds message n until message n-1 has been handled, for at most `SEQUENCE_GAP_SECONDS`
+(a message lost on its way must not hold the buyer up for good).
+
 Keys: bot/store.py, `ConversationKeys`.
 """
 from __future__ import annotations
@@ -37,6 +43,19 @@ logger = logging.getLogger(__name__)
 # How long a waiter blocks before it checks whether the holder has died (it is woken at once on
 # a normal release, so this only bounds how late a dead holder is noticed after its expiry).
 RECHECK_SECONDS = 0.5
+
+# How long a numbered message waits for the one numbered before it to be handled.
+SEQUENCE_GAP_SECONDS = 2.0
+SEQUENCE_KEEP_MS = 7 * 86400 * 1000
+
+# KEYS: seq_done, seq_wake(seq). ARGV: seq, keep ms. Marks `seq` handled and wakes its successor.
+_SEQUENCE_DONE = """
+local done = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > done then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+redis.call('RPUSH', KEYS[2], 1)
+redis.call('PEXPIRE', KEYS[2], 60000)
+return 1
+"""
 
 # KEYS: next, serving, holder. ARGV: lifetime ms. Returns {ticket, 1 if served now else 0}.
 _ISSUE = """
@@ -122,6 +141,7 @@ class ShopLockStore(LockStore):
         self._issue = self.red.register_script(_ISSUE)
         self._acquire = self.red.register_script(_ACQUIRE)
         self._release = self.red.register_script(_RELEASE)
+        self._sequence_done = self.red.register_script(_SEQUENCE_DONE)
         super().__init__()
 
     @classmethod
@@ -175,6 +195,31 @@ class ShopLockStore(LockStore):
             if time.monotonic() > deadline:
                 raise LockError(f"could not acquire the lock for {keys.conversation_id}")
             await self.red.blpop([wake], timeout=RECHECK_SECONDS)
+
+    @asynccontextmanager
+    async def in_sequence(self, conversation_id: Text, seq: Optional[int]) -> AsyncGenerator[None, None]:
+        """Hold the message numbered `seq` until the one numbered `seq - 1` has been handled
+        (or `SEQUENCE_GAP_SECONDS` passed), then mark it handled when the block ends. Take it
+        before `lock()`: a message that waits here has not taken a ticket yet."""
+        if seq is None:
+            yield
+            return
+        keys = self._keys(conversation_id)
+        if seq > 1:
+            await self._wait_for_predecessor(keys, seq)
+        try:
+            yield
+        finally:
+            await asyncio.shield(self._sequence_done(keys=[keys.seq_done, keys.seq_wake(seq)], args=[seq, SEQUENCE_KEEP_MS]))
+
+    async def _wait_for_predecessor(self, keys: ConversationKeys, seq: int) -> None:
+        deadline = time.monotonic() + SEQUENCE_GAP_SECONDS
+        while int(await self.red.get(keys.seq_done) or 0) < seq - 1:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                logger.info("%s: message %d did not come before %d; going on", keys.conversation_id, seq - 1, seq)
+                return
+            await self.red.blpop([keys.seq_wake(seq - 1)], timeout=max(0.01, min(left, RECHECK_SECONDS)))  # 0 would block for good
 
     # Rasa's LockStore API around tickets, for callers that use it directly (none in Rasa's
     # message handling, which only uses `lock()`): this store keeps no TicketLock objects.

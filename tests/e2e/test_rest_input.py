@@ -70,3 +70,27 @@ def test_a_retry_with_the_same_message_id_is_answered_once(assistant: Assistant,
     texts = [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
     assert texts.count("这件包邮吗") == 2
     assert post(assistant, {**body, "message_id": 7}).status_code == 400
+
+
+def test_numbered_messages_are_handled_in_the_senders_order(assistant: Assistant, sender: str) -> None:
+    # Message 2 reaches the server first (the buyer's first message was slower on its way): it
+    # waits for message 1 instead of taking its place in the conversation.
+    import threading
+    import time
+
+    def send(seq: int, text: str, delay: float) -> None:
+        time.sleep(delay)
+        assert post(assistant, {"sender": sender, "message": text, "seq": seq}).status_code == 200
+
+    second = threading.Thread(target=send, args=(2, "第二句 这件包邮吗", 0))
+    first = threading.Thread(target=send, args=(1, "第一句 亲 在吗", 0.3))
+    second.start(), first.start()
+    second.join(), first.join()
+    texts = [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+    assert texts == ["第一句 亲 在吗", "第二句 这件包邮吗"]
+
+
+@pytest.mark.parametrize("seq", [0, -1, "3", 1.5, True])
+def test_a_bad_seq_is_refused_with_a_reason(assistant: Assistant, sender: str, seq) -> None:
+    response = post(assistant, {"sender": sender, "message": "亲 在吗", "seq": seq})
+    assert response.status_code == 400 and "seq" in response.text

@@ -135,3 +135,43 @@ def test_rasa_takes_the_lock_the_way_this_store_provides_it() -> None:
     assert list(inspect.signature(LockStore.lock).parameters) == list(
         inspect.signature(ShopLockStore.lock).parameters
     )
+
+
+def test_numbered_messages_go_in_their_senders_order_across_replicas(redis_server) -> None:
+    async def scenario() -> None:
+        stores = replicas(redis_server, 2)
+        served: List[int] = []
+
+        async def turn(seq: int, delay: float) -> None:
+            await asyncio.sleep(delay)
+            store = stores[seq % 2]
+            async with store.in_sequence("buyer_seq", seq), store.lock("buyer_seq"):
+                await asyncio.sleep(0.01)
+                served.append(seq)
+
+        # Arrivals in the wrong order: 3 first, then 2, then 1.
+        await asyncio.gather(turn(3, 0), turn(2, 0.05), turn(1, 0.1))
+        assert served == [1, 2, 3]
+        async with stores[0].in_sequence("buyer_seq", 2):  # a retry of a handled one: no wait
+            served.append(2)
+        for store in stores:
+            await store.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_message_whose_predecessor_never_comes_waits_only_the_gap(redis_server, monkeypatch) -> None:
+    monkeypatch.setattr(lock_module, "SEQUENCE_GAP_SECONDS", 0.3)
+
+    async def scenario() -> float:
+        (store,) = replicas(redis_server, 1)
+        async with store.in_sequence("buyer_gap", 1):
+            pass
+        started = asyncio.get_running_loop().time()
+        async with store.in_sequence("buyer_gap", 3):  # 2 was lost on its way
+            waited = asyncio.get_running_loop().time() - started
+        await store.close()
+        return waited
+
+    waited = asyncio.run(scenario())
+    assert 0.25 <= waited < 1.5
