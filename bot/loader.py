@@ -60,7 +60,9 @@ def _describe_record(raw: Any, loc: Sequence[Any]) -> Tuple[str, str]:
     return "file", ".".join(str(p) for p in loc) or "-"
 
 
-def parse(path: Path, raw: Any) -> ShopData:
+def parse(path: Path, raw: Any, existing: Optional[ShopStore] = None) -> ShopData:
+    """Validate a file's contents. With `existing` (a merge), orders may also name the store's
+    products and buyers: an order import needs no copy of the catalogue."""
     if not isinstance(raw, dict):
         raise DataFileError(path, "file", "-", "must be a mapping with keys shop, products, buyers, orders")
     for key in REQUIRED_KEYS:
@@ -75,11 +77,11 @@ def parse(path: Path, raw: Any) -> ShopData:
         more = len(exc.errors()) - 1
         problem = first["msg"] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
         raise DataFileError(path, record, field, problem) from exc
-    _check_references(path, data)
+    _check_references(path, data, existing)
     return data
 
 
-def _check_references(path: Path, data: ShopData) -> None:
+def _check_references(path: Path, data: ShopData, existing: Optional[ShopStore] = None) -> None:
     for collection in ("products", "buyers", "orders"):
         seen: set = set()
         for index, record in enumerate(getattr(data, collection)):
@@ -102,6 +104,15 @@ def _check_references(path: Path, data: ShopData) -> None:
             names[key] = product.sku
     products = {p.sku: p for p in data.products}
     buyers = {b.id for b in data.buyers}
+    if existing is not None:
+        for order in data.orders:
+            if order.buyer_id not in buyers and existing.buyer(order.buyer_id) is not None:
+                buyers.add(order.buyer_id)
+            for item in order.items:
+                if item.sku not in products:
+                    known = existing.product(item.sku)
+                    if known is not None:
+                        products[item.sku] = known
     for index, order in enumerate(data.orders):
         record = f"orders[{index}] (id {order.id})"
         if order.buyer_id not in buyers:
@@ -127,7 +138,7 @@ def load_file(
     """Validate `path` completely, then write it to the store in one transaction: its records
     replace the shop's (ShopStore.write_all; `merge` keeps the ones it does not mention). With
     `move_to` (the demo), a file with `as_of` has its order times moved to that day."""
-    data = parse(path, read_file(path))
+    data = parse(path, read_file(path), store if merge else None)
     if move_to is not None:
         data = data.moved_to(move_to)
     if data.shop.id != store.shop_id:

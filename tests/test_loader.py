@@ -152,6 +152,22 @@ def test_merge_keeps_what_the_file_does_not_mention(tmp_path: Path, demo, store:
     assert store.order(kept) is not None
 
 
+def test_an_order_import_may_name_the_shops_products_and_buyers(tmp_path: Path, demo, store: ShopStore) -> None:
+    raw = demo_raw()
+    order = copy.deepcopy(raw["orders"][0])
+    order["id"] = "IMPORT-1"
+    new_order_only = {"shop": raw["shop"], "products": [], "buyers": [], "orders": [order]}
+    with pytest.raises(DataFileError) as error:  # replacing: the catalogue would be gone
+        load_file(write(tmp_path, new_order_only), store)
+    assert "unknown" in str(error.value)
+    load_file(write(tmp_path, new_order_only), store, merge=True)
+    assert store.order("IMPORT-1") is not None and store.product(order["items"][0]["sku"]) is not None
+    order["items"][0]["sku"] = "NOPE"
+    with pytest.raises(DataFileError) as error:  # still checked against what the shop has
+        load_file(write(tmp_path, {**new_order_only, "orders": [order]}), store, merge=True)
+    assert "unknown product 'NOPE'" in str(error.value)
+
+
 @pytest.mark.parametrize("missing", ["products", "buyers", "orders"])
 def test_a_file_without_a_key_is_refused_and_nothing_changes(tmp_path: Path, demo, store: ShopStore, redis_client, missing: str) -> None:
     before = snapshot(redis_client)
