@@ -19,6 +19,7 @@ from bot.context import Services, default_services
 from bot.hours import in_working_hours
 from bot.models import Buyer, Product, Shop
 from bot.handoff_queue import HandoffQueue
+from bot.metrics.fold import HANDOFF_SLOT
 from bot.services.handoff import hand_off_after_failure, request_handoff
 from bot.services.handoff_rules import is_angry
 from bot.services.products import resolve_product
@@ -34,6 +35,7 @@ class Turn:
         self.services = services
         self.store = services.store
         self.handed_off = False  # set once this turn queued the chat for a human
+        self.handoff_reason: Optional[str] = None
 
     @property
     def buyer_id(self) -> str:
@@ -144,6 +146,7 @@ class Turn:
             self.store, self.conversation_id, self.buyer_id, reason, self.text, self.services.clock, order_id
         )
         self.handed_off = True
+        self.handoff_reason = reason
         policy = self.shop.policy
         return replies.handoff(
             in_working_hours(policy.working_hours, self.services.now()),
@@ -152,6 +155,11 @@ class Turn:
             agent_online=outcome.agent_online,
             queued=outcome.queued,
         )
+
+
+def handoff_events(reason: Optional[str]) -> List[EventType]:
+    """Mark the session as handed off, with why (the owner's numbers count it)."""
+    return [SlotSet(HANDOFF_SLOT, reason)] if reason else []
 
 
 class ShopAction(Action, ABC):
@@ -193,7 +201,7 @@ class ShopAction(Action, ABC):
         except Exception:  # a failing action must not leave the buyer without an answer
             logger.exception("action %s failed for %s", self.name(), tracker.sender_id)
             return self._fail_over(turn, dispatcher)
-        events = turn.context_events() + events
+        events = turn.context_events() + events + handoff_events(turn.handoff_reason)
         if self.topic:
             events.append(SlotSet("last_topic", self.topic))
         if self.resets_unclear_count and tracker.get_slot("unclear_count"):
@@ -206,4 +214,4 @@ class ShopAction(Action, ABC):
         )
         # No person was called when the handoff could not be recorded: then promise none.
         dispatcher.utter_message(text=replies.action_failed() if handed else replies.action_failed_no_handoff())
-        return []
+        return handoff_events(f"action {self.name()} failed") if handed else []

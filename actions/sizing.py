@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import ShopAction, Turn
+from actions.base import ShopAction, Turn, handoff_events
 from bot import replies
 from bot.context import Services, default_services
 from bot.nlu.measurements import height_of, weight_of
@@ -47,7 +47,7 @@ class ValidateSizeForm(FormValidationAction):
         if not is_angry(turn.text):
             return await super().run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=turn.hand_off("buyer is upset", upset=True))
-        return self._stop()
+        return self._stop() + handoff_events(turn.handoff_reason)
 
     @staticmethod
     def _stop() -> List[EventType]:

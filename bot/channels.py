@@ -40,7 +40,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from rasa.core.lock_store import LockError
-from rasa.shared.core.events import BotUttered
+from rasa.shared.core.events import BotUttered, SlotSet
 from sanic import Blueprint, Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
@@ -51,7 +51,8 @@ from bot import replies
 from bot.agent_delivery import TOKEN_HEADER, AgentMessage, token_matches
 from bot.clock import Clock, configured_clock
 from bot.buyer_tokens import buyer_token_matches
-from bot.handoff_queue import HandoffQueue
+from bot.handoff_queue import HUMAN_FIRST_REASON, HandoffQueue
+from bot.metrics.fold import HANDOFF_SLOT
 from bot.settings import Settings
 from bot.store import ShopStore, connect
 
@@ -149,6 +150,8 @@ class HandoffGate:
             if gate is not Gate.record:
                 text = replies.queued_for_a_person() if gate is Gate.queued_first else replies.slow_down()
                 tracker.update(BotUttered(text))
+                if gate is Gate.queued_first:
+                    tracker.update(SlotSet(HANDOFF_SLOT, HUMAN_FIRST_REASON))
                 await agent.processor.save_tracker(tracker)
                 await message.output_channel.send_text_message(message.sender_id, text)
 

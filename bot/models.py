@@ -73,6 +73,8 @@ class Policy(Model):
     # In working hours: how long a waiting chat waits for an agent before the buyer gets one
     # update (and, in human_first, before the assistant answers it).
     handoff_wait_minutes: int = Field(10, ge=0, le=24 * 60)
+    # A conversation converts when its buyer orders within this many hours of its start.
+    conversion_window_hours: int = Field(72, ge=1, le=90 * 24)
 
     @validator("working_hours")
     def _hours_format(cls, value: str) -> str:

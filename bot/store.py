@@ -19,6 +19,15 @@ Layout, all under `shop:{shop_id}:`
   agents_online            sorted set: agent name -> until when (epoch seconds) the agent counts
                            as online (the console's heartbeat moves it on)
 
+Numbers for the shop owner (bot/metrics/), under `metrics:`:
+  metrics:events           stream: every conversation event the Rasa servers publish (event broker)
+  metrics:hour:{YYYYMMDDHH} hash, one UTC hour: counters (conversations, buyer_messages,
+                           handed_off, not_understood) and `intent:…`, `item:…`, `reason:…` counts
+  metrics:hour:{…}:first_reply list: first-reply times (ms) of the hour's conversations
+  metrics:hour:{…}:unclear hash: not-understood message text -> count
+  metrics:conversations    sorted set: `buyer|session start` by session start (for conversion)
+  metrics:conversation:{id} hash: where the buyer's current session stands (the consumer's state)
+
 Conversations (the Rasa server's tracker and lock stores, bot/rasa_runtime/), under a prefix
 set in endpoints.yml (`tracker`, `lock`), not per shop: a conversation id is the buyer id.
   {tracker}:{id}:events    list: every event of every session, as JSON, append-only
@@ -109,6 +118,33 @@ class ConversationKeys:
     @staticmethod
     def conversation_of_view(tracker_prefix: str, view_key: str) -> str:
         return view_key[len(tracker_prefix) + 1 : -len(":view")]
+
+
+@dataclass(frozen=True)
+class MetricsKeys:
+    """Key names of the owner's numbers (layout above)."""
+
+    prefix: str = "metrics"
+
+    @property
+    def events(self) -> str:
+        return f"{self.prefix}:events"
+
+    def hour(self, hour: str) -> str:
+        return f"{self.prefix}:hour:{hour}"
+
+    def first_reply(self, hour: str) -> str:
+        return f"{self.prefix}:hour:{hour}:first_reply"
+
+    def unclear(self, hour: str) -> str:
+        return f"{self.prefix}:hour:{hour}:unclear"
+
+    @property
+    def conversations(self) -> str:
+        return f"{self.prefix}:conversations"
+
+    def conversation(self, conversation_id: str) -> str:
+        return f"{self.prefix}:conversation:{conversation_id}"
 
 
 def connect(url: str) -> redis.Redis:

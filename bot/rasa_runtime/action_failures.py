@@ -8,6 +8,7 @@ send again and promises no person.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional, Tuple
 
@@ -25,9 +26,16 @@ def _shop() -> Tuple[ShopStore, Clock]:
     return store, configured_clock(settings.fixed_now, settings.timezone)
 
 
-def hand_off_failed_action(conversation_id: str, action_name: str, last_message: Optional[str]) -> str:
-    """Hand the chat to a person because `action_name` failed; the words to say to the buyer."""
+@dataclass(frozen=True)
+class FailedActionReply:
+    text: str  # what the buyer is told
+    handoff_reason: Optional[str]  # None when not even the handoff could be recorded
+
+
+def hand_off_failed_action(conversation_id: str, action_name: str, last_message: Optional[str]) -> FailedActionReply:
+    """Hand the chat to a person because `action_name` failed, and what to tell the buyer."""
     store, clock = _shop()
     reason = f"action {action_name} failed (action server)"
-    handed = hand_off_after_failure(store, conversation_id, reason, last_message or "", clock)
-    return replies.action_failed() if handed else replies.action_failed_no_handoff()
+    if hand_off_after_failure(store, conversation_id, reason, last_message or "", clock):
+        return FailedActionReply(replies.action_failed(), reason)
+    return FailedActionReply(replies.action_failed_no_handoff(), None)

@@ -135,8 +135,10 @@ async def _run_or_hand_off(self: Any, output_channel: Any, nlg: Any, tracker: An
     import asyncio
 
     from rasa.core.actions.action import ActionExecutionRejection
-    from rasa.shared.core.events import BotUttered
+    from rasa.shared.core.events import BotUttered, SlotSet
     from rasa.shared.exceptions import RasaException
+
+    from bot.metrics.fold import HANDOFF_SLOT
 
     from bot.rasa_runtime.action_failures import hand_off_failed_action
 
@@ -147,7 +149,10 @@ async def _run_or_hand_off(self: Any, output_channel: Any, nlg: Any, tracker: An
     except RasaException:
         text = (tracker.latest_message.text if tracker.latest_message else "") or ""
         said = await asyncio.to_thread(hand_off_failed_action, tracker.sender_id, self.name(), text)
-        return [BotUttered(said)]
+        events: List[Any] = [BotUttered(said.text)]
+        if said.handoff_reason:
+            events.append(SlotSet(HANDOFF_SLOT, said.handoff_reason))  # counted by the owner's numbers
+        return events
 
 
 def _install_run_or_hand_off(owner: Any) -> None:

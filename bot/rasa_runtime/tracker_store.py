@@ -243,10 +243,15 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
         raise RuntimeError(f"conversation {tracker.sender_id} kept changing while being saved")
 
     def _publish(self, sender_id: Text, new_events: List[EventDict]) -> None:
-        if self.event_broker is None:
+        if self.event_broker is None or not new_events:
             return
-        for event in new_events:
-            self.event_broker.publish({"sender_id": sender_id, **event})
+        bodies = [{"sender_id": sender_id, **event} for event in new_events]
+        publish_many = getattr(self.event_broker, "publish_many", None)  # ours: one round trip
+        if publish_many is not None:
+            publish_many(bodies)
+            return
+        for body in bodies:
+            self.event_broker.publish(body)
 
     def _carry_over_legacy(self, keys: ConversationKeys) -> bool:
         """A conversation Rasa's RedisTrackerStore wrote before this store: moved over once."""

@@ -11,9 +11,8 @@ import argparse
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional, Tuple
+from typing import Optional, Tuple
 
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -55,19 +54,6 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
     marks.add_argument("--delete", nargs=2, metavar=("CONVERSATION_ID", "MESSAGE_REF"))
 
 
-@contextmanager
-def _redis_url(settings: Settings) -> Iterator[str]:
-    """REDIS_URL, or the embedded Redis of `make run` (started for the command if it is not running)."""
-    from bot.redis_server import ensure_redis
-
-    url, started = ensure_redis(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir)
-    try:
-        yield url
-    finally:
-        if started:
-            started.stop()
-
-
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.command == "compare-eval":
@@ -75,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
 
         print(compare_files(args.old, args.new))
         return 0
-    with _redis_url(settings) as url:
+    from bot.redis_server import redis_for_command
+
+    with redis_for_command(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir) as url:
         if args.command == "export-corrections":
             return _export(args, settings, url)
         if args.command == "story-from-conversation":

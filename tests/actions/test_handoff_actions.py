@@ -24,8 +24,12 @@ def queued(services: Services, conversation_id: str):
 
 
 def test_asking_for_a_human_queues_the_chat(services: Services) -> None:
-    texts, _ = run(ActionHandoff(services), tracker(intent="request_human", text="转人工"))
+    texts, events = run(ActionHandoff(services), tracker(intent="request_human", text="转人工"))
     assert "人工" in texts[0] and "非工作时间" not in texts[0]  # 14:00 is within the shop's working hours
+    # The session is marked handed off, with why (the owner's numbers count it).
+    assert {"event": "slot", "name": "handoff_reason", "value": "buyer asked for a human"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
     assert queued(services, "buyer_xiaomei").reason == "buyer asked for a human"
     assert HandoffQueue(services.store).with_human("buyer_xiaomei")
 
@@ -57,6 +61,7 @@ def test_the_size_form_hands_an_upset_buyer_to_a_human_and_stops(services: Servi
     events = asyncio.run(ValidateSizeForm(services).run(dispatcher, t, {}))
     assert "人工" in dispatcher.messages[0]["text"]
     assert [e["name"] for e in events if e["event"] == "active_loop"] == [None]
+    assert [e["value"] for e in events if e.get("name") == "handoff_reason"] == ["buyer is upset"]
     assert queued(services, "buyer_xiaomei").reason == "buyer is upset"
     # Rasa then runs the form's closing action in the same turn: it must leave the chat to the human.
     texts, _ = run(ActionRecommendSize(services), t)

@@ -58,7 +58,7 @@ def test_an_unreachable_action_server_hands_the_chat_to_a_person(redis_server, s
 
     from rasa.core.channels.channel import CollectingOutputChannel
     from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
@@ -75,7 +75,9 @@ def test_an_unreachable_action_server_hands_the_chat_to_a_person(redis_server, s
     events = asyncio.run(
         RemoteAction("action_free_shipping", nowhere).run(CollectingOutputChannel(), None, tracker, Domain.empty())
     )
-    assert len(events) == 1 and isinstance(events[0], BotUttered) and "人工" in events[0].text
+    assert len(events) == 2 and isinstance(events[0], BotUttered) and "人工" in events[0].text
+    # The session is marked handed off, with why, for the owner's numbers.
+    assert isinstance(events[1], SlotSet) and events[1].key == "handoff_reason" and "action_free_shipping" in events[1].value
     handoff = store.handoff("buyer_xiaomei")
     assert handoff is not None and "action_free_shipping failed" in handoff.reason
     action_failures._shop.cache_clear()

@@ -1,0 +1,24 @@
+"""`python -m bot.metrics`: the consumer that folds the event stream into the owner's numbers
+(started by `make run`; one is enough for a whole shop, and a restart loses nothing)."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from bot.metrics.consumer import MetricsConsumer
+from bot.settings import Settings
+from bot.store import connect
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    MetricsConsumer(connect(Settings.from_env().redis_url_or_embedded)).run(stop)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

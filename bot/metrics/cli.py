@@ -1,0 +1,71 @@
+"""`python -m bot metrics`: the owner's numbers for a period, as text or one JSON object."""
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timedelta
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+from bot.clock import configured_clock
+from bot.settings import Settings
+
+COMMANDS = ("metrics",)
+DEFAULT_DAYS = 30
+
+
+def add_commands(commands: "argparse._SubParsersAction") -> None:
+    metrics = commands.add_parser("metrics", help="the shop's numbers: conversations, auto-reply and handoff rates, …")
+    metrics.add_argument("--since", help=f"ISO time (default: {DEFAULT_DAYS} days before --until); no offset: the shop's time zone")
+    metrics.add_argument("--until", help="ISO time (default: now)")
+    metrics.add_argument("--json", action="store_true", help="one JSON object")
+
+
+def _moment(text: Optional[str], zone: ZoneInfo, default: datetime) -> datetime:
+    if not text:
+        return default
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.metrics.consumer import MetricsConsumer
+    from bot.metrics.report import report
+    from bot.redis_server import redis_for_command
+    from bot.store import ShopStore, connect
+
+    settings = Settings.from_env()
+    zone = ZoneInfo(settings.timezone)
+    until = _moment(args.until, zone, configured_clock(settings.fixed_now, settings.timezone)())
+    since = _moment(args.since, zone, until - timedelta(days=DEFAULT_DAYS))
+    with redis_for_command(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir) as url:
+        client = connect(url)
+        MetricsConsumer(client).drain()  # fold what the running consumer has not folded yet
+        metrics = report(client, ShopStore(client, settings.shop_id), since, until, zone)
+    if args.json:
+        print(metrics.json(ensure_ascii=False))
+    else:
+        print(render(metrics))
+    return 0
+
+
+def _pct(rate: Optional[float]) -> str:
+    return "n/a" if rate is None else f"{rate:.1%}"
+
+
+def render(m) -> str:  # type: ignore[no-untyped-def]
+    lines = [
+        f"{m.since:%Y-%m-%d %H:%M} → {m.until:%Y-%m-%d %H:%M}",
+        f"conversations        {m.conversations}   buyer messages {m.buyer_messages}",
+        f"answered by the assistant alone  {_pct(m.auto_reply_rate)}   handed to a person {_pct(m.handoff_rate)} ({m.handoffs})",
+        f"first reply          p50 {m.first_reply_ms_p50 or 'n/a'} ms   p95 {m.first_reply_ms_p95 or 'n/a'} ms",
+        f"not understood       {_pct(m.not_understood_rate)} of buyer messages ({m.not_understood})",
+        f"satisfaction         {_pct(m.csat)} satisfied ({m.csat_responses} ratings)",
+        f"conversion           {_pct(m.conversion_rate)} ({m.conversions} ordered within {m.conversion_window_hours} h)",
+        f"peak hour            {m.peak_hour:%Y-%m-%d %H:00}" if m.peak_hour else "peak hour            n/a",
+    ]
+    for title, rows in (("handoff reasons", sorted(m.handoff_reasons.items(), key=lambda kv: -kv[1])),
+                        ("top intents", m.top_intents), ("top items", m.top_items),
+                        ("not understood, most frequent", m.top_not_understood)):
+        if rows:
+            lines.append(f"{title}: " + ", ".join(f"{name} {n}" for name, n in rows))
+    return "\n".join(lines)

@@ -1,0 +1,156 @@
+"""The owner's numbers for a period, read from the hourly counters (never from the trackers)."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Dict, List, Optional, Tuple
+
+import redis
+from pydantic import BaseModel
+
+from bot.metrics.fold import hours_between
+from bot.store import MetricsKeys, ShopStore
+
+TOP = 10
+
+
+class Period(BaseModel):
+    """One hour or one day of the series the dashboard draws."""
+
+    start: datetime
+    conversations: int = 0
+    buyer_messages: int = 0
+    handed_off: int = 0
+    not_understood: int = 0
+    auto_reply_rate: Optional[float] = None
+
+
+class Metrics(BaseModel):
+    since: datetime
+    until: datetime
+    conversations: int
+    buyer_messages: int
+    auto_replied: int
+    auto_reply_rate: Optional[float]
+    handoffs: int
+    handoff_rate: Optional[float]
+    handoff_reasons: Dict[str, int]
+    first_reply_ms_p50: Optional[int]
+    first_reply_ms_p95: Optional[int]
+    not_understood: int
+    not_understood_rate: Optional[float]  # of buyer messages
+    top_not_understood: List[Tuple[str, int]]
+    csat: Optional[float]  # share of satisfied ratings; None until buyers have rated
+    csat_responses: int
+    conversions: int
+    conversion_rate: Optional[float]
+    conversion_window_hours: int
+    top_intents: List[Tuple[str, int]]
+    top_items: List[Tuple[str, int]]
+    peak_hour: Optional[datetime]
+    hours: List[Period]
+    days: List[Period]
+
+
+def _rate(part: int, whole: int) -> Optional[float]:
+    return round(part / whole, 4) if whole else None
+
+
+def _percentile(values: List[int], share: float) -> Optional[int]:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered))) - 1))]
+
+
+def _top(counter: Counter) -> List[Tuple[str, int]]:
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+
+
+def _finish(period: Period) -> Period:
+    period.auto_reply_rate = _rate(period.conversations - period.handed_off, period.conversations)
+    return period
+
+
+def report(
+    client: redis.Redis, store: ShopStore, since: datetime, until: datetime, shop_tz: tzinfo,
+    keys: MetricsKeys = MetricsKeys(),
+) -> Metrics:
+    hours = hours_between(since, until)
+    pipe = client.pipeline(transaction=False)
+    for hour in hours:
+        pipe.hgetall(keys.hour(hour))
+        pipe.lrange(keys.first_reply(hour), 0, -1)
+        pipe.hgetall(keys.unclear(hour))
+    replies = pipe.execute()
+    totals: Counter = Counter()
+    first_replies: List[int] = []
+    unclear: Counter = Counter()
+    series: List[Period] = []
+    days: Dict[str, Period] = {}
+    for n, hour in enumerate(hours):
+        counts = Counter({_s(k): int(v) for k, v in replies[3 * n].items()})
+        first_replies += [int(v) for v in replies[3 * n + 1]]
+        unclear.update({_s(k): int(v) for k, v in replies[3 * n + 2].items()})
+        totals.update(counts)
+        start = datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=timezone.utc).astimezone(shop_tz)
+        row = {name: counts[name] for name in ("conversations", "buyer_messages", "handed_off", "not_understood")}
+        series.append(_finish(Period(start=start, **row)))
+        day = days.setdefault(start.date().isoformat(), Period(start=start.replace(hour=0)))
+        for name, value in row.items():
+            setattr(day, name, getattr(day, name) + value)
+    conversations, handoffs = totals["conversations"], totals["handed_off"]
+    window = store.shop().policy.conversion_window_hours
+    conversions = _conversions(client, store, since, until, timedelta(hours=window), keys)
+    busiest = max(series, key=lambda p: p.buyer_messages, default=None)
+    return Metrics(
+        since=since,
+        until=until,
+        conversations=conversations,
+        buyer_messages=totals["buyer_messages"],
+        auto_replied=conversations - handoffs,
+        auto_reply_rate=_rate(conversations - handoffs, conversations),
+        handoffs=handoffs,
+        handoff_rate=_rate(handoffs, conversations),
+        handoff_reasons=dict(_prefixed(totals, "reason:")),
+        first_reply_ms_p50=_percentile(first_replies, 0.5),
+        first_reply_ms_p95=_percentile(first_replies, 0.95),
+        not_understood=totals["not_understood"],
+        not_understood_rate=_rate(totals["not_understood"], totals["buyer_messages"]),
+        top_not_understood=_top(unclear),
+        csat=None,
+        csat_responses=0,
+        conversions=conversions,
+        conversion_rate=_rate(conversions, conversations),
+        conversion_window_hours=window,
+        top_intents=_top(_prefixed(totals, "intent:")),
+        top_items=_top(_prefixed(totals, "item:")),
+        peak_hour=busiest.start if busiest and busiest.buyer_messages else None,
+        hours=series,
+        days=[_finish(day) for day in days.values()],
+    )
+
+
+def _prefixed(totals: Counter, prefix: str) -> Counter:
+    return Counter({k[len(prefix):]: v for k, v in totals.items() if k.startswith(prefix)})
+
+
+def _conversions(
+    client: redis.Redis, store: ShopStore, since: datetime, until: datetime, window: timedelta, keys: MetricsKeys
+) -> int:
+    """Conversations of the period whose buyer placed an order within `window` of their start."""
+    members = client.zrangebyscore(keys.conversations, since.timestamp(), f"({until.timestamp()}")
+    converted = 0
+    orders_by_buyer: Dict[str, List[float]] = {}
+    for member in members:
+        buyer, _, start = _s(member).rpartition("|")
+        if buyer not in orders_by_buyer:
+            orders_by_buyer[buyer] = [o.created_at.timestamp() for o in store.orders_of(buyer)]
+        begin = float(start)
+        if any(begin <= placed <= begin + window.total_seconds() for placed in orders_by_buyer[buyer]):
+            converted += 1
+    return converted
+
+
+def _s(value) -> str:  # type: ignore[no-untyped-def]
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,0 +1,90 @@
+"""The event stream folded exactly once: two Rasa servers publishing, a consumer that dies."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Dict, List
+
+import pytest
+
+from bot.metrics.broker import RedisStreamEventBroker
+from bot.metrics.consumer import GROUP, MetricsConsumer
+from bot.metrics.report import report
+from bot.store import MetricsKeys
+
+T0 = datetime(2026, 11, 11, 2, 0, tzinfo=timezone.utc).timestamp()  # 双十一, 10:00 in Shanghai
+SHANGHAI = timezone(timedelta(hours=8))
+
+
+def chat(buyer: str, start: float, handoff: bool = False) -> List[Dict]:
+    events = [
+        {"event": "action", "name": "action_session_start", "timestamp": start},
+        {"event": "user", "text": "这件包邮吗", "timestamp": start + 1, "metadata": {"item_id": "T001"},
+         "parse_data": {"intent": {"name": "ask_free_shipping"}}},
+        {"event": "bot", "text": "亲，满99包邮哦", "timestamp": start + 1.3},
+        {"event": "user", "text": "讲个笑话", "timestamp": start + 5, "parse_data": {"intent": {"name": "out_of_scope"}}},
+        {"event": "action", "name": "action_unclear", "timestamp": start + 5.1},
+    ]
+    if handoff:
+        events.append({"event": "slot", "name": "handoff_reason", "value": "buyer asked for a person", "timestamp": start + 6})
+    return [{"sender_id": buyer, **e} for e in events]
+
+
+def numbers(redis_client, store):
+    since = datetime.fromtimestamp(T0, timezone.utc)
+    return report(redis_client, store, since, since + timedelta(hours=2), SHANGHAI)
+
+
+def test_two_servers_publish_and_every_event_counts_once(redis_client, store, demo) -> None:
+    # Two Rasa servers: each its own broker and connection.
+    servers = [RedisStreamEventBroker.from_url(_url(redis_client)) for _ in range(2)]
+    for n in range(10):
+        servers[n % 2].publish_many(chat(f"buyer_{n}", T0 + 60 * n, handoff=n < 3))
+    consumer = MetricsConsumer(redis_client)
+    assert consumer.drain() == 10 * 5 + 3
+    assert consumer.drain() == 0  # nothing twice
+    m = numbers(redis_client, store)
+    assert (m.conversations, m.buyer_messages, m.handoffs, m.not_understood) == (10, 20, 3, 10)
+    assert m.auto_reply_rate == 0.7 and m.handoff_rate == 0.3 and m.not_understood_rate == 0.5
+    assert m.handoff_reasons == {"buyer asked for a person": 3}
+    assert m.first_reply_ms_p50 == 300 and m.top_items == [("T001", 10)]
+    assert m.top_not_understood == [("讲个笑话", 10)]
+    assert m.peak_hour == datetime.fromtimestamp(T0, SHANGHAI)
+
+
+def test_a_consumer_that_dies_mid_stream_loses_and_repeats_nothing(redis_client, store, demo, monkeypatch) -> None:
+    broker = RedisStreamEventBroker(redis_client)
+    for n in range(6):
+        broker.publish_many(chat(f"buyer_{n}", T0 + 60 * n, handoff=n == 0))
+    dying = MetricsConsumer(redis_client)
+    folded = 0
+    real_write = MetricsConsumer._write
+
+    def write_then_die(self, pipe, state_key, result):
+        nonlocal folded
+        if folded == 13:
+            raise SystemExit("killed")  # between reading an event and its EXEC
+        folded += 1
+        real_write(self, pipe, state_key, result)
+
+    monkeypatch.setattr(MetricsConsumer, "_write", write_then_die)
+    with pytest.raises(SystemExit):
+        dying.drain()
+    monkeypatch.setattr(MetricsConsumer, "_write", real_write)
+    # Events the dead consumer had read but not folded are still pending for it.
+    assert redis_client.xpending(MetricsKeys().events, GROUP)["pending"] > 0
+    MetricsConsumer(redis_client).drain()  # the restarted consumer, same name
+    m = numbers(redis_client, store)
+    assert (m.conversations, m.buyer_messages, m.handoffs, m.not_understood) == (6, 12, 1, 6)
+    assert redis_client.xpending(MetricsKeys().events, GROUP)["pending"] == 0
+
+
+def test_a_malformed_entry_is_skipped_not_retried_forever(redis_client, store, demo) -> None:
+    redis_client.xadd(MetricsKeys().events, {"event": "not json"})
+    RedisStreamEventBroker(redis_client).publish_many(chat("buyer_x", T0))
+    assert MetricsConsumer(redis_client).drain() == 6
+    assert numbers(redis_client, store).conversations == 1
+
+
+def _url(client) -> str:
+    kwargs = client.connection_pool.connection_kwargs
+    return f"redis://{kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('db', 0)}"
