@@ -46,6 +46,7 @@ class Settings:
     console_port: int = 5006
     # Agent logins: "alice:<hash>,bob:<hash>" or the path of a file with one name:hash a line.
     console_agents: str = ""
+    console_owners: str = ""  # the shop owner's logins (the dashboard), same form as agents
     # Shared by the console and the Rasa server (session cookies, agent-reply delivery).
     console_secret: Optional[str] = None
     # Where agent replies are also POSTed for the shop's own chat system; unset: not sent.
@@ -109,6 +110,7 @@ class Settings:
             console_host=os.environ.get("CONSOLE_HOST") or "127.0.0.1",
             console_port=_env_int("CONSOLE_PORT", 5006),
             console_agents=os.environ.get("CONSOLE_AGENTS", ""),
+            console_owners=os.environ.get("CONSOLE_OWNERS", ""),
             console_secret=os.environ.get("CONSOLE_SECRET") or None,
             shop_callback_url=os.environ.get("SHOP_CALLBACK_URL") or None,
             buyer_token_secret=os.environ.get("BUYER_TOKEN_SECRET") or None,

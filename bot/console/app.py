@@ -28,6 +28,7 @@ from bot.console.callback import ShopCallback
 from bot.console.pages import STATIC, Pages
 from bot.console.rasa_client import RasaClient, RasaUnavailable
 from bot.console.summary import HandoffCard, handoff_card, summarize
+from bot.console.owner import owner_routes
 from bot.console.training import training_routes
 from bot.handoff_queue import (
     HandoffEnded,
@@ -66,6 +67,9 @@ class Console:
     # Served on loopback only (the `make run` demo): the chat page signs a token without a login,
     # since only this machine's users can open it. Beyond loopback it is for logged-in agents.
     loopback_only: bool = False
+    # The shop owner's logins: the dashboard and the complaint report (and all an agent sees).
+    owners: AgentDirectory = field(default_factory=lambda: AgentDirectory({}))
+    timezone: str = "Asia/Shanghai"  # the shop's: the dashboard's hours and days
     pages: Pages = field(default_factory=Pages)
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
@@ -94,7 +98,7 @@ def current_session(request: web.Request) -> Optional[Session]:
     closes it there, so a copied cookie dies with the logout), of an agent that still exists."""
     console = request.app[CONSOLE]
     session = console.sessions.session(request.cookies.get(SESSION_COOKIE), time.time())
-    if session is None or session.agent not in console.agents:
+    if session is None or (session.agent not in console.agents and session.agent not in console.owners):
         return None
     if console.store.console_session_agent(session.session_id) != session.agent:
         return None
@@ -185,7 +189,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     if wait > 0:
         minutes = max(1, round(wait / 60))
         return console.pages.render("login.html", status=429, error=f"尝试次数太多，请 {minutes} 分钟后再试")
-    agent = console.agents.authenticate(name, password)
+    agent = console.owners.authenticate(name, password) if name in console.owners else console.agents.authenticate(name, password)
     if agent is None:
         console.login_throttle.failed(keys, now)
         return console.pages.render("login.html", status=401, error="账号或密码不对")
@@ -342,6 +346,11 @@ def create_app(console: Console) -> web.Application:
         ]
     )
     app.add_routes(training_routes(lambda request: request.app[CONSOLE].store))
+    app.add_routes(owner_routes(
+        lambda request: request.app[CONSOLE].store,
+        lambda request: request.app[CONSOLE].owners,
+        lambda request: request.app[CONSOLE].timezone,
+    ))
     app.on_cleanup.append(_close_clients)
     return app
 
@@ -352,6 +361,8 @@ def console_from_settings(settings: Settings, secret: str) -> Console:
     return Console(
         queue=HandoffQueue(store),
         agents=AgentDirectory(load_agents(settings.console_agents)),
+        owners=AgentDirectory(load_agents(settings.console_owners)),
+        timezone=settings.timezone,
         sessions=SessionSigner(secret),
         rasa=RasaClient(settings.rasa_url, secret),
         callback=ShopCallback(settings.shop_callback_url),

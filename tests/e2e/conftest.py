@@ -24,6 +24,7 @@ from tests.conftest import DEMO_FILE, DEMO_NOW
 
 # Console logins of the end-to-end stack.
 AGENTS = {"alice": "alice-password-1", "bob": "bob-password-2"}
+OWNERS = {"boss": "boss-password-3"}  # the shop owner (the dashboard)
 CONSOLE_SECRET = "e2e-console-secret"
 RASA_API_TOKEN = {"token": rasa_api_token(CONSOLE_SECRET)}
 
@@ -104,6 +105,7 @@ class Stack:
             CONSOLE_HOST="127.0.0.1",
             CONSOLE_SECRET=CONSOLE_SECRET,
             CONSOLE_AGENTS=",".join(f"{name}:{hash_password(pw)}" for name, pw in AGENTS.items()),
+            CONSOLE_OWNERS=",".join(f"{name}:{hash_password(pw)}" for name, pw in OWNERS.items()),
             SHOP_FIXED_NOW=DEMO_NOW.isoformat(),
             SHOP_ID="demo",
         )

@@ -1,0 +1,132 @@
+"""The owner's numbers from real chats: REST messages through the Rasa server, its event broker,
+the Redis stream and `python -m bot metrics --json`, with exactly the expected counts; then the
+dashboard in a real headless Chromium, drawn from those numbers, for the owner only."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+from playwright.sync_api import Browser, expect
+
+from bot.models import Buyer, Order, OrderItem, OrderStatus, ShopData
+from bot.settings import PROJECT_ROOT
+from bot.store import MetricsKeys
+from tests.e2e.conftest import AGENTS, OWNERS, ConsoleClient, Stack, end_handoff
+
+pytestmark = pytest.mark.e2e
+
+
+def bot_command(stack: Stack, *args: str) -> subprocess.CompletedProcess:
+    env = {**stack.env, "REDIS_URL": stack.redis.url}
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120, check=True)
+
+
+def place_order(stack: Stack, buyer_id: str, directory: Path) -> None:
+    """The shop's order import: the loader with --merge, as the README documents."""
+    now = datetime.now(timezone.utc)
+    order = Order(
+        id=f"M{uuid.uuid4().hex[:8]}", buyer_id=buyer_id, status=OrderStatus.paid, region="浙江",
+        items=[OrderItem(sku="T001", colour="白色", size="M", unit_price=59)], created_at=now, paid_at=now,
+    )
+    data = ShopData(shop=stack.store.shop(), products=[], buyers=[Buyer(id=buyer_id, nickname="新客", region="浙江")],
+                    orders=[order])
+    path = directory / "new_order.json"
+    path.write_text(data.json(ensure_ascii=False), encoding="utf-8")
+    bot_command(stack, "load", str(path), "--merge")
+
+
+@dataclass
+class Script:
+    since: str
+    until: str
+
+
+@pytest.fixture(scope="module")
+def script(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Script]:
+    """Some chats answered, one handed off, one not understood, one followed by an order."""
+    client = stack.store.client
+    for key in client.scan_iter(f"{MetricsKeys().prefix}:*"):  # only these chats count
+        client.delete(key)
+    tag = uuid.uuid4().hex[:6]
+    answered, handed, unclear, ordering = (f"m-{tag}-{n}" for n in ("answered", "handed", "unclear", "orders"))
+    since = datetime.now(timezone.utc) - timedelta(minutes=1)
+    assistant = stack.assistant
+    try:
+        assert assistant.say(answered, "亲 在吗", item_id="T001")
+        assert assistant.say(answered, "这件包邮吗", item_id="T001")
+        assert assistant.say(handed, "转人工")
+        assert assistant.say(unclear, "讲个笑话")
+        assert assistant.say(ordering, "这件有什么颜色", item_id="T002")
+        place_order(stack, ordering, tmp_path_factory.mktemp("orders"))
+        until = datetime.now(timezone.utc) + timedelta(minutes=1)
+        yield Script(since.isoformat(), until.isoformat())
+    finally:
+        end_handoff(stack.store, handed)
+
+
+def test_metrics_json_gives_exactly_the_expected_numbers(stack: Stack, script: Script) -> None:
+    m = json.loads(bot_command(stack, "metrics", "--json", "--since", script.since, "--until", script.until).stdout)
+    assert m["conversations"] == 4
+    assert m["buyer_messages"] == 5
+    assert m["handoffs"] == 1 and m["handoff_rate"] == 0.25 and m["auto_reply_rate"] == 0.75
+    assert sum(m["handoff_reasons"].values()) == 1
+    assert m["not_understood"] == 1 and m["not_understood_rate"] == 0.2
+    assert m["top_not_understood"] == [["讲个笑话", 1]]
+    assert m["conversions"] == 1 and m["conversion_rate"] == 0.25
+    assert ["request_human", 1] in m["top_intents"]
+    assert dict(m["top_items"]) == {"T001": 2, "T002": 1}
+    assert 0 < m["first_reply_ms_p50"] < 30_000
+    assert m["csat"] is None and m["csat_responses"] == 0  # nobody has rated yet
+    # Asked again: the stream is folded once, so nothing is counted twice.
+    again = json.loads(bot_command(stack, "metrics", "--json", "--since", script.since, "--until", script.until).stdout)
+    assert (again["conversations"], again["buyer_messages"]) == (4, 5)
+    text = bot_command(stack, "metrics", "--since", script.since, "--until", script.until).stdout
+    assert "conversations        4" in text and "25.0%" in text
+
+
+def test_an_agent_may_not_see_the_owners_numbers(stack: Stack, script: Script) -> None:
+    agent = ConsoleClient(stack.console_url).login("alice", AGENTS["alice"])
+    assert agent.get("/dashboard").status_code == 403
+    assert agent.get("/api/metrics").status_code == 403
+    owner = ConsoleClient(stack.console_url).login("boss", OWNERS["boss"])
+    assert owner.get("/api/metrics").json()["conversations"] == 4
+    export = owner.get("/api/metrics.csv?by=day")
+    assert export.status_code == 200 and export.text.lstrip("\ufeff").startswith("start,conversations")
+    assert sum(int(line.split(",")[1]) for line in export.text.splitlines()[1:]) == 4
+    assert requests.get(f"{stack.console_url}/api/metrics", timeout=30).status_code == 401
+
+
+def test_the_dashboard_draws_its_charts_from_the_numbers(stack: Stack, script: Script, browser: Browser, tmp_path: Path) -> None:
+    expect.set_options(timeout=60_000)
+    page = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
+    page.goto(f"{stack.console_url}/login")
+    page.fill("input[name=name]", "boss")
+    page.fill("input[name=password]", OWNERS["boss"])
+    page.click("button[type=submit]")
+    page.goto(f"{stack.console_url}/dashboard")
+    expect(page.locator("body")).to_have_attribute("data-rendered", "yes")
+    expect(page.locator("#kpi-conversations")).to_have_text("4")
+    expect(page.locator("#kpi-handoff")).to_have_text("25.0%")
+    expect(page.locator("#kpi-conversion")).to_have_text("25.0%")
+    expect(page.locator("#top-unclear")).to_contain_text("讲个笑话")
+    for chart in ("#chart-hours", "#chart-days", "#chart-reasons", "#chart-intents"):
+        expect(page.locator(f"{chart} canvas")).to_have_count(1)
+    # The hourly chart has drawn bars and lines: a good share of its canvas is not background.
+    page.locator("#chart-hours").screenshot(path=str(tmp_path / "hours.png"))
+    inked = page.evaluate("""() => {
+        const canvas = document.querySelector('#chart-hours canvas');
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let inked = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) inked++;
+        return inked / (pixels.length / 4);
+    }""")
+    assert inked > 0.01
