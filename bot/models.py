@@ -75,6 +75,9 @@ class Policy(Model):
     handoff_wait_minutes: int = Field(10, ge=0, le=24 * 60)
     # A conversation converts when its buyer orders within this many hours of its start.
     conversion_window_hours: int = Field(72, ge=1, le=90 * 24)
+    # The shop's own complaint reasons (reason -> the buyer's words that mean it), tried before
+    # data/lexicon/complaint_reasons.yml when complaints are counted and reported.
+    complaint_reasons: Dict[str, List[str]] = {}
 
     @validator("working_hours")
     def _hours_format(cls, value: str) -> str:

@@ -201,6 +201,11 @@ class ShopStore:
         orders = [o for o in (self.order(i) for i in ids) if o is not None]
         return sorted(orders, key=lambda o: o.created_at, reverse=True)
 
+    def orders(self) -> List[Order]:
+        """Every order of the shop (reports; a shop's orders fit in memory)."""
+        keys = list(self.client.scan_iter(match=self._key("order", "*"), count=1000))
+        return [Order.parse_raw(raw) for raw in (self.client.mget(keys) if keys else []) if raw]
+
     # -- import --------------------------------------------------------------------------
     def write_all(self, data: ShopData, merge: bool = False) -> None:
         """Write a whole validated data file in one MULTI/EXEC: all of it lands or none.

@@ -1,4 +1,5 @@
-"""The shop owner's pages: the dashboard of numbers (bot.metrics) and its CSV export.
+"""The shop owner's pages: the dashboard of numbers (bot.metrics) and the complaint report for
+the factory (bot.services.complaints), each with a CSV export.
 
 Only owners (CONSOLE_OWNERS) may open them; an agent gets 403. Functions hand over the store,
 the owner directory and the time zone, so this module does not import bot.console.app.
@@ -18,6 +19,7 @@ from bot.console.auth import AgentDirectory
 from bot.console.pages import Pages
 from bot.metrics.consumer import MetricsConsumer
 from bot.metrics.report import Metrics, report
+from bot.services.complaints import ComplaintReport, complaint_report, report_rows
 from bot.store import ShopStore
 
 DAYS = 30  # the dashboard's longest view; its hourly charts show the last 48 hours of it
@@ -67,7 +69,29 @@ def owner_routes(
         return web.Response(text="\ufeff" + out.getvalue(), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})  # BOM: Excel reads UTF-8
 
+    async def complaints_of(request: web.Request) -> ComplaintReport:
+        store, now = store_of(request), datetime.now(ZoneInfo(zone_of(request)))
+        return await asyncio.to_thread(complaint_report, store, now)
+
+    async def complaints_page(request: web.Request) -> web.Response:
+        refuse_agents(request)
+        return _pages.render("complaints.html", owner=request["agent"], report=await complaints_of(request))
+
+    async def complaints_json(request: web.Request) -> web.Response:
+        refuse_agents(request)
+        return web.json_response(text=(await complaints_of(request)).json(ensure_ascii=False))
+
+    async def complaints_csv(request: web.Request) -> web.Response:
+        refuse_agents(request)
+        out = io.StringIO()
+        csv.writer(out).writerows(report_rows(await complaints_of(request)))
+        return web.Response(text="\ufeff" + out.getvalue(), content_type="text/csv", charset="utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="complaints.csv"'})
+
     return [
+        web.get("/complaints", complaints_page),
+        web.get("/api/complaints", complaints_json),
+        web.get("/api/complaints.csv", complaints_csv),
         web.get("/dashboard", dashboard),
         web.get("/api/metrics", metrics_json),
         web.get("/api/metrics.csv", metrics_csv),

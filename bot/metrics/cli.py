@@ -1,15 +1,18 @@
-"""`python -m bot metrics`: the owner's numbers for a period, as text or one JSON object."""
+"""The owner's reports on the command line: `python -m bot metrics` (the numbers for a period, as
+text or one JSON object) and `python -m bot complaints` (the complaint report for the factory)."""
 from __future__ import annotations
 
 import argparse
+import csv
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Optional
 from zoneinfo import ZoneInfo
 
 from bot.clock import configured_clock
 from bot.settings import Settings
 
-COMMANDS = ("metrics",)
+COMMANDS = ("metrics", "complaints")
 DEFAULT_DAYS = 30
 
 
@@ -18,6 +21,9 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
     metrics.add_argument("--since", help=f"ISO time (default: {DEFAULT_DAYS} days before --until); no offset: the shop's time zone")
     metrics.add_argument("--until", help="ISO time (default: now)")
     metrics.add_argument("--json", action="store_true", help="one JSON object")
+    complaints = commands.add_parser("complaints", help="quality complaints per item, by reason, for the factory")
+    complaints.add_argument("--csv", type=Path, help="also write one row per item and reason to this file")
+    complaints.add_argument("--weeks", type=int, default=8, help="weeks of trend (default 8)")
 
 
 def _moment(text: Optional[str], zone: ZoneInfo, default: datetime) -> datetime:
@@ -28,6 +34,8 @@ def _moment(text: Optional[str], zone: ZoneInfo, default: datetime) -> datetime:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "complaints":
+        return _complaints(args)
     from bot.metrics.consumer import MetricsConsumer
     from bot.metrics.report import report
     from bot.redis_server import redis_for_command
@@ -69,3 +77,28 @@ def render(m) -> str:  # type: ignore[no-untyped-def]
         if rows:
             lines.append(f"{title}: " + ", ".join(f"{name} {n}" for name, n in rows))
     return "\n".join(lines)
+
+
+def _complaints(args: argparse.Namespace) -> int:
+    from bot.redis_server import redis_for_command
+    from bot.services.complaints import complaint_report, report_rows
+    from bot.store import ShopStore, connect
+
+    settings = Settings.from_env()
+    now = configured_clock(settings.fixed_now, settings.timezone)()
+    with redis_for_command(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir) as url:
+        report = complaint_report(ShopStore(connect(url), settings.shop_id), now, weeks=args.weeks)
+    if not report.items:
+        print("no quality complaints recorded")
+    for item in report.items:
+        share = "" if item.share_of_received is None else f", {item.share_of_received:.1%} of {item.received_orders} received orders"
+        print(f"{item.sku} {item.name}: {item.complaints} complaint(s){share}")
+        print("  by reason: " + ", ".join(f"{reason} {n}" for reason, n in item.by_reason.items()))
+        print("  by week:   " + " ".join(f"{week[-3:]}:{n}" for week, n in item.by_week.items()))
+        for quote in item.latest:
+            print(f"  {quote.at:%Y-%m-%d %H:%M} [{quote.reason}] {quote.words}")
+    if args.csv:
+        with args.csv.open("w", newline="", encoding="utf-8-sig") as out:  # Excel reads UTF-8 with a BOM
+            csv.writer(out).writerows(report_rows(report))
+        print(f"wrote {args.csv}")
+    return 0

@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from bot.clock import Clock
 from bot.models import Order, OrderStatus, Policy, Product, RequestKind, ShopRequest
+from bot.services.complaints import complaint_reason
 from bot.store import ShopStore
 
 
@@ -106,41 +107,12 @@ def record_quality_complaint(
             created_at=clock(),
         )
     )
-    times = store.count_complaint(sku, complaint_category(reason)) if sku else 0
+    times = store.count_complaint(sku, complaint_category(reason, store.shop().policy.complaint_reasons)) if sku else 0
     name = product.name if product else (store.product(sku).name if sku and store.product(sku) else None)
     return ComplaintRecord(sku=sku, product_name=name, times_reported=times)
 
 
-_CATEGORIES = {
-    "线头": "线头/做工",
-    "开线": "线头/做工",
-    "做工": "线头/做工",
-    "起球": "起球",
-    "掉色": "掉色",
-    "褪色": "掉色",
-    "染色": "掉色",
-    "味": "异味",
-    "臭": "异味",
-    "破": "破损",
-    "洞": "破损",
-    "坏": "破损",
-    "发错": "发错货",
-    "错了": "发错货",
-    "漏发": "少件/漏发",
-    "少了": "少件/漏发",
-    "少件": "少件/漏发",
-    "色差": "色差/与图片不符",
-    "不一样": "色差/与图片不符",
-    "不符": "色差/与图片不符",
-    "尺码": "尺码不准",
-    "偏大": "尺码不准",
-    "偏小": "尺码不准",
-}
-
-
-def complaint_category(text: str) -> str:
-    """A coarse reason so the shop can count problems per item (what agents bring to the factory)."""
-    for keyword, category in _CATEGORIES.items():
-        if keyword in text:
-            return category
-    return "其他质量问题"
+def complaint_category(text: str, shop_reasons: Optional[Dict[str, List[str]]] = None) -> str:
+    """A coarse reason so the shop can count problems per item (what agents bring to the factory):
+    the reason lexicon (bot.services.complaints), the shop's own reasons first."""
+    return complaint_reason(text, shop_reasons or {})

@@ -130,3 +130,33 @@ def test_the_dashboard_draws_its_charts_from_the_numbers(stack: Stack, script: S
         return inked / (pixels.length / 4);
     }""")
     assert inked > 0.01
+
+
+def test_the_complaint_report_page_shows_each_item_in_the_buyers_words(stack: Stack, browser: Browser) -> None:
+    from bot.clock import fixed_clock
+    from bot.services.aftersales import record_quality_complaint
+
+    store = stack.store
+    now = datetime.now(timezone.utc)
+    for words, hours_ago in (("衣服洗了一次就掉色了", 30), ("领口线头好多", 2)):
+        record_quality_complaint(store, "buyer_chenchen", f"complaint-{uuid.uuid4().hex[:6]}", words,
+                                 store.product("T002"), None, fixed_clock(now - timedelta(hours=hours_ago)))
+    agent = ConsoleClient(stack.console_url).login("alice", AGENTS["alice"])
+    assert agent.get("/complaints").status_code == 403 and agent.get("/api/complaints").status_code == 403
+    expect.set_options(timeout=60_000)
+    page = browser.new_context().new_page()
+    page.goto(f"{stack.console_url}/login")
+    page.fill("input[name=name]", "boss")
+    page.fill("input[name=password]", OWNERS["boss"])
+    page.click("button[type=submit]")
+    page.goto(f"{stack.console_url}/complaints")
+    expect(page.locator("body")).to_have_attribute("data-rendered", "yes")
+    card = page.locator('.complaint-item[data-sku="T002"]')
+    expect(card.locator(".reasons")).to_contain_text("掉色")
+    expect(card.locator(".reasons")).to_contain_text("线头/做工")
+    expect(card.locator(".quotes li").first).to_contain_text("领口线头好多")  # the newest first
+    expect(card.locator(".trend canvas")).to_have_count(1)
+    owner = ConsoleClient(stack.console_url).login("boss", OWNERS["boss"])
+    t002 = next(i for i in owner.get("/api/complaints").json()["items"] if i["sku"] == "T002")
+    assert t002["complaints"] >= 2 and t002["by_reason"]["线头/做工"] >= 1
+    assert "T002" in owner.get("/api/complaints.csv").text

@@ -1,0 +1,64 @@
+"""The complaint report for the factory: reasons read from the buyer's words, per item."""
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from pathlib import Path
+
+from bot import cli
+from bot.clock import fixed_clock
+from bot.services.aftersales import record_quality_complaint
+from bot.services.complaints import OTHER, complaint_reason, complaint_report, report_rows
+from bot.store import ShopStore
+from tests.conftest import DEMO_NOW
+
+
+def complain(store: ShopStore, sku: str, words: str, hours_ago: float = 0, buyer: str = "buyer_xiaomei") -> None:
+    clock = fixed_clock(DEMO_NOW - timedelta(hours=hours_ago))
+    record_quality_complaint(store, buyer, buyer, words, store.product(sku), None, clock)
+
+
+def test_reasons_come_from_the_words_and_the_shops_own_go_first() -> None:
+    assert complaint_reason("洗了一次就掉色了") == "掉色"
+    assert complaint_reason("线头好多") == "线头/做工"
+    assert complaint_reason("不太满意") == OTHER  # nothing invented
+    assert complaint_reason("穿着静电好大", {"静电": ["静电"]}) == "静电"
+    assert complaint_reason("线头好多", {"做工差": ["线头"]}) == "做工差"
+
+
+def test_the_report_counts_each_item_by_reason_share_and_week(store: ShopStore, demo) -> None:
+    complain(store, "T001", "线头好多 做工太差")
+    complain(store, "T002", "洗了一次就掉色了", hours_ago=7 * 24, buyer="buyer_chenchen")
+    complain(store, "T002", "才穿两次就起球了", hours_ago=2, buyer="buyer_chenchen")
+    complain(store, "T002", "穿着静电好大", hours_ago=1, buyer="buyer_chenchen")
+    report = complaint_report(store, DEMO_NOW, weeks=4)
+    t002, t001 = report.items  # most complained-of first
+    assert (t002.sku, t002.complaints) == ("T002", 3)
+    assert t002.by_reason == {"掉色": 1, "起球": 1, OTHER: 1}
+    assert t002.received_orders == 1 and t002.share_of_received == 3.0  # one delivered T002 order
+    assert [q.words for q in t002.latest] == ["穿着静电好大", "才穿两次就起球了", "洗了一次就掉色了"]  # newest first
+    assert list(t002.by_week.values()) == [0, 0, 1, 2]
+    assert (t001.complaints, t001.received_orders, t001.share_of_received) == (1, 2, 0.5)
+    assert t001.by_reason == {"线头/做工": 1}
+
+    # The shop adds a reason later: the complaints it already has are sorted by it too.
+    old = store.shop()
+    shop = old.copy(update={"policy": old.policy.copy(update={"complaint_reasons": {"静电": ["静电"]}})})
+    store.write_all(demo.copy(update={"shop": shop, "products": [], "buyers": [], "orders": []}), merge=True)
+    t002 = complaint_report(store, DEMO_NOW).items[0]
+    assert t002.by_reason == {"掉色": 1, "起球": 1, "静电": 1}
+
+
+def test_the_command_prints_the_report_and_writes_csv(store: ShopStore, demo, redis_server, monkeypatch, tmp_path: Path, capsys) -> None:
+    complain(store, "T001", "线头好多 做工太差")
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    monkeypatch.setenv("SHOP_ID", "demo")
+    monkeypatch.setenv("SHOP_FIXED_NOW", DEMO_NOW.isoformat())
+    out = tmp_path / "complaints.csv"
+    assert cli.main(["complaints", "--csv", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "T001" in printed and "线头/做工 1" in printed and "线头好多 做工太差" in printed
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert rows[0][:4] == ["sku", "item", "reason", "complaints"]
+    assert rows[1][0] == "T001" and rows[1][2:6] == ["线头/做工", "1", "2", "0.5000"]
+    assert rows == report_rows(complaint_report(store, DEMO_NOW))
