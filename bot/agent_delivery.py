@@ -9,6 +9,8 @@ the conversation's tracker and emits it to the buyer's socket.io room. Both side
 """
 from __future__ import annotations
 
+from typing import Optional
+
 from pydantic import constr
 
 from bot.derived_keys import derive_hex, same_token
@@ -36,3 +38,6 @@ class AgentMessage(Model):
     conversation_id: constr(strip_whitespace=True, min_length=1, max_length=200)
     agent: constr(strip_whitespace=True, min_length=1, max_length=64)
     text: constr(strip_whitespace=True, min_length=1, max_length=2000)
+    # A sender that may deliver twice (the outreach scheduler after a restart) names the message:
+    # a second delivery with the same id is not recorded or shown again.
+    message_id: Optional[constr(min_length=1, max_length=200)] = None

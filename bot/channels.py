@@ -31,7 +31,7 @@ import json
 import logging
 import uuid
 from enum import Enum
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 import redis
 from pydantic import ValidationError
@@ -53,6 +53,8 @@ from bot.clock import Clock, configured_clock
 from bot.buyer_tokens import buyer_token_matches
 from bot.handoff_queue import HUMAN_FIRST_REASON, HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
+from bot.outreach.answers import SATISFACTION_SLOT, answer_follow_up, pending_rating, unsubscribe
+from bot.outreach.consent import is_unsubscribe
 from bot.settings import Settings
 from bot.store import ShopStore, connect
 
@@ -72,6 +74,8 @@ class Gate(Enum):
     throttled = "throttled"  # too many messages from this sender just now: recorded, asked to wait
     record = "record"  # a person has the chat: record the message for them, say nothing
     queued_first = "queued_first"  # human_first: queued for a person, acknowledged
+    unsubscribe = "unsubscribe"  # 退订: opted out of the shop's messages at once, told so
+    follow_up_answer = "follow_up_answer"  # a rating for the follow-up question: recorded, thanked
 
 
 class HandoffGate:
@@ -100,6 +104,12 @@ class HandoffGate:
 
     def decide(self, message: UserMessage) -> Gate:
         queue = self.queue()
+        text = message.text or ""
+        # Before anything else: a buyer who asks to stop is opted out, whoever has the chat.
+        if is_unsubscribe(text):
+            return Gate.unsubscribe
+        if pending_rating(queue.store, message.sender_id, text) is not None:
+            return Gate.follow_up_answer
         if queue.store.count_message(message.sender_id, RATE_WINDOW_SECONDS) > RATE_LIMIT:
             return Gate.throttled
         assert self._shop_clock is not None  # set by queue()
@@ -111,6 +121,22 @@ class HandoffGate:
         if handoff is None and queue.queue_new_chat_first(message.sender_id, message.text or "", shop_now, policy):
             return Gate.queued_first
         return Gate.answer
+
+    def _keep_in_touch(self, gate: Gate, message: UserMessage) -> Tuple[str, List[Any]]:
+        """The reply and the events for a 退订 or a follow-up answer (bot/outreach/answers.py)."""
+        store, clock = self.queue().store, self._shop_clock
+        assert clock is not None  # set by queue()
+        if gate is Gate.unsubscribe:
+            return unsubscribe(store, message.sender_id, clock()), []
+        text = message.text or ""
+        rating = pending_rating(store, message.sender_id, text)
+        if rating is None:  # the question was answered meanwhile: nothing to record
+            return replies.follow_up_thanks(True), []
+        outcome = answer_follow_up(store, message.sender_id, text, rating, clock)
+        events: List[Any] = [SlotSet(SATISFACTION_SLOT, outcome.rating.value)]
+        if outcome.handoff_reason:
+            events.append(SlotSet(HANDOFF_SLOT, outcome.handoff_reason))
+        return outcome.text, events
 
     async def decision(self, message: UserMessage) -> Gate:
         try:
@@ -147,7 +173,14 @@ class HandoffGate:
                 await agent.processor.handle_message(message)
                 return
             tracker = await agent.processor.log_message(message, should_save_tracker=gate is Gate.record)
-            if gate is not Gate.record:
+            if gate in (Gate.unsubscribe, Gate.follow_up_answer):
+                text, events = await asyncio.to_thread(self._keep_in_touch, gate, message)
+                for event in events:
+                    tracker.update(event)
+                tracker.update(BotUttered(text))
+                await agent.processor.save_tracker(tracker)
+                await message.output_channel.send_text_message(message.sender_id, text)
+            elif gate is not Gate.record:
                 text = replies.queued_for_a_person() if gate is Gate.queued_first else replies.slow_down()
                 tracker.update(BotUttered(text))
                 if gate is Gate.queued_first:
@@ -396,14 +429,27 @@ class ShopSocketIOInput(SocketIOInput):
         except ValidationError as error:
             return response.json({"error": str(error)}, status=400)
         agent = request.app.ctx.agent
-        async with agent.lock_store.lock(message.conversation_id):
-            tracker = await agent.processor.get_tracker(message.conversation_id)
-            tracker.update(BotUttered(message.text, metadata={"agent": message.agent}))
-            await agent.processor.save_tracker(tracker)
+        store = self.gate.queue().store
+        if message.message_id:
+            earlier = await asyncio.to_thread(store.claim_message_id, message.conversation_id, f"delivery:{message.message_id}")
+            if earlier is not None:  # delivered before (or being delivered): never twice
+                return response.json({"delivered": True, "repeat": True})
+        try:
+            async with agent.lock_store.lock(message.conversation_id):
+                tracker = await agent.processor.get_tracker(message.conversation_id)
+                tracker.update(BotUttered(message.text, metadata={"agent": message.agent}))
+                await agent.processor.save_tracker(tracker)
+        except Exception:
+            if message.message_id:  # nothing stored: a retry must go through
+                with contextlib.suppress(*STORE_ERRORS):
+                    await asyncio.to_thread(store.release_message_id, message.conversation_id, f"delivery:{message.message_id}")
+            raise
         await sio.emit(
             self.bot_message_evt,
             {"text": message.text, "from_agent": True},
             room=message.conversation_id,
             namespace=self.namespace,
         )
+        if message.message_id:
+            await asyncio.to_thread(store.finish_message_id, message.conversation_id, f"delivery:{message.message_id}", "[]")
         return response.json({"delivered": True})

@@ -11,6 +11,7 @@ from bot.clock import configured_clock
 from bot.console import cli as console_cli
 from bot.loader import DataFileError, load_file, summary
 from bot.metrics import cli as metrics_cli
+from bot.outreach import cli as outreach_cli
 from bot.redis_server import ensure_redis
 from bot.settings import Settings
 from bot.store import ShopStore, connect
@@ -30,6 +31,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     trainer_cli.add_commands(commands)
     console_cli.add_commands(commands)
     metrics_cli.add_commands(commands)
+    outreach_cli.add_commands(commands)
     args = parser.parse_args(argv)
     if args.command in trainer_cli.COMMANDS:
         return trainer_cli.run(args)
@@ -37,6 +39,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return console_cli.run(args)
     if args.command in metrics_cli.COMMANDS:
         return metrics_cli.run(args)
+    if args.command in outreach_cli.COMMANDS:
+        return outreach_cli.run(args)
 
     settings = Settings.from_env()
     path = args.file if args.command == "load" else settings.demo_data

@@ -56,6 +56,12 @@ class HandoffMode(str, Enum):
     assistant_only = "assistant_only"  # never queue: record the request for the shop instead
 
 
+class BirthdayCoupon(Model):
+    yuan: float = Field(gt=0)
+    min_order_yuan: float = Field(0, ge=0)
+    valid_days: int = Field(7, ge=1, le=90)
+
+
 class Policy(Model):
     free_shipping_threshold: float = Field(ge=0)
     free_shipping_excluded_regions: List[str] = []
@@ -78,6 +84,13 @@ class Policy(Model):
     # The shop's own complaint reasons (reason -> the buyer's words that mean it), tried before
     # data/lexicon/complaint_reasons.yml when complaints are counted and reported.
     complaint_reasons: Dict[str, List[str]] = {}
+    # Days after delivery when one message asks how the order went (满意 / 一般 / 不满意, or
+    # 1-5); None: no follow-up. An unhappy answer gets an apology and the after-sales path,
+    # and a person when `follow_up_unhappy_to_human`.
+    follow_up_days: Optional[int] = Field(None, ge=0, le=60)
+    follow_up_unhappy_to_human: bool = True
+    # The shop's real birthday coupon, sent with the birthday wish; None: a wish without one.
+    birthday_coupon: Optional[BirthdayCoupon] = None
 
     @validator("working_hours")
     def _hours_format(cls, value: str) -> str:
@@ -185,11 +198,23 @@ class Product(Model):
         )
 
 
+class MarketingConsent(Model):
+    """When and where the buyer agreed to marketing messages (the shop's own record)."""
+
+    at: datetime
+    source: str = Field(min_length=1, description="e.g. 下单页勾选, 会员注册, 聊天中同意")
+
+
 class Buyer(Model):
     id: str
     nickname: str
     tags: List[str] = []
     past_orders: int = Field(0, ge=0)
+    # Marketing (campaigns, birthday wishes) only with consent; None: never. A buyer who replies
+    # 退订 is opted out in Redis at once (ShopStore.opt_out), whatever a later file load says,
+    # unless the file records a consent given after that.
+    marketing_opt_in: Optional[MarketingConsent] = None
+    birthday: Optional[str] = Field(None, regex=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", description="MM-DD")
     region: str = ""
 
 
@@ -287,6 +312,21 @@ class ShopData(Model):
             for order in self.orders
         ]
         return self.copy(update={"orders": orders, "as_of": self.as_of + shift})
+
+
+class Satisfaction(str, Enum):
+    satisfied = "satisfied"
+    neutral = "neutral"
+    unsatisfied = "unsatisfied"
+
+
+class FollowUpAnswer(Model):
+    """A buyer's answer to the follow-up after delivery, recorded against the order."""
+
+    order_id: str
+    rating: Satisfaction
+    words: str
+    at: datetime
 
 
 class RequestKind(str, Enum):

@@ -186,6 +186,7 @@ def start_services(settings: Settings, env: Dict[str, str], started: List[Servic
         wait_for(f"{settings.rasa_url}/", balancer.process, 30)
         print(f"{settings.replicas} Rasa servers behind nginx on {settings.rasa_url}")
     Service.start("metrics consumer", [sys.executable, "-m", "bot.metrics"], env, started)
+    Service.start("outreach schedule", [sys.executable, "-m", "bot.outreach"], env, started)
     console = Service.start("agent console", [sys.executable, "-m", "bot.console"], env, started)
     wait_for(f"http://{probe_host(settings.console_host)}:{settings.console_port}/healthz", console.process, 60)
 

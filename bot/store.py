@@ -18,6 +18,12 @@ Layout, all under `shop:{shop_id}:`
   rate:{sender}            counter of one sender's messages in the current window (expires with it)
   agents_online            sorted set: agent name -> until when (epoch seconds) the agent counts
                            as online (the console's heartbeat moves it on)
+  opt_outs                 hash: buyer id -> when they replied 退订 (ISO); survives file loads
+  outreach:{send key}      one proactive message (campaign:{id}:{buyer}, birthday:{year}:{buyer},
+                           follow_up:{order}): `sending` while it goes out, then `sent`
+  marketing_log:{buyer}    sorted set: marketing message ids by send time (the frequency cap)
+  follow_up_pending:{buyer} the order a follow-up question asked about (until answered, a week)
+  follow_up_answers        hash: order id -> FollowUpAnswer (JSON)
 
 Numbers for the shop owner (bot/metrics/), under `metrics:`:
   metrics:events           stream: every conversation event the Rasa servers publish (event broker)
@@ -43,6 +49,7 @@ set in endpoints.yml (`tracker`, `lock`), not per shop: a conversation id is the
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, List, Optional
@@ -51,6 +58,7 @@ import redis
 
 from bot.models import (
     Buyer,
+    FollowUpAnswer,
     Handoff,
     HandoffChange,
     HandoffEvent,
@@ -256,6 +264,70 @@ class ShopStore:
 
     def complaint_counts(self, sku: str) -> dict:
         return {k: int(v) for k, v in self.client.hgetall(self._key("complaints", sku)).items()}
+
+    # -- keeping in touch (bot/outreach/) ------------------------------------------------------
+    def opt_out(self, buyer_id: str, at: datetime) -> None:
+        self.client.hset(self._key("opt_outs"), buyer_id, at.isoformat())
+
+    def opted_out_at(self, buyer_id: str) -> Optional[datetime]:
+        raw = self.client.hget(self._key("opt_outs"), buyer_id)
+        return datetime.fromisoformat(raw) if raw else None
+
+    def buyers(self) -> List[Buyer]:
+        keys = list(self.client.scan_iter(match=self._key("buyer", "*"), count=1000))
+        return [Buyer.parse_raw(raw) for raw in (self.client.mget(keys) if keys else []) if raw]
+
+    SEND_STALE_SECONDS = 120  # a `sending` older than this was left by a run that died
+
+    def claim_send(self, send_key: str, now: Optional[float] = None) -> Optional[str]:
+        """Take a proactive message to send: None when it is ours now; else its state (`sent`,
+        or `sending` while another run has it). One left `sending` by a run that died is taken
+        over: its delivery carries the send key as message id, so it is never shown twice."""
+        key, now = self._key("outreach", send_key), now if now is not None else time.time()
+        if self.client.set(key, f"sending:{now}", nx=True, ex=400 * 86400):
+            return None
+        state = self.client.get(key) or "sending:0"
+        if state.startswith("sending:"):
+            if now - float(state.split(":", 1)[1] or 0) > self.SEND_STALE_SECONDS:
+                self.client.set(key, f"sending:{now}", ex=400 * 86400)
+                return None
+            return "sending"
+        return state
+
+    def finish_send(self, send_key: str, sent: bool) -> None:
+        key = self._key("outreach", send_key)
+        if sent:
+            self.client.set(key, "sent", ex=400 * 86400)
+        else:
+            self.client.delete(key)  # not delivered: the next run tries again
+
+    def send_state(self, send_key: str) -> Optional[str]:
+        return self.client.get(self._key("outreach", send_key))
+
+    def log_marketing(self, buyer_id: str, message_id: str, at: datetime) -> None:
+        self.client.zadd(self._key("marketing_log", buyer_id), {message_id: at.timestamp()})
+
+    def marketing_since(self, buyer_id: str, since: datetime) -> int:
+        return int(self.client.zcount(self._key("marketing_log", buyer_id), since.timestamp(), "+inf"))
+
+    def ask_follow_up(self, buyer_id: str, order_id: str, seconds: int) -> None:
+        self.client.set(self._key("follow_up_pending", buyer_id), order_id, ex=seconds)
+
+    def forget_follow_up(self, buyer_id: str) -> None:
+        self.client.delete(self._key("follow_up_pending", buyer_id))
+
+    def pending_follow_up(self, buyer_id: str) -> Optional[str]:
+        return self.client.get(self._key("follow_up_pending", buyer_id))
+
+    def record_follow_up_answer(self, buyer_id: str, answer: FollowUpAnswer) -> None:
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hset(self._key("follow_up_answers"), answer.order_id, answer.json())
+        pipe.delete(self._key("follow_up_pending", buyer_id))
+        pipe.execute()
+
+    def follow_up_answer(self, order_id: str) -> Optional[FollowUpAnswer]:
+        raw = self.client.hget(self._key("follow_up_answers"), order_id)
+        return FollowUpAnswer.parse_raw(raw) if raw else None
 
     def skus(self) -> Iterable[str]:
         return self.client.smembers(self._key("products"))

@@ -6,6 +6,7 @@ Definitions (README, "The shop owner's numbers"):
 - its first-reply time runs from that message to the first reply, the assistant's or an agent's;
 - it is handed off when a handoff was asked for in it (the `handoff_reason` slot that every
   handoff path sets), counted once, with its first reason, in the conversation's hour;
+- satisfaction (csat) is the share of follow-up answers that were satisfied, in the hour answered;
 - a buyer message is not understood when the assistant answered it with its "not sure what you
   mean" action (`action_unclear`, which rules run for nlu_fallback, out_of_scope and the core
   fallback) or Rasa's default fallback.
@@ -19,6 +20,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from pydantic import BaseModel
 
 HANDOFF_SLOT = "handoff_reason"
+SATISFACTION_SLOT = "satisfaction"  # bot/outreach/answers.py sets it with each follow-up answer
 NOT_UNDERSTOOD_ACTIONS = frozenset({"action_unclear", "action_default_fallback"})
 UNCLEAR_TEXT_CHARS = 60  # enough for a trainer to recognise the message
 
@@ -112,6 +114,11 @@ def fold(state: ConversationState, conversation_id: str, event: Dict[str, Any]) 
         if new.counted and not new.replied and new.awaiting_since is not None:
             new.replied = True
             result.first_reply = (new.hour, max(0, round((stamp - new.awaiting_since) * 1000)))
+    elif kind == "slot" and event.get("name") == SATISFACTION_SLOT and event.get("value"):
+        if new.last_hour:  # an answer the buyer just gave (not a value carried into a new session)
+            result.add(hour_of(stamp), "csat_responses")
+            if event["value"] == "satisfied":
+                result.add(hour_of(stamp), "csat_satisfied")
     elif kind == "slot" and event.get("name") == HANDOFF_SLOT and event.get("value"):
         # A new session carries the slot over before its first buyer message: not counted then.
         if new.counted and not new.handed_off:

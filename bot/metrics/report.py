@@ -40,7 +40,7 @@ class Metrics(BaseModel):
     not_understood: int
     not_understood_rate: Optional[float]  # of buyer messages
     top_not_understood: List[Tuple[str, int]]
-    csat: Optional[float]  # share of satisfied ratings; None until buyers have rated
+    csat: Optional[float]  # share of follow-up answers that were satisfied; None until one came
     csat_responses: int
     conversions: int
     conversion_rate: Optional[float]
@@ -118,8 +118,8 @@ def report(
         not_understood=totals["not_understood"],
         not_understood_rate=_rate(totals["not_understood"], totals["buyer_messages"]),
         top_not_understood=_top(unclear),
-        csat=None,
-        csat_responses=0,
+        csat=_rate(totals["csat_satisfied"], totals["csat_responses"]),
+        csat_responses=totals["csat_responses"],
         conversions=conversions,
         conversion_rate=_rate(conversions, conversations),
         conversion_window_hours=window,

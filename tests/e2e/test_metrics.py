@@ -52,12 +52,13 @@ class Script:
 
 @pytest.fixture(scope="module")
 def script(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Script]:
-    """Some chats answered, one handed off, one not understood, one followed by an order."""
+    """Some chats answered, one handed off, one not understood, one follow-up answered 不满意 (which
+    hands off too: the demo shop's rule), one followed by an order."""
     client = stack.store.client
     for key in client.scan_iter(f"{MetricsKeys().prefix}:*"):  # only these chats count
         client.delete(key)
     tag = uuid.uuid4().hex[:6]
-    answered, handed, unclear, ordering = (f"m-{tag}-{n}" for n in ("answered", "handed", "unclear", "orders"))
+    answered, handed, unclear, ordering, rated = (f"m-{tag}-{n}" for n in ("answered", "handed", "unclear", "orders", "rated"))
     since = datetime.now(timezone.utc) - timedelta(minutes=1)
     assistant = stack.assistant
     try:
@@ -67,30 +68,34 @@ def script(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
         assert assistant.say(unclear, "讲个笑话")
         assert assistant.say(ordering, "这件有什么颜色", item_id="T002")
         place_order(stack, ordering, tmp_path_factory.mktemp("orders"))
+        stack.store.ask_follow_up(rated, "261103004512", 3600)  # as the outreach schedule does
+        assert "抱歉" in "".join(assistant.say(rated, "不满意"))
         until = datetime.now(timezone.utc) + timedelta(minutes=1)
         yield Script(since.isoformat(), until.isoformat())
     finally:
         end_handoff(stack.store, handed)
+        end_handoff(stack.store, rated)
 
 
 def test_metrics_json_gives_exactly_the_expected_numbers(stack: Stack, script: Script) -> None:
     m = json.loads(bot_command(stack, "metrics", "--json", "--since", script.since, "--until", script.until).stdout)
-    assert m["conversations"] == 4
-    assert m["buyer_messages"] == 5
-    assert m["handoffs"] == 1 and m["handoff_rate"] == 0.25 and m["auto_reply_rate"] == 0.75
-    assert sum(m["handoff_reasons"].values()) == 1
-    assert m["not_understood"] == 1 and m["not_understood_rate"] == 0.2
+    assert m["conversations"] == 5
+    assert m["buyer_messages"] == 6
+    assert m["handoffs"] == 2 and m["handoff_rate"] == 0.4 and m["auto_reply_rate"] == 0.6
+    assert sum(m["handoff_reasons"].values()) == 2
+    assert m["handoff_reasons"]["unhappy with order 261103004512 (follow-up)"] == 1
+    assert m["not_understood"] == 1 and m["not_understood_rate"] == round(1 / 6, 4)
     assert m["top_not_understood"] == [["讲个笑话", 1]]
-    assert m["conversions"] == 1 and m["conversion_rate"] == 0.25
+    assert m["conversions"] == 1 and m["conversion_rate"] == 0.2
     assert ["request_human", 1] in m["top_intents"]
     assert dict(m["top_items"]) == {"T001": 2, "T002": 1}
     assert 0 < m["first_reply_ms_p50"] < 30_000
-    assert m["csat"] is None and m["csat_responses"] == 0  # nobody has rated yet
+    assert m["csat"] == 0.0 and m["csat_responses"] == 1  # the one follow-up answer: 不满意
     # Asked again: the stream is folded once, so nothing is counted twice.
     again = json.loads(bot_command(stack, "metrics", "--json", "--since", script.since, "--until", script.until).stdout)
-    assert (again["conversations"], again["buyer_messages"]) == (4, 5)
+    assert (again["conversations"], again["buyer_messages"]) == (5, 6)
     text = bot_command(stack, "metrics", "--since", script.since, "--until", script.until).stdout
-    assert "conversations        4" in text and "25.0%" in text
+    assert "conversations        5" in text and "40.0%" in text
 
 
 def test_an_agent_may_not_see_the_owners_numbers(stack: Stack, script: Script) -> None:
@@ -98,10 +103,10 @@ def test_an_agent_may_not_see_the_owners_numbers(stack: Stack, script: Script) -
     assert agent.get("/dashboard").status_code == 403
     assert agent.get("/api/metrics").status_code == 403
     owner = ConsoleClient(stack.console_url).login("boss", OWNERS["boss"])
-    assert owner.get("/api/metrics").json()["conversations"] == 4
+    assert owner.get("/api/metrics").json()["conversations"] == 5
     export = owner.get("/api/metrics.csv?by=day")
     assert export.status_code == 200 and export.text.lstrip("\ufeff").startswith("start,conversations")
-    assert sum(int(line.split(",")[1]) for line in export.text.splitlines()[1:]) == 4
+    assert sum(int(line.split(",")[1]) for line in export.text.splitlines()[1:]) == 5
     assert requests.get(f"{stack.console_url}/api/metrics", timeout=30).status_code == 401
 
 
@@ -114,9 +119,10 @@ def test_the_dashboard_draws_its_charts_from_the_numbers(stack: Stack, script: S
     page.click("button[type=submit]")
     page.goto(f"{stack.console_url}/dashboard")
     expect(page.locator("body")).to_have_attribute("data-rendered", "yes")
-    expect(page.locator("#kpi-conversations")).to_have_text("4")
-    expect(page.locator("#kpi-handoff")).to_have_text("25.0%")
-    expect(page.locator("#kpi-conversion")).to_have_text("25.0%")
+    expect(page.locator("#kpi-conversations")).to_have_text("5")
+    expect(page.locator("#kpi-handoff")).to_have_text("40.0%")
+    expect(page.locator("#kpi-conversion")).to_have_text("20.0%")
+    expect(page.locator("#kpi-csat")).to_have_text("0.0%")
     expect(page.locator("#top-unclear")).to_contain_text("讲个笑话")
     for chart in ("#chart-hours", "#chart-days", "#chart-reasons", "#chart-intents"):
         expect(page.locator(f"{chart} canvas")).to_have_count(1)

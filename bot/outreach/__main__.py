@@ -1,0 +1,48 @@
+"""`python -m bot.outreach`: the schedule of birthday wishes and follow-ups (started by `make run`)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bot.clock import configured_clock
+from bot.console.callback import ShopCallback
+from bot.console.rasa_client import RasaClient
+from bot.outreach.scheduler import OutreachScheduler
+from bot.outreach.sender import OutreachSender
+from bot.settings import Settings
+from bot.store import ShopStore, connect
+
+TICK_SECONDS = 60
+
+
+async def run() -> None:
+    settings = Settings.from_env()
+    if not settings.console_secret:
+        raise SystemExit("CONSOLE_SECRET is needed to deliver messages through the Rasa server")
+    store = ShopStore(connect(settings.redis_url_or_embedded), settings.shop_id)
+    sender = OutreachSender(store, RasaClient(settings.rasa_url, settings.console_secret), ShopCallback(settings.shop_callback_url))
+    scheduler = OutreachScheduler(sender, configured_clock(settings.fixed_now, settings.timezone))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        while not stop.is_set():
+            try:
+                done = await scheduler.tick()
+                if done.birthdays or done.follow_ups:
+                    logging.info("outreach: %d birthday wishes, %d follow-ups sent", done.birthdays, done.follow_ups)
+            except Exception:  # Redis or the Rasa server down: the next tick tries again
+                logging.exception("outreach tick failed")
+            try:
+                await asyncio.wait_for(stop.wait(), TICK_SECONDS)
+            except asyncio.TimeoutError:
+                pass
+    finally:
+        await sender.close()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(run())

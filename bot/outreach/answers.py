@@ -1,0 +1,49 @@
+"""What the chat does with a buyer's 退订 and with an answer to the follow-up question (the
+channel's gate, bot/channels.py, calls these before the assistant would)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional
+
+from bot import replies
+from bot.clock import Clock
+from bot.metrics.fold import SATISFACTION_SLOT  # noqa: F401  (re-exported for the channel)
+from bot.models import FollowUpAnswer, Satisfaction
+from bot.outreach.ratings import read_rating
+from bot.services.handoff import request_handoff
+from bot.store import ShopStore
+
+
+
+def unsubscribe(store: ShopStore, buyer_id: str, now: datetime) -> str:
+    """Opt the buyer out at once (before any further send) and say so."""
+    store.opt_out(buyer_id, now)
+    return replies.unsubscribed()
+
+
+def pending_rating(store: ShopStore, buyer_id: str, text: str) -> Optional[Satisfaction]:
+    """The rating in `text`, when the buyer has a follow-up question open and `text` is one."""
+    return read_rating(text) if store.pending_follow_up(buyer_id) else None
+
+
+@dataclass(frozen=True)
+class FollowUpOutcome:
+    text: str
+    rating: Satisfaction
+    handoff_reason: Optional[str]
+
+
+def answer_follow_up(store: ShopStore, buyer_id: str, text: str, rating: Satisfaction, clock: Clock) -> FollowUpOutcome:
+    order_id = store.pending_follow_up(buyer_id)
+    if order_id is None:  # answered a moment ago: thank them again, record nothing twice
+        return FollowUpOutcome(replies.follow_up_thanks(rating is Satisfaction.satisfied), rating, None)
+    store.record_follow_up_answer(buyer_id, FollowUpAnswer(order_id=order_id, rating=rating, words=text[:500], at=clock()))
+    if rating is not Satisfaction.unsatisfied:
+        return FollowUpOutcome(replies.follow_up_thanks(rating is Satisfaction.satisfied), rating, None)
+    policy = store.shop().policy
+    reason = None
+    if policy.follow_up_unhappy_to_human:
+        reason = f"unhappy with order {order_id} (follow-up)"
+        request_handoff(store, buyer_id, buyer_id, reason, text, clock, order_id)
+    return FollowUpOutcome(replies.follow_up_sorry(policy, to_person=reason is not None), rating, reason)

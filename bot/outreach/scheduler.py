@@ -1,0 +1,86 @@
+"""The durable schedule: birthday wishes and follow-ups after delivery.
+
+Nothing is queued ahead: every tick (a minute, `python -m bot.outreach`, started by `make run`)
+works out from the shop's data what is due now, and each message's send key in Redis
+(ShopStore.claim_send) says whether it went out. So a restart loses nothing (the next tick finds
+what is still due) and repeats nothing (a sent key is never sent again). Messages go out only in
+the shop's working hours; one due at night waits for the morning.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import replies
+from bot.clock import Clock
+from bot.hours import in_working_hours
+from bot.models import OrderStatus
+from bot.outreach.consent import may_market
+from bot.outreach.sender import OutreachSender
+
+logger = logging.getLogger(__name__)
+
+FOLLOW_UP_LATE_DAYS = 7  # a follow-up more than this overdue (the feature was off) is not sent
+FOLLOW_UP_ANSWER_SECONDS = 7 * 86400  # how long an answer to it counts as one
+
+
+@dataclass
+class Tick:
+    birthdays: int = 0
+    follow_ups: int = 0
+
+
+class OutreachScheduler:
+    def __init__(self, sender: OutreachSender, clock: Clock) -> None:
+        self.sender = sender
+        self.store = sender.store
+        self.clock = clock
+
+    async def tick(self) -> Tick:
+        now = self.clock()
+        done = Tick()
+        policy = self.store.shop().policy
+        if not in_working_hours(policy.working_hours, now):
+            return done
+        done.birthdays = await self._birthdays(now)
+        done.follow_ups = await self._follow_ups(now)
+        return done
+
+    async def _birthdays(self, now: datetime) -> int:
+        shop = self.store.shop()
+        coupon = shop.policy.birthday_coupon
+        sent = 0
+        for buyer in self.store.buyers():
+            if buyer.birthday != now.strftime("%m-%d") or not may_market(buyer, self.store.opted_out_at(buyer.id)):
+                continue
+            text = replies.birthday_wish(
+                shop, buyer, coupon.yuan if coupon else None, coupon.min_order_yuan if coupon else 0,
+                coupon.valid_days if coupon else 0,
+            )
+            sent += await self.sender.send_once(f"birthday:{now.year}:{buyer.id}", buyer.id, text, now, marketing=True)
+        return sent
+
+    async def _follow_ups(self, now: datetime) -> int:
+        days = self.store.shop().policy.follow_up_days
+        if days is None:
+            return 0
+        sent = 0
+        for order in self.store.orders():
+            if order.status is not OrderStatus.delivered or order.delivered_at is None:
+                continue
+            due = order.delivered_at + timedelta(days=days)
+            if not due <= now < due + timedelta(days=FOLLOW_UP_LATE_DAYS):
+                continue
+            if self.store.opted_out_at(order.buyer_id) is not None:
+                continue  # 退订 stops every message the shop starts, this one too
+            if self.store.send_state(f"follow_up:{order.id}") == "sent":
+                continue
+            product = self.store.product(order.items[0].sku)
+            # Ask first, then send: an answer that comes in at once finds the question asked.
+            self.store.ask_follow_up(order.buyer_id, order.id, FOLLOW_UP_ANSWER_SECONDS)
+            went = await self.sender.send_once(
+                f"follow_up:{order.id}", order.buyer_id, replies.follow_up_question(order, product), now, marketing=False,
+            )
+            sent += went
+        return sent
