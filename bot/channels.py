@@ -436,7 +436,12 @@ class ShopSocketIOInput(SocketIOInput):
                 return response.json({"delivered": True, "repeat": True})
         try:
             async with agent.lock_store.lock(message.conversation_id):
-                tracker = await agent.processor.get_tracker(message.conversation_id)
+                # A shop message may be the first of a conversation (a follow-up, a campaign) or
+                # come after the session expired: start the session first, as a buyer message
+                # would, so the buyer's reply is read like any first message.
+                tracker = await agent.processor.fetch_tracker_and_update_session(
+                    message.conversation_id, CollectingOutputChannel()
+                )
                 tracker.update(BotUttered(message.text, metadata={"agent": message.agent}))
                 await agent.processor.save_tracker(tracker)
         except Exception:

@@ -49,7 +49,7 @@ def fmt(value: Optional[float], digits: int = 0) -> str:
 async def measure(args: argparse.Namespace, project: List[Server], stock: Server, cpu_of: List[Server]) -> None:
     tag = uuid.uuid4().hex[:6]
     print("\n## Concurrent buyers (8-turn chats with metadata.item_id)\n")
-    print("| buyers | stock msg/s | project msg/s | ratio | stock p50/p95/p99 ms | project p50/p95/p99 ms | p99 ratio | stock CPU ms/msg | project CPU ms/msg (Rasa + actions) | errors |")
+    print("| buyers | stock msg/s | project msg/s | ratio | stock p50/p95/p99 ms | project p50/p95/p99 ms | p99 ratio | stock CPU ms/msg | project CPU ms/msg (Rasa + actions + metrics) | errors |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for level in [int(x) for x in args.levels.split(",")]:
         chats = max(args.chats, level)
@@ -111,9 +111,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                 project = [Server("project", rasa_url.rstrip("/"))]
                 cpu_of: List[Server] = []
             else:
-                project = start_project(processes, redis.url, replicas=2 if args.bursts else 1)
-                actions = Server("actions", "", processes.started[-len(project) - 1])
-                cpu_of = [project[0], actions]
+                started_project = start_project(processes, redis.url, replicas=2 if args.bursts else 1)
+                project = started_project.rasa
+                cpu_of = [project[0], *started_project.helpers]
             print(f"servers up in {time.perf_counter() - started:.0f} s; machine: {os.cpu_count()} cores")
             asyncio.run(measure(args, project, stock, cpu_of))
         finally:

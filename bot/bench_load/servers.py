@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -83,10 +84,18 @@ def _quiet_env(extra: Dict[str, str]) -> Dict[str, str]:
     return env
 
 
-def start_project(processes: Processes, redis_url: str, replicas: int = 1) -> List[Server]:
-    """The action server and `replicas` Rasa servers on one Redis, as `make run` starts them."""
+@dataclass
+class Project:
+    rasa: List[Server]  # the Rasa servers, the first one taking the concurrent-buyer levels
+    helpers: List[Server]  # the action server and the metrics consumer (their CPU counts too)
+
+
+def start_project(processes: Processes, redis_url: str, replicas: int = 1) -> Project:
+    """The action server, the metrics consumer and `replicas` Rasa servers on one Redis, as
+    `make run` starts them."""
     action_port = free_port()
     env = _quiet_env({**redis_env(redis_url), "ACTION_PORT": str(action_port), "CONSOLE_SECRET": BENCH_SECRET})
+    metrics = processes.popen([sys.executable, "-m", "bot.metrics"], PROJECT_ROOT, env, "project-metrics")
     actions = processes.popen(
         action_server_command(action_port),
         PROJECT_ROOT, {**env, "SANIC_HOST": "127.0.0.1"}, "project-actions",
@@ -106,7 +115,7 @@ def start_project(processes: Processes, redis_url: str, replicas: int = 1) -> Li
         servers.append(Server(f"project-{n}", f"http://127.0.0.1:{port}", process))
     for server in servers:
         wait_for(f"{server.url}/", server.process, 300)  # type: ignore[arg-type]
-    return servers
+    return Project(servers, [Server("actions", "", actions), Server("metrics", "", metrics)])
 
 
 def _stock_fingerprint() -> str:

@@ -44,7 +44,7 @@ class RasaClient:
         """Record the reply in the tracker and push it to the buyer's chat window."""
         try:
             async with self._http().post(
-                self.base_url + DELIVERY_PATH, json=message.dict(), headers={TOKEN_HEADER: self._token}
+                self.base_url + DELIVERY_PATH, json=message.dict(exclude_none=True), headers={TOKEN_HEADER: self._token}
             ) as response:
                 if response.status != 200:
                     raise RasaUnavailable(f"delivery answered {response.status}: {await response.text()}")

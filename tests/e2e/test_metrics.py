@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pytest
 import requests
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bot.models import Buyer, Order, OrderItem, OrderStatus, ShopData
 from bot.settings import PROJECT_ROOT
@@ -42,6 +42,18 @@ def place_order(stack: Stack, buyer_id: str, directory: Path) -> None:
     path = directory / "new_order.json"
     path.write_text(data.json(ensure_ascii=False), encoding="utf-8")
     bot_command(stack, "load", str(path), "--merge")
+
+
+def owner_page(stack: Stack, browser: Browser, path: str) -> Page:
+    """The shop owner, logged in through the login page, on one of the owner pages."""
+    expect.set_options(timeout=60_000)
+    page = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
+    page.goto(f"{stack.console_url}/login")
+    page.fill("input[name=name]", "boss")
+    page.fill("input[name=password]", OWNERS["boss"])
+    page.click("button[type=submit]")
+    page.goto(f"{stack.console_url}{path}")
+    return page
 
 
 @dataclass
@@ -111,13 +123,7 @@ def test_an_agent_may_not_see_the_owners_numbers(stack: Stack, script: Script) -
 
 
 def test_the_dashboard_draws_its_charts_from_the_numbers(stack: Stack, script: Script, browser: Browser, tmp_path: Path) -> None:
-    expect.set_options(timeout=60_000)
-    page = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
-    page.goto(f"{stack.console_url}/login")
-    page.fill("input[name=name]", "boss")
-    page.fill("input[name=password]", OWNERS["boss"])
-    page.click("button[type=submit]")
-    page.goto(f"{stack.console_url}/dashboard")
+    page = owner_page(stack, browser, "/dashboard")
     expect(page.locator("body")).to_have_attribute("data-rendered", "yes")
     expect(page.locator("#kpi-conversations")).to_have_text("5")
     expect(page.locator("#kpi-handoff")).to_have_text("40.0%")
@@ -149,13 +155,7 @@ def test_the_complaint_report_page_shows_each_item_in_the_buyers_words(stack: St
                                  store.product("T002"), None, fixed_clock(now - timedelta(hours=hours_ago)))
     agent = ConsoleClient(stack.console_url).login("alice", AGENTS["alice"])
     assert agent.get("/complaints").status_code == 403 and agent.get("/api/complaints").status_code == 403
-    expect.set_options(timeout=60_000)
-    page = browser.new_context().new_page()
-    page.goto(f"{stack.console_url}/login")
-    page.fill("input[name=name]", "boss")
-    page.fill("input[name=password]", OWNERS["boss"])
-    page.click("button[type=submit]")
-    page.goto(f"{stack.console_url}/complaints")
+    page = owner_page(stack, browser, "/complaints")
     expect(page.locator("body")).to_have_attribute("data-rendered", "yes")
     card = page.locator('.complaint-item[data-sku="T002"]')
     expect(card.locator(".reasons")).to_contain_text("掉色")

@@ -130,3 +130,22 @@ def test_unsubscribe_is_honoured_at_once_and_a_campaign_sends_nobody_twice(stack
     assert "0 to send" in campaign_run() and "already sent this campaign" in campaign_run("--dry-run")
     assert len([t for t in shop_messages(stack, "buyer_xiaomei") if "上新" in t]) == 1
     assert not [t for t in shop_messages(stack, "buyer_dawei") if "上新" in t]
+
+
+def test_a_buyer_who_never_chatted_gets_a_normal_answer_after_a_shop_message(stack: Stack) -> None:
+    import uuid
+
+    buyer = f"visitor-{uuid.uuid4().hex[:8]}"
+
+    async def send() -> bool:
+        sender = OutreachSender(stack.store, RasaClient(stack.assistant.url, CONSOLE_SECRET), ShopCallback(None))
+        try:
+            return await sender.send_once(f"campaign:first-contact:{buyer}", buyer, "亲，店里上新啦～", DEMO_NOW, marketing=True)
+        finally:
+            await sender.close()
+
+    assert asyncio.run(send())
+    events = stack.assistant.tracker(buyer)["events"]
+    assert [e.get("name") for e in events if e["event"] == "action"][:2] == ["action_session_start", "action_listen"]
+    greeting = "".join(stack.assistant.say(buyer, "亲 在吗"))
+    assert stack.store.shop().name in greeting  # the greeting, not "I did not understand"

@@ -220,6 +220,10 @@ def test_the_runner_brings_back_a_killed_redis_and_the_next_message_is_answered(
     webhook = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"
     try:
         wait_for(f"http://127.0.0.1:{ports.console}/healthz", runner, 300)
+        # Kill Redis only once the runner has finished starting (it watches Redis from then on).
+        deadline = time.monotonic() + 60
+        while "The assistant is running" not in (tmp_path / "runner.log").read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
         assert requests.post(webhook, json={"sender": "buyer_xiaomei", "message": "这件包邮吗"}, timeout=60).json()
         (redis_process,) = [c for c in psutil.Process(runner.pid).children() if "redis-server" in c.name()]
         redis_process.kill()  # kill -9
