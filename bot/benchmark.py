@@ -11,7 +11,6 @@ import asyncio
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Callable, List, Sequence
 
 from bot.evaluation import latest_model, quiet_rasa, read_heldout

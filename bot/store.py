@@ -58,6 +58,7 @@ import redis
 
 from bot.models import (
     Buyer,
+    Correction,
     FollowUpAnswer,
     Handoff,
     HandoffChange,
@@ -69,7 +70,6 @@ from bot.models import (
     ShopData,
     ShopRequest,
 )
-from bot.trainer.corrections import Correction
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
               f"| {result.failed_requests} | {result.extra_sessions} | {median:.0f} | {median / 12:.0f} |")
 
     if args.memory and project[0].process:
-        print(f"\n## Rasa-server memory (RSS), two-message conversations at 50 at a time\n")
+        print("\n## Rasa-server memory (RSS), two-message conversations at 50 at a time\n")
         await traffic.many_conversations(project[0], 100, 50, f"{tag}m1")
         after_100 = project[0].rss_mb()
         await traffic.many_conversations(project[0], args.memory - 100, 50, f"{tag}m2")

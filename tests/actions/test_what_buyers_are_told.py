@@ -3,7 +3,6 @@ must not make it fail over to a human."""
 from __future__ import annotations
 
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.aftersales import ActionComplainQuality
 from actions.bargaining import ActionBargain

@@ -10,7 +10,7 @@ import pytest
 from bot.loader import load_file
 from bot.models import HandoffMode
 from tests.conftest import DEMO_FILE
-from tests.e2e.conftest import Assistant, ConsoleClient, Stack, end_handoff, restart
+from tests.e2e.conftest import Assistant, ConsoleClient, Stack, end_handoff
 
 pytestmark = pytest.mark.e2e
 

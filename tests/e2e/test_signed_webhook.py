@@ -3,7 +3,6 @@ script that forges a `sender` is refused with 401."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Iterator
 
 import pytest

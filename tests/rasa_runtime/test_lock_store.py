@@ -5,7 +5,6 @@ import asyncio
 from typing import List
 
 import pytest
-import redis
 
 from bot.rasa_runtime import lock_store as lock_module
 from bot.rasa_runtime.lock_store import ShopLockStore
