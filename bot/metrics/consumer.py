@@ -1,7 +1,7 @@
 """Folds the event stream into the hourly numbers, each event exactly once.
 
-The consumer reads the stream through a consumer group. Each event's changes and its XACK are
-one MULTI/EXEC (watched on the conversation's state): a consumer that dies before EXEC leaves
+The consumer reads the stream through a consumer group. A batch of events (up to BATCH) is folded
+in order and its changes and its XACK are one MULTI/EXEC (watched on the conversations' states): a consumer that dies before EXEC leaves
 the event pending, and it is read again first on restart (under the same consumer name); after
 EXEC the event is both counted and acknowledged. Nothing is counted twice or lost.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections import Counter
 from typing import Any, Dict, List, Tuple
 
 import redis
@@ -28,8 +29,11 @@ HOUR_KEEP_SECONDS = 400 * 86400  # a year of hours, for the same day last year
 
 
 class MetricsConsumer:
-    def __init__(self, client: redis.Redis, keys: MetricsKeys = MetricsKeys(), consumer: str = CONSUMER) -> None:
+    def __init__(
+        self, client: redis.Redis, keys: MetricsKeys = MetricsKeys(), consumer: str = CONSUMER, batch: int = BATCH
+    ) -> None:
         self.client = client
+        self.batch = batch
         self.keys = keys
         self.consumer = consumer
 
@@ -46,14 +50,18 @@ class MetricsConsumer:
         done = 0
         for start in ("0", ">"):
             while True:
-                reply = self.client.xreadgroup(GROUP, self.consumer, {self.keys.events: start}, count=BATCH)
-                entries: List[Tuple[Any, Dict[Any, Any]]] = reply[0][1] if reply else []
-                entries = [(i, f) for i, f in entries if f]  # a pending entry trimmed away has no fields
-                if not entries:
+                reply = self.client.xreadgroup(GROUP, self.consumer, {self.keys.events: start}, count=self.batch)
+                read: List[Tuple[Any, Dict[Any, Any]]] = reply[0][1] if reply else []
+                if not read:
                     break
-                for entry_id, fields in entries:
-                    self._apply(entry_id, fields)
-                    done += 1
+                trimmed = [i for i, f in read if not f]  # pending, but trimmed from the stream since
+                if trimmed:
+                    self.client.xack(self.keys.events, GROUP, *trimmed)
+                entries = [(i, f) for i, f in read if f]
+                if not entries:
+                    continue
+                self._apply(entries)
+                done += len(entries)
         return done
 
     def run(self, stop: threading.Event, idle_seconds: float = 0.5) -> None:
@@ -66,47 +74,68 @@ class MetricsConsumer:
                 logger.warning("metrics: Redis unreachable; trying again")
                 stop.wait(2)
 
-    def _apply(self, entry_id: Any, fields: Dict[Any, Any]) -> None:
-        raw = fields.get("event", fields.get(b"event"))
-        try:
-            event = json.loads(raw)
-            conversation_id = str(event["sender_id"])
-        except (TypeError, ValueError, KeyError):
-            logger.warning("metrics: skipping malformed entry %s", entry_id)
-            self.client.xack(self.keys.events, GROUP, entry_id)
-            return
-        state_key = self.keys.conversation(conversation_id)
+    def _apply(self, entries: List[Tuple[Any, Dict[Any, Any]]]) -> None:
+        """Fold a batch of entries in order and acknowledge them, all in one MULTI/EXEC (watched
+        on the conversations' states, so two consumers never fold the same state twice)."""
+        parsed: List[Tuple[str, Dict[str, Any]]] = []
+        for entry_id, fields in entries:
+            raw = fields.get("event", fields.get(b"event"))
+            try:
+                event = json.loads(raw)
+                parsed.append((str(event["sender_id"]), event))
+            except (TypeError, ValueError, KeyError):
+                logger.warning("metrics: skipping malformed entry %s", entry_id)
+        ids = [entry_id for entry_id, _ in entries]
+        state_keys = sorted({self.keys.conversation(c) for c, _ in parsed})
         with self.client.pipeline() as pipe:
             while True:
                 try:
-                    pipe.watch(state_key)
-                    raw_state = {_text(k): _text(v) for k, v in pipe.hgetall(state_key).items()}
-                    result = fold(ConversationState.from_hash(raw_state), conversation_id, event)
+                    if state_keys:
+                        pipe.watch(*state_keys)
+                    reads = self.client.pipeline(transaction=False)
+                    for key in state_keys:
+                        reads.hgetall(key)
+                    states = {
+                        key: ConversationState.from_hash({_text(k): _text(v) for k, v in raw.items()})
+                        for key, raw in zip(state_keys, reads.execute())
+                    }
+                    results = []
+                    for conversation_id, event in parsed:
+                        key = self.keys.conversation(conversation_id)
+                        result = fold(states[key], conversation_id, event)
+                        states[key] = result.state
+                        results.append(result)
                     pipe.multi()
-                    self._write(pipe, state_key, result)
-                    pipe.xack(self.keys.events, GROUP, entry_id)
+                    self._write(pipe, states, results)
+                    pipe.xack(self.keys.events, GROUP, *ids)
                     pipe.execute()
                     return
                 except redis.WatchError:
-                    continue  # another consumer moved this conversation on: fold again
+                    continue  # another consumer moved a conversation on: fold the batch again
 
-    def _write(self, pipe: Any, state_key: str, result: Fold) -> None:
-        pipe.hset(state_key, mapping=result.state.to_hash())
-        pipe.expire(state_key, STATE_KEEP_SECONDS)
-        for (hour, name), n in result.counts.items():
+    def _write(self, pipe: Any, states: Dict[str, ConversationState], results: List[Fold]) -> None:
+        counts: Counter = Counter()
+        for result in results:
+            for (hour, name), n in result.counts.items():
+                counts[(hour, name)] += n
+            if result.first_reply:
+                hour, ms = result.first_reply
+                pipe.rpush(self.keys.first_reply(hour), ms)
+                pipe.expire(self.keys.first_reply(hour), HOUR_KEEP_SECONDS)
+            if result.unclear and result.unclear[1]:
+                hour, text = result.unclear
+                pipe.hincrby(self.keys.unclear(hour), text, 1)
+                pipe.expire(self.keys.unclear(hour), HOUR_KEEP_SECONDS)
+            if result.conversation:
+                member, start = result.conversation
+                pipe.zadd(self.keys.conversations, {member: start})
+        for (hour, name), n in counts.items():
             pipe.hincrby(self.keys.hour(hour), name, n)
+        for hour in {hour for hour, _ in counts}:
             pipe.expire(self.keys.hour(hour), HOUR_KEEP_SECONDS)
-        if result.first_reply:
-            hour, ms = result.first_reply
-            pipe.rpush(self.keys.first_reply(hour), ms)
-            pipe.expire(self.keys.first_reply(hour), HOUR_KEEP_SECONDS)
-        if result.unclear and result.unclear[1]:
-            hour, text = result.unclear
-            pipe.hincrby(self.keys.unclear(hour), text, 1)
-            pipe.expire(self.keys.unclear(hour), HOUR_KEEP_SECONDS)
-        if result.conversation:
-            member, start = result.conversation
-            pipe.zadd(self.keys.conversations, {member: start})
+        for key, state in states.items():
+            pipe.hset(key, mapping=state.to_hash())
+            pipe.expire(key, STATE_KEEP_SECONDS)
 
 
 def _text(value: Any) -> str:

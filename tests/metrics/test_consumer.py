@@ -55,16 +55,16 @@ def test_a_consumer_that_dies_mid_stream_loses_and_repeats_nothing(redis_client,
     broker = RedisStreamEventBroker(redis_client)
     for n in range(6):
         broker.publish_many(chat(f"buyer_{n}", T0 + 60 * n, handoff=n == 0))
-    dying = MetricsConsumer(redis_client)
-    folded = 0
+    dying = MetricsConsumer(redis_client, batch=5)
+    batches = 0
     real_write = MetricsConsumer._write
 
-    def write_then_die(self, pipe, state_key, result):
-        nonlocal folded
-        if folded == 13:
-            raise SystemExit("killed")  # between reading an event and its EXEC
-        folded += 1
-        real_write(self, pipe, state_key, result)
+    def write_then_die(self, pipe, states, results):
+        nonlocal batches
+        if batches == 2:
+            raise SystemExit("killed")  # after reading the third batch, before its EXEC
+        batches += 1
+        real_write(self, pipe, states, results)
 
     monkeypatch.setattr(MetricsConsumer, "_write", write_then_die)
     with pytest.raises(SystemExit):
@@ -88,3 +88,13 @@ def test_a_malformed_entry_is_skipped_not_retried_forever(redis_client, store, d
 def _url(client) -> str:
     kwargs = client.connection_pool.connection_kwargs
     return f"redis://{kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('db', 0)}"
+
+
+def test_a_pending_entry_trimmed_from_the_stream_is_let_go(redis_client, store, demo) -> None:
+    RedisStreamEventBroker(redis_client).publish_many(chat("buyer_t", T0))
+    consumer = MetricsConsumer(redis_client)
+    consumer.ensure_group()
+    redis_client.xreadgroup(GROUP, "aggregator", {MetricsKeys().events: ">"}, count=100)  # read, then died
+    redis_client.xtrim(MetricsKeys().events, maxlen=0)  # the stream's cap dropped them meanwhile
+    assert consumer.drain() == 0
+    assert redis_client.xpending(MetricsKeys().events, GROUP)["pending"] == 0
