@@ -209,9 +209,8 @@ class ShopAction(Action, ABC):
         return events
 
     def _fail_over(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        handed = hand_off_after_failure(
-            turn.store, turn.conversation_id, f"action {self.name()} failed", turn.text, turn.services.clock
-        )
+        reason = f"action {self.name()} failed"
+        handed = hand_off_after_failure(turn.store, turn.conversation_id, reason, turn.text, turn.services.clock)
         # No person was called when the handoff could not be recorded: then promise none.
         dispatcher.utter_message(text=replies.action_failed() if handed else replies.action_failed_no_handoff())
-        return handoff_events(f"action {self.name()} failed") if handed else []
+        return handoff_events(reason) if handed else []

@@ -52,9 +52,10 @@ from bot.agent_delivery import TOKEN_HEADER, AgentMessage, token_matches
 from bot.clock import Clock, configured_clock
 from bot.buyer_tokens import buyer_token_matches
 from bot.handoff_queue import HUMAN_FIRST_REASON, HandoffQueue
-from bot.metrics.fold import HANDOFF_SLOT
-from bot.outreach.answers import SATISFACTION_SLOT, answer_follow_up, pending_rating, unsubscribe
+from bot.metrics.fold import HANDOFF_SLOT, SATISFACTION_SLOT
+from bot.outreach.answers import answer_follow_up, pending_rating, unsubscribe
 from bot.outreach.consent import is_unsubscribe
+from bot.outreach.ratings import read_rating
 from bot.settings import Settings
 from bot.store import ShopStore, connect
 
@@ -122,16 +123,21 @@ class HandoffGate:
             return Gate.queued_first
         return Gate.answer
 
-    def _keep_in_touch(self, gate: Gate, message: UserMessage) -> Tuple[str, List[Any]]:
-        """The reply and the events for a 退订 or a follow-up answer (bot/outreach/answers.py)."""
+    def _reply_without_assistant(self, gate: Gate, message: UserMessage) -> Tuple[str, List[Any]]:
+        """What the gate itself says, and the events it adds, when the assistant does not answer:
+        a human_first queueing, a throttle, a 退订 or a follow-up answer (bot/outreach/answers.py)."""
+        if gate is Gate.queued_first:
+            return replies.queued_for_a_person(), [SlotSet(HANDOFF_SLOT, HUMAN_FIRST_REASON)]
+        if gate is Gate.throttled:
+            return replies.slow_down(), []
         store, clock = self.queue().store, self._shop_clock
         assert clock is not None  # set by queue()
         if gate is Gate.unsubscribe:
             return unsubscribe(store, message.sender_id, clock()), []
+        # A follow-up answer: decided under this same lock, so the question is still open.
         text = message.text or ""
-        rating = pending_rating(store, message.sender_id, text)
-        if rating is None:  # the question was answered meanwhile: nothing to record
-            return replies.follow_up_thanks(True), []
+        rating = read_rating(text)
+        assert rating is not None  # decide() saw one
         outcome = answer_follow_up(store, message.sender_id, text, rating, clock)
         events: List[Any] = [SlotSet(SATISFACTION_SLOT, outcome.rating.value)]
         if outcome.handoff_reason:
@@ -173,18 +179,11 @@ class HandoffGate:
                 await agent.processor.handle_message(message)
                 return
             tracker = await agent.processor.log_message(message, should_save_tracker=gate is Gate.record)
-            if gate in (Gate.unsubscribe, Gate.follow_up_answer):
-                text, events = await asyncio.to_thread(self._keep_in_touch, gate, message)
+            if gate is not Gate.record:
+                text, events = await asyncio.to_thread(self._reply_without_assistant, gate, message)
                 for event in events:
                     tracker.update(event)
                 tracker.update(BotUttered(text))
-                await agent.processor.save_tracker(tracker)
-                await message.output_channel.send_text_message(message.sender_id, text)
-            elif gate is not Gate.record:
-                text = replies.queued_for_a_person() if gate is Gate.queued_first else replies.slow_down()
-                tracker.update(BotUttered(text))
-                if gate is Gate.queued_first:
-                    tracker.update(SlotSet(HANDOFF_SLOT, HUMAN_FIRST_REASON))
                 await agent.processor.save_tracker(tracker)
                 await message.output_channel.send_text_message(message.sender_id, text)
 
@@ -430,8 +429,9 @@ class ShopSocketIOInput(SocketIOInput):
             return response.json({"error": str(error)}, status=400)
         agent = request.app.ctx.agent
         store = self.gate.queue().store
-        if message.message_id:
-            earlier = await asyncio.to_thread(store.claim_message_id, message.conversation_id, f"delivery:{message.message_id}")
+        delivery_id = f"delivery:{message.message_id}" if message.message_id else None
+        if delivery_id:
+            earlier = await asyncio.to_thread(store.claim_message_id, message.conversation_id, delivery_id)
             if earlier is not None:  # delivered before (or being delivered): never twice
                 return response.json({"delivered": True, "repeat": True})
         try:
@@ -445,9 +445,9 @@ class ShopSocketIOInput(SocketIOInput):
                 tracker.update(BotUttered(message.text, metadata={"agent": message.agent}))
                 await agent.processor.save_tracker(tracker)
         except Exception:
-            if message.message_id:  # nothing stored: a retry must go through
+            if delivery_id:  # nothing stored: a retry must go through
                 with contextlib.suppress(*STORE_ERRORS):
-                    await asyncio.to_thread(store.release_message_id, message.conversation_id, f"delivery:{message.message_id}")
+                    await asyncio.to_thread(store.release_message_id, message.conversation_id, delivery_id)
             raise
         await sio.emit(
             self.bot_message_evt,
@@ -455,6 +455,6 @@ class ShopSocketIOInput(SocketIOInput):
             room=message.conversation_id,
             namespace=self.namespace,
         )
-        if message.message_id:
-            await asyncio.to_thread(store.finish_message_id, message.conversation_id, f"delivery:{message.message_id}", "[]")
+        if delivery_id:
+            await asyncio.to_thread(store.finish_message_id, message.conversation_id, delivery_id, "[]")
         return response.json({"delivered": True})

@@ -211,8 +211,11 @@ class ShopStore:
 
     def orders(self) -> List[Order]:
         """Every order of the shop (reports; a shop's orders fit in memory)."""
-        keys = list(self.client.scan_iter(match=self._key("order", "*"), count=1000))
-        return [Order.parse_raw(raw) for raw in (self.client.mget(keys) if keys else []) if raw]
+        return [Order.parse_raw(raw) for raw in self._all_records("order")]
+
+    def _all_records(self, kind: str) -> List[str]:
+        keys = list(self.client.scan_iter(match=self._key(kind, "*"), count=1000))
+        return [raw for raw in (self.client.mget(keys) if keys else []) if raw]
 
     # -- import --------------------------------------------------------------------------
     def write_all(self, data: ShopData, merge: bool = False) -> None:
@@ -274,8 +277,7 @@ class ShopStore:
         return datetime.fromisoformat(raw) if raw else None
 
     def buyers(self) -> List[Buyer]:
-        keys = list(self.client.scan_iter(match=self._key("buyer", "*"), count=1000))
-        return [Buyer.parse_raw(raw) for raw in (self.client.mget(keys) if keys else []) if raw]
+        return [Buyer.parse_raw(raw) for raw in self._all_records("buyer")]
 
     SEND_STALE_SECONDS = 120  # a `sending` older than this was left by a run that died
 

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Tuple
 
 import redis
 
-from bot.metrics.fold import ConversationState, Fold, fold
+from bot.metrics.fold import ConversationState, Fold, as_text, fold
 from bot.store import MetricsKeys
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class MetricsConsumer:
                     for key in state_keys:
                         reads.hgetall(key)
                     states = {
-                        key: ConversationState.from_hash({_text(k): _text(v) for k, v in raw.items()})
+                        key: ConversationState.from_hash({as_text(k): as_text(v) for k, v in raw.items()})
                         for key, raw in zip(state_keys, reads.execute())
                     }
                     results = []
@@ -137,6 +137,3 @@ class MetricsConsumer:
             pipe.hset(key, mapping=state.to_hash())
             pipe.expire(key, STATE_KEEP_SECONDS)
 
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -25,6 +25,11 @@ NOT_UNDERSTOOD_ACTIONS = frozenset({"action_unclear", "action_default_fallback"}
 UNCLEAR_TEXT_CHARS = 60  # enough for a trainer to recognise the message
 
 
+def as_text(value: Any) -> str:
+    """A Redis reply as text, whether or not the client decodes replies."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def hour_of(timestamp: float) -> str:
     """The UTC hour a moment falls in, as the key part `YYYYMMDDHH`."""
     return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y%m%d%H")

@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Tuple
 import redis
 from pydantic import BaseModel
 
-from bot.metrics.fold import hours_between
+from bot.metrics.fold import as_text, hours_between
 from bot.store import MetricsKeys, ShopStore
 
 TOP = 10
@@ -89,9 +89,9 @@ def report(
     series: List[Period] = []
     days: Dict[str, Period] = {}
     for n, hour in enumerate(hours):
-        counts = Counter({_s(k): int(v) for k, v in replies[3 * n].items()})
+        counts = Counter({as_text(k): int(v) for k, v in replies[3 * n].items()})
         first_replies += [int(v) for v in replies[3 * n + 1]]
-        unclear.update({_s(k): int(v) for k, v in replies[3 * n + 2].items()})
+        unclear.update({as_text(k): int(v) for k, v in replies[3 * n + 2].items()})
         totals.update(counts)
         start = datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=timezone.utc).astimezone(shop_tz)
         row = {name: counts[name] for name in ("conversations", "buyer_messages", "handed_off", "not_understood")}
@@ -143,7 +143,7 @@ def _conversions(
     converted = 0
     orders_by_buyer: Dict[str, List[float]] = {}
     for member in members:
-        buyer, _, start = _s(member).rpartition("|")
+        buyer, _, start = as_text(member).rpartition("|")
         if buyer not in orders_by_buyer:
             orders_by_buyer[buyer] = [o.created_at.timestamp() for o in store.orders_of(buyer)]
         begin = float(start)
@@ -151,6 +151,3 @@ def _conversions(
             converted += 1
     return converted
 
-
-def _s(value) -> str:  # type: ignore[no-untyped-def]
-    return value.decode() if isinstance(value, bytes) else str(value)

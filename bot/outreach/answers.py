@@ -8,7 +8,6 @@ from typing import Optional
 
 from bot import replies
 from bot.clock import Clock
-from bot.metrics.fold import SATISFACTION_SLOT  # noqa: F401  (re-exported for the channel)
 from bot.models import FollowUpAnswer, Satisfaction
 from bot.outreach.ratings import read_rating
 from bot.services.handoff import request_handoff
@@ -23,8 +22,10 @@ def unsubscribe(store: ShopStore, buyer_id: str, now: datetime) -> str:
 
 
 def pending_rating(store: ShopStore, buyer_id: str, text: str) -> Optional[Satisfaction]:
-    """The rating in `text`, when the buyer has a follow-up question open and `text` is one."""
-    return read_rating(text) if store.pending_follow_up(buyer_id) else None
+    """The rating in `text`, when `text` is one and the buyer has a follow-up question open (the
+    exact rule first: most messages are no rating, and then Redis is not asked)."""
+    rating = read_rating(text)
+    return rating if rating is not None and store.pending_follow_up(buyer_id) else None
 
 
 @dataclass(frozen=True)

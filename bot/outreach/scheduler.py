@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Optional
 
 from bot import replies
 from bot.clock import Clock
 from bot.hours import in_working_hours
-from bot.models import OrderStatus
+from bot.models import OrderStatus, Shop
 from bot.outreach.consent import may_market
 from bot.outreach.sender import OutreachSender
 
@@ -40,15 +41,14 @@ class OutreachScheduler:
     async def tick(self) -> Tick:
         now = self.clock()
         done = Tick()
-        policy = self.store.shop().policy
-        if not in_working_hours(policy.working_hours, now):
+        shop = self.store.shop()
+        if not in_working_hours(shop.policy.working_hours, now):
             return done
-        done.birthdays = await self._birthdays(now)
-        done.follow_ups = await self._follow_ups(now)
+        done.birthdays = await self._birthdays(shop, now)
+        done.follow_ups = await self._follow_ups(shop.policy.follow_up_days, now)
         return done
 
-    async def _birthdays(self, now: datetime) -> int:
-        shop = self.store.shop()
+    async def _birthdays(self, shop: Shop, now: datetime) -> int:
         coupon = shop.policy.birthday_coupon
         sent = 0
         for buyer in self.store.buyers():
@@ -61,8 +61,7 @@ class OutreachScheduler:
             sent += await self.sender.send_once(f"birthday:{now.year}:{buyer.id}", buyer.id, text, now, marketing=True)
         return sent
 
-    async def _follow_ups(self, now: datetime) -> int:
-        days = self.store.shop().policy.follow_up_days
+    async def _follow_ups(self, days: Optional[int], now: datetime) -> int:
         if days is None:
             return 0
         sent = 0
