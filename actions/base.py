@@ -15,7 +15,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies
-from bot.context import Services, default_services
+from bot.bootstrap import action_server_services
+from bot.context import Services
 from bot.hours import in_working_hours
 from bot.models import Buyer, Product, Shop
 from bot.handoff_queue import HandoffQueue
@@ -174,7 +175,7 @@ class ShopAction(Action, ABC):
 
     @property
     def services(self) -> Services:
-        return self._services or default_services()
+        return self._services or action_server_services()
 
     @abstractmethod
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:

@@ -11,7 +11,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import ShopAction, Turn, handoff_events
 from bot import replies
-from bot.context import Services, default_services
+from bot.bootstrap import action_server_services
+from bot.context import Services
 from bot.nlu.measurements import height_of, weight_of
 from bot.services.handoff_rules import is_angry
 from bot.services.sizing import REQUIRED, Measurements, SizeOutcome, recommend_size
@@ -39,7 +40,7 @@ class ValidateSizeForm(FormValidationAction):
     ) -> List[EventType]:
         # The form runs before any shop action, so an upset buyer ("165 你们烦不烦") would
         # otherwise just be asked for the next measurement.
-        turn = Turn(tracker, self._services or default_services())
+        turn = Turn(tracker, self._services or action_server_services())
         if turn.handed_off_this_turn():
             # An action that interrupted the form (转人工, a complaint) handed the chat off:
             # end the form quietly instead of asking for a measurement.
@@ -63,7 +64,7 @@ class ValidateSizeForm(FormValidationAction):
         domain: DomainDict,
     ) -> List[Text]:
         # Nothing to ask when there is no item yet, the item has one size, or the buyer wants the chart.
-        turn = Turn(tracker, self._services or default_services())
+        turn = Turn(tracker, self._services or action_server_services())
         if turn.product is None or not turn.product.size_chart or wants_chart(turn.text):
             return []
         return list(REQUIRED)

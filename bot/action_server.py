@@ -16,7 +16,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.context import default_services
+from bot.bootstrap import action_server_services
 
 
 def build_app():  # type: ignore[no-untyped-def]
@@ -25,7 +25,7 @@ def build_app():  # type: ignore[no-untyped-def]
     @app.get("/healthz")
     async def healthz(_request: Request) -> HTTPResponse:
         try:
-            await asyncio.to_thread(default_services().store.client.ping)
+            await asyncio.to_thread(action_server_services().store.client.ping)
         except (redis.exceptions.RedisError, RuntimeError):
             return response.json({"status": "redis unreachable"}, status=503)
         return response.json({"status": "ok"})

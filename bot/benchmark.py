@@ -13,12 +13,13 @@ import sys
 import time
 from typing import Callable, List, Sequence
 
+from bot.bootstrap import shop_store
 from bot.evaluation import latest_model, quiet_rasa, read_heldout
 from bot.loader import load_file
 from bot.nlu.lexicon import Lexicon
 from bot.redis_server import RedisServer, free_port
 from bot.settings import PROJECT_ROOT
-from bot.store import ShopStore, connect
+from bot.store import connect
 
 LEXICON = PROJECT_ROOT / "data" / "lexicon" / "shop_lexicon.json"
 DEMO = PROJECT_ROOT / "data" / "shop" / "demo_shop.yml"
@@ -75,7 +76,7 @@ def main() -> int:
     server = RedisServer(free_port(), directory, persistent=False).start()
     try:
         client = connect(server.url)
-        store = ShopStore(client, "demo")
+        store = shop_store(client, "demo")
         load_file(DEMO, store)
         ping = timed(client.ping, 2000)
         product = timed(lambda: store.product("T001"), 2000)

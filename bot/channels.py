@@ -49,7 +49,8 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from bot import replies
 from bot.agent_delivery import TOKEN_HEADER, AgentMessage, token_matches
-from bot.clock import Clock, configured_clock
+from bot.bootstrap import Server, server_redis_url, server_services
+from bot.clock import Clock
 from bot.buyer_tokens import buyer_token_matches
 from bot.handoff_queue import HUMAN_FIRST_REASON, HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT, SATISFACTION_SLOT
@@ -57,7 +58,6 @@ from bot.outreach.answers import answer_follow_up, pending_rating, unsubscribe
 from bot.outreach.consent import is_unsubscribe
 from bot.outreach.ratings import read_rating
 from bot.settings import Settings
-from bot.store import ShopStore, connect
 
 logger = logging.getLogger(__name__)
 
@@ -97,10 +97,9 @@ class HandoffGate:
     def queue(self) -> HandoffQueue:
         """Connects on first use, never at import time."""
         if self._queue is None:
-            settings = Settings.from_env()
-            store = ShopStore(connect(settings.redis_url_or_embedded), settings.shop_id)
-            self._queue = HandoffQueue(store)
-            self._shop_clock = configured_clock(settings.fixed_now, settings.timezone)
+            shop = server_services(Settings.from_env(), Server.RASA_SERVER)
+            self._queue = HandoffQueue(shop.store)
+            self._shop_clock = shop.clock
         return self._queue
 
     def decide(self, message: UserMessage) -> Gate:
@@ -374,7 +373,7 @@ class ShopSocketIOInput(SocketIOInput):
         self.gate.attach(blueprint)
         sio = self.sio
         settings = Settings.from_env()
-        share_rooms_across_replicas(sio, settings.redis_url_or_embedded)
+        share_rooms_across_replicas(sio, server_redis_url(settings, Server.RASA_SERVER))
         # Rasa turns python-socketio's Origin check off; a page of another site must not open a
         # buyer's session in a visitor's browser. Clients that send no Origin (apps) are let in.
         sio.eio.cors_allowed_origins = list(settings.browser_origins)

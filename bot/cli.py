@@ -7,14 +7,12 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from bot.clock import configured_clock
+from bot.bootstrap import command_services
 from bot.console import cli as console_cli
 from bot.loader import DataFileError, load_file, summary
 from bot.metrics import cli as metrics_cli
 from bot.outreach import cli as outreach_cli
-from bot.redis_server import ensure_redis
 from bot.settings import Settings
-from bot.store import ShopStore, connect
 from bot.trainer import cli as trainer_cli
 
 
@@ -44,16 +42,13 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     settings = Settings.from_env()
     path = args.file if args.command == "load" else settings.demo_data
-    url, started = ensure_redis(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir)
-    # The demo's orders are moved to today, so it makes sense on the day it runs.
-    move_to = configured_clock(settings.fixed_now, settings.timezone)() if args.command == "load-demo" else None
-    try:
-        merge = bool(getattr(args, "merge", False))
-        print(summary(load_file(path, ShopStore(connect(url), settings.shop_id), move_to, merge), path))
-    except DataFileError as error:
-        print(f"not loaded, nothing written: {error}", file=sys.stderr)
-        return 2
-    finally:
-        if started:
-            started.stop()
+    with command_services(settings) as shop:
+        # The demo's orders are moved to today, so it makes sense on the day it runs.
+        move_to = shop.now() if args.command == "load-demo" else None
+        try:
+            merge = bool(getattr(args, "merge", False))
+            print(summary(load_file(path, shop.store, move_to, merge), path))
+        except DataFileError as error:
+            print(f"not loaded, nothing written: {error}", file=sys.stderr)
+            return 2
     return 0

@@ -10,8 +10,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from contextlib import contextmanager
-from typing import Iterator, Optional, Tuple
+from typing import Optional, Tuple
 from urllib.parse import quote
 
 import redis
@@ -127,14 +126,3 @@ def ensure_redis(redis_url: Optional[str], port: int, directory: Path) -> Tuple[
     except redis.ConnectionError:
         return embedded.start().url, embedded
 
-
-@contextmanager
-def redis_for_command(redis_url: Optional[str], port: int, directory: Path) -> Iterator[str]:
-    """REDIS_URL, or the embedded Redis of `make run` (started for the command if it is not
-    running, and stopped after it)."""
-    url, started = ensure_redis(redis_url, port, directory)
-    try:
-        yield url
-    finally:
-        if started:
-            started.stop()

@@ -17,15 +17,15 @@ from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlparse
 
 from bot.agent_delivery import rasa_api_token
-from bot.clock import configured_clock
+from bot.bootstrap import shop_services, start_redis
 from bot.rasa_server import TOKEN_VARIABLE
 from bot.console.secret import shared_secret
 from bot.private_files import secret_in_file
 from bot.loader import load_file, summary
-from bot.redis_server import RedisServer, ensure_redis, free_port
+from bot.redis_server import RedisServer, free_port
 from bot.replicas import nginx_command, write_nginx_config
 from bot.settings import PROJECT_ROOT, Settings, probe_host
-from bot.store import ShopStore, connect
+from bot.store import connect
 
 RASA = str(Path(sys.executable).with_name("rasa"))
 BUYER_TOKEN_SECRET_FILE = PROJECT_ROOT / ".run" / "buyer_token_secret"
@@ -59,13 +59,12 @@ def service_env(settings: Settings, redis_url: str) -> Dict[str, str]:
 
 
 def ensure_shop(settings: Settings, redis_url: str) -> None:
-    store = ShopStore(connect(redis_url), settings.shop_id)
-    if store.has_shop():
+    shop = shop_services(settings, connect(redis_url))
+    if shop.store.has_shop():
         print(f"shop {settings.shop_id!r} already in Redis; not reloading")
         return
     # The demo's orders are moved to today, so it makes sense on the day it runs.
-    today = configured_clock(settings.fixed_now, settings.timezone)()
-    print(summary(load_file(settings.demo_data, store, move_to=today), settings.demo_data))
+    print(summary(load_file(settings.demo_data, shop.store, move_to=shop.now()), settings.demo_data))
 
 
 def train_if_needed(env: Dict[str, str]) -> None:
@@ -215,9 +214,7 @@ def main() -> int:
     embedded: Optional[RedisServer] = None
     processes: List[Service] = []
     try:
-        redis_url, embedded = ensure_redis(
-            settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir
-        )
+        redis_url, embedded = start_redis(settings)
         if embedded:
             print(f"embedded Redis on {redis_url} (data in {settings.embedded_redis_dir})")
         env = service_env(settings, redis_url)

@@ -9,8 +9,9 @@ from typing import Dict, List, Set
 from bot.settings import PROJECT_ROOT
 
 PACKAGES = ("bot", "actions")
-# The entry points and adapters: only they (and actions) may import the Rasa-facing parts.
-TOP = ("actions", "bot.channels", "bot.console", "bot.rasa_runtime", "bot.runner", "bot.cli", "bot.__main__",
+# The entry points, adapters and the composition root: only they (and actions) may import the
+# Rasa-facing parts, and nothing lower may import them.
+TOP = ("actions", "bot.bootstrap", "bot.channels", "bot.console", "bot.rasa_runtime", "bot.runner", "bot.cli", "bot.__main__",
        "bot.bench_load", "bot.metrics.cli", "bot.outreach.cli", "bot.outreach.__main__", "bot.metrics.__main__",
        "bot.rasa_server", "bot.action_server", "bot.replicas", "bot.trainer.cli", "bot.benchmark", "bot.evaluation")
 LOWER = ("bot.models", "bot.store", "bot.services", "bot.replies", "bot.metrics.fold", "bot.outreach.consent",

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import List, Optional
 
 from bot.agent_delivery import rasa_api_token
+from bot.bootstrap import shop_store
 from bot.bench_load import traffic
 from bot.bench_load.servers import BENCH_SECRET, Processes, Server, start_project, start_stock
 from bot.loader import load_file
 from bot.redis_server import RedisServer, free_port
 from bot.settings import Settings
-from bot.store import ShopStore, connect
+from bot.store import connect
 
 
 STOCK_LONG_LIMIT = 200
@@ -102,8 +103,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-redis-") as directory:
         redis = RedisServer(free_port(), Path(directory), persistent=False).start()
         try:
-            store = ShopStore(connect(redis.url), Settings.from_env().shop_id)
-            load_file(Settings.from_env().demo_data, store)
+            settings = Settings.from_env()
+            load_file(settings.demo_data, shop_store(connect(redis.url), settings.shop_id))
             started = time.perf_counter()
             stock = start_stock(processes, redis.port)
             rasa_url = os.environ.get("RASA_URL")

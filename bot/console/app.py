@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from yarl import URL
 
 from bot.buyer_tokens import buyer_token
+from bot.bootstrap import Server, server_services
 from bot.console.agent_reply import send_reply
 from bot.console.auth import SESSION_COOKIE, AgentDirectory, LoginThrottle, Session, SessionSigner, load_agents
 from bot.console.callback import ShopCallback
@@ -40,7 +41,7 @@ from bot.handoff_queue import (
 )
 from bot.models import Handoff, Model
 from bot.settings import Settings
-from bot.store import ShopStore, connect
+from bot.store import ShopStore
 
 logger = logging.getLogger(__name__)
 
@@ -357,9 +358,8 @@ def create_app(console: Console) -> web.Application:
 
 def console_from_settings(settings: Settings, secret: str) -> Console:
     """Nothing connects here: Redis on the first request, HTTP clients on their first call."""
-    store = ShopStore(connect(settings.redis_url_or_embedded), settings.shop_id)
     return Console(
-        queue=HandoffQueue(store),
+        queue=HandoffQueue(server_services(settings, Server.CONSOLE).store),
         agents=AgentDirectory(load_agents(settings.console_agents)),
         owners=AgentDirectory(load_agents(settings.console_owners)),
         timezone=settings.timezone,

@@ -6,6 +6,7 @@ import logging
 import signal
 import threading
 
+from bot.bootstrap import Server, server_redis_url
 from bot.metrics.consumer import MetricsConsumer
 from bot.settings import Settings
 from bot.store import connect
@@ -16,7 +17,7 @@ def main() -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    MetricsConsumer(connect(Settings.from_env().redis_url_or_embedded)).run(stop)
+    MetricsConsumer(connect(server_redis_url(Settings.from_env(), Server.METRICS_CONSUMER))).run(stop)
     return 0
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional
 from zoneinfo import ZoneInfo
 
-from bot.clock import configured_clock
+from bot.bootstrap import command_services, shop_clock
 from bot.settings import Settings
 
 COMMANDS = ("metrics", "complaints")
@@ -38,17 +38,15 @@ def run(args: argparse.Namespace) -> int:
         return _complaints(args)
     from bot.metrics.consumer import MetricsConsumer
     from bot.metrics.report import report
-    from bot.redis_server import redis_for_command
-    from bot.store import ShopStore, connect
 
     settings = Settings.from_env()
     zone = ZoneInfo(settings.timezone)
-    until = _moment(args.until, zone, configured_clock(settings.fixed_now, settings.timezone)())
+    until = _moment(args.until, zone, shop_clock(settings)())
     since = _moment(args.since, zone, until - timedelta(days=DEFAULT_DAYS))
-    with redis_for_command(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir) as url:
-        client = connect(url)
+    with command_services(settings) as shop:
+        client = shop.store.client
         MetricsConsumer(client).drain()  # fold what the running consumer has not folded yet
-        metrics = report(client, ShopStore(client, settings.shop_id), since, until, zone)
+        metrics = report(client, shop.store, since, until, zone)
     if args.json:
         print(metrics.json(ensure_ascii=False))
     else:
@@ -80,14 +78,10 @@ def render(m) -> str:  # type: ignore[no-untyped-def]
 
 
 def _complaints(args: argparse.Namespace) -> int:
-    from bot.redis_server import redis_for_command
     from bot.services.complaints import complaint_report, report_rows
-    from bot.store import ShopStore, connect
 
-    settings = Settings.from_env()
-    now = configured_clock(settings.fixed_now, settings.timezone)()
-    with redis_for_command(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir) as url:
-        report = complaint_report(ShopStore(connect(url), settings.shop_id), now, weeks=args.weeks)
+    with command_services(Settings.from_env()) as shop:
+        report = complaint_report(shop.store, shop.now(), weeks=args.weeks)
     if not report.items:
         print("no quality complaints recorded")
     for item in report.items:

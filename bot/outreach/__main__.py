@@ -5,13 +5,12 @@ import asyncio
 import logging
 import signal
 
-from bot.clock import configured_clock
+from bot.bootstrap import Server, server_services
 from bot.console.callback import ShopCallback
 from bot.console.rasa_client import RasaClient
 from bot.outreach.scheduler import OutreachScheduler
 from bot.outreach.sender import OutreachSender
 from bot.settings import Settings
-from bot.store import ShopStore, connect
 
 TICK_SECONDS = 60
 
@@ -20,9 +19,9 @@ async def run() -> None:
     settings = Settings.from_env()
     if not settings.console_secret:
         raise SystemExit("CONSOLE_SECRET is needed to deliver messages through the Rasa server")
-    store = ShopStore(connect(settings.redis_url_or_embedded), settings.shop_id)
-    sender = OutreachSender(store, RasaClient(settings.rasa_url, settings.console_secret), ShopCallback(settings.shop_callback_url))
-    scheduler = OutreachScheduler(sender, configured_clock(settings.fixed_now, settings.timezone))
+    shop = server_services(settings, Server.OUTREACH_SCHEDULE)
+    sender = OutreachSender(shop.store, RasaClient(settings.rasa_url, settings.console_secret), ShopCallback(settings.shop_callback_url))
+    scheduler = OutreachScheduler(sender, shop.clock)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -19,14 +19,12 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.clock import configured_clock
+    from bot.bootstrap import command_services
     from bot.console.callback import ShopCallback
     from bot.console.rasa_client import RasaClient
     from bot.loader import DataFileError
     from bot.outreach.campaigns import load_campaign, plan_campaign
     from bot.outreach.sender import OutreachSender
-    from bot.redis_server import redis_for_command
-    from bot.store import ShopStore, connect
 
     settings = Settings.from_env()
     try:
@@ -34,9 +32,8 @@ def run(args: argparse.Namespace) -> int:
     except DataFileError as error:
         print(f"not sent: {error}", file=sys.stderr)
         return 2
-    now = configured_clock(settings.fixed_now, settings.timezone)()
-    with redis_for_command(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir) as url:
-        store = ShopStore(connect(url), settings.shop_id)
+    with command_services(settings) as shop:
+        store, now = shop.store, shop.now()
         plan = plan_campaign(campaign, store, now)
         for planned in plan.send:
             print(f"{'would send' if args.dry_run else 'send'}  {planned.buyer_id} ({planned.nickname}): {planned.text}")

@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional, Tuple
+from typing import Optional
 
 from bot import replies
-from bot.clock import Clock, configured_clock
+from bot.bootstrap import Server, server_services
+from bot.context import Services
 from bot.services.handoff import hand_off_after_failure
 from bot.settings import Settings
-from bot.store import ShopStore, connect
 
 
 @lru_cache(maxsize=1)
-def _shop() -> Tuple[ShopStore, Clock]:
-    settings = Settings.from_env()
-    store = ShopStore(connect(settings.redis_url_or_embedded), settings.shop_id)
-    return store, configured_clock(settings.fixed_now, settings.timezone)
+def _shop() -> Services:
+    return server_services(Settings.from_env(), Server.RASA_SERVER)
 
 
 @dataclass(frozen=True)
@@ -34,8 +32,8 @@ class FailedActionReply:
 
 def hand_off_failed_action(conversation_id: str, action_name: str, last_message: Optional[str]) -> FailedActionReply:
     """Hand the chat to a person because `action_name` failed, and what to tell the buyer."""
-    store, clock = _shop()
+    shop = _shop()
     reason = f"action {action_name} failed (action server)"
-    if hand_off_after_failure(store, conversation_id, reason, last_message or "", clock):
+    if hand_off_after_failure(shop.store, conversation_id, reason, last_message or "", shop.clock):
         return FailedActionReply(replies.action_failed(), reason)
     return FailedActionReply(replies.action_failed_no_handoff(), None)

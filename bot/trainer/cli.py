@@ -12,9 +12,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import TYPE_CHECKING, Optional, Tuple
 
 from bot.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from bot.store import ShopStore
 
 DEFAULT_STORIES = PROJECT_ROOT / "data" / "stories" / "from_conversations.yml"
 DEFAULT_TEST = PROJECT_ROOT / "tests" / "test_from_conversations.yml"
@@ -61,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
 
         print(compare_files(args.old, args.new))
         return 0
-    from bot.redis_server import redis_for_command
+    from bot.bootstrap import command_redis
 
-    with redis_for_command(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir) as url:
+    with command_redis(settings) as url:
         if args.command == "export-corrections":
             return _export(args, settings, url)
         if args.command == "story-from-conversation":
@@ -71,10 +74,11 @@ def run(args: argparse.Namespace) -> int:
         return _corrections(args, settings, url)
 
 
-def _shop_store(settings: Settings, url: str):  # -> ShopStore
-    from bot.store import ShopStore, connect
+def _shop_store(settings: Settings, url: str) -> "ShopStore":
+    from bot.bootstrap import shop_store
+    from bot.store import connect
 
-    return ShopStore(connect(url), settings.shop_id)
+    return shop_store(connect(url), settings.shop_id)
 
 
 def _export(args: argparse.Namespace, settings: Settings, url: str) -> int:
