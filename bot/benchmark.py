@@ -14,8 +14,9 @@ import time
 from typing import Callable, List, Sequence
 
 from bot.bootstrap import shop_store
-from bot.evaluation import latest_model, quiet_rasa, read_heldout
+from bot.evaluation import quiet_rasa, read_heldout
 from bot.loader import load_file
+from bot.model_files import trained_model
 from bot.nlu.lexicon import Lexicon
 from bot.redis_server import RedisServer, free_port
 from bot.settings import PROJECT_ROOT
@@ -44,7 +45,7 @@ async def parse_times(texts: Sequence[str]) -> List[float]:
     from rasa.core.agent import Agent
 
     quiet_rasa()
-    agent = Agent.load(str(latest_model()))
+    agent = Agent.load(str(trained_model()))
     for text in texts[:20]:  # warm-up: first calls build TensorFlow functions
         await agent.parse_message(text)
     samples = []

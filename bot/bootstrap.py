@@ -74,7 +74,7 @@ def server_services(settings: Settings, server: Server) -> Services:
 @lru_cache(maxsize=1)
 def action_server_services() -> Services:
     """Built on first use, never at import time (rasa-sdk imports the actions before serving)."""
-    return server_services(Settings.from_env(), Server.ACTION_SERVER)
+    return server_services(Settings(), Server.ACTION_SERVER)
 
 
 @contextmanager

@@ -82,7 +82,8 @@ class Gate(Enum):
 class HandoffGate:
     """Decides, per buyer message, whether the assistant answers or only records it."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self._queue: Optional[HandoffQueue] = None
         self._shop_clock: Optional[Clock] = None  # set with the queue, from the same settings
         self._app: Optional[Sanic] = None
@@ -97,7 +98,7 @@ class HandoffGate:
     def queue(self) -> HandoffQueue:
         """Connects on first use, never at import time."""
         if self._queue is None:
-            shop = server_services(Settings.from_env(), Server.RASA_SERVER)
+            shop = server_services(self.settings, Server.RASA_SERVER)
             self._queue = HandoffQueue(shop.store)
             self._shop_clock = shop.clock
         return self._queue
@@ -233,7 +234,7 @@ def _body(request: Request) -> Dict[Text, Any]:
 class ShopRestInput(RestInput):
     def __init__(self) -> None:
         super().__init__()
-        self.gate = HandoffGate()
+        self.gate = HandoffGate(Settings())  # read when the Rasa server starts
 
     @classmethod
     def name(cls) -> Text:
@@ -242,7 +243,7 @@ class ShopRestInput(RestInput):
     def _signature_refusal(self, request: Request) -> Optional[str]:
         """Why a REST request is refused, if it is: the webhook believes the `sender` it is given,
         so beyond loopback only the shop's own server, which signs the body, may use it."""
-        settings = Settings.from_env()
+        settings = self.gate.settings
         signature = request.headers.get(SIGNATURE_HEADER)
         if signature is None:
             if settings.rasa_on_loopback:
@@ -362,7 +363,7 @@ class ShopSocketIOInput(SocketIOInput):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.gate = HandoffGate()
+        self.gate = HandoffGate(Settings())  # read when the Rasa server starts
 
     @classmethod
     def name(cls) -> Text:
@@ -372,7 +373,7 @@ class ShopSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(self.gate.wrap(on_new_message))
         self.gate.attach(blueprint)
         sio = self.sio
-        settings = Settings.from_env()
+        settings = self.gate.settings
         share_rooms_across_replicas(sio, server_redis_url(settings, Server.RASA_SERVER))
         # Rasa turns python-socketio's Origin check off; a page of another site must not open a
         # buyer's session in a visitor's browser. Clients that send no Origin (apps) are let in.
@@ -417,7 +418,7 @@ class ShopSocketIOInput(SocketIOInput):
         return blueprint
 
     async def _deliver(self, request: Request, sio: AsyncServer) -> HTTPResponse:
-        secret = Settings.from_env().console_secret
+        secret = self.gate.settings.console_secret
         if not secret:
             return response.json({"error": "CONSOLE_SECRET is not set on the Rasa server"}, status=503)
         if not token_matches(request.headers.get(TOKEN_HEADER, ""), secret):

@@ -40,7 +40,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.command in outreach_cli.COMMANDS:
         return outreach_cli.run(args)
 
-    settings = Settings.from_env()
+    settings = Settings()
     path = args.file if args.command == "load" else settings.demo_data
     with command_services(settings) as shop:
         # The demo's orders are moved to today, so it makes sense on the day it runs.

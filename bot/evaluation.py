@@ -19,6 +19,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.model_files import trained_model
 from bot.settings import PROJECT_ROOT
 
 REAL_BUYER_FILE = PROJECT_ROOT.parent / "shared" / "eval" / "real_buyer_messages.tsv"
@@ -185,13 +186,6 @@ def _canonical(value) -> str:
     return str(value)
 
 
-def latest_model() -> Path:
-    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
-        raise SystemExit("no trained model: run `make train`")
-    return models[-1]
-
-
 def quiet_rasa() -> None:
     """Rasa logs every parse at debug level by default; reports need only the numbers."""
     import logging
@@ -222,7 +216,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--check-floor", action="store_true", help="exit 1 below tests/nlu/quality_floor.json")
     args = parser.parse_args(argv)
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
-    model = args.model or latest_model()
+    model = args.model or trained_model()
 
     sets = [("heldout", read_heldout(), False)]
     if REAL_BUYER_FILE.exists():

@@ -22,6 +22,7 @@ from bot.rasa_server import TOKEN_VARIABLE
 from bot.console.secret import shared_secret
 from bot.private_files import secret_in_file
 from bot.loader import load_file, summary
+from bot.model_files import latest_model
 from bot.redis_server import RedisServer, free_port
 from bot.replicas import nginx_command, write_nginx_config
 from bot.settings import PROJECT_ROOT, Settings, probe_host
@@ -69,7 +70,7 @@ def ensure_shop(settings: Settings, redis_url: str) -> None:
 
 def train_if_needed(env: Dict[str, str]) -> None:
     """`make run` trains through `make train` first; this covers `python -m bot.runner` alone."""
-    if not list((PROJECT_ROOT / "models").glob("*.tar.gz")):
+    if latest_model() is None:
         subprocess.run([RASA, "train", "--quiet"], cwd=PROJECT_ROOT, env=env, check=True)
 
 
@@ -210,7 +211,7 @@ def main() -> int:
     # stops with SIGTERM; both must stop everything this started.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
-    settings = Settings.from_env()
+    settings = Settings()
     embedded: Optional[RedisServer] = None
     processes: List[Service] = []
     try:

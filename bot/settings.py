@@ -1,11 +1,12 @@
 """One settings object, read from the environment, with defaults that make `make run` work."""
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 from urllib.parse import quote
+
+from pydantic import BaseSettings, Field, validator
+from pydantic.fields import ModelField
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,49 +19,66 @@ def probe_host(bound_to: str) -> str:
     return f"[{bound_to}]" if ":" in bound_to else bound_to
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw not in (None, "") else default
+# Where "" is a value, as written; for every other setting an empty variable means unset.
+_EMPTY_IS_A_VALUE = frozenset({"shop_id", "timezone", "embedded_redis_dir", "demo_data"})
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    """`Settings()` reads the variables named below; keyword arguments override them (tests)."""
+
     # None means: start the embedded redis-server (see bot.redis_server).
-    redis_url: Optional[str] = None
-    shop_id: str = "demo"
-    embedded_redis_port: int = 6390
-    embedded_redis_dir: Path = PROJECT_ROOT / ".run" / "redis"
-    rasa_port: int = 5005
-    action_port: int = 5055
-    demo_data: Path = PROJECT_ROOT / "data" / "shop" / "demo_shop.yml"
+    redis_url: Optional[str] = Field(None, env="REDIS_URL")
+    shop_id: str = Field("demo", env="SHOP_ID")
+    embedded_redis_port: int = Field(6390, env="EMBEDDED_REDIS_PORT")
+    embedded_redis_dir: Path = Field(PROJECT_ROOT / ".run" / "redis", env="EMBEDDED_REDIS_DIR")
+    rasa_port: int = Field(5005, env="RASA_PORT")
+    action_port: int = Field(5055, env="ACTION_PORT")
+    demo_data: Path = Field(PROJECT_ROOT / "data" / "shop" / "demo_shop.yml", env="DEMO_DATA")
     # Time zone of the shop; cut-off hours and working hours are in this zone.
-    timezone: str = "Asia/Shanghai"
-    models_dir: Path = field(default=PROJECT_ROOT / "models")
+    timezone: str = Field("Asia/Shanghai", env="SHOP_TIMEZONE")
     # ISO time that freezes the shop's clock (demos and end-to-end tests); unset means real time.
-    fixed_now: Optional[str] = None
+    fixed_now: Optional[str] = Field(None, env="SHOP_FIXED_NOW")
     # Where the Rasa server listens. Its REST webhook believes the sender id it is given (it is
     # for the shop's own server), so loopback only unless RASA_HOST says otherwise.
-    rasa_host: str = "127.0.0.1"
+    rasa_host: str = Field("127.0.0.1", env="RASA_HOST")
     # The agent console (bot/console): loopback only unless CONSOLE_HOST says otherwise.
-    console_host: str = "127.0.0.1"
-    console_port: int = 5006
+    console_host: str = Field("127.0.0.1", env="CONSOLE_HOST")
+    console_port: int = Field(5006, env="CONSOLE_PORT")
     # Agent logins: "alice:<hash>,bob:<hash>" or the path of a file with one name:hash a line.
-    console_agents: str = ""
-    console_owners: str = ""  # the shop owner's logins (the dashboard), same form as agents
+    console_agents: str = Field("", env="CONSOLE_AGENTS")
+    console_owners: str = Field("", env="CONSOLE_OWNERS")  # the shop owner's logins (the dashboard), same form as agents
     # Shared by the console and the Rasa server (session cookies, agent-reply delivery).
-    console_secret: Optional[str] = None
+    console_secret: Optional[str] = Field(None, env="CONSOLE_SECRET")
     # Where agent replies are also POSTed for the shop's own chat system; unset: not sent.
-    shop_callback_url: Optional[str] = None
+    shop_callback_url: Optional[str] = Field(None, env="SHOP_CALLBACK_URL")
     # When set, a socket.io session needs a buyer token (bot/buyer_tokens.py); unset: trusted.
-    buyer_token_secret: Optional[str] = None
+    buyer_token_secret: Optional[str] = Field(None, env="BUYER_TOKEN_SECRET")
     # Rasa servers (each with its action server) behind nginx on rasa_host:rasa_port (bot/replicas.py).
-    replicas: int = 1
+    replicas: int = Field(1, env="REPLICAS")
     # Web pages (origins, e.g. "https://shop.example") allowed to call the Rasa server from a
-    # browser, besides the console's own chat page. None by default: no wildcard CORS.
-    cors_origins: Tuple[str, ...] = ()
+    # browser, besides the console's own chat page: comma-separated. None by default: no wildcard CORS.
+    cors_origins: Tuple[str, ...] = Field((), env="RASA_CORS_ORIGINS")
     # The shop's server signs REST requests with it (X-Shop-Signature: sha256=HMAC of the body).
     # Unsigned REST is accepted only while the Rasa server listens on loopback (rasa_host).
-    webhook_secret: Optional[str] = None
+    webhook_secret: Optional[str] = Field(None, env="SHOP_WEBHOOK_SECRET")
+
+    class Config:
+        case_sensitive = True  # the variables are named exactly as above
+        frozen = True
+
+        @classmethod
+        def parse_env_var(cls, field_name: str, raw_val: str) -> Any:
+            if field_name == "cors_origins":  # a comma-separated list, not JSON
+                return tuple(o.strip().rstrip("/") for o in raw_val.split(",") if o.strip())
+            return cls.json_loads(raw_val)
+
+    @validator("*", pre=True)
+    def _empty_is_unset(cls, value: Any, field: ModelField) -> Any:
+        return field.default if value == "" and field.name not in _EMPTY_IS_A_VALUE else value
+
+    @validator("replicas")
+    def _at_least_one(cls, value: int) -> int:
+        return max(1, value)
 
     @property
     def rasa_on_loopback(self) -> bool:
@@ -89,32 +107,3 @@ class Settings:
         password = password_file.read_text(encoding="utf-8").strip() if password_file.is_file() else ""
         auth = f":{quote(password, safe='')}@" if password else ""
         return f"redis://{auth}127.0.0.1:{self.embedded_redis_port}/0"
-
-    @classmethod
-    def from_env(cls) -> "Settings":
-        return cls(
-            redis_url=os.environ.get("REDIS_URL") or None,
-            shop_id=os.environ.get("SHOP_ID", "demo"),
-            embedded_redis_port=_env_int("EMBEDDED_REDIS_PORT", 6390),
-            embedded_redis_dir=Path(
-                os.environ.get("EMBEDDED_REDIS_DIR", str(PROJECT_ROOT / ".run" / "redis"))
-            ),
-            rasa_port=_env_int("RASA_PORT", 5005),
-            action_port=_env_int("ACTION_PORT", 5055),
-            demo_data=Path(
-                os.environ.get("DEMO_DATA", str(PROJECT_ROOT / "data" / "shop" / "demo_shop.yml"))
-            ),
-            timezone=os.environ.get("SHOP_TIMEZONE", "Asia/Shanghai"),
-            fixed_now=os.environ.get("SHOP_FIXED_NOW") or None,
-            rasa_host=os.environ.get("RASA_HOST") or "127.0.0.1",
-            console_host=os.environ.get("CONSOLE_HOST") or "127.0.0.1",
-            console_port=_env_int("CONSOLE_PORT", 5006),
-            console_agents=os.environ.get("CONSOLE_AGENTS", ""),
-            console_owners=os.environ.get("CONSOLE_OWNERS", ""),
-            console_secret=os.environ.get("CONSOLE_SECRET") or None,
-            shop_callback_url=os.environ.get("SHOP_CALLBACK_URL") or None,
-            buyer_token_secret=os.environ.get("BUYER_TOKEN_SECRET") or None,
-            replicas=max(1, _env_int("REPLICAS", 1)),
-            webhook_secret=os.environ.get("SHOP_WEBHOOK_SECRET") or None,
-            cors_origins=tuple(o.strip().rstrip("/") for o in os.environ.get("RASA_CORS_ORIGINS", "").split(",") if o.strip()),
-        )

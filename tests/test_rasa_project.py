@@ -8,7 +8,7 @@ import pytest
 
 from bot.runner import RASA
 from bot.settings import PROJECT_ROOT
-from tests.e2e.conftest import latest_model
+from bot.model_files import trained_model
 
 
 def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
@@ -27,7 +27,7 @@ def test_conversation_tests_pass(stories: str, tmp_path: Path) -> None:
     result = rasa(
         "test", "core",
         "--e2e",  # without it, Rasa takes the intent from the story and never checks the NLU
-        "--model", str(latest_model()),
+        "--model", str(trained_model()),
         "--stories", f"tests/{stories}",
         "--fail-on-prediction-errors",
         "--out", str(tmp_path),

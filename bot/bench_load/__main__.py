@@ -103,7 +103,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-redis-") as directory:
         redis = RedisServer(free_port(), Path(directory), persistent=False).start()
         try:
-            settings = Settings.from_env()
+            settings = Settings()
             load_file(settings.demo_data, shop_store(connect(redis.url), settings.shop_id))
             started = time.perf_counter()
             stock = start_stock(processes, redis.port)

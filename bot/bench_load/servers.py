@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot.agent_delivery import rasa_api_token
-from bot.evaluation import latest_model
+from bot.model_files import trained_model
 from bot.redis_server import free_port
 from bot.runner import RASA, action_server_command, redis_env, wait_for
 from bot.settings import PROJECT_ROOT
@@ -107,7 +107,7 @@ def start_project(processes: Processes, redis_url: str, replicas: int = 1) -> Pr
         process = processes.popen(
             [
                 RASA, "run", "--enable-api", "--auth-token", rasa_api_token(BENCH_SECRET),
-                "--interface", "127.0.0.1", "--port", str(port), "--model", str(latest_model()),
+                "--interface", "127.0.0.1", "--port", str(port), "--model", str(trained_model()),
                 "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
             ],
             PROJECT_ROOT, env, f"project-rasa-{n}",

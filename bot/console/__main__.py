@@ -14,7 +14,7 @@ from bot.settings import Settings
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env()
+    settings = Settings()
     try:
         console = console_from_settings(settings, shared_secret(settings))
     except AgentConfigError as error:

@@ -31,7 +31,7 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "rasa-api-token":
-        print(rasa_api_token(shared_secret(Settings.from_env())))
+        print(rasa_api_token(shared_secret(Settings())))
         return 0
     return hash_password_command(args)
 

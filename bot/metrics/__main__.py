@@ -17,7 +17,7 @@ def main() -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    MetricsConsumer(connect(server_redis_url(Settings.from_env(), Server.METRICS_CONSUMER))).run(stop)
+    MetricsConsumer(connect(server_redis_url(Settings(), Server.METRICS_CONSUMER))).run(stop)
     return 0
 
 

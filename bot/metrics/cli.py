@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.metrics.consumer import MetricsConsumer
     from bot.metrics.report import report
 
-    settings = Settings.from_env()
+    settings = Settings()
     zone = ZoneInfo(settings.timezone)
     until = _moment(args.until, zone, shop_clock(settings)())
     since = _moment(args.since, zone, until - timedelta(days=DEFAULT_DAYS))
@@ -80,7 +80,7 @@ def render(m) -> str:  # type: ignore[no-untyped-def]
 def _complaints(args: argparse.Namespace) -> int:
     from bot.services.complaints import complaint_report, report_rows
 
-    with command_services(Settings.from_env()) as shop:
+    with command_services(Settings()) as shop:
         report = complaint_report(shop.store, shop.now(), weeks=args.weeks)
     if not report.items:
         print("no quality complaints recorded")

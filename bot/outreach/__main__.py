@@ -16,7 +16,7 @@ TICK_SECONDS = 60
 
 
 async def run() -> None:
-    settings = Settings.from_env()
+    settings = Settings()
     if not settings.console_secret:
         raise SystemExit("CONSOLE_SECRET is needed to deliver messages through the Rasa server")
     shop = server_services(settings, Server.OUTREACH_SCHEDULE)

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.outreach.campaigns import load_campaign, plan_campaign
     from bot.outreach.sender import OutreachSender
 
-    settings = Settings.from_env()
+    settings = Settings()
     try:
         campaign = load_campaign(args.file)
     except DataFileError as error:

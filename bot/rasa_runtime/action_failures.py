@@ -21,7 +21,7 @@ from bot.settings import Settings
 
 @lru_cache(maxsize=1)
 def _shop() -> Services:
-    return server_services(Settings.from_env(), Server.RASA_SERVER)
+    return server_services(Settings(), Server.RASA_SERVER)
 
 
 @dataclass(frozen=True)

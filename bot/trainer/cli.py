@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Tuple
 
+from bot.model_files import latest_model
 from bot.settings import PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    settings = Settings()
     if args.command == "compare-eval":
         from bot.trainer.compare import compare_files
 
@@ -154,11 +155,6 @@ def _note_corrections(settings: Settings, url: str, sender_id: str) -> None:
     for c in _shop_store(settings, url).corrections(sender_id):
         print(f"note: {c.text!r} was marked {c.correct_intent} (the model said {c.predicted_intent}); "
               "the story keeps the model's intent and the bot's actions: edit it if they should differ")
-
-
-def latest_model() -> Optional[Path]:
-    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    return models[-1] if models else None
 
 
 def check_test_story(content: str, model: Optional[Path] = None) -> Tuple[bool, str]:

@@ -16,6 +16,7 @@ from bot.agent_delivery import rasa_api_token
 from bot.console.auth import hash_password
 from bot.handoff_queue import HandoffQueue
 from bot.loader import load_file
+from bot.model_files import trained_model
 from bot.redis_server import RedisServer, free_port
 from bot.runner import RASA, redis_env, wait_for
 from bot.settings import PROJECT_ROOT
@@ -79,13 +80,6 @@ class ConsoleClient:
         return response.json()["handoffs"]
 
 
-def latest_model() -> Path:
-    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
-        pytest.fail("no trained model: run `make train` (make test does)")
-    return models[-1]
-
-
 class Stack:
     """Redis, action server, Rasa server and console, each on a port fixed for the stack's life."""
 
@@ -95,7 +89,7 @@ class Stack:
         self.action_port, self.rasa_port, self.console_port = free_port(), free_port(), free_port()
         self.logs = directory / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
-        self.model = latest_model()
+        self.model = trained_model()
         self.env = dict(os.environ)
         self.env.update(redis_env(self.redis.url))
         self.env.update(

@@ -17,7 +17,7 @@ from bot.cli import main
 from bot.redis_server import RedisServer
 from bot.runner import RASA
 from bot.settings import PROJECT_ROOT
-from bot.trainer.cli import latest_model
+from bot.model_files import latest_model
 from bot.trainer.export import export_corrections
 from bot.trainer.corrections import build_correction
 from tests.trainer.conftest import user
