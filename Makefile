@@ -15,13 +15,14 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWa
 NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml)
 MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard data/jieba/*) $(wildcard data/lexicon/*) $(wildcard bot/nlu/*.py)
 
-.PHONY: install run console test lint train validate eval bench bench-load load-demo dictionary clean help export-corrections story
+.PHONY: install run console test lint types train validate eval bench bench-load load-demo dictionary clean help export-corrections story
 
 help:
 	@echo "make run        start Redis (embedded unless REDIS_URL), action server :5055, Rasa :5005, agent console :5006"
 	@echo "make console    start only the agent console (Redis and the Rasa server already running)"
 	@echo "make test       run every test (unit, Rasa data and conversation tests, end-to-end)"
 	@echo "make lint       ruff (pyflakes rules) on bot/, actions/ and tests/; the layer contract is a test"
+	@echo "make types      mypy on bot/ and actions/ (settings in pyproject.toml, [tool.mypy])"
 	@echo "make install    create .venv (Python 3.10) with the pinned dependencies"
 	@echo "make train      train the Rasa model when the data changed"
 	@echo "make validate   rasa data validate"
@@ -53,6 +54,10 @@ train: $(MODEL_STAMP)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check bot actions tests
+
+# The files and options are in pyproject.toml ([tool.mypy]).
+types: $(INSTALLED)
+	$(VENV)/bin/mypy
 
 validate: $(INSTALLED)
 	$(RASA) data validate --fail-on-warnings

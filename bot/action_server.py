@@ -12,14 +12,14 @@ from typing import List, Optional
 import redis
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.plugin import plugin_manager
-from sanic import response
+from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.bootstrap import action_server_services
 
 
-def build_app():  # type: ignore[no-untyped-def]
+def build_app() -> Sanic:
     app = create_app("actions", cors_origins=None)
 
     @app.get("/healthz")

@@ -9,7 +9,7 @@ the conversation's tracker and emits it to the buyer's socket.io room. Both side
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from pydantic import constr
 
@@ -34,10 +34,23 @@ def token_matches(presented: str, secret: str) -> bool:
     return same_token(presented, delivery_token(secret))
 
 
+# Strings with checks; mypy cannot read a constr() call as a type, so it sees plain str.
+if TYPE_CHECKING:
+    _ConversationId = str
+    _AgentName = str
+    _ReplyText = str
+    _MessageId = str
+else:
+    _ConversationId = constr(strip_whitespace=True, min_length=1, max_length=200)
+    _AgentName = constr(strip_whitespace=True, min_length=1, max_length=64)
+    _ReplyText = constr(strip_whitespace=True, min_length=1, max_length=2000)
+    _MessageId = constr(min_length=1, max_length=200)
+
+
 class AgentMessage(Model):
-    conversation_id: constr(strip_whitespace=True, min_length=1, max_length=200)
-    agent: constr(strip_whitespace=True, min_length=1, max_length=64)
-    text: constr(strip_whitespace=True, min_length=1, max_length=2000)
+    conversation_id: _ConversationId
+    agent: _AgentName
+    text: _ReplyText
     # A sender that may deliver twice (the outreach scheduler after a restart) names the message:
     # a second delivery with the same id is not recorded or shown again.
-    message_id: Optional[constr(min_length=1, max_length=200)] = None
+    message_id: Optional[_MessageId] = None

@@ -255,7 +255,7 @@ class ShopRestInput(RestInput):
 
     # Rasa answers a wrongly typed body with a 500 or a silent `200 []`, and files a missing
     # sender under the shared conversation "default": refuse them with a 400 that says why.
-    async def _extract_sender(self, req: Request) -> Optional[Text]:
+    async def _extract_sender(self, req: Request) -> Text:
         sender = _body(req).get("sender")
         if not isinstance(sender, str) or not sender.strip():
             raise InvalidUsage("sender: a non-empty string (the buyer id) is required")

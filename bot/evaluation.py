@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -154,7 +154,7 @@ def threshold_sweep(parsed: Sequence[dict], gold: Sequence[str], merge: bool) ->
     return rows
 
 
-def entity_scores(parsed: Sequence[dict], cases: Sequence[dict]) -> Dict[str, float]:
+def entity_scores(parsed: Sequence[dict], cases: Sequence[dict]) -> Dict[str, Any]:
     """Exact match of (entity, value) pairs; product entities depend on the catalogue, skipped."""
     true_positive = false_positive = false_negative = 0
     misses = []

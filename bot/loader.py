@@ -118,15 +118,15 @@ def _check_references(path: Path, data: ShopData, existing: Optional[ShopStore] 
         if order.buyer_id not in buyers:
             raise DataFileError(path, record, "buyer_id", f"unknown buyer {order.buyer_id!r}")
         for item_index, item in enumerate(order.items):
-            product = products.get(item.sku)
-            if product is None:
+            ordered = products.get(item.sku)
+            if ordered is None:
                 raise DataFileError(path, record, f"items.{item_index}.sku", f"unknown product {item.sku!r}")
-            if item.colour not in product.colours:
+            if item.colour not in ordered.colours:
                 raise DataFileError(
                     path, record, f"items.{item_index}.colour",
                     f"{item.colour!r} is not a colour of {item.sku}",
                 )
-            if item.size not in product.sizes:
+            if item.size not in ordered.sizes:
                 raise DataFileError(
                     path, record, f"items.{item_index}.size", f"{item.size!r} is not a size of {item.sku}"
                 )

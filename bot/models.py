@@ -35,16 +35,16 @@ class Courier(Model):
 class GiftRule(Model):
     allowed: bool = False
     description: str = ""
-    min_order_amount: float = Field(0, ge=0)
+    min_order_amount: float = Field(default=0, ge=0)
 
 
 class ReturningCustomerPerks(Model):
     """Who counts as a returning customer and exactly what the shop gives them."""
 
     tag: str = "老客"
-    min_past_orders: int = Field(3, ge=1)
+    min_past_orders: int = Field(default=3, ge=1)
     free_shipping: bool = False
-    coupon_yuan: float = Field(0, ge=0)
+    coupon_yuan: float = Field(default=0, ge=0)
     gift: str = ""
 
 
@@ -58,8 +58,8 @@ class HandoffMode(str, Enum):
 
 class BirthdayCoupon(Model):
     yuan: float = Field(gt=0)
-    min_order_yuan: float = Field(0, ge=0)
-    valid_days: int = Field(7, ge=1, le=90)
+    min_order_yuan: float = Field(default=0, ge=0)
+    valid_days: int = Field(default=7, ge=1, le=90)
 
 
 class Policy(Model):
@@ -74,20 +74,20 @@ class Policy(Model):
     returning_customer: ReturningCustomerPerks = ReturningCustomerPerks()
     working_hours: str = "09:00-23:00"
     # Returns/refunds on orders whose total is above this many yuan go to a human; None: never.
-    handoff_refund_over: Optional[float] = Field(None, ge=0)
+    handoff_refund_over: Optional[float] = Field(default=None, ge=0)
     handoff_mode: HandoffMode = HandoffMode.assistant_first
     # In working hours: how long a waiting chat waits for an agent before the buyer gets one
     # update (and, in human_first, before the assistant answers it).
-    handoff_wait_minutes: int = Field(10, ge=0, le=24 * 60)
+    handoff_wait_minutes: int = Field(default=10, ge=0, le=24 * 60)
     # A conversation converts when its buyer orders within this many hours of its start.
-    conversion_window_hours: int = Field(72, ge=1, le=90 * 24)
+    conversion_window_hours: int = Field(default=72, ge=1, le=90 * 24)
     # The shop's own complaint reasons (reason -> the buyer's words that mean it), tried before
     # data/lexicon/complaint_reasons.yml when complaints are counted and reported.
     complaint_reasons: Dict[str, List[str]] = {}
     # Days after delivery when one message asks how the order went (满意 / 一般 / 不满意, or
     # 1-5); None: no follow-up. An unhappy answer gets an apology and the after-sales path,
     # and a person when `follow_up_unhappy_to_human`.
-    follow_up_days: Optional[int] = Field(None, ge=0, le=60)
+    follow_up_days: Optional[int] = Field(default=None, ge=0, le=60)
     follow_up_unhappy_to_human: bool = True
     # The shop's real birthday coupon, sent with the birthday wish; None: a wish without one.
     birthday_coupon: Optional[BirthdayCoupon] = None
@@ -209,12 +209,12 @@ class Buyer(Model):
     id: str
     nickname: str
     tags: List[str] = []
-    past_orders: int = Field(0, ge=0)
+    past_orders: int = Field(default=0, ge=0)
     # Marketing (campaigns, birthday wishes) only with consent; None: never. A buyer who replies
     # 退订 is opted out in Redis at once (ShopStore.opt_out), whatever a later file load says,
     # unless the file records a consent given after that.
     marketing_opt_in: Optional[MarketingConsent] = None
-    birthday: Optional[str] = Field(None, regex=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", description="MM-DD")
+    birthday: Optional[str] = Field(default=None, regex=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", description="MM-DD")
     region: str = ""
 
 
@@ -230,7 +230,7 @@ class OrderItem(Model):
     sku: str
     colour: str
     size: str = "均码"
-    quantity: int = Field(1, ge=1)
+    quantity: int = Field(default=1, ge=1)
     unit_price: float = Field(gt=0)
 
 
@@ -246,7 +246,7 @@ class Order(Model):
     courier: Optional[str] = None
     tracking_number: Optional[str] = None
     region: str
-    shipping_fee: float = Field(0, ge=0)
+    shipping_fee: float = Field(default=0, ge=0)
 
     _times_have_offsets = validator("created_at", "paid_at", "shipped_at", "delivered_at", allow_reuse=True)(
         lambda value: _with_offset(value)
@@ -449,7 +449,7 @@ class Correction(Model):
     event_timestamp: Optional[float] = None
     text: str = Field(min_length=1, description="the buyer's original text")
     predicted_intent: Optional[str] = None
-    predicted_confidence: Optional[float] = Field(None, ge=0, le=1)
+    predicted_confidence: Optional[float] = Field(default=None, ge=0, le=1)
     correct_intent: str = Field(min_length=1)
     entities: List[CorrectionEntity] = []
     corrected_by: str = Field(min_length=1)

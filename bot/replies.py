@@ -31,7 +31,8 @@ def day(value: date, today: Optional[date] = None) -> str:
     return f"{value.month}月{value.day}日"
 
 
-def moment(value: datetime) -> str:
+def moment(value: Optional[datetime]) -> str:
+    assert value is not None  # bot/models.py requires the times an order's status implies
     return f"{value.month}月{value.day}日 {value:%H:%M}"
 
 
@@ -456,6 +457,7 @@ def return_decision(decision: ReturnDecision) -> str:
             f"收到后符合条件的话，{decision.window_days}天无理由退换期内也可以申请退换哦～"
         )
     if outcome is ReturnOutcome.window_passed:
+        assert decision.deadline is not None  # set with this outcome (bot/services/aftersales.py)
         return (
             f"亲，订单{order.id}已经超过{decision.window_days}天无理由退换期了（截止{day(decision.deadline)}），"
             "如果是质量问题，麻烦拍张照片发给我，我帮您转人工处理～"

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, cast
 from urllib.parse import urlparse
 
 from bot.agent_delivery import rasa_api_token
@@ -78,7 +78,8 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{' '.join(process.args[:3])} exited with {process.returncode}")
+            command = cast(List[str], process.args)  # every child starts from a list of str
+            raise RuntimeError(f"{' '.join(command[:3])} exited with {process.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return

@@ -1,6 +1,7 @@
 """One settings object, read from the environment, with defaults that make `make run` work."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Optional, Tuple
 from urllib.parse import quote
@@ -27,40 +28,40 @@ class Settings(BaseSettings):
     """`Settings()` reads the variables named below; keyword arguments override them (tests)."""
 
     # None means: start the embedded redis-server (see bot.redis_server).
-    redis_url: Optional[str] = Field(None, env="REDIS_URL")
-    shop_id: str = Field("demo", env="SHOP_ID")
-    embedded_redis_port: int = Field(6390, env="EMBEDDED_REDIS_PORT")
-    embedded_redis_dir: Path = Field(PROJECT_ROOT / ".run" / "redis", env="EMBEDDED_REDIS_DIR")
-    rasa_port: int = Field(5005, env="RASA_PORT")
-    action_port: int = Field(5055, env="ACTION_PORT")
-    demo_data: Path = Field(PROJECT_ROOT / "data" / "shop" / "demo_shop.yml", env="DEMO_DATA")
+    redis_url: Optional[str] = Field(default=None, env="REDIS_URL")
+    shop_id: str = Field(default="demo", env="SHOP_ID")
+    embedded_redis_port: int = Field(default=6390, env="EMBEDDED_REDIS_PORT")
+    embedded_redis_dir: Path = Field(default=PROJECT_ROOT / ".run" / "redis", env="EMBEDDED_REDIS_DIR")
+    rasa_port: int = Field(default=5005, env="RASA_PORT")
+    action_port: int = Field(default=5055, env="ACTION_PORT")
+    demo_data: Path = Field(default=PROJECT_ROOT / "data" / "shop" / "demo_shop.yml", env="DEMO_DATA")
     # Time zone of the shop; cut-off hours and working hours are in this zone.
-    timezone: str = Field("Asia/Shanghai", env="SHOP_TIMEZONE")
+    timezone: str = Field(default="Asia/Shanghai", env="SHOP_TIMEZONE")
     # ISO time that freezes the shop's clock (demos and end-to-end tests); unset means real time.
-    fixed_now: Optional[str] = Field(None, env="SHOP_FIXED_NOW")
+    fixed_now: Optional[str] = Field(default=None, env="SHOP_FIXED_NOW")
     # Where the Rasa server listens. Its REST webhook believes the sender id it is given (it is
     # for the shop's own server), so loopback only unless RASA_HOST says otherwise.
-    rasa_host: str = Field("127.0.0.1", env="RASA_HOST")
+    rasa_host: str = Field(default="127.0.0.1", env="RASA_HOST")
     # The agent console (bot/console): loopback only unless CONSOLE_HOST says otherwise.
-    console_host: str = Field("127.0.0.1", env="CONSOLE_HOST")
-    console_port: int = Field(5006, env="CONSOLE_PORT")
+    console_host: str = Field(default="127.0.0.1", env="CONSOLE_HOST")
+    console_port: int = Field(default=5006, env="CONSOLE_PORT")
     # Agent logins: "alice:<hash>,bob:<hash>" or the path of a file with one name:hash a line.
-    console_agents: str = Field("", env="CONSOLE_AGENTS")
-    console_owners: str = Field("", env="CONSOLE_OWNERS")  # the shop owner's logins (the dashboard), same form as agents
+    console_agents: str = Field(default="", env="CONSOLE_AGENTS")
+    console_owners: str = Field(default="", env="CONSOLE_OWNERS")  # the shop owner's logins (the dashboard), same form as agents
     # Shared by the console and the Rasa server (session cookies, agent-reply delivery).
-    console_secret: Optional[str] = Field(None, env="CONSOLE_SECRET")
+    console_secret: Optional[str] = Field(default=None, env="CONSOLE_SECRET")
     # Where agent replies are also POSTed for the shop's own chat system; unset: not sent.
-    shop_callback_url: Optional[str] = Field(None, env="SHOP_CALLBACK_URL")
+    shop_callback_url: Optional[str] = Field(default=None, env="SHOP_CALLBACK_URL")
     # When set, a socket.io session needs a buyer token (bot/buyer_tokens.py); unset: trusted.
-    buyer_token_secret: Optional[str] = Field(None, env="BUYER_TOKEN_SECRET")
+    buyer_token_secret: Optional[str] = Field(default=None, env="BUYER_TOKEN_SECRET")
     # Rasa servers (each with its action server) behind nginx on rasa_host:rasa_port (bot/replicas.py).
-    replicas: int = Field(1, env="REPLICAS")
+    replicas: int = Field(default=1, env="REPLICAS")
     # Web pages (origins, e.g. "https://shop.example") allowed to call the Rasa server from a
     # browser, besides the console's own chat page: comma-separated. None by default: no wildcard CORS.
-    cors_origins: Tuple[str, ...] = Field((), env="RASA_CORS_ORIGINS")
+    cors_origins: Tuple[str, ...] = Field(default=(), env="RASA_CORS_ORIGINS")
     # The shop's server signs REST requests with it (X-Shop-Signature: sha256=HMAC of the body).
     # Unsigned REST is accepted only while the Rasa server listens on loopback (rasa_host).
-    webhook_secret: Optional[str] = Field(None, env="SHOP_WEBHOOK_SECRET")
+    webhook_secret: Optional[str] = Field(default=None, env="SHOP_WEBHOOK_SECRET")
 
     class Config:
         case_sensitive = True  # the variables are named exactly as above
@@ -70,7 +71,7 @@ class Settings(BaseSettings):
         def parse_env_var(cls, field_name: str, raw_val: str) -> Any:
             if field_name == "cors_origins":  # a comma-separated list, not JSON
                 return tuple(o.strip().rstrip("/") for o in raw_val.split(",") if o.strip())
-            return cls.json_loads(raw_val)
+            return json.loads(raw_val)  # pydantic's own default
 
     @validator("*", pre=True)
     def _empty_is_unset(cls, value: Any, field: ModelField) -> Any:

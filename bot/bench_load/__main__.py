@@ -75,8 +75,9 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
     print("|---|" + "---|" * (len(marks) + 1))
     for name, lat in (("stock", theirs_long), ("project", ours_long)):
         cells = [traffic.around(lat, m) if m <= len(lat) else None for m in marks]
-        last = [c for c in cells if c is not None][-1]
-        print(f"| {name} | " + " | ".join(fmt(c) for c in cells) + f" | {last / cells[0]:.2f}× |")
+        first, last = cells[0], [c for c in cells if c is not None][-1]
+        assert first is not None  # both chats reach the first mark
+        print(f"| {name} | " + " | ".join(fmt(c) for c in cells) + f" | {last / first:.2f}× |")
 
     if args.bursts:
         servers = project[:2]

@@ -352,7 +352,7 @@ def create_app(console: Console) -> web.Application:
         lambda request: request.app[CONSOLE].owners,
         lambda request: request.app[CONSOLE].timezone,
     ))
-    app.on_cleanup.append(_close_clients)
+    app.on_cleanup.append(_close_clients)  # type: ignore[arg-type]  # aiohttp 3.9 types its signals as lists of signals
     return app
 
 

@@ -6,11 +6,14 @@ import argparse
 import csv
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import command_services, shop_clock
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.metrics.report import Metrics
 
 COMMANDS = ("metrics", "complaints")
 DEFAULT_DAYS = 30
@@ -58,7 +61,7 @@ def _pct(rate: Optional[float]) -> str:
     return "n/a" if rate is None else f"{rate:.1%}"
 
 
-def render(m) -> str:  # type: ignore[no-untyped-def]
+def render(m: "Metrics") -> str:
     lines = [
         f"{m.since:%Y-%m-%d %H:%M} → {m.until:%Y-%m-%d %H:%M}",
         f"conversations        {m.conversations}   buyer messages {m.buyer_messages}",

@@ -81,6 +81,8 @@ class MetricsConsumer:
         for entry_id, fields in entries:
             raw = fields.get("event", fields.get(b"event"))
             try:
+                if raw is None:
+                    raise TypeError("no event field")
                 event = json.loads(raw)
                 parsed.append((str(event["sender_id"]), event))
             except (TypeError, ValueError, KeyError):

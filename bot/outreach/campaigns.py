@@ -32,7 +32,7 @@ from bot.store import ShopStore
 class Audience(Model):
     tags: List[str] = []
     bought: List[str] = []
-    min_past_orders: int = Field(0, ge=0)
+    min_past_orders: int = Field(default=0, ge=0)
 
 
 class SendWindow(Model):
@@ -56,8 +56,8 @@ class SendWindow(Model):
 
 
 class FrequencyCap(Model):
-    max_messages: int = Field(1, ge=1)
-    per_days: int = Field(7, ge=1, le=365)
+    max_messages: int = Field(default=1, ge=1)
+    per_days: int = Field(default=7, ge=1, le=365)
 
 
 class Campaign(Model):

@@ -46,12 +46,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"not sent: now ({now:%Y-%m-%d %H:%M %z}) is outside the send window "
                   f"{campaign.send_window.start:%Y-%m-%d %H:%M} – {campaign.send_window.end:%Y-%m-%d %H:%M}", file=sys.stderr)
             return 1
-        if not settings.console_secret:
+        secret = settings.console_secret
+        if not secret:
             print("not sent: CONSOLE_SECRET is needed to deliver through the Rasa server", file=sys.stderr)
             return 2
 
         async def send_all() -> int:
-            sender = OutreachSender(store, RasaClient(settings.rasa_url, settings.console_secret), ShopCallback(settings.shop_callback_url))
+            sender = OutreachSender(store, RasaClient(settings.rasa_url, secret), ShopCallback(settings.shop_callback_url))
             try:
                 sent = 0
                 for planned in plan.send:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 from bot.clock import Clock
 from bot.models import Order, OrderStatus, Policy, Product, RequestKind, ShopRequest
@@ -28,7 +28,7 @@ class ReturnDecision:
     order: Order
     window_days: int
     deadline: Optional[date] = None
-    excluded_items: List[str] = ()
+    excluded_items: Sequence[str] = ()
 
 
 def request_return(
@@ -64,6 +64,7 @@ def request_return(
         return ReturnDecision(ReturnOutcome.cancel_recorded, order, window)
     if order.status is OrderStatus.shipped:
         return ReturnDecision(ReturnOutcome.in_transit, order, window)
+    assert order.delivered_at is not None  # bot/models.py requires it of a delivered order
     deadline = (order.delivered_at + timedelta(days=window)).date()
     if now.date() > deadline:
         return ReturnDecision(ReturnOutcome.window_passed, order, window, deadline)
@@ -108,7 +109,9 @@ def record_quality_complaint(
         )
     )
     times = store.count_complaint(sku, complaint_category(reason, store.shop().policy.complaint_reasons)) if sku else 0
-    name = product.name if product else (store.product(sku).name if sku and store.product(sku) else None)
+    if product is None and sku:
+        product = store.product(sku)
+    name = product.name if product else None
     return ComplaintRecord(sku=sku, product_name=name, times_reported=times)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from bot.models import Buyer, Courier, Policy, Product
 from bot.services.customers import is_returning
@@ -48,7 +48,7 @@ def quote(
     region = region or (buyer.region if buyer else None) or None
     amount = amount if amount is not None else (product.price if product else None)
     restricted = is_restricted(product, region)
-    common = dict(
+    common: Dict[str, Any] = dict(  # the fields every quote shares
         region=region,
         threshold=policy.free_shipping_threshold,
         courier=policy.default_courier,

@@ -61,7 +61,7 @@ def list_corrections(store: Any, pending: bool = False, conversation_id: Optiona
 def mark(store: Any, body: Mapping[str, Any], user: Optional[str] = None,
          vocabulary: Optional[Vocabulary] = None) -> ApiResponse:
     vocabulary = vocabulary or Vocabulary.from_domain()
-    common = dict(
+    common: Dict[str, Any] = dict(
         correct_intent=body.get("correct_intent") or "",
         corrected_by=user or body.get("corrected_by") or "",
         entities=body.get("entities") or [],
@@ -79,7 +79,7 @@ def mark(store: Any, body: Mapping[str, Any], user: Optional[str] = None,
             replaced = store.correction(conversation_id, ref) is not None
             correction = mark_event(store, conversation_id, event, **common)
         else:
-            fields = {name: body.get(name) for name in MARK_FIELDS}
+            fields: Dict[str, Any] = {name: body.get(name) for name in MARK_FIELDS}
             ref = message_ref(fields["message_id"], fields["event_timestamp"])
             replaced = store.correction(conversation_id, ref) is not None
             correction = mark_message(store, conversation_id=conversation_id, **fields, **common)

@@ -201,7 +201,7 @@ def export_corrections(
         if unknown:
             warnings.append(f"{where}: entities {unknown} are not in the domain; not exported")
             continue
-        if text in evaluation:
+        if eval_file is not None and text in evaluation:  # evaluation is empty without the file
             warnings.append(
                 f"{where}: identical to a line of the evaluation file {display_path(eval_file)} "
                 "(it must never be training data); not exported"

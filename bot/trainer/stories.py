@@ -160,7 +160,7 @@ def dump_story_item(story: Dict[str, Any], indent: str) -> str:
     from ruamel.yaml import YAML
 
     dumper = YAML()
-    dumper.width = 4096
+    dumper.width = 4096  # type: ignore[assignment]  # ruamel.yaml declares width as None
     if indent:
         dumper.indent(mapping=2, sequence=4, offset=2)  # the layout of data/stories/*.yml
     else:

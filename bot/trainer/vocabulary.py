@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, FrozenSet, Iterable
+from typing import Any, FrozenSet, Iterable, Optional
 
 import yaml
 
@@ -18,7 +18,7 @@ DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 REQUESTED_SLOT = "requested_slot"
 
 
-def _names(entries: Iterable[Any]) -> FrozenSet[str]:
+def _names(entries: Optional[Iterable[Any]]) -> FrozenSet[str]:
     """Domain lists hold plain names or one-key mappings (`- greet: {use_entities: true}`)."""
     names = set()
     for entry in entries or []:
