@@ -1,21 +1,6 @@
 """Rasa 3.6 graph components: the Chinese normaliser and the rule-based shop entity extractor.
 
-Pipeline (config.yml)::
-
-    language: zh
-    pipeline:
-      - name: bot.nlu.components.ChineseNormalizer
-      - name: JiebaTokenizer
-        dictionary_path: data/jieba
-      - name: bot.nlu.components.ShopEntityExtractor
-        lexicon_path: data/lexicon/shop_lexicon.json
-      - name: CountVectorsFeaturizer
-        analyzer: char_wb
-        min_ngram: 1
-        max_ngram: 3
-      - name: DIETClassifier
-        epochs: 100
-        entity_recognition: false
+Pipeline: config.yml (these two run first, then the featurizers and the classifier).
 
 Why ChineseNormalizer is registered as a MESSAGE_FEATURIZER: the default recipe runs only
 tokenizers and featurizers over the *training data* (``process_training_data``), in pipeline
@@ -304,7 +289,7 @@ class StatelessComponent(GraphComponent):
 class AnswerOnlyIntentClassifier(StatelessComponent):
     """Marks a message that is only a rule-read value ("165", "L码", an order id) as ``inform``.
 
-    Goes after DIETClassifier and before FallbackClassifier: the rule's verdict is certain, so it
+    Goes after the intent classifier and before FallbackClassifier: the rule's verdict is certain, so it
     replaces the classifier's guess at confidence 1.0 and no fallback fires (see
     bot.nlu.answer_only for why).
     """

@@ -1,0 +1,118 @@
+"""Character n-gram TF-IDF sentence features (Rasa's CountVectorsFeaturizer has no TF-IDF).
+
+Counts weigh a frequent character (的, 吗) like a rare, telling one (邮, 码); TF-IDF with a
+sublinear term frequency and L2 rows does not, and a linear model on it alone scored 0.80
+macro-F1 on real buyers against 0.78 for counts (README, "Understanding buyers"). Characters
+rather than jieba words: robust to a product word jieba splits wrongly, and to typos.
+
+The fitted vocabulary and IDF weights are stored as JSON and a numpy array, not a pickle.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+_VOCABULARY_FILE = "vocabulary.json"
+_IDF_FILE = "idf.npy"
+
+
+def _vectorizer(config: Dict[Text, Any]) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="char",
+        ngram_range=(config["min_ngram"], config["max_ngram"]),
+        sublinear_tf=config["sublinear_tf"],
+        lowercase=False,  # the normaliser already lower-cased; keep what it produced
+        dtype=np.float32,
+    )
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)
+class CharTfidfFeaturizer(SparseFeaturizer, GraphComponent):
+    """Writes one sparse TF-IDF sentence feature row per message (no sequence features: only
+    sentence-level classifiers such as the logistic regression read it)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**SparseFeaturizer.get_default_config(), "min_ngram": 1, "max_ngram": 3, "sublinear_tf": True}
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        if not 1 <= config["min_ngram"] <= config["max_ngram"]:
+            raise ValueError("CharTfidfFeaturizer needs 1 <= min_ngram <= max_ngram")
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        name: Text,
+        model_storage: ModelStorage,
+        resource: Resource,
+        vectorizer: Optional[TfidfVectorizer] = None,
+    ) -> None:
+        super().__init__(name, config)
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vectorizer = vectorizer
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CharTfidfFeaturizer":
+        return cls(config, execution_context.node_name, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        texts = [message.get(TEXT) for message in training_data.training_examples if message.get(TEXT)]
+        self._vectorizer = _vectorizer(self._config).fit(texts)
+        with self._model_storage.write_to(self._resource) as directory:
+            vocabulary = {term: int(index) for term, index in self._vectorizer.vocabulary_.items()}
+            (directory / _VOCABULARY_FILE).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
+            np.save(directory / _IDF_FILE, self._vectorizer.idf_)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CharTfidfFeaturizer":
+        with model_storage.read_from(resource) as directory:
+            vectorizer = _vectorizer(config)
+            vectorizer.vocabulary_ = json.loads((directory / _VOCABULARY_FILE).read_text(encoding="utf-8"))
+            vectorizer.idf_ = np.load(directory / _IDF_FILE)
+        return cls(config, execution_context.node_name, model_storage, resource, vectorizer)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._vectorizer is None:
+            return messages
+        with_text = [message for message in messages if (message.get(TEXT) or "").strip()]
+        if not with_text:
+            return messages
+        # float32 whether fitted here or loaded (the stored IDF array comes back as float64).
+        rows = self._vectorizer.transform([message.get(TEXT) for message in with_text]).astype(np.float32)
+        # A row for every message with text, all zeros for unseen characters only: a linear model
+        # after this needs the same width for every message.
+        for message, row in zip(with_text, rows):
+            self.add_features_to_message(None, scipy.sparse.coo_matrix(row), TEXT, message)
+        return messages
