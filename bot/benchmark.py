@@ -1,7 +1,8 @@
 """`make bench`: speed numbers, printed, never asserted (a noisy 2-core machine makes timed tests flaky).
 
 Measured in one run so they can be compared as ratios:
-- NLU parse of buyer messages through the trained model (median, p95);
+- NLU parse of buyer messages through the trained model (median, p95), with the sentence-
+  embedding cache cold (every message new) and warm (the same messages again);
 - the rule layer alone (normalise + entity rules), and its share of a parse;
 - a typed catalogue read from Redis against a bare Redis PING on the same connection.
 """
@@ -11,7 +12,7 @@ import asyncio
 import statistics
 import sys
 import time
-from typing import Callable, List, Sequence
+from typing import Callable, List, Sequence, Tuple
 
 from bot.bootstrap import shop_store
 from bot.evaluation import quiet_rasa, read_heldout
@@ -41,19 +42,27 @@ def summary(samples: Sequence[float]) -> str:
     return f"median {statistics.median(ordered):.2f} ms, p95 {p95:.2f} ms (n={len(ordered)})"
 
 
-async def parse_times(texts: Sequence[str]) -> List[float]:
+async def parse_times(texts: Sequence[str]) -> Tuple[List[float], List[float]]:
+    """Parse times with the embedding cache cold, then warm (the same texts again)."""
     from rasa.core.agent import Agent
+
+    from bot.nlu.sentence_embedding import live_caches
 
     quiet_rasa()
     agent = Agent.load(str(trained_model()))
-    for text in texts[:20]:  # warm-up: first calls build TensorFlow functions
+    for text in texts[:20]:  # warm-up: first calls build TensorFlow functions and load the encoder
         await agent.parse_message(text)
-    samples = []
-    for text in texts:
-        start = time.perf_counter()
-        await agent.parse_message(text)
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
+    for cache in live_caches():
+        cache.clear()
+    passes = []
+    for _ in ("cold", "warm"):
+        samples = []
+        for text in texts:
+            start = time.perf_counter()
+            await agent.parse_message(text)
+            samples.append((time.perf_counter() - start) * 1000)
+        passes.append(samples)
+    return passes[0], passes[1]
 
 
 def main() -> int:
@@ -61,8 +70,10 @@ def main() -> int:
     from bot.nlu.normalize import normalize
 
     texts = [text for text, _ in read_heldout()]
-    parse = asyncio.run(parse_times(texts))
-    print(f"NLU parse (full pipeline, in-process): {summary(parse)}")
+    parse, warm = asyncio.run(parse_times(texts))
+    print(f"NLU parse (full pipeline, in-process), embedding cache cold: {summary(parse)}")
+    print(f"NLU parse, embedding cache warm: {summary(warm)}; "
+          f"{statistics.median(warm) / statistics.median(parse):.2f}x the cold median")
 
     reader = EntityReader(Lexicon.load(LEXICON))
     rules = []

@@ -12,17 +12,34 @@ import aiohttp
 
 from bot.bench_load.servers import Server
 
-# Eight turns a buyer on an item page typically sends (pre-sale questions, then goodbye).
-CHAT = [
-    "亲 在吗",
-    "这件包邮吗",
-    "有什么颜色",
-    "身高165体重100斤穿什么码",
-    "能便宜点吗",
-    "什么时候发货",
-    "发什么快递",
-    "好的 谢谢",
+# Eight turns a buyer on an item page typically sends (pre-sale questions, then goodbye), each
+# in several wordings, and the sizing turn with the buyer's own height and weight: real buyers
+# repeat the short questions but not their measurements, so caches keyed by text (the sentence
+# embeddings) see repeats and new texts in about the proportion a shop does.
+TURNS = [
+    ("亲 在吗", "在吗", "你好 在不在", "掌柜的在吗"),
+    ("这件包邮吗", "包邮吗亲", "这个包不包邮", "能包邮吗"),
+    ("有什么颜色", "有几个颜色", "还有别的颜色吗"),
+    ("身高{height}体重{weight}斤穿什么码", "{height} {weight}斤 穿多大的", "我{height}cm {weight}斤选哪个码"),
+    ("能便宜点吗", "可以优惠吗", "便宜点呗"),
+    ("什么时候发货", "几天发货", "今天能发吗"),
+    ("发什么快递", "默认什么快递", "一般发哪家快递"),
+    ("好的 谢谢", "谢谢亲", "好的 谢谢啦"),
 ]
+
+
+def chat_turn(chat: int, turn: int) -> str:
+    """The `turn`-th message of buyer number `chat`: the same for both bots, different per buyer."""
+    wordings = TURNS[turn % len(TURNS)]
+    return wordings[(chat + turn) % len(wordings)].format(height=150 + chat % 36, weight=85 + (chat * 7) % 80)
+
+
+def distinct_share(chats: int) -> float:
+    """Share of the messages of `chats` chats whose text was not sent before."""
+    texts = [chat_turn(n, turn) for n in range(chats) for turn in range(len(TURNS))]
+    return len(set(texts)) / len(texts)
+
+
 ITEMS = ["T001", "T002", "T003", "C001", "W001", "K001"]
 TIMEOUT = aiohttp.ClientTimeout(total=300)
 
@@ -91,8 +108,8 @@ async def run_level(server: Server, concurrency: int, chats: int, tag: str, cpu_
         while not queue.empty():
             n = queue.get_nowait()
             sender, item = f"{tag}-c{concurrency}-{n}", ITEMS[n % len(ITEMS)]
-            for text in CHAT:
-                elapsed, replies = await say(http, server, sender, text, item)
+            for turn in range(len(TURNS)):  # other buyers at each level, not the last level's again
+                elapsed, replies = await say(http, server, sender, chat_turn(n + 1000 * concurrency, turn), item)
                 latencies.append(elapsed)
                 errors += replies is None
 
@@ -112,7 +129,7 @@ async def long_chat(server: Server, messages: int, tag: str) -> List[float]:
     latencies = []
     async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
         for n in range(messages):
-            elapsed, _ = await say(http, server, f"{tag}-long", CHAT[n % len(CHAT)], "T001")
+            elapsed, _ = await say(http, server, f"{tag}-long", chat_turn(n // len(TURNS), n), "T001")
             latencies.append(elapsed)
     return latencies
 
@@ -181,8 +198,8 @@ async def many_conversations(server: Server, conversations: int, concurrency: in
     async def buyer(http: aiohttp.ClientSession) -> None:
         while not queue.empty():
             n = queue.get_nowait()
-            for text in CHAT[:2]:
-                await say(http, server, f"{tag}-mem-{n}", text, ITEMS[n % len(ITEMS)])
+            for turn in range(2):
+                await say(http, server, f"{tag}-mem-{n}", chat_turn(n, turn), ITEMS[n % len(ITEMS)])
 
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=TIMEOUT) as http:
         await asyncio.gather(*(buyer(http) for _ in range(concurrency)))
