@@ -1,0 +1,37 @@
+"""The fallback threshold from out-of-fold predictions over our own training data (5 folds):
+the threshold with the lowest cost when a wrong answer costs twice a request to rephrase.
+
+    .venv/bin/python -m experiments.nlu.threshold_cv
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from bot.evaluation import REPHRASE_COST, THRESHOLDS, WRONG_ANSWER_COST
+from experiments.nlu.harness import Data, Embeddings, concat, tfidf
+
+
+def main() -> None:
+    data = Data()
+    embedded = 2 * Embeddings()(data.train)
+    texts = np.array(data.train, dtype=object)
+    confidence = np.zeros(len(texts))
+    right = np.zeros(len(texts), dtype=bool)
+    for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, data.labels):
+        X, Y = tfidf(list(texts[train]), list(texts[test]))
+        clf = LogisticRegression(C=30, max_iter=1000).fit(concat(X, embedded[train]), data.labels[train])
+        probabilities = clf.predict_proba(concat(Y, embedded[test]))
+        confidence[test] = probabilities.max(1)
+        right[test] = clf.classes_[probabilities.argmax(1)] == data.labels[test]
+    print("| threshold | answered | right | wrong | cost |\n|---|---|---|---|---|")
+    for threshold in THRESHOLDS:
+        answered = confidence >= threshold
+        wrong = (answered & ~right).mean()
+        cost = WRONG_ANSWER_COST * wrong + REPHRASE_COST * (1 - answered.mean())
+        print(f"| {threshold} | {answered.mean():.3f} | {(answered & right).mean():.3f} | {wrong:.3f} | {cost:.4f} |")
+
+
+if __name__ == "__main__":
+    main()
