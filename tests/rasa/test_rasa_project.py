@@ -22,13 +22,13 @@ def test_rasa_data_validates() -> None:
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
-@pytest.mark.parametrize("stories", sorted(p.name for p in (PROJECT_ROOT / "tests").glob("test_*.yml")))
+@pytest.mark.parametrize("stories", sorted(p.name for p in (PROJECT_ROOT / "tests" / "rasa").glob("test_*.yml")))
 def test_conversation_tests_pass(stories: str, tmp_path: Path) -> None:
     result = rasa(
         "test", "core",
         "--e2e",  # without it, Rasa takes the intent from the story and never checks the NLU
         "--model", str(trained_model()),
-        "--stories", f"tests/{stories}",
+        "--stories", f"tests/rasa/{stories}",
         "--fail-on-prediction-errors",
         "--out", str(tmp_path),
     )

@@ -15,7 +15,7 @@ from bot.models import OrderStatus, ShopData
 from bot.services.orders import looks_like_address
 from bot.store import ShopStore
 from bot.replies import money
-from tests.actions.test_actions import run, tracker
+from tests.integration.actions.test_actions import run, tracker
 
 
 def test_a_late_order_is_really_handed_to_a_person(services: Services) -> None:

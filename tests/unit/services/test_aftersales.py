@@ -6,11 +6,11 @@ from datetime import timedelta
 from bot.clock import fixed_clock
 from bot.models import OrderStatus
 from bot.services.aftersales import ReturnOutcome, complaint_category, record_quality_complaint, request_return
-from bot.store import ShopStore
+from tests.unit.memory_store import MemoryShopStore
 from tests.conftest import DEMO_NOW
 
 
-def test_return_within_window_is_recorded(store: ShopStore, demo) -> None:
+def test_return_within_window_is_recorded(store: MemoryShopStore, demo) -> None:
     policy = store.shop().policy
     clock = fixed_clock(DEMO_NOW)
     recent = next(
@@ -26,7 +26,7 @@ def test_return_within_window_is_recorded(store: ShopStore, demo) -> None:
     assert [r.order_id for r in store.requests("return_exchange")] == [recent.id]
 
 
-def test_return_after_window_is_refused_and_not_recorded(store: ShopStore, demo) -> None:
+def test_return_after_window_is_refused_and_not_recorded(store: MemoryShopStore, demo) -> None:
     policy = store.shop().policy
     old = next(
         o
@@ -39,7 +39,7 @@ def test_return_after_window_is_refused_and_not_recorded(store: ShopStore, demo)
     assert store.requests("return_exchange") == []
 
 
-def test_excluded_category_is_named(store: ShopStore, demo) -> None:
+def test_excluded_category_is_named(store: MemoryShopStore, demo) -> None:
     policy = store.shop().policy
     mixed = next(
         o
@@ -56,13 +56,13 @@ def test_excluded_category_is_named(store: ShopStore, demo) -> None:
     assert set(decision.excluded_items) == excluded_names
 
 
-def test_paid_unshipped_order_becomes_a_cancel_request(store: ShopStore, demo) -> None:
+def test_paid_unshipped_order_becomes_a_cancel_request(store: MemoryShopStore, demo) -> None:
     paid = next(o for o in demo.orders if o.status is OrderStatus.paid)
     decision = request_return(store, store.shop().policy, paid, paid.buyer_id, "不要了", fixed_clock(DEMO_NOW))
     assert decision.outcome is ReturnOutcome.cancel_recorded
 
 
-def test_complaints_are_counted_per_item_and_reason(store: ShopStore, demo) -> None:
+def test_complaints_are_counted_per_item_and_reason(store: MemoryShopStore, demo) -> None:
     tee = store.product("T001")
     clock = fixed_clock(DEMO_NOW)
     first = record_quality_complaint(store, "buyer_xiaomei", "c1", "衣服有好多线头", tee, None, clock)

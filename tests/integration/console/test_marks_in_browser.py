@@ -1,6 +1,6 @@
 """A trainer marks buyer messages in the agent console, in a real headless Chromium.
 
-Only the console runs (its app and stand-in Rasa server from tests/console/test_app.py), against the
+Only the console runs (its app and stand-in Rasa server from tests.integration.console.test_app.py), against the
 tests' throwaway Redis; no model needed. The marks must land in Redis with the intent and entity
 chosen and the agent who chose them, and go away again from the page.
 """
@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, expect
 
 from bot.models import ShopData
 from bot.store import ShopStore
-from tests.console.test_app import PASSWORDS, handed_off, running
+from tests.integration.console.test_app import PASSWORDS, handed_off, running
 
 BUYER = "buyer_xiaomei"
 

@@ -10,7 +10,7 @@ from bot.services.orders import (
     is_late,
     request_address_change,
 )
-from bot.store import ShopStore
+from tests.unit.memory_store import MemoryShopStore
 from tests.conftest import DEMO_NOW
 
 
@@ -18,26 +18,26 @@ def an_order(demo, status: OrderStatus):
     return next(o for o in demo.orders if o.status is status)
 
 
-def test_own_order_is_found(store: ShopStore, demo) -> None:
+def test_own_order_is_found(store: MemoryShopStore, demo) -> None:
     order = demo.orders[0]
     assert find_own_order(store, order.buyer_id, order.id) == order
 
 
-def test_someone_elses_order_is_like_an_unknown_one(store: ShopStore, demo) -> None:
+def test_someone_elses_order_is_like_an_unknown_one(store: MemoryShopStore, demo) -> None:
     order = demo.orders[0]
     other = next(b.id for b in demo.buyers if b.id != order.buyer_id)
     assert find_own_order(store, other, order.id) is None
     assert find_own_order(store, other, "999999999999") is None
 
 
-def test_without_an_id_the_latest_order_is_used(store: ShopStore, demo) -> None:
+def test_without_an_id_the_latest_order_is_used(store: MemoryShopStore, demo) -> None:
     mine = [o for o in demo.orders if o.buyer_id == "buyer_dawei"]
     latest = max(mine, key=lambda o: o.created_at)
     assert find_own_order(store, "buyer_dawei", None) == latest
     assert find_own_order(store, "buyer_nobody", None) is None
 
 
-def test_paid_order_dispatch_follows_the_cutoff(store: ShopStore, demo) -> None:
+def test_paid_order_dispatch_follows_the_cutoff(store: MemoryShopStore, demo) -> None:
     policy = store.shop().policy
     for order in (o for o in demo.orders if o.status is OrderStatus.paid):
         day = expected_dispatch(order, policy)
@@ -46,14 +46,14 @@ def test_paid_order_dispatch_follows_the_cutoff(store: ShopStore, demo) -> None:
     assert expected_dispatch(an_order(demo, OrderStatus.shipped), policy) is None
 
 
-def test_late_paid_order_is_detected(store: ShopStore, demo) -> None:
+def test_late_paid_order_is_detected(store: MemoryShopStore, demo) -> None:
     policy = store.shop().policy
     late = [o.id for o in demo.orders if is_late(o, policy, DEMO_NOW)]
     assert late, "the demo shop has a paid order past its dispatch day"
     assert all(store.order(i).status is OrderStatus.paid for i in late)
 
 
-def test_address_change_recorded_before_shipping_only(store: ShopStore, demo) -> None:
+def test_address_change_recorded_before_shipping_only(store: MemoryShopStore, demo) -> None:
     clock = fixed_clock(DEMO_NOW)
     paid = an_order(demo, OrderStatus.paid)
     change = request_address_change(store, paid, "conv-1", "改到杭州市西湖区", clock)
@@ -67,7 +67,7 @@ def test_address_change_recorded_before_shipping_only(store: ShopStore, demo) ->
     assert len(store.requests("address_change")) == 1
 
 
-def test_without_an_id_the_preferred_status_wins(store: ShopStore, demo) -> None:
+def test_without_an_id_the_preferred_status_wins(store: MemoryShopStore, demo) -> None:
     mine = [o for o in demo.orders if o.buyer_id == "buyer_dawei"]
     latest_shipped = max((o for o in mine if o.status is OrderStatus.shipped), key=lambda o: o.created_at)
     assert find_own_order(store, "buyer_dawei", None, (OrderStatus.shipped, OrderStatus.paid)) == latest_shipped

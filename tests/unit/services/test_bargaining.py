@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from bot.services.bargaining import BargainStep, respond
-from bot.store import ShopStore
+from tests.unit.memory_store import MemoryShopStore
 
 
-def test_the_ladder_in_order(store: ShopStore, demo) -> None:
+def test_the_ladder_in_order(store: MemoryShopStore, demo) -> None:
     policy = store.shop().policy
     dress = store.product("D002")
     steps = [respond(policy, dress, store.buyer("buyer_xiaomei"), n).step for n in range(1, 6)]
@@ -18,21 +18,21 @@ def test_the_ladder_in_order(store: ShopStore, demo) -> None:
     ]
 
 
-def test_price_is_the_catalogue_price_and_no_perks_for_new_buyers(store: ShopStore, demo) -> None:
+def test_price_is_the_catalogue_price_and_no_perks_for_new_buyers(store: MemoryShopStore, demo) -> None:
     policy = store.shop().policy
     reply = respond(policy, store.product("T002"), store.buyer("buyer_chenchen"), 1)
     assert reply.price == store.product("T002").price
     assert reply.perks is None
 
 
-def test_no_gift_step_when_item_is_below_the_gift_minimum(store: ShopStore, demo) -> None:
+def test_no_gift_step_when_item_is_below_the_gift_minimum(store: MemoryShopStore, demo) -> None:
     policy = store.shop().policy
     fan = store.product("F001")
     assert fan.price < policy.gift.min_order_amount
     assert respond(policy, fan, None, 3).step is BargainStep.hold_firm
 
 
-def test_returning_customer_gets_exactly_the_policy_perks(store: ShopStore, demo) -> None:
+def test_returning_customer_gets_exactly_the_policy_perks(store: MemoryShopStore, demo) -> None:
     policy = store.shop().policy
     reply = respond(policy, store.product("T001"), store.buyer("buyer_ahua"), 1)
     rule = policy.returning_customer

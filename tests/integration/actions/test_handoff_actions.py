@@ -14,7 +14,7 @@ from actions.products import ActionStock
 from bot.context import Services
 from bot.handoff_queue import HandoffQueue
 from bot.models import HandoffState, OrderStatus
-from tests.actions.test_actions import run, tracker
+from tests.integration.actions.test_actions import run, tracker
 
 
 def queued(services: Services, conversation_id: str):

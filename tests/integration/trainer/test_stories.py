@@ -25,7 +25,7 @@ from bot.trainer.conversations import ConversationNotFound, conversation_events
 from bot.trainer.stories import FILE_HEADER, StoryError, append_story, stories_from_events
 from bot.trainer.vocabulary import Vocabulary
 from tests.conftest import DEMO_NOW
-from tests.trainer.conftest import user
+from tests.integration.trainer.conftest import user
 
 SLOTS = Vocabulary.from_domain().influencing_slots
 

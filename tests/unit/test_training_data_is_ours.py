@@ -18,7 +18,7 @@ def our_texts():
                 yield path.name, line.strip()[2:].strip()
     for case in yaml.safe_load((PROJECT_ROOT / "tests/nlu/entities.yml").read_text(encoding="utf-8")):
         yield "entities.yml", case["text"]
-    for path in (PROJECT_ROOT / "tests").glob("test_*.yml"):
+    for path in (PROJECT_ROOT / "tests" / "rasa").glob("test_*.yml"):
         for text in re.findall(r"user: \|\n\s+(.*)", path.read_text(encoding="utf-8")):
             yield path.name, re.sub(r"\[([^\]]*)\]\{[^}]*\}", r"\1", text).strip()
 

@@ -20,8 +20,8 @@ from bot.settings import PROJECT_ROOT
 from bot.model_files import latest_model
 from bot.trainer.export import export_corrections
 from bot.trainer.corrections import build_correction
-from tests.trainer.conftest import user
-from tests.trainer.test_stories import session_start, size_conversation
+from tests.integration.trainer.conftest import user
+from tests.integration.trainer.test_stories import session_start, size_conversation
 
 # What real buyers of the demo shop say; `rasa test core` replays them through the trained model.
 CHAT = ["亲 在吗", "包邮吗", "我的快递到哪了", "😊261124012290", "好的谢谢亲"]
