@@ -13,9 +13,10 @@ PACKAGES = ("bot", "actions")
 # Rasa-facing parts, and nothing lower may import them.
 TOP = ("actions", "bot.bootstrap", "bot.channels", "bot.console", "bot.rasa_runtime", "bot.runner", "bot.cli", "bot.__main__",
        "bot.bench_load", "bot.metrics.cli", "bot.outreach.cli", "bot.outreach.__main__", "bot.metrics.__main__",
-       "bot.rasa_server", "bot.action_server", "bot.replicas", "bot.trainer.cli", "bot.benchmark", "bot.evaluation")
+       "bot.rasa_server", "bot.action_server", "bot.replicas", "bot.trainer.cli", "bot.benchmark", "bot.evaluation",
+       "bot.handoff.gate")
 LOWER = ("bot.models", "bot.store", "bot.services", "bot.replies", "bot.metrics.fold", "bot.outreach.consent",
-         "bot.outreach.ratings")
+         "bot.outreach.ratings", "bot.handoff.rules", "bot.handoff.queue", "bot.handoff.request", "bot.handoff.delivery")
 
 
 def module_name(path: Path) -> str:

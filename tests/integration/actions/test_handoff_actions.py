@@ -12,7 +12,7 @@ from actions.follow_up import ActionFollowUp
 from actions.orders import ActionOrderStatus
 from actions.products import ActionStock
 from bot.context import Services
-from bot.handoff_queue import HandoffQueue
+from bot.handoff.queue import HandoffQueue
 from bot.models import HandoffState, OrderStatus
 from tests.integration.actions.test_actions import run, tracker
 
@@ -177,7 +177,7 @@ def test_messages_without_words_never_lead_to_a_person(services: Services) -> No
 def test_a_waiting_chat_is_still_answered_and_told_once_when_it_waited_long(services: Services) -> None:
     from datetime import timedelta
 
-    from bot.handoff_queue import wall_clock
+    from bot.handoff.queue import wall_clock
 
     long_ago = wall_clock() - timedelta(minutes=30)
     HandoffQueue(services.store, clock=lambda: long_ago).request("buyer_xiaomei", "buyer_xiaomei", "buyer asked for a human")

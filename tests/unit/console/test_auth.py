@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.agent_delivery import rasa_api_token
+from bot.handoff.delivery import rasa_api_token
 from bot.console.auth import (
     AgentConfigError,
     AgentDirectory,

@@ -16,7 +16,7 @@ from typing import List, Optional
 from bot.clock import Clock
 from bot.hours import in_working_hours
 from bot.models import Handoff, HandoffChange, HandoffEvent, HandoffEventKind, HandoffMode, HandoffState, Policy
-from bot.services.handoff_rules import assistant_answers, owes_wait_update, queues_new_chat
+from bot.handoff.rules import assistant_answers, owes_wait_update, queues_new_chat
 from bot.store import ShopStore
 
 
@@ -94,8 +94,8 @@ class HandoffQueue:
     def assistant_answers(
         self, conversation_id: str, shop_now: datetime, policy: Optional[Policy] = None
     ) -> bool:
-        """Whether the assistant answers this conversation's next message (bot.services.
-        handoff_rules.assistant_answers); `shop_now` decides the working hours."""
+        """Whether the assistant answers this conversation's next message (bot.handoff.rules.
+        assistant_answers); `shop_now` decides the working hours."""
         return self.answers(self.store.handoff(conversation_id), shop_now, policy)
 
     def answers(self, handoff: Optional[Handoff], shop_now: datetime, policy: Optional[Policy] = None) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from bot.clock import Clock
-from bot.handoff_queue import HandoffQueue
+from bot.handoff.queue import HandoffQueue
 from bot.models import HandoffMode, RequestKind, ShopRequest
 from bot.store import ShopStore
 
@@ -32,7 +32,7 @@ def request_handoff(
     order_id: Optional[str] = None,
 ) -> HandoffOutcome:
     """The assistant keeps answering while the chat waits; it goes silent only once an agent
-    claims it (bot.services.handoff_rules.assistant_answers)."""
+    claims it (bot.handoff.rules.assistant_answers)."""
     queue = HandoffQueue(store)
     queued = store.shop().policy.handoff_mode is not HandoffMode.assistant_only
     if queued:

@@ -6,7 +6,7 @@ from typing import List
 
 import pytest
 
-from bot.handoff_queue import (
+from bot.handoff.queue import (
     HandoffEnded,
     HandoffNotClaimed,
     HandoffNotFound,

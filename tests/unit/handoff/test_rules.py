@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.models import OrderStatus, ShopData
-from bot.services.handoff_rules import is_angry, refund_needs_human
+from bot.handoff.rules import is_angry, refund_needs_human
 
 
 @pytest.mark.parametrize(

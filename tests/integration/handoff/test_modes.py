@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.handoff_queue import HandoffQueue
+from bot.handoff.queue import HandoffQueue
 from bot.models import Handoff, HandoffMode, HandoffState, ShopData
-from bot.services.handoff import request_handoff
-from bot.services.handoff_rules import assistant_answers, has_words, owes_wait_update, queues_new_chat
+from bot.handoff.request import request_handoff
+from bot.handoff.rules import assistant_answers, has_words, owes_wait_update, queues_new_chat
 from bot.store import ShopStore
 from tests.conftest import DEMO_NOW
 
