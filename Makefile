@@ -15,12 +15,16 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWa
 NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml)
 MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard data/jieba/*) $(wildcard data/lexicon/*) $(wildcard bot/nlu/*.py)
 
-.PHONY: install run console test lint types train validate eval bench bench-load load-demo dictionary clean help export-corrections story
+.PHONY: install run console test unit integration rasa e2e lint types train validate eval bench bench-load load-demo dictionary clean help export-corrections story
 
 help:
 	@echo "make run        start Redis (embedded unless REDIS_URL), action server :5055, Rasa :5005, agent console :5006"
 	@echo "make console    start only the agent console (Redis and the Rasa server already running)"
-	@echo "make test       run every test (unit, Rasa data and conversation tests, end-to-end)"
+	@echo "make test       run every test (unit, integration, Rasa data and conversation tests, NLU, end-to-end)"
+	@echo "make unit       the fast inner loop: tests/unit/ (no Redis, no trained model; prints its time)"
+	@echo "make integration tests/integration/ against a throwaway redis-server (no trained model)"
+	@echo "make rasa       tests/rasa/ (rasa data validate, conversation tests) and tests/nlu/ (trains if needed)"
+	@echo "make e2e        tests/e2e/: Redis, the action server, the Rasa server and the console for real"
 	@echo "make lint       ruff (pyflakes rules) on bot/, actions/ and tests/; the layer contract is a test"
 	@echo "make types      mypy on bot/ and actions/ (settings in pyproject.toml, [tool.mypy])"
 	@echo "make install    create .venv (Python 3.10) with the pinned dependencies"
@@ -100,6 +104,20 @@ dictionary: $(INSTALLED)
 
 test: $(MODEL_STAMP)
 	$(PY) -m pytest -q
+
+# The test tiers, one folder each under tests/. `make unit` needs only the venv: no trained model
+# and no Redis (tests/unit/conftest.py fails a test that opens a socket or starts a redis-server).
+unit: $(INSTALLED)
+	@TIMEFORMAT='make unit: %1R s wall clock'; time $(PY) -m pytest -q tests/unit
+
+integration: $(INSTALLED)
+	$(PY) -m pytest -q tests/integration
+
+rasa: $(MODEL_STAMP)
+	$(PY) -m pytest -q tests/rasa tests/nlu
+
+e2e: $(MODEL_STAMP)
+	$(PY) -m pytest -q tests/e2e
 
 clean:
 	rm -rf models reports results .run

@@ -11,7 +11,7 @@ from actions.orders import AFTER_SALES, order_in_question, say_order_not_found
 from bot import replies
 from bot.models import Order, Product
 from bot.services.aftersales import record_quality_complaint, request_return
-from bot.services.handoff_rules import refund_needs_human
+from bot.handoff.rules import refund_needs_human
 
 
 class ActionReturnExchange(ShopAction):

@@ -19,10 +19,10 @@ from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.hours import in_working_hours
 from bot.models import Buyer, Product, Shop
-from bot.handoff_queue import HandoffQueue
+from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
-from bot.services.handoff import hand_off_after_failure, request_handoff
-from bot.services.handoff_rules import is_angry
+from bot.handoff.request import hand_off_after_failure, request_handoff
+from bot.handoff.rules import is_angry
 from bot.services.products import resolve_product
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from actions.base import ShopAction, Turn
 from actions.orders import ActionChangeAddress
 from bot import replies
 from bot.models import OrderStatus
-from bot.services.handoff_rules import has_words
+from bot.handoff.rules import has_words
 from bot.services.orders import looks_like_address
 
 

@@ -14,7 +14,7 @@ from bot import replies
 from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.nlu.measurements import height_of, weight_of
-from bot.services.handoff_rules import is_angry
+from bot.handoff.rules import is_angry
 from bot.services.sizing import REQUIRED, Measurements, SizeOutcome, recommend_size
 
 # Plausible adult body ranges; outside them the value is a misreading, so we ask again.

@@ -58,7 +58,7 @@ def shop_clock(settings: Settings) -> Clock:
 
 
 def shop_store(client: redis.Redis, shop_id: str) -> ShopStore:
-    """The one place a ShopStore is built (tests/test_bootstrap.py checks it)."""
+    """The one place a ShopStore is built (tests/unit/test_bootstrap.py checks it)."""
     return ShopStore(client, shop_id)
 
 

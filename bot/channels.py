@@ -2,15 +2,10 @@
 
 1. Metadata. Rasa's own RestInput drops the request's `metadata`; the shop's chat widget sends
    `{"sender": ..., "message": ..., "metadata": {"item_id": "T001"}}`.
-2. Handoff silence (both channels). While an agent has claimed the chat (or, in a human_first
-   shop, while an online agent has not yet let it wait too long: bot/services/handoff_rules.py),
-   a buyer message is parsed and recorded in the tracker, so the agent sees it with its intents,
-   but the assistant predicts and runs nothing. While a chat only waits for a person, the
-   assistant keeps answering. In a human_first shop a new chat goes to the queue first, with a
-   short acknowledgement. The check runs under the conversation's lock, so a message that
-   arrives while the claiming turn is still running waits for it.
+2. Handoff silence (both channels): the handoff gate, bot/handoff/gate.py, decides per buyer
+   message whether the assistant answers or only records it for the agent.
 3. Agent replies (socket.io). The agent console POSTs a reply to `DELIVERY_PATH`
-   (bot/agent_delivery.py); the Rasa server records it as a BotUttered with metadata
+   (bot/handoff/delivery.py); the Rasa server records it as a BotUttered with metadata
    {"agent": name} and emits it to the buyer's socket.io room (the session id, which is the
    conversation id because `session_persistence: true`).
 4. (socket.io) Rasa 3.6 calls python-socketio 5's `enter_room` coroutine without awaiting it, so a
@@ -30,175 +25,27 @@ import hmac
 import json
 import logging
 import uuid
-from enum import Enum
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, Optional, Text
 
-import redis
 from pydantic import ValidationError
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
-from rasa.core.lock_store import LockError
-from rasa.shared.core.events import BotUttered, SlotSet
-from sanic import Blueprint, Sanic, response
+from rasa.shared.core.events import BotUttered
+from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
-from bot import replies
-from bot.agent_delivery import TOKEN_HEADER, AgentMessage, token_matches
-from bot.bootstrap import Server, server_redis_url, server_services
-from bot.clock import Clock
+from bot.bootstrap import Server, server_redis_url
 from bot.buyer_tokens import buyer_token_matches
-from bot.handoff_queue import HUMAN_FIRST_REASON, HandoffQueue
-from bot.metrics.fold import HANDOFF_SLOT, SATISFACTION_SLOT
-from bot.outreach.answers import answer_follow_up, pending_rating, unsubscribe
-from bot.outreach.consent import is_unsubscribe
-from bot.outreach.ratings import read_rating
+from bot.handoff.delivery import TOKEN_HEADER, AgentMessage, token_matches
+from bot.handoff.gate import REST_CHANNEL, SEQ_FIELD, STORE_ERRORS, HandoffGate, OnNewMessage
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-
-
-# Fair use: past this many messages from one sender in RATE_WINDOW_SECONDS, each further message
-# is recorded (the agent still sees it) and answered with a polite "slow down", not processed.
-RATE_LIMIT = 20
-RATE_WINDOW_SECONDS = 10
-
-
-class Gate(Enum):
-    answer = "answer"  # the assistant handles the message
-    throttled = "throttled"  # too many messages from this sender just now: recorded, asked to wait
-    record = "record"  # a person has the chat: record the message for them, say nothing
-    queued_first = "queued_first"  # human_first: queued for a person, acknowledged
-    unsubscribe = "unsubscribe"  # 退订: opted out of the shop's messages at once, told so
-    follow_up_answer = "follow_up_answer"  # a rating for the follow-up question: recorded, thanked
-
-
-class HandoffGate:
-    """Decides, per buyer message, whether the assistant answers or only records it."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._queue: Optional[HandoffQueue] = None
-        self._shop_clock: Optional[Clock] = None  # set with the queue, from the same settings
-        self._app: Optional[Sanic] = None
-
-    def attach(self, blueprint: Blueprint) -> None:
-        """Remember the Sanic app (Rasa's agent lives on app.ctx) when the server starts."""
-
-        @blueprint.listener("before_server_start")
-        async def remember_app(app: Sanic, _loop: Any) -> None:
-            self._app = app
-
-    def queue(self) -> HandoffQueue:
-        """Connects on first use, never at import time."""
-        if self._queue is None:
-            shop = server_services(self.settings, Server.RASA_SERVER)
-            self._queue = HandoffQueue(shop.store)
-            self._shop_clock = shop.clock
-        return self._queue
-
-    def decide(self, message: UserMessage) -> Gate:
-        queue = self.queue()
-        text = message.text or ""
-        # Before anything else: a buyer who asks to stop is opted out, whoever has the chat.
-        if is_unsubscribe(text):
-            return Gate.unsubscribe
-        if pending_rating(queue.store, message.sender_id, text) is not None:
-            return Gate.follow_up_answer
-        if queue.store.count_message(message.sender_id, RATE_WINDOW_SECONDS) > RATE_LIMIT:
-            return Gate.throttled
-        assert self._shop_clock is not None  # set by queue()
-        shop_now = self._shop_clock()
-        policy = queue.store.shop().policy
-        handoff = queue.store.handoff(message.sender_id)
-        if handoff is not None and handoff.state.with_human:
-            return Gate.answer if queue.answers(handoff, shop_now, policy) else Gate.record
-        if handoff is None and queue.queue_new_chat_first(message.sender_id, message.text or "", shop_now, policy):
-            return Gate.queued_first
-        return Gate.answer
-
-    def _reply_without_assistant(self, gate: Gate, message: UserMessage) -> Tuple[str, List[Any]]:
-        """What the gate itself says, and the events it adds, when the assistant does not answer:
-        a human_first queueing, a throttle, a 退订 or a follow-up answer (bot/outreach/answers.py)."""
-        if gate is Gate.queued_first:
-            return replies.queued_for_a_person(), [SlotSet(HANDOFF_SLOT, HUMAN_FIRST_REASON)]
-        if gate is Gate.throttled:
-            return replies.slow_down(), []
-        store, clock = self.queue().store, self._shop_clock
-        assert clock is not None  # set by queue()
-        if gate is Gate.unsubscribe:
-            return unsubscribe(store, message.sender_id, clock()), []
-        # A follow-up answer: decided under this same lock, so the question is still open.
-        text = message.text or ""
-        rating = read_rating(text)
-        assert rating is not None  # decide() saw one
-        outcome = answer_follow_up(store, message.sender_id, text, rating, clock)
-        events: List[Any] = [SlotSet(SATISFACTION_SLOT, outcome.rating.value)]
-        if outcome.handoff_reason:
-            events.append(SlotSet(HANDOFF_SLOT, outcome.handoff_reason))
-        return outcome.text, events
-
-    async def decision(self, message: UserMessage) -> Gate:
-        try:
-            return await asyncio.to_thread(self.decide, message)
-        except Exception:  # Redis trouble must not silence the assistant
-            logger.exception("could not read the handoff state of %s", message.sender_id)
-            return Gate.answer
-
-    def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
-        async def handle(message: UserMessage) -> None:
-            try:
-                await self._handle(message, on_new_message)
-            except STORE_ERRORS:
-                # Redis is down: nothing of this turn was stored (the lock and the tracker live
-                # there). Say so, so the client sends it again, instead of a silent `200 []`.
-                logger.warning("Redis unreachable; message from %s not taken", message.sender_id)
-                if message.input_channel == ShopRestInput.name():
-                    raise  # its route answers 503
-                await message.output_channel.send_text_message(message.sender_id, replies.try_again_later())
-
-        return handle
-
-    async def _handle(self, message: UserMessage, on_new_message: OnNewMessage) -> None:
-        agent = getattr(self._app.ctx, "agent", None) if self._app else None
-        if agent is None or not agent.is_ready():
-            await on_new_message(message)  # Rasa's own handling (it logs "not ready")
-            return
-        lock_store = agent.lock_store
-        in_sequence = getattr(lock_store, "in_sequence", None)  # ShopLockStore; Rasa's own has none
-        ordered = in_sequence(message.sender_id, sequence_number(message)) if in_sequence else contextlib.nullcontext()
-        async with ordered, lock_store.lock(message.sender_id):
-            gate = await self.decision(message)
-            if gate is Gate.answer:
-                await agent.processor.handle_message(message)
-                return
-            tracker = await agent.processor.log_message(message, should_save_tracker=gate is Gate.record)
-            if gate is not Gate.record:
-                text, events = await asyncio.to_thread(self._reply_without_assistant, gate, message)
-                for event in events:
-                    tracker.update(event)
-                tracker.update(BotUttered(text))
-                await agent.processor.save_tracker(tracker)
-                await message.output_channel.send_text_message(message.sender_id, text)
-
-
-SEQ_FIELD = "seq"  # a REST client's own per-sender message number (1, 2, 3 …): handled in that order
-
-
-def sequence_number(message: UserMessage) -> Optional[int]:
-    seq = (message.metadata or {}).get(SEQ_FIELD)
-    return seq if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0 else None
-
-
-# Redis unreachable (the lock store, the tracker store and the shop data all live there).
-STORE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, LockError)
-
 
 RETRY_AFTER_SECONDS = 5
 SIGNATURE_HEADER = "X-Shop-Signature"
@@ -238,7 +85,7 @@ class ShopRestInput(RestInput):
 
     @classmethod
     def name(cls) -> Text:
-        return "rest"  # keeps the documented /webhooks/rest/webhook path
+        return REST_CHANNEL  # "rest": keeps the documented /webhooks/rest/webhook path
 
     def _signature_refusal(self, request: Request) -> Optional[str]:
         """Why a REST request is refused, if it is: the webhook believes the `sender` it is given,
@@ -411,7 +258,7 @@ class ShopSocketIOInput(SocketIOInput):
                 proven.pop(sid, None)
                 await rasa_disconnect(sid)
 
-        @blueprint.route("/agent_message", methods=["POST"])  # = agent_delivery.DELIVERY_PATH
+        @blueprint.route("/agent_message", methods=["POST"])  # = bot.handoff.delivery.DELIVERY_PATH
         async def agent_message(request: Request) -> HTTPResponse:
             return await self._deliver(request, sio)
 

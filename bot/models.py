@@ -349,7 +349,7 @@ class ShopRequest(Model):
     created_at: datetime
 
 
-# == Handoffs to human agents (bot/handoff_queue.py owns the rules, bot/store.py the keys) ======
+# == Handoffs to human agents (bot/handoff/queue.py owns the rules, bot/store.py the keys) ======
 class HandoffState(str, Enum):
     waiting = "waiting"  # a human was asked for; no agent has the chat yet
     claimed = "claimed"  # one agent has the chat

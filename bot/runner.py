@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple, cast
 from urllib.parse import urlparse
 
-from bot.agent_delivery import rasa_api_token
+from bot.handoff.delivery import rasa_api_token
 from bot.bootstrap import shop_services, start_redis
 from bot.rasa_server import TOKEN_VARIABLE
 from bot.console.secret import shared_secret

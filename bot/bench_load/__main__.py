@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 from typing import List, Optional
 
-from bot.agent_delivery import rasa_api_token
+from bot.handoff.delivery import rasa_api_token
 from bot.bootstrap import shop_store
 from bot.bench_load import traffic
 from bot.bench_load.servers import BENCH_SECRET, Processes, Server, start_project, start_stock

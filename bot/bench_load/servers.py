@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.agent_delivery import rasa_api_token
+from bot.handoff.delivery import rasa_api_token
 from bot.model_files import trained_model
 from bot.redis_server import free_port
 from bot.runner import RASA, action_server_command, redis_env, wait_for

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from bot.agent_delivery import AgentMessage
+from bot.handoff.delivery import AgentMessage
 from bot.console.callback import AgentReply, CallbackOutcome, ShopCallback
 from bot.console.rasa_client import RasaClient
-from bot.handoff_queue import HandoffQueue
+from bot.handoff.queue import HandoffQueue
 from bot.models import Model
 
 

@@ -31,7 +31,7 @@ from bot.console.rasa_client import RasaClient, RasaUnavailable
 from bot.console.summary import HandoffCard, handoff_card, summarize
 from bot.console.owner import owner_routes
 from bot.console.training import training_routes
-from bot.handoff_queue import (
+from bot.handoff.queue import (
     HandoffEnded,
     HandoffError,
     HandoffNotClaimed,

@@ -9,7 +9,7 @@ import argparse
 import getpass
 import sys
 
-from bot.agent_delivery import rasa_api_token
+from bot.handoff.delivery import rasa_api_token
 from bot.console.auth import hash_password
 from bot.console.secret import shared_secret
 from bot.settings import Settings

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from bot.agent_delivery import DELIVERY_PATH, TOKEN_HEADER, AgentMessage, delivery_token, rasa_api_token
+from bot.handoff.delivery import DELIVERY_PATH, TOKEN_HEADER, AgentMessage, delivery_token, rasa_api_token
 
 
 class RasaUnavailable(RuntimeError):

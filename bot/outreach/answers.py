@@ -10,7 +10,7 @@ from bot import replies
 from bot.clock import Clock
 from bot.models import FollowUpAnswer, Satisfaction
 from bot.outreach.ratings import read_rating
-from bot.services.handoff import request_handoff
+from bot.handoff.request import request_handoff
 from bot.store import ShopStore
 
 

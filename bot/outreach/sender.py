@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-from bot.agent_delivery import AgentMessage
+from bot.handoff.delivery import AgentMessage
 from bot.console.callback import AgentReply, CallbackOutcome, ShopCallback
 from bot.console.rasa_client import RasaClient, RasaUnavailable
 from bot.store import ShopStore

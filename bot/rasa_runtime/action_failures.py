@@ -15,7 +15,7 @@ from typing import Optional
 from bot import replies
 from bot.bootstrap import Server, server_services
 from bot.context import Services
-from bot.services.handoff import hand_off_after_failure
+from bot.handoff.request import hand_off_after_failure
 from bot.settings import Settings
 
 

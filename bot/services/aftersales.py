@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Sequence
 from bot.clock import Clock
 from bot.models import Order, OrderStatus, Policy, Product, RequestKind, ShopRequest
 from bot.services.complaints import complaint_reason
-from bot.store import ShopStore
+from bot.services.ports import ShopRecorder
 
 
 class ReturnOutcome(str, Enum):
@@ -32,7 +32,7 @@ class ReturnDecision:
 
 
 def request_return(
-    store: ShopStore,
+    store: ShopRecorder,
     policy: Policy,
     order: Order,
     conversation_id: str,
@@ -87,7 +87,7 @@ class ComplaintRecord:
 
 
 def record_quality_complaint(
-    store: ShopStore,
+    store: ShopRecorder,
     buyer_id: str,
     conversation_id: str,
     reason: str,

@@ -10,11 +10,11 @@ from typing import Optional, Sequence
 from bot.clock import Clock
 from bot.models import Order, OrderStatus, Policy, RequestKind, ShopRequest
 from bot.services.shipping import dispatch_day
-from bot.store import ShopStore
+from bot.services.ports import ShopReader, ShopRecorder
 
 
 def find_own_order(
-    store: ShopStore, buyer_id: str, order_id: Optional[str], prefer: Sequence[OrderStatus] = ()
+    store: ShopReader, buyer_id: str, order_id: Optional[str], prefer: Sequence[OrderStatus] = ()
 ) -> Optional[Order]:
     """The buyer's order `order_id`; without an id, their latest order in the first `prefer`red
     status that has one (a parcel question means the shipped order, a return the delivered one),
@@ -68,7 +68,7 @@ class AddressChange:
 
 
 def request_address_change(
-    store: ShopStore, order: Order, conversation_id: str, new_address: str, clock: Clock
+    store: ShopRecorder, order: Order, conversation_id: str, new_address: str, clock: Clock
 ) -> AddressChange:
     """Before shipping the change is recorded for the shop; after, say what can be done."""
     if order.status in (OrderStatus.unpaid, OrderStatus.paid):

@@ -5,7 +5,7 @@ from enum import Enum
 from typing import List, Optional, Tuple
 
 from bot.models import Product
-from bot.store import ShopStore
+from bot.services.ports import ShopReader
 
 
 class ProductTopic(str, Enum):
@@ -36,7 +36,7 @@ def question_topic(text: str) -> ProductTopic:
     return ProductTopic.general
 
 
-def resolve_product(store: ShopStore, *candidates: Optional[str]) -> Optional[Product]:
+def resolve_product(store: ShopReader, *candidates: Optional[str]) -> Optional[Product]:
     """The first candidate (sku, name or alias) that names a product in the catalogue."""
     for candidate in candidates:
         if not candidate:

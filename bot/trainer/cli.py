@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from bot.store import ShopStore
 
 DEFAULT_STORIES = PROJECT_ROOT / "data" / "stories" / "from_conversations.yml"
-DEFAULT_TEST = PROJECT_ROOT / "tests" / "test_from_conversations.yml"
+DEFAULT_TEST = PROJECT_ROOT / "tests" / "rasa" / "test_from_conversations.yml"
 COMMANDS = ("export-corrections", "story-from-conversation", "compare-eval", "corrections")
 
 
@@ -42,7 +42,7 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
     story.add_argument("--name", help="story name (default: conversation SENDER_ID DATE TIME)")
     story.add_argument("--stories", type=Path, default=DEFAULT_STORIES,
                        help="default: data/stories/from_conversations.yml")
-    story.add_argument("--test", type=Path, default=DEFAULT_TEST, help="default: tests/test_from_conversations.yml")
+    story.add_argument("--test", type=Path, default=DEFAULT_TEST, help="default: tests/rasa/test_from_conversations.yml")
     story.add_argument("--no-test", action="store_true", help="add the story only")
     story.add_argument("--check", action="store_true",
                        help="first run the new test with `rasa test core --e2e` and the latest model "

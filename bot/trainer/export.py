@@ -7,7 +7,7 @@ a warning that names the file and intent, when its text is
 - already a training example of ANOTHER intent anywhere under data/nlu/ (a contradiction the
   trainer must resolve by hand), or
 - a line of the evaluation file (../shared/eval/real_buyer_messages.tsv): that file measures the
-  model and must never become training data (tests/test_training_data_is_ours.py).
+  model and must never become training data (tests/unit/test_training_data_is_ours.py).
 
 A text that already is an example of the same intent is skipped quietly (reported, no warning).
 """

@@ -12,9 +12,9 @@ from typing import Dict, Iterator, List, Optional
 import pytest
 import requests
 
-from bot.agent_delivery import rasa_api_token
+from bot.handoff.delivery import rasa_api_token
 from bot.console.auth import hash_password
-from bot.handoff_queue import HandoffQueue
+from bot.handoff.queue import HandoffQueue
 from bot.loader import load_file
 from bot.model_files import trained_model
 from bot.redis_server import RedisServer, free_port

@@ -7,7 +7,7 @@ from typing import Dict, List
 import pytest
 import requests
 
-from bot.agent_delivery import DELIVERY_PATH, TOKEN_HEADER
+from bot.handoff.delivery import DELIVERY_PATH, TOKEN_HEADER
 from tests.e2e.conftest import Assistant, ConsoleClient, Stack, restart
 
 pytestmark = pytest.mark.e2e

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from bot.channels import MAX_MESSAGE_CHARS, RATE_LIMIT
+from bot.channels import MAX_MESSAGE_CHARS
+from bot.handoff.gate import RATE_LIMIT
 from tests.e2e.conftest import Assistant
 
 pytestmark = pytest.mark.e2e

@@ -15,7 +15,7 @@ import pytest
 import redis
 import requests
 
-from bot.agent_delivery import rasa_api_token
+from bot.handoff.delivery import rasa_api_token
 from bot.redis_server import free_port
 from bot.runner import wait_for
 from bot.settings import PROJECT_ROOT

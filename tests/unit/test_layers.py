@@ -1,0 +1,94 @@
+"""The import contract of the code's layers (README, Layout): actions → replies → services →
+store → models, nothing lower importing anything higher, and no import circle."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Dict, List, Set
+
+from bot.settings import PROJECT_ROOT
+
+PACKAGES = ("bot", "actions")
+# The entry points, adapters and the composition root: only they (and actions) may import the
+# Rasa-facing parts, and nothing lower may import them.
+TOP = ("actions", "bot.bootstrap", "bot.channels", "bot.console", "bot.rasa_runtime", "bot.runner", "bot.cli", "bot.__main__",
+       "bot.bench_load", "bot.metrics.cli", "bot.outreach.cli", "bot.outreach.__main__", "bot.metrics.__main__",
+       "bot.rasa_server", "bot.action_server", "bot.replicas", "bot.trainer.cli", "bot.benchmark", "bot.evaluation",
+       "bot.handoff.gate")
+LOWER = ("bot.models", "bot.store", "bot.services", "bot.replies", "bot.metrics.fold", "bot.outreach.consent",
+         "bot.outreach.ratings", "bot.handoff.rules", "bot.handoff.queue", "bot.handoff.request", "bot.handoff.delivery")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def project_imports(path: Path, top_level_only: bool) -> Set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    found: Set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        found |= {n for n in names if n.split(".")[0] in PACKAGES}
+    return found
+
+
+def graph(top_level_only: bool) -> Dict[str, Set[str]]:
+    files = [p for package in PACKAGES for p in (PROJECT_ROOT / package).rglob("*.py")]
+    modules = {module_name(p): p for p in files}
+    return {
+        name: {m for m in project_imports(path, top_level_only) if m in modules and m != name}
+        for name, path in modules.items()
+    }
+
+
+def within(module: str, prefixes: tuple) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def test_lower_layers_never_import_higher_ones() -> None:
+    wrong = [
+        f"{module} imports {imported}"
+        for module, imports in graph(top_level_only=False).items()
+        if within(module, LOWER)
+        for imported in imports
+        if within(imported, TOP)
+    ]
+    assert wrong == []
+
+
+def test_models_and_store_stand_alone() -> None:
+    imports = graph(top_level_only=False)
+    assert imports["bot.models"] == set()
+    assert imports["bot.store"] <= {"bot.models"}
+
+
+def test_nothing_in_bot_imports_the_actions() -> None:
+    wrong = [f"{m} imports {i}" for m, imports in graph(False).items() if m.startswith("bot") for i in imports if i.startswith("actions")]
+    assert wrong == []
+
+
+def test_there_is_no_import_circle() -> None:
+    imports = graph(top_level_only=True)
+    circles: List[List[str]] = []
+
+    def visit(module: str, path: List[str], done: Set[str]) -> None:
+        if module in path:
+            circles.append(path[path.index(module):] + [module])
+            return
+        if module in done:
+            return
+        for imported in sorted(imports.get(module, ())):
+            visit(imported, path + [module], done)
+        done.add(module)
+
+    done: Set[str] = set()
+    for module in sorted(imports):
+        visit(module, [], done)
+    assert circles == []
