@@ -1,17 +1,17 @@
 """Returns, exchanges, refunds and quality complaints."""
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import List
 
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
-from actions.orders import AFTER_SALES, order_in_question, say_order_not_found
+from actions.orders import order_in_question, say_order_not_found
 from bot import replies
-from bot.models import Order, Product
-from bot.services.aftersales import record_quality_complaint, request_return
 from bot.handoff.rules import refund_needs_human
+from bot.services.aftersales import complaint_subject, record_quality_complaint, request_return
+from bot.services.orders import AFTER_SALES
 
 
 class ActionReturnExchange(ShopAction):
@@ -40,33 +40,6 @@ class ActionReturnExchange(ShopAction):
         return []
 
 
-def complaint_subject(turn: Turn) -> Tuple[Optional[Order], Optional[Product]]:
-    """The received order and item a complaint is about; never an item that order does not hold."""
-    if turn.order_id:
-        order = order_in_question(turn, AFTER_SALES)
-        return order, (item_of(turn, order, turn.product) if order else turn.product)
-    product = turn.product
-    if product is not None:
-        received = next(
-            (o for o in turn.store.orders_of(turn.buyer_id)
-             if o.status in AFTER_SALES and o.holds(product.sku)),
-            None,
-        )
-        if received is not None or turn.entity("product"):
-            return received, product  # the buyer named it, even if we have no order of it
-    # Only the page they are browsing, which they have not received: their latest parcel, if any.
-    order = order_in_question(turn, AFTER_SALES)
-    if order is None or order.status not in AFTER_SALES:  # nothing received yet
-        return None, product
-    return order, item_of(turn, order, None)
-
-
-def item_of(turn: Turn, order: Order, product: Optional[Product]) -> Optional[Product]:
-    if product is not None and order.holds(product.sku):
-        return product
-    return turn.store.product(order.items[0].sku)  # an order holds at least one item
-
-
 class ActionComplainQuality(ShopAction):
     topic = "complain_quality"
 
@@ -74,7 +47,9 @@ class ActionComplainQuality(ShopAction):
         return "action_complain_quality"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        order, product = complaint_subject(turn)
+        order, product = complaint_subject(
+            turn.store, turn.buyer_id, turn.order_id, turn.product, named=bool(turn.entity("product"))
+        )
         record = record_quality_complaint(
             turn.store, turn.buyer_id, turn.conversation_id, turn.text, product, order, turn.services.clock
         )

@@ -9,13 +9,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ShopAction, Turn
 from bot import replies
 from bot.models import Order, OrderStatus
-from bot.services.orders import expected_dispatch, find_own_order, is_late, request_address_change
-
-
-# Without an order id, which of the buyer's orders a question most likely means.
-PARCEL_QUESTION = (OrderStatus.shipped, OrderStatus.paid)
-ADDRESS_CHANGE = (OrderStatus.paid, OrderStatus.unpaid, OrderStatus.shipped)
-AFTER_SALES = (OrderStatus.delivered, OrderStatus.shipped)
+from bot.services.orders import (
+    ADDRESS_CHANGE,
+    PARCEL_QUESTION,
+    expected_dispatch,
+    find_own_order,
+    is_late,
+    request_address_change,
+)
 
 
 def order_in_question(turn: Turn, prefer: Sequence[OrderStatus] = ()) -> Optional[Order]:

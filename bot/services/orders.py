@@ -5,12 +5,18 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 from bot.clock import Clock
 from bot.models import Order, OrderStatus, Policy, RequestKind, ShopRequest
 from bot.services.shipping import dispatch_day
 from bot.services.ports import ShopReader, ShopRecorder
+
+
+# Without an order id, which of the buyer's orders a question most likely means.
+PARCEL_QUESTION: Tuple[OrderStatus, ...] = (OrderStatus.shipped, OrderStatus.paid)
+ADDRESS_CHANGE: Tuple[OrderStatus, ...] = (OrderStatus.paid, OrderStatus.unpaid, OrderStatus.shipped)
+AFTER_SALES: Tuple[OrderStatus, ...] = (OrderStatus.delivered, OrderStatus.shipped)
 
 
 def find_own_order(
