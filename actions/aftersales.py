@@ -8,8 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
 from actions.orders import order_in_question, say_order_not_found
-from bot import replies
 from bot.handoff.rules import refund_needs_human
+from bot.replies import aftersales as aftersales_replies
 from bot.services.aftersales import complaint_subject, record_quality_complaint, request_return
 from bot.services.orders import AFTER_SALES
 
@@ -26,7 +26,7 @@ class ActionReturnExchange(ShopAction):
             return say_order_not_found(turn, dispatcher)
         policy = turn.shop.policy
         if refund_needs_human(policy, order):
-            dispatcher.utter_message(text=replies.refund_to_human(order))
+            dispatcher.utter_message(text=aftersales_replies.refund_to_human(order))
             reason = (
                 f"refund on order {order.id} ({order.total:g} yuan) is over the shop's "
                 f"{policy.handoff_refund_over:g} yuan limit"
@@ -36,7 +36,7 @@ class ActionReturnExchange(ShopAction):
         decision = request_return(
             turn.store, policy, order, turn.conversation_id, turn.text, turn.services.clock
         )
-        dispatcher.utter_message(text=replies.return_decision(decision))
+        dispatcher.utter_message(text=aftersales_replies.return_decision(decision))
         return []
 
 
@@ -53,7 +53,7 @@ class ActionComplainQuality(ShopAction):
         record = record_quality_complaint(
             turn.store, turn.buyer_id, turn.conversation_id, turn.text, product, order, turn.services.clock
         )
-        dispatcher.utter_message(text=replies.complaint(record))
+        dispatcher.utter_message(text=aftersales_replies.complaint(record))
         # The photos, the remedy and the buyer's mood are for a person to handle.
         dispatcher.utter_message(text=turn.hand_off("quality complaint", order_id=order.id if order else None))
         return []

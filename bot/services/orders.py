@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 from bot.clock import Clock
 from bot.models import Order, OrderStatus, Policy, RequestKind, ShopRequest
@@ -37,6 +37,15 @@ def find_own_order(
         if match:
             return match
     return orders[0] if orders else None
+
+
+def item_names(store: ShopReader, order: Order) -> Dict[str, str]:
+    """Each SKU of the order with its product's name; a SKU the shop no longer has keeps its code."""
+    names: Dict[str, str] = {}
+    for item in order.items:
+        product = store.product(item.sku)
+        names[item.sku] = product.name if product else item.sku
+    return names
 
 
 def expected_dispatch(order: Order, policy: Policy) -> Optional[date]:
