@@ -1,17 +1,17 @@
 """Returns, exchanges, refunds and quality complaints."""
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import List
 
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
-from actions.orders import AFTER_SALES, order_in_question, say_order_not_found
-from bot import replies
-from bot.models import Order, Product
-from bot.services.aftersales import record_quality_complaint, request_return
+from actions.orders import order_in_question, say_order_not_found
 from bot.handoff.rules import refund_needs_human
+from bot.replies import aftersales as aftersales_replies
+from bot.services.aftersales import complaint_subject, record_quality_complaint, request_return
+from bot.services.orders import AFTER_SALES
 
 
 class ActionReturnExchange(ShopAction):
@@ -26,7 +26,7 @@ class ActionReturnExchange(ShopAction):
             return say_order_not_found(turn, dispatcher)
         policy = turn.shop.policy
         if refund_needs_human(policy, order):
-            dispatcher.utter_message(text=replies.refund_to_human(order))
+            dispatcher.utter_message(text=aftersales_replies.refund_to_human(order))
             reason = (
                 f"refund on order {order.id} ({order.total:g} yuan) is over the shop's "
                 f"{policy.handoff_refund_over:g} yuan limit"
@@ -36,35 +36,8 @@ class ActionReturnExchange(ShopAction):
         decision = request_return(
             turn.store, policy, order, turn.conversation_id, turn.text, turn.services.clock
         )
-        dispatcher.utter_message(text=replies.return_decision(decision))
+        dispatcher.utter_message(text=aftersales_replies.return_decision(decision))
         return []
-
-
-def complaint_subject(turn: Turn) -> Tuple[Optional[Order], Optional[Product]]:
-    """The received order and item a complaint is about; never an item that order does not hold."""
-    if turn.order_id:
-        order = order_in_question(turn, AFTER_SALES)
-        return order, (item_of(turn, order, turn.product) if order else turn.product)
-    product = turn.product
-    if product is not None:
-        received = next(
-            (o for o in turn.store.orders_of(turn.buyer_id)
-             if o.status in AFTER_SALES and o.holds(product.sku)),
-            None,
-        )
-        if received is not None or turn.entity("product"):
-            return received, product  # the buyer named it, even if we have no order of it
-    # Only the page they are browsing, which they have not received: their latest parcel, if any.
-    order = order_in_question(turn, AFTER_SALES)
-    if order is None or order.status not in AFTER_SALES:  # nothing received yet
-        return None, product
-    return order, item_of(turn, order, None)
-
-
-def item_of(turn: Turn, order: Order, product: Optional[Product]) -> Optional[Product]:
-    if product is not None and order.holds(product.sku):
-        return product
-    return turn.store.product(order.items[0].sku)  # an order holds at least one item
 
 
 class ActionComplainQuality(ShopAction):
@@ -74,11 +47,13 @@ class ActionComplainQuality(ShopAction):
         return "action_complain_quality"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        order, product = complaint_subject(turn)
+        order, product = complaint_subject(
+            turn.store, turn.buyer_id, turn.order_id, turn.product, named=bool(turn.entity("product"))
+        )
         record = record_quality_complaint(
             turn.store, turn.buyer_id, turn.conversation_id, turn.text, product, order, turn.services.clock
         )
-        dispatcher.utter_message(text=replies.complaint(record))
+        dispatcher.utter_message(text=aftersales_replies.complaint(record))
         # The photos, the remedy and the buyer's mood are for a person to handle.
         dispatcher.utter_message(text=turn.hand_off("quality complaint", order_id=order.id if order else None))
         return []

@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
-from bot import replies
+from bot.replies import bargaining as bargaining_replies
 from bot.services.bargaining import respond as bargaining_reply
 
 
@@ -18,7 +18,7 @@ class ActionBargain(ShopAction):
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         ask_number = turn.count_slot("bargain_count") + 1
         reply = bargaining_reply(turn.shop.policy, turn.product, turn.buyer, ask_number, turn.region)
-        dispatcher.utter_message(text=replies.bargain(reply))
+        dispatcher.utter_message(text=bargaining_replies.bargain(reply))
         return [SlotSet("bargain_count", ask_number)]
 
 
@@ -27,5 +27,5 @@ class ActionGift(ShopAction):
         return "action_gift"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        dispatcher.utter_message(text=replies.gift(turn.shop.policy, turn.product))
+        dispatcher.utter_message(text=bargaining_replies.gift(turn.shop.policy, turn.product))
         return []

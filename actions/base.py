@@ -14,7 +14,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import replies
 from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.hours import in_working_hours
@@ -23,6 +22,7 @@ from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
 from bot.handoff.request import hand_off_after_failure, request_handoff
 from bot.handoff.rules import is_angry
+from bot.replies import handoff as handoff_replies
 from bot.services.products import resolve_product
 
 logger = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ class Turn:
     def wait_update(self) -> Optional[str]:
         """The one 'still waiting for a person' line a long-waiting buyer gets, if due now."""
         if HandoffQueue(self.store).take_wait_update(self.conversation_id, self.services.now()):
-            return replies.handoff_still_waiting()
+            return handoff_replies.handoff_still_waiting()
         return None
 
     def hand_off(self, reason: str, order_id: Optional[str] = None, upset: bool = False) -> str:
@@ -149,7 +149,7 @@ class Turn:
         self.handed_off = True
         self.handoff_reason = reason
         policy = self.shop.policy
-        return replies.handoff(
+        return handoff_replies.handoff(
             in_working_hours(policy.working_hours, self.services.now()),
             policy.working_hours,
             upset,
@@ -213,5 +213,5 @@ class ShopAction(Action, ABC):
         reason = f"action {self.name()} failed"
         handed = hand_off_after_failure(turn.store, turn.conversation_id, reason, turn.text, turn.services.clock)
         # No person was called when the handoff could not be recorded: then promise none.
-        dispatcher.utter_message(text=replies.action_failed() if handed else replies.action_failed_no_handoff())
+        dispatcher.utter_message(text=handoff_replies.action_failed() if handed else handoff_replies.action_failed_no_handoff())
         return handoff_events(reason) if handed else []

@@ -9,9 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
 from actions.orders import ActionChangeAddress
-from bot import replies
-from bot.models import OrderStatus
 from bot.handoff.rules import has_words
+from bot.models import OrderStatus
+from bot.replies import chat as chat_replies
 from bot.services.orders import looks_like_address
 
 
@@ -20,7 +20,7 @@ class ActionGreet(ShopAction):
         return "action_greet"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        dispatcher.utter_message(text=replies.greet(turn.shop, turn.buyer, turn.product))
+        dispatcher.utter_message(text=chat_replies.greet(turn.shop, turn.buyer, turn.product))
         return []
 
 
@@ -31,7 +31,7 @@ class ActionGoodbye(ShopAction):
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         # "We'll ship it soon" only for an order paid and still waiting to ship.
         awaiting_dispatch = any(o.status is OrderStatus.paid for o in turn.store.orders_of(turn.buyer_id))
-        dispatcher.utter_message(text=replies.goodbye(turn.shop, awaiting_dispatch))
+        dispatcher.utter_message(text=chat_replies.goodbye(turn.shop, awaiting_dispatch))
         return []
 
 
@@ -59,7 +59,7 @@ class ActionUnclear(ShopAction):
         if not has_words(turn.original_text):
             # Nothing to understand, so nothing misunderstood: never a step towards a person.
             visible = any(char.isprintable() and not char.isspace() for char in turn.original_text)
-            dispatcher.utter_message(text=replies.rephrase() if visible else replies.empty_message())
+            dispatcher.utter_message(text=chat_replies.rephrase() if visible else chat_replies.empty_message())
             return []
         count = turn.count_slot("unclear_count")
         if count >= 1 and not turn.already_handed_off():
@@ -67,9 +67,9 @@ class ActionUnclear(ShopAction):
             return [SlotSet("unclear_count", 0)]
         intent = (turn.tracker.latest_message or {}).get("intent", {}).get("name")
         if intent == "out_of_scope":
-            dispatcher.utter_message(text=replies.out_of_scope())
+            dispatcher.utter_message(text=chat_replies.out_of_scope())
         else:
-            dispatcher.utter_message(text=replies.rephrase())
+            dispatcher.utter_message(text=chat_replies.rephrase())
         return [SlotSet("unclear_count", count + 1)]
 
 

@@ -12,6 +12,7 @@ from actions.orders import ActionChangeAddress, ActionOrderStatus
 from actions.products import ActionProductInfo, ActionStock
 from actions.shipping import ActionCourier, ActionFreeShipping
 from actions.sizing import ActionRecommendSize
+from bot.replies import chat as chat_replies
 
 _BY_TOPIC: Dict[str, Type[ShopAction]] = {
     action.topic: action
@@ -41,7 +42,7 @@ class ActionFollowUp(ShopAction):
             topic = "order_status"
         action = _BY_TOPIC.get(topic or "")
         if action is None:
-            dispatcher.utter_message(text="好的亲，收到～请问有什么可以帮您的吗？尺码、发货、物流、售后都可以问我哦～")
+            dispatcher.utter_message(text=chat_replies.noted_without_a_topic())
             return []
         # The same turn, not the inner action's own `run`: one turn hands off at most once.
         inner = action(self._services)

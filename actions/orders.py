@@ -7,41 +7,34 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
-from bot import replies
 from bot.models import Order, OrderStatus
-from bot.services.orders import expected_dispatch, find_own_order, is_late, request_address_change
-
-
-# Without an order id, which of the buyer's orders a question most likely means.
-PARCEL_QUESTION = (OrderStatus.shipped, OrderStatus.paid)
-ADDRESS_CHANGE = (OrderStatus.paid, OrderStatus.unpaid, OrderStatus.shipped)
-AFTER_SALES = (OrderStatus.delivered, OrderStatus.shipped)
+from bot.replies import orders as orders_replies
+from bot.services.orders import (
+    ADDRESS_CHANGE,
+    PARCEL_QUESTION,
+    expected_dispatch,
+    find_own_order,
+    is_late,
+    item_names,
+    request_address_change,
+)
 
 
 def order_in_question(turn: Turn, prefer: Sequence[OrderStatus] = ()) -> Optional[Order]:
     return find_own_order(turn.store, turn.buyer_id, turn.order_id, prefer)
 
 
-def item_summary(turn: Turn, order: Order) -> str:
-    names = []
-    for item in order.items:
-        product = turn.store.product(item.sku)
-        name = product.name if product else item.sku
-        names.append(f"{name} {item.colour}{'' if item.size == '均码' else ' ' + item.size}×{item.quantity}")
-    return "，".join(names)
-
-
 def order_status_text(turn: Turn, order: Order) -> str:
     policy = turn.shop.policy
-    return replies.order_status(
-        order, policy, expected_dispatch(order, policy), turn.services.now(), item_summary(turn, order)
+    return orders_replies.order_status(
+        order, policy, expected_dispatch(order, policy), turn.services.now(), item_names(turn.store, order)
     )
 
 
 def say_order_not_found(turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
     """No order of this buyer's matches: say so, and forget an id they typed (another buyer's,
     or a typo), so that their own parcel is found again on the next question."""
-    dispatcher.utter_message(text=replies.order_not_found(turn.order_id))
+    dispatcher.utter_message(text=orders_replies.order_not_found(turn.order_id))
     return [SlotSet("order_id", None)] if turn.slot("order_id") else []
 
 
@@ -77,5 +70,5 @@ class ActionChangeAddress(ShopAction):
         if order is None:
             return say_order_not_found(turn, dispatcher)
         change = request_address_change(turn.store, order, turn.conversation_id, turn.text, turn.services.clock)
-        dispatcher.utter_message(text=replies.address_change(change))
+        dispatcher.utter_message(text=orders_replies.address_change(change))
         return []

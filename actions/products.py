@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
-from bot import replies
+from bot.replies import products as products_replies
 from bot.services.products import match_colour, question_topic
 
 
@@ -19,9 +19,9 @@ class ActionProductInfo(ShopAction):
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         if turn.product is None:
-            dispatcher.utter_message(text=replies.ask_which_product())
+            dispatcher.utter_message(text=products_replies.ask_which_product())
             return []
-        dispatcher.utter_message(text=replies.product_info(turn.product, question_topic(turn.text)))
+        dispatcher.utter_message(text=products_replies.product_info(turn.product, question_topic(turn.text)))
         return []
 
 
@@ -33,12 +33,12 @@ class ActionStock(ShopAction):
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         if turn.product is None:
-            dispatcher.utter_message(text=replies.ask_which_product())
+            dispatcher.utter_message(text=products_replies.ask_which_product())
             return []
         # Only what this message names: an earlier colour must not narrow a new question.
         colour, shades = match_colour(turn.product, turn.entity("colour"))
         if shades:
-            dispatcher.utter_message(text=replies.which_shade(turn.product, shades))
+            dispatcher.utter_message(text=products_replies.which_shade(turn.product, shades))
             return []
-        dispatcher.utter_message(text=replies.stock(turn.product, colour, turn.entity("size")))
+        dispatcher.utter_message(text=products_replies.stock(turn.product, colour, turn.entity("size")))
         return []

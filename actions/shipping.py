@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
 from actions.orders import order_in_question, say_order_not_found, tell_order_status
-from bot import replies
+from bot.replies import shipping as shipping_replies
 from bot.models import OrderStatus
 from bot.services.orders import expected_dispatch
 from bot.services.shipping import asks_about_an_order, asks_which_courier, courier_options, find_courier, quote
@@ -23,10 +23,10 @@ class ActionFreeShipping(ShopAction):
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         policy = turn.shop.policy
         if turn.product is None and not turn.entity("region"):
-            dispatcher.utter_message(text=replies.free_shipping_rule(policy))
+            dispatcher.utter_message(text=shipping_replies.free_shipping_rule(policy))
             return []
         shipping = quote(policy, turn.product, turn.region, turn.buyer)
-        dispatcher.utter_message(text=replies.free_shipping(shipping, turn.product))
+        dispatcher.utter_message(text=shipping_replies.free_shipping(shipping, turn.product))
         return []
 
 
@@ -41,11 +41,11 @@ class ActionCourier(ShopAction):
         if turn.entity("region") and not asks_which_courier(policy, turn.text):
             # "新疆能发吗" asks about the region (can it go, what it costs), not about couriers.
             shipping = quote(policy, turn.product, turn.region, turn.buyer)
-            dispatcher.utter_message(text=replies.region_shipping(shipping, turn.product))
+            dispatcher.utter_message(text=shipping_replies.region_shipping(shipping, turn.product))
             return []
         options = courier_options(policy, turn.product, turn.region)
         asked = next((c.name for c in policy.upgrade_couriers if find_courier(policy, turn.text) == c), None)
-        dispatcher.utter_message(text=replies.couriers(options, turn.product, asked))
+        dispatcher.utter_message(text=shipping_replies.couriers(options, turn.product, asked))
         return []
 
 
@@ -64,9 +64,9 @@ class ActionShippingTime(ShopAction):
         policy = turn.shop.policy
         now = turn.services.now()
         shipping = quote(policy, turn.product, turn.region, turn.buyer)
-        text = replies.shipping_time(policy, now, shipping, turn.product)
+        text = shipping_replies.shipping_time(policy, now, shipping, turn.product)
         pending = next((o for o in turn.store.orders_of(turn.buyer_id) if o.status is OrderStatus.paid), None)
         if pending is not None and not shipping.restricted:
-            text += replies.pending_order_aside(pending, expected_dispatch(pending, policy), now)
+            text += shipping_replies.pending_order_aside(pending, expected_dispatch(pending, policy), now)
         dispatcher.utter_message(text=text)
         return []

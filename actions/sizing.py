@@ -10,11 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import ShopAction, Turn, handoff_events
-from bot import replies
 from bot.bootstrap import action_server_services
 from bot.context import Services
-from bot.nlu.measurements import height_of, weight_of
 from bot.handoff.rules import is_angry
+from bot.nlu.measurements import height_of, weight_of
+from bot.replies import products as products_replies
+from bot.replies import sizing as sizing_replies
 from bot.services.sizing import REQUIRED, Measurements, SizeOutcome, recommend_size
 
 # Plausible adult body ranges; outside them the value is a misreading, so we ask again.
@@ -98,7 +99,7 @@ class ValidateSizeForm(FormValidationAction):
             return {name: None}
         if low <= number <= high:
             return {name: number}
-        dispatcher.utter_message(text=replies.ask_measurements([name]))
+        dispatcher.utter_message(text=sizing_replies.ask_measurements([name]))
         return {name: None}
 
     def validate_height_cm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -117,10 +118,10 @@ class ActionRecommendSize(ShopAction):
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         product = turn.product
         if product is None:
-            dispatcher.utter_message(text=replies.ask_which_product())
+            dispatcher.utter_message(text=products_replies.ask_which_product())
             return []
         if product.size_chart and wants_chart(turn.text):
-            dispatcher.utter_message(text=replies.size_chart(product))
+            dispatcher.utter_message(text=sizing_replies.size_chart(product))
             return []
         body = Measurements(
             height_cm=turn.number_slot("height_cm"),
@@ -130,7 +131,7 @@ class ActionRecommendSize(ShopAction):
         )
         advice = recommend_size(product, body)
         if advice.outcome is SizeOutcome.missing:
-            dispatcher.utter_message(text=replies.ask_measurements(advice.missing))
+            dispatcher.utter_message(text=sizing_replies.ask_measurements(advice.missing))
             return []
-        dispatcher.utter_message(text=replies.size_advice(product, advice, body.height_cm, body.weight_kg))
+        dispatcher.utter_message(text=sizing_replies.size_advice(product, advice, body.height_cm, body.weight_kg))
         return []

@@ -23,7 +23,6 @@ from rasa.core.lock_store import LockError
 from rasa.shared.core.events import BotUttered, SlotSet
 from sanic import Blueprint, Sanic
 
-from bot import replies
 from bot.bootstrap import Server, server_services
 from bot.clock import Clock
 from bot.handoff.queue import HUMAN_FIRST_REASON, HandoffQueue
@@ -31,6 +30,7 @@ from bot.metrics.fold import HANDOFF_SLOT, SATISFACTION_SLOT
 from bot.outreach.answers import answer_follow_up, pending_rating, unsubscribe
 from bot.outreach.consent import is_unsubscribe
 from bot.outreach.ratings import read_rating
+from bot.replies import handoff as handoff_replies
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -103,9 +103,9 @@ class HandoffGate:
         """What the gate itself says, and the events it adds, when the assistant does not answer:
         a human_first queueing, a throttle, a 退订 or a follow-up answer (bot/outreach/answers.py)."""
         if gate is Gate.queued_first:
-            return replies.queued_for_a_person(), [SlotSet(HANDOFF_SLOT, HUMAN_FIRST_REASON)]
+            return handoff_replies.queued_for_a_person(), [SlotSet(HANDOFF_SLOT, HUMAN_FIRST_REASON)]
         if gate is Gate.throttled:
-            return replies.slow_down(), []
+            return handoff_replies.slow_down(), []
         store, clock = self.queue().store, self._shop_clock
         assert clock is not None  # set by queue()
         if gate is Gate.unsubscribe:
@@ -137,7 +137,7 @@ class HandoffGate:
                 logger.warning("Redis unreachable; message from %s not taken", message.sender_id)
                 if message.input_channel == REST_CHANNEL:
                     raise  # its route answers 503
-                await message.output_channel.send_text_message(message.sender_id, replies.try_again_later())
+                await message.output_channel.send_text_message(message.sender_id, handoff_replies.try_again_later())
 
         return handle
 

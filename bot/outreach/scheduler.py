@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
 
-from bot import replies
 from bot.clock import Clock
 from bot.hours import in_working_hours
 from bot.models import OrderStatus, Shop
 from bot.outreach.consent import may_market
 from bot.outreach.sender import OutreachSender
+from bot.replies import outreach as outreach_replies
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class OutreachScheduler:
         for buyer in self.store.buyers():
             if buyer.birthday != now.strftime("%m-%d") or not may_market(buyer, self.store.opted_out_at(buyer.id)):
                 continue
-            text = replies.birthday_wish(
+            text = outreach_replies.birthday_wish(
                 shop, buyer, coupon.yuan if coupon else None, coupon.min_order_yuan if coupon else 0,
                 coupon.valid_days if coupon else 0,
             )
@@ -79,7 +79,7 @@ class OutreachScheduler:
             # Ask first, then send: an answer that comes in at once finds the question asked.
             self.store.ask_follow_up(order.buyer_id, order.id, FOLLOW_UP_ANSWER_SECONDS)
             went = await self.sender.send_once(
-                f"follow_up:{order.id}", order.buyer_id, replies.follow_up_question(order, product), now, marketing=False,
+                f"follow_up:{order.id}", order.buyer_id, outreach_replies.follow_up_question(order, product), now, marketing=False,
             )
             sent += went
         return sent

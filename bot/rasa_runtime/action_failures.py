@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from bot import replies
 from bot.bootstrap import Server, server_services
 from bot.context import Services
 from bot.handoff.request import hand_off_after_failure
+from bot.replies import handoff as handoff_replies
 from bot.settings import Settings
 
 
@@ -35,5 +35,5 @@ def hand_off_failed_action(conversation_id: str, action_name: str, last_message:
     shop = _shop()
     reason = f"action {action_name} failed (action server)"
     if hand_off_after_failure(shop.store, conversation_id, reason, last_message or "", shop.clock):
-        return FailedActionReply(replies.action_failed(), reason)
-    return FailedActionReply(replies.action_failed_no_handoff(), None)
+        return FailedActionReply(handoff_replies.action_failed(), reason)
+    return FailedActionReply(handoff_replies.action_failed_no_handoff(), None)

@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from bot.clock import Clock
 from bot.models import Order, OrderStatus, Policy, Product, RequestKind, ShopRequest
 from bot.services.complaints import complaint_reason
-from bot.services.ports import ShopRecorder
+from bot.services.orders import AFTER_SALES, find_own_order
+from bot.services.ports import ShopReader, ShopRecorder
 
 
 class ReturnOutcome(str, Enum):
@@ -77,6 +78,37 @@ def request_return(
         return ReturnDecision(ReturnOutcome.excluded, order, window, deadline, excluded)
     record("return or exchange within the window")
     return ReturnDecision(ReturnOutcome.recorded, order, window, deadline, excluded)
+
+
+def complaint_subject(
+    store: ShopReader, buyer_id: str, order_id: Optional[str], product: Optional[Product], named: bool
+) -> Tuple[Optional[Order], Optional[Product]]:
+    """The received order and item a complaint is about; never an item that order does not hold.
+
+    `product` is the chat's item (named, the page being browsed, or the current one); `named`: the
+    buyer's message names it."""
+    if order_id:
+        order = find_own_order(store, buyer_id, order_id, AFTER_SALES)
+        return order, (item_of(store, order, product) if order else product)
+    if product is not None:
+        received = next(
+            (o for o in store.orders_of(buyer_id)
+             if o.status in AFTER_SALES and o.holds(product.sku)),
+            None,
+        )
+        if received is not None or named:
+            return received, product  # the buyer named it, even if we have no order of it
+    # Only the page they are browsing, which they have not received: their latest parcel, if any.
+    order = find_own_order(store, buyer_id, None, AFTER_SALES)
+    if order is None or order.status not in AFTER_SALES:  # nothing received yet
+        return None, product
+    return order, item_of(store, order, None)
+
+
+def item_of(store: ShopReader, order: Order, product: Optional[Product]) -> Optional[Product]:
+    if product is not None and order.holds(product.sku):
+        return product
+    return store.product(order.items[0].sku)  # an order holds at least one item
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,18 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Optional, Sequence
+from typing import Dict, Optional, Sequence, Tuple
 
 from bot.clock import Clock
 from bot.models import Order, OrderStatus, Policy, RequestKind, ShopRequest
 from bot.services.shipping import dispatch_day
 from bot.services.ports import ShopReader, ShopRecorder
+
+
+# Without an order id, which of the buyer's orders a question most likely means.
+PARCEL_QUESTION: Tuple[OrderStatus, ...] = (OrderStatus.shipped, OrderStatus.paid)
+ADDRESS_CHANGE: Tuple[OrderStatus, ...] = (OrderStatus.paid, OrderStatus.unpaid, OrderStatus.shipped)
+AFTER_SALES: Tuple[OrderStatus, ...] = (OrderStatus.delivered, OrderStatus.shipped)
 
 
 def find_own_order(
@@ -31,6 +37,15 @@ def find_own_order(
         if match:
             return match
     return orders[0] if orders else None
+
+
+def item_names(store: ShopReader, order: Order) -> Dict[str, str]:
+    """Each SKU of the order with its product's name; a SKU the shop no longer has keeps its code."""
+    names: Dict[str, str] = {}
+    for item in order.items:
+        product = store.product(item.sku)
+        names[item.sku] = product.name if product else item.sku
+    return names
 
 
 def expected_dispatch(order: Order, policy: Policy) -> Optional[date]:

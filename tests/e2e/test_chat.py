@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.replies import money
+from bot.replies.format import money
 from bot.services.sizing import Measurements, recommend_size
 from tests.e2e.conftest import Assistant, restart
 

@@ -92,3 +92,22 @@ def test_there_is_no_import_circle() -> None:
     for module in sorted(imports):
         visit(module, [], done)
     assert circles == []
+
+
+def test_replies_build_text_from_models_and_service_outcomes_only() -> None:
+    """bot/replies/ reads no store, no handoff queue, no channel; and no service builds text."""
+    imports = graph(top_level_only=False)
+    allowed = ("bot.models", "bot.services", "bot.replies")
+    wrong = [f"{m} imports {i}" for m, found in imports.items() if within(m, ("bot.replies",))
+             for i in found if not within(i, allowed)]
+    wrong += [f"{m} imports {i}" for m, found in imports.items() if within(m, ("bot.services",))
+              for i in found if within(i, ("bot.replies",))]
+    assert wrong == []
+
+
+def test_each_capability_of_the_actions_has_its_replies() -> None:
+    """A capability reads the same in actions/ and bot/replies/ (base.py is plumbing; follow_up.py
+    hands a bare fact to another capability's action and says chat's line when there is none)."""
+    actions = {p.stem for p in (PROJECT_ROOT / "actions").glob("*.py")} - {"__init__", "base", "follow_up"}
+    replies = {p.stem for p in (PROJECT_ROOT / "bot" / "replies").glob("*.py")}
+    assert actions <= replies

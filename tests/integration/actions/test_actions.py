@@ -15,7 +15,7 @@ from actions.follow_up import ActionFollowUp
 from actions.orders import ActionOrderStatus
 from actions.products import ActionStock
 from bot.context import Services
-from bot.replies import money
+from bot.replies.format import money
 
 
 def tracker(

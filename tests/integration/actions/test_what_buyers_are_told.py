@@ -14,7 +14,7 @@ from bot.context import Services
 from bot.models import OrderStatus, ShopData
 from bot.services.orders import looks_like_address
 from bot.store import ShopStore
-from bot.replies import money
+from bot.replies.format import money
 from tests.integration.actions.test_actions import run, tracker
 
 

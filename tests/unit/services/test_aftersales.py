@@ -1,11 +1,18 @@
-"""Returns within the window and exclusions; complaints recorded and counted per item."""
+"""Returns within the window and exclusions; complaints recorded and counted per item, and what they are about."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 from bot.clock import fixed_clock
 from bot.models import OrderStatus
-from bot.services.aftersales import ReturnOutcome, complaint_category, record_quality_complaint, request_return
+from bot.services.aftersales import (
+    ReturnOutcome,
+    complaint_category,
+    complaint_subject,
+    record_quality_complaint,
+    request_return,
+)
+from bot.services.orders import AFTER_SALES
 from tests.unit.memory_store import MemoryShopStore
 from tests.conftest import DEMO_NOW
 
@@ -75,3 +82,22 @@ def test_complaints_are_counted_per_item_and_reason(store: MemoryShopStore, demo
 
 def test_complaint_category_falls_back_to_other() -> None:
     assert complaint_category("不太满意") == "其他质量问题"
+
+
+def test_a_complaint_about_a_browsed_item_is_about_the_received_parcel(store: MemoryShopStore, demo) -> None:
+    # xiaomei is looking at the fan, which she never received: her latest received parcel, its item.
+    fan = store.product("F001")
+    order, product = complaint_subject(store, "buyer_xiaomei", None, fan, named=False)
+    assert order is not None and order.status in AFTER_SALES and not order.holds("F001")
+    assert product is not None and order.holds(product.sku)
+
+
+def test_a_named_item_never_received_is_the_complaint_without_an_order(store: MemoryShopStore, demo) -> None:
+    fan = store.product("F001")
+    assert complaint_subject(store, "buyer_xiaomei", None, fan, named=True) == (None, fan)
+
+
+def test_a_complaint_names_only_the_buyers_own_order(store: MemoryShopStore, demo) -> None:
+    other = next(o for o in demo.orders if o.buyer_id != "buyer_xiaomei")
+    fan = store.product("F001")
+    assert complaint_subject(store, "buyer_xiaomei", other.id, fan, named=False) == (None, fan)
