@@ -27,7 +27,8 @@ class FeatureSafeLogisticRegression(LogisticRegressionClassifier):
       with none before it, an empty intent that the FallbackClassifier turns into nlu_fallback;
     - `C` and `class_weight` are settings (Rasa fixes C=1 and balanced weights);
     - `featurizers` picks which featurizers' sentence features it reads, as DIET's setting does
-      (None: all of them).
+      (None: all of them). A message missing one of them is left to the classifier before it:
+      the sentence encoder skips what a cheaper classifier is already sure of (config.yml).
     """
 
     @staticmethod
@@ -51,7 +52,10 @@ class FeatureSafeLogisticRegression(LogisticRegressionClassifier):
         return vstack(rows)
 
     def _has_features(self, message: Message) -> bool:
-        return message.features_present(TEXT, self.config["featurizers"])
+        featurizers = self.config["featurizers"]
+        if featurizers is None:
+            return message.features_present(TEXT)
+        return all(message.features_present(TEXT, [name]) for name in featurizers)
 
     def process(self, messages: List[Message]) -> List[Message]:
         with_features = [message for message in messages if self._has_features(message)]

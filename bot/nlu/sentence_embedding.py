@@ -24,7 +24,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.shared.exceptions import RasaException
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -103,7 +103,15 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**DenseFeaturizer.get_default_config(), "weight": 2.0, "cache_size": 10000, "threads": 1}
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "weight": 2.0,
+            "cache_size": 10000,
+            "threads": 1,
+            # At inference, a message an earlier classifier already gave this confidence is not
+            # embedded (None: every message is). Training data is always embedded.
+            "skip_when_confident": None,
+        }
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
@@ -184,17 +192,25 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
                 cached[text] = vector
         return np.vstack([cached[text] for text in texts])
 
+    def _already_sure(self, message: Message) -> bool:
+        threshold = self._config["skip_when_confident"]
+        intent = message.get(INTENT)
+        return threshold is not None and isinstance(intent, dict) and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= threshold
+
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
+        self._embed_into(training_data.training_examples)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
+        self._embed_into([message for message in messages if not self._already_sure(message)])
+        return messages
+
+    def _embed_into(self, messages: List[Message]) -> None:
         # An empty message (or emoji only, after normalising) gets no embedding: the classifiers
         # treat it as featureless and the fallback asks the buyer to say more.
         with_text = [message for message in messages if (message.get(TEXT) or "").strip()]
         if not with_text:
-            return messages
+            return
         rows = self.embed([message.get(TEXT).strip() for message in with_text])
         for message, row in zip(with_text, rows):
             self.add_features_to_message(None, row[np.newaxis, :], TEXT, message)
-        return messages

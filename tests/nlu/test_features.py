@@ -146,3 +146,30 @@ def test_the_encoder_runs_on_one_openmp_thread_even_after_scikit_learn_started_i
     featurizer.process([Message(data={TEXT: "在吗"})])
     openmp = ThreadpoolController().select(user_api="openmp").lib_controllers
     assert openmp and all(library.num_threads == 1 for library in openmp)
+
+
+def test_the_encoder_skips_what_the_cheap_classifier_is_sure_of_and_the_second_classifier_keeps_its_answer(tmp_path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    data = training_data()
+    chars, e5 = tfidf(storage), embedder(storage)
+    chars.train(data)
+    chars.process_training_data(data)
+    e5.process_training_data(data)  # training data is always embedded
+    config = {**FeatureSafeLogisticRegression.get_default_config(), "featurizers": ["char_tfidf", "e5"]}
+    both = FeatureSafeLogisticRegression.create(config, storage, Resource("both"), context("both"))
+    both.train(data)
+
+    gated = SentenceEmbeddingFeaturizer.create(
+        {**e5._config, "skip_when_confident": 0.9}, storage, Resource("e5"), context("e5")
+    )
+    sure, unsure = Message(data={TEXT: "包邮吗"}), Message(data={TEXT: "便宜点吧"})
+    chars.process([sure, unsure])
+    sure.set(INTENT, {"name": "ask_free_shipping", "confidence": 0.95})
+    unsure.set(INTENT, {"name": "ask_free_shipping", "confidence": 0.5})
+    assert gated.process([sure, unsure]) == [sure, unsure]
+    assert not sure.features_present(TEXT, ["e5"]) and unsure.features_present(TEXT, ["e5"])
+    assert gated.cache.stats.misses == 1
+
+    both.process([sure, unsure])
+    assert sure.get(INTENT) == {"name": "ask_free_shipping", "confidence": 0.95}  # the cheap answer stands
+    assert unsure.get(INTENT)["name"] == "bargain"

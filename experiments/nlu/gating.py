@@ -1,0 +1,35 @@
+"""Whether the encoder can run only where the TF-IDF model alone is unsure (top confidence < τ):
+scores and the share of messages embedded, per τ (1.01: always embedded).
+
+    .venv/bin/python -m experiments.nlu.gating
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from experiments.nlu.harness import Data, Embeddings, concat, macro_f1, tfidf
+
+
+def main() -> None:
+    data = Data()
+    embed = Embeddings()
+    sets = {"held-out": (data.heldout, False), "real buyers": (data.real, True)}
+    chars = tfidf(data.train, *[[t for t, _ in cases] for cases, _ in sets.values()])
+    query = [2 * embed(data.train)] + [2 * embed([t for t, _ in cases]) for cases, _ in sets.values()]
+    cheap = LogisticRegression(C=30, max_iter=2000).fit(chars[0], data.labels)
+    rich = LogisticRegression(C=30, max_iter=2000).fit(concat(chars[0], query[0]), data.labels)
+    print("| τ | held-out | embedded | real buyers | embedded |\n|---|---|---|---|---|")
+    for tau in (1.01, 0.95, 0.9, 0.8, 0.7, 0.6):
+        cells = []
+        for k, (cases, merge) in enumerate(sets.values(), start=1):
+            p_cheap, p_rich = cheap.predict_proba(chars[k]), rich.predict_proba(concat(chars[k], query[k]))
+            sure = p_cheap.max(1) >= tau
+            p = np.where(sure[:, None], p_cheap, p_rich)
+            predicted = [cheap.classes_[j] if p[n, j] >= 0.35 else "nlu_fallback" for n, j in enumerate(p.argmax(1))]
+            cells += [f"{macro_f1([i for _, i in cases], predicted, merge):.3f}", f"{1 - sure.mean():.0%}"]
+        print(f"| {tau} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
