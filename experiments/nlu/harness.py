@@ -45,12 +45,14 @@ class Embeddings:
 
     def __call__(self, texts: Sequence[str], prefix: str = "query") -> np.ndarray:
         out = []
+        known = len(self._vectors)
         for text in texts:
             key = f"{prefix}: {text}"
             if key not in self._vectors:
                 self._vectors[key] = self._model.query(text) if prefix == "query" else self._model.passage(text)
             out.append(self._vectors[key])
-        np.savez(CACHE, c=np.array(self._vectors, dtype=object))
+        if len(self._vectors) > known:  # the file is 15 MB: written only when it grew
+            np.savez(CACHE, c=np.array(self._vectors, dtype=object))
         return np.vstack(out)
 
 
