@@ -14,8 +14,9 @@ from bot.bench_load.servers import Server
 
 # Eight turns a buyer on an item page typically sends (pre-sale questions, then goodbye), each
 # in several wordings, and the sizing turn with the buyer's own height and weight: real buyers
-# repeat the short questions but not their measurements, so caches keyed by text (the sentence
-# embeddings) see repeats and new texts in about the proportion a shop does.
+# repeat the short questions but not their measurements, so caches keyed by text (the Rasa
+# server's parse cache, the sentence embeddings) see repeats and new texts in about the
+# proportion a shop does.
 TURNS = [
     ("亲 在吗", "在吗", "你好 在不在", "掌柜的在吗"),
     ("这件包邮吗", "包邮吗亲", "这个包不包邮", "能包邮吗"),
