@@ -15,7 +15,7 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWa
 NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml)
 MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard data/jieba/*) $(wildcard data/lexicon/*) $(wildcard bot/nlu/*.py)
 
-.PHONY: install run console test unit integration rasa e2e lint types train validate eval bench bench-load load-demo dictionary clean help export-corrections story
+.PHONY: install run console test unit integration rasa e2e lint types train validate eval eval-dialogues bench bench-load load-demo dictionary clean help export-corrections story
 
 help:
 	@echo "make run        start Redis (embedded unless REDIS_URL), action server :5055, Rasa :5005, agent console :5006"
@@ -32,6 +32,8 @@ help:
 	@echo "make validate   rasa data validate"
 	@echo "make eval       NLU scores: held-out split, real buyer messages, entities (reports/nlu/)"
 	@echo "                and the change since the previous make eval (report.previous.json)"
+	@echo "make eval-dialogues  whole labelled real sessions replayed through the assistant"
+	@echo "                (SESSIONS=file.jsonl for your own; reports/dialogues/report.json)"
 	@echo "make export-corrections  trainers' intent corrections (Redis) -> data/nlu/corrections.yml"
 	@echo "make story SENDER=id     a real conversation -> a story + a conversation test (checked first)"
 	@echo "make bench      speed numbers: NLU parse, rule layer, Redis reads (printed, not asserted)"
@@ -73,6 +75,10 @@ eval: $(MODEL_STAMP)
 	if [ -f reports/nlu/report.previous.json ]; then \
 	  $(PY) -m bot compare-eval reports/nlu/report.previous.json reports/nlu/report.json; fi; \
 	exit $$status
+
+# Real sessions labelled turn by turn (../shared/eval/real_sessions.jsonl), or SESSIONS=FILE.
+eval-dialogues: $(MODEL_STAMP)
+	$(PY) -m bot.dialogue_eval $(if $(SESSIONS),--sessions "$(SESSIONS)")
 
 export-corrections: $(INSTALLED)
 	$(PY) -m bot export-corrections

@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.behaviours import BEHAVIOUR_SLOT, CLARIFY, HANDOFF, behaviour_of_action
 from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.hours import in_working_hours
@@ -37,6 +38,8 @@ class Turn:
         self.store = services.store
         self.handed_off = False  # set once this turn queued the chat for a human
         self.handoff_reason: Optional[str] = None
+        # What this turn did, when not the action's default (bot/behaviours.py).
+        self.behaviour: Optional[str] = None
 
     @property
     def buyer_id(self) -> str:
@@ -203,11 +206,22 @@ class ShopAction(Action, ABC):
             logger.exception("action %s failed for %s", self.name(), tracker.sender_id)
             return self._fail_over(turn, dispatcher)
         events = turn.context_events() + events + handoff_events(turn.handoff_reason)
+        events.append(SlotSet(BEHAVIOUR_SLOT, self.behaviour_of(turn)))
         if self.topic:
             events.append(SlotSet("last_topic", self.topic))
         if self.resets_unclear_count and tracker.get_slot("unclear_count"):
             events.append(SlotSet("unclear_count", 0))
         return events
+
+    def behaviour_of(self, turn: Turn) -> Optional[str]:
+        """What this turn did: the action's own choice, else its default; asking back that
+        ended with a person is a handoff."""
+        default = behaviour_of_action(self.name())
+        if turn.behaviour:
+            return turn.behaviour
+        if default == CLARIFY and turn.handed_off:
+            return HANDOFF
+        return default
 
     def _fail_over(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         reason = f"action {self.name()} failed"

@@ -12,6 +12,7 @@ from actions.orders import ActionChangeAddress, ActionOrderStatus
 from actions.products import ActionProductInfo, ActionStock
 from actions.shipping import ActionCourier, ActionFreeShipping
 from actions.sizing import ActionRecommendSize
+from bot.behaviours import TOPIC_BEHAVIOURS
 from bot.replies import chat as chat_replies
 
 _BY_TOPIC: Dict[str, Type[ShopAction]] = {
@@ -46,6 +47,7 @@ class ActionFollowUp(ShopAction):
             return []
         # The same turn, not the inner action's own `run`: one turn hands off at most once.
         inner = action(self._services)
+        turn.behaviour = TOPIC_BEHAVIOURS.get(topic or "")
         events = list(inner.respond(turn, dispatcher))
         if inner.topic:
             events.append(SlotSet("last_topic", inner.topic))

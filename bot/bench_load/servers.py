@@ -90,11 +90,15 @@ class Project:
     helpers: List[Server]  # the action server and the metrics consumer (their CPU counts too)
 
 
-def start_project(processes: Processes, redis_url: str, replicas: int = 1) -> Project:
+def start_project(
+    processes: Processes, redis_url: str, replicas: int = 1, extra_env: Optional[Dict[str, str]] = None
+) -> Project:
     """The action server, the metrics consumer and `replicas` Rasa servers on one Redis, as
-    `make run` starts them."""
+    `make run` starts them (`extra_env`: settings for all of them, e.g. a fixed shop clock)."""
     action_port = free_port()
-    env = _quiet_env({**redis_env(redis_url), "ACTION_PORT": str(action_port), "CONSOLE_SECRET": BENCH_SECRET})
+    env = _quiet_env(
+        {**redis_env(redis_url), "ACTION_PORT": str(action_port), "CONSOLE_SECRET": BENCH_SECRET, **(extra_env or {})}
+    )
     metrics = processes.popen([sys.executable, "-m", "bot.metrics"], PROJECT_ROOT, env, "project-metrics")
     actions = processes.popen(
         action_server_command(action_port),

@@ -1,0 +1,78 @@
+"""What the assistant did on a turn, in the vocabulary real sessions are labelled with.
+
+The one place that maps our actions to behaviours (`answer:<intent>`, `faq:<topic>`,
+`flow:<name>`, `ack`, `clarify`, `handoff`). Every `ShopAction` records the behaviour it chose in
+the `behaviour` slot each turn; an action that decides on something other than its default (a
+complaint that turns out to be praise, an unclear message that goes to a person) says so there.
+Later turns read it to follow the thread, and `make eval-dialogues` scores it.
+"""
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+BEHAVIOUR_SLOT = "behaviour"
+
+ACK = "ack"
+CLARIFY = "clarify"
+HANDOFF = "handoff"
+
+
+def answer(intent: str) -> str:
+    return f"answer:{intent}"
+
+
+def faq(topic: str) -> str:
+    return f"faq:{topic}"
+
+
+def flow(name: str) -> str:
+    return f"flow:{name}"
+
+
+# The default behaviour of each action (ours and Rasa's own) that can answer a buyer turn.
+ACTION_BEHAVIOURS: Dict[str, str] = {
+    "action_greet": answer("greet"),
+    "action_goodbye": answer("goodbye"),
+    "action_thank": answer("thank"),
+    "action_affirm": ACK,
+    "action_deny": ACK,
+    "action_acknowledge": ACK,
+    "action_bot_challenge": answer("bot_challenge"),
+    "action_bargain": answer("bargain"),
+    "action_gift": answer("ask_gift"),
+    "action_free_shipping": answer("ask_free_shipping"),
+    "action_product_info": answer("ask_product_info"),
+    "action_stock": answer("ask_stock"),
+    "action_shipping_time": answer("ask_shipping_time"),
+    "action_courier": answer("ask_courier"),
+    "action_order_status": answer("ask_order_status"),
+    "action_change_address": answer("change_address"),
+    "action_return_exchange": answer("return_exchange"),
+    "action_complain_quality": answer("complain_quality"),
+    "action_cancel_order": flow("cancel_order"),
+    "action_delivery_instruction": flow("delivery_instruction"),
+    "action_price_protection": faq("price_protection"),
+    "action_recommend_size": answer("ask_size"),
+    "size_form": answer("ask_size"),
+    "utter_size_form_stopped": ACK,
+    "action_handoff": HANDOFF,
+    "action_unclear": CLARIFY,
+    "action_follow_up": CLARIFY,
+}
+
+# A behaviour the buyer's earlier question can be continued in ("那黑色呢" after a stock answer).
+TOPIC_BEHAVIOURS: Dict[str, str] = {
+    "order_status": answer("ask_order_status"),
+    "change_address": answer("change_address"),
+    "return_exchange": answer("return_exchange"),
+    "complain_quality": answer("complain_quality"),
+    "free_shipping": answer("ask_free_shipping"),
+    "courier": answer("ask_courier"),
+    "product_info": answer("ask_product_info"),
+    "stock": answer("ask_stock"),
+    "sizing": answer("ask_size"),
+}
+
+
+def behaviour_of_action(action_name: str) -> Optional[str]:
+    return ACTION_BEHAVIOURS.get(action_name)
