@@ -8,7 +8,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
 from actions.orders import order_in_question, say_order_not_found
+from bot.behaviours import CLARIFY
 from bot.handoff.rules import refund_needs_human
+from bot.replies import chat as chat_replies
+from bot.services.acknowledgement import Acknowledgement
+from bot.services.evidence import asks_cancel, asks_return, is_praise, names_a_problem
 from bot.replies import aftersales as aftersales_replies
 from bot.services.aftersales import complaint_subject, record_quality_complaint, request_return
 from bot.services.orders import AFTER_SALES
@@ -21,6 +25,11 @@ class ActionReturnExchange(ShopAction):
         return "action_return_exchange"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        if not (asks_return(turn.text) or asks_cancel(turn.text)):
+            # The nearest topic, not a request: nothing is registered on a guess.
+            dispatcher.utter_message(text=chat_replies.ask_what_to_do_with_order())
+            turn.behaviour = CLARIFY
+            return []
         order = order_in_question(turn, AFTER_SALES)
         if order is None:
             return say_order_not_found(turn, dispatcher)
@@ -47,6 +56,14 @@ class ActionComplainQuality(ShopAction):
         return "action_complain_quality"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        if is_praise(turn.text):  # "收到了 质量不错": thanks, never a complaint
+            turn.say_acknowledgement(Acknowledgement.praise, dispatcher)
+            return []
+        if not names_a_problem(turn.text):
+            # Recorded complaints reach the factory report: only what the words name.
+            dispatcher.utter_message(text=chat_replies.ask_problem())
+            turn.behaviour = CLARIFY
+            return []
         order, product = complaint_subject(
             turn.store, turn.buyer_id, turn.order_id, turn.product, named=bool(turn.entity("product"))
         )

@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.behaviours import BEHAVIOUR_SLOT, CLARIFY, HANDOFF, behaviour_of_action
+from bot.behaviours import ACK, BEHAVIOUR_SLOT, CLARIFY, HANDOFF, behaviour_of_action
 from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.hours import in_working_hours
@@ -23,7 +23,11 @@ from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
 from bot.handoff.request import hand_off_after_failure, request_handoff
 from bot.handoff.rules import is_angry
+from bot.replies import chat as chat_replies
 from bot.replies import handoff as handoff_replies
+from bot.replies.repeats import first_unsaid, varied
+from bot.services.acknowledgement import Acknowledgement, acknowledgement
+from bot.services.evidence import asks_for_a_person
 from bot.services.products import resolve_product
 
 logger = logging.getLogger(__name__)
@@ -113,6 +117,28 @@ class Turn:
     def region(self) -> Optional[str]:
         return self.entity("region") or self.slot("region") or (self.buyer.region if self.buyer else None)
 
+    @cached_property
+    def said_before(self) -> List[str]:
+        """What the assistant (or an agent) already said in this session, oldest first."""
+        texts: List[str] = []
+        for event in self.tracker.events:
+            if event.get("event") == "session_started":
+                texts = []
+            elif event.get("event") == "bot" and event.get("text"):
+                texts.append(event["text"])
+        return texts
+
+    @property
+    def previous_behaviour(self) -> Optional[str]:
+        """What the assistant did on the buyer's previous turn (bot/behaviours.py)."""
+        value = self.slot(BEHAVIOUR_SLOT)
+        return str(value) if value else None
+
+    def say_acknowledgement(self, kind: Acknowledgement, dispatcher: CollectingDispatcher) -> None:
+        options = chat_replies.ACKNOWLEDGEMENTS[kind.value]
+        dispatcher.utter_message(text=first_unsaid(options, self.said_before))
+        self.behaviour = ACK  # the labels' word for thanks, praise and closings too
+
     def context_events(self) -> List[EventType]:
         """Keep the current product in a slot so later turns (and the agent) know it."""
         if self.product and self.product.sku != self.slot("current_product"):
@@ -172,6 +198,9 @@ class ShopAction(Action, ABC):
     # The topic a later `inform` turn (an order id, a region, a height) continues.
     topic: Optional[str] = None
     resets_unclear_count = True
+    # Question answers first check the words themselves (a person asked for by name, a bare
+    # acknowledgement); the chat actions (greet, thanks, yes/no, handoff) need no such check.
+    checks_the_words = True
 
     def __init__(self, services: Optional[Services] = None) -> None:
         self._services = services
@@ -194,7 +223,10 @@ class ShopAction(Action, ABC):
                 # this turn handed it off (the size form hands off an upset buyer and Rasa then
                 # runs the form's closing action): that answer stands, nothing is added.
                 return []
-            events = list(self.respond(turn, dispatcher))
+            events = self.words_first(turn, dispatcher)
+            if events is None:
+                events = list(self.respond(turn, dispatcher))
+            self.avoid_repeats(turn, dispatcher)
             if not turn.handed_off and is_angry(turn.text) and not turn.already_handed_off():
                 # Answer what was asked, then let a person calm things down.
                 dispatcher.utter_message(text=turn.hand_off("buyer is upset", upset=True))
@@ -212,6 +244,37 @@ class ShopAction(Action, ABC):
         if self.resets_unclear_count and tracker.get_slot("unclear_count"):
             events.append(SlotSet("unclear_count", 0))
         return events
+
+    def words_first(self, turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
+        """What the words alone decide, whatever intent the classifier read: a person asked for
+        by name, or a message that only acknowledges, thanks or praises. None: the action answers."""
+        if not self.checks_the_words:
+            return None
+        if asks_for_a_person(turn.text) and not turn.already_handed_off():
+            dispatcher.utter_message(text=turn.hand_off("buyer asked for a human"))
+            turn.behaviour = HANDOFF
+            return []
+        kind = acknowledgement(turn.text)
+        if kind is not None:
+            turn.say_acknowledgement(kind, dispatcher)
+            return []
+        return None
+
+    def avoid_repeats(self, turn: Turn, dispatcher: CollectingDispatcher) -> None:
+        """Never the same reply three times in a session (bot/replies/repeats.py); when only a
+        person is left, ask for one."""
+        if turn.behaviour == ACK:
+            return  # short acknowledgements are varied where they are chosen, and may recur
+        for message in dispatcher.messages:
+            text = message.get("text")
+            if not text:
+                continue
+            new = varied(text, turn.said_before)
+            if new is None and not turn.already_handed_off():
+                new = turn.hand_off("the assistant kept giving the same answer")
+                turn.behaviour = HANDOFF
+            if new is not None:
+                message["text"] = new
 
     def behaviour_of(self, turn: Turn) -> Optional[str]:
         """What this turn did: the action's own choice, else its default; asking back that

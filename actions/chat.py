@@ -12,6 +12,7 @@ from actions.orders import ActionChangeAddress
 from bot.handoff.rules import has_words
 from bot.models import OrderStatus
 from bot.replies import chat as chat_replies
+from bot.services.acknowledgement import Acknowledgement, acknowledgement
 from bot.services.orders import looks_like_address
 
 
@@ -20,7 +21,10 @@ class ActionGreet(ShopAction):
         return "action_greet"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        dispatcher.utter_message(text=chat_replies.greet(turn.shop, turn.buyer, turn.product))
+        if turn.said_before:  # 在吗 in the middle of a chat: no second welcome
+            dispatcher.utter_message(text=chat_replies.greet_again())
+        else:
+            dispatcher.utter_message(text=chat_replies.greet(turn.shop, turn.buyer, turn.product))
         return []
 
 
@@ -36,6 +40,8 @@ class ActionGoodbye(ShopAction):
 
 
 class ActionHandoff(ShopAction):
+    checks_the_words = False
+
     def name(self) -> str:
         return "action_handoff"
 
@@ -87,23 +93,33 @@ class ActionReplyWithResponse(ShopAction, ABC):
         return []
 
 
-class ActionThank(ActionReplyWithResponse):
-    response = "utter_thank"
+class ActionAcknowledge(ShopAction, ABC):
+    """Thanks, yes and no: a short answer in a wording not used yet in this chat."""
+
+    kind = Acknowledgement.ack
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so that rasa-sdk does not register this base as an action."""
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        turn.say_acknowledgement(acknowledgement(turn.text) or self.kind, dispatcher)
+        return []
+
+
+class ActionThank(ActionAcknowledge):
+    kind = Acknowledgement.thanks
 
     def name(self) -> str:
         return "action_thank"
 
 
-class ActionAffirm(ActionReplyWithResponse):
-    response = "utter_affirm"
-
+class ActionAffirm(ActionAcknowledge):
     def name(self) -> str:
         return "action_affirm"
 
 
-class ActionDeny(ActionReplyWithResponse):
-    response = "utter_deny"
-
+class ActionDeny(ActionAcknowledge):
     def name(self) -> str:
         return "action_deny"
 

@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
+from bot.behaviours import CLARIFY
 from bot.models import Order, OrderStatus
 from bot.replies import orders as orders_replies
 from bot.services.orders import (
@@ -16,8 +17,10 @@ from bot.services.orders import (
     find_own_order,
     is_late,
     item_names,
+    looks_like_address,
     request_address_change,
 )
+from bot.services.evidence import asks_address_change
 
 
 def order_in_question(turn: Turn, prefer: Sequence[OrderStatus] = ()) -> Optional[Order]:
@@ -35,6 +38,7 @@ def say_order_not_found(turn: Turn, dispatcher: CollectingDispatcher) -> List[Ev
     """No order of this buyer's matches: say so, and forget an id they typed (another buyer's,
     or a typo), so that their own parcel is found again on the next question."""
     dispatcher.utter_message(text=orders_replies.order_not_found(turn.order_id))
+    turn.behaviour = CLARIFY  # asks for the right order
     return [SlotSet("order_id", None)] if turn.slot("order_id") else []
 
 
@@ -66,6 +70,11 @@ class ActionChangeAddress(ShopAction):
         return "action_change_address"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        if not (asks_address_change(turn.text) or looks_like_address(turn.text)):
+            # "这个地址能送到吗", "给我一个回寄地址": about an address, not a change of one.
+            dispatcher.utter_message(text=orders_replies.ask_address_change())
+            turn.behaviour = CLARIFY
+            return []
         order = order_in_question(turn, ADDRESS_CHANGE)
         if order is None:
             return say_order_not_found(turn, dispatcher)

@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
+from bot.behaviours import CLARIFY
 from bot.replies import products as products_replies
 from bot.services.products import match_colour, question_topic
 
@@ -20,6 +21,7 @@ class ActionProductInfo(ShopAction):
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         if turn.product is None:
             dispatcher.utter_message(text=products_replies.ask_which_product())
+            turn.behaviour = CLARIFY  # a question back, not an answer
             return []
         dispatcher.utter_message(text=products_replies.product_info(turn.product, question_topic(turn.text)))
         return []
@@ -34,6 +36,7 @@ class ActionStock(ShopAction):
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         if turn.product is None:
             dispatcher.utter_message(text=products_replies.ask_which_product())
+            turn.behaviour = CLARIFY  # a question back, not an answer
             return []
         # Only what this message names: an earlier colour must not narrow a new question.
         colour, shades = match_colour(turn.product, turn.entity("colour"))

@@ -8,10 +8,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
 from actions.orders import order_in_question, say_order_not_found, tell_order_status
+from bot.behaviours import answer
 from bot.replies import shipping as shipping_replies
 from bot.models import OrderStatus
 from bot.services.orders import expected_dispatch
-from bot.services.shipping import asks_about_an_order, asks_which_courier, courier_options, find_courier, quote
+from bot.services.shipping import asks_about_an_order, asks_about_arrival, asks_which_courier, courier_options, find_courier, quote
 
 
 class ActionFreeShipping(ShopAction):
@@ -54,6 +55,11 @@ class ActionShippingTime(ShopAction):
         return "action_shipping_time"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        on_its_way = next((o for o in turn.store.orders_of(turn.buyer_id) if o.status is OrderStatus.shipped), None)
+        if on_its_way is not None and not turn.order_id and asks_about_arrival(turn.text):
+            tell_order_status(turn, on_its_way, dispatcher)  # where the parcel is, not the cut-off
+            turn.behaviour = answer("ask_order_status")
+            return []
         if asks_about_an_order(turn.text, names_an_order=bool(turn.entity("order_id"))):
             order = order_in_question(turn, (OrderStatus.paid,))
             if order is None:

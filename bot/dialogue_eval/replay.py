@@ -61,6 +61,13 @@ def add_eval_buyers(store: ShopStore, demo: ShopData, sessions: List[LabelledSes
     store.write_all(demo.copy(update={"products": [], "buyers": buyers, "orders": orders}), merge=True)
 
 
+def understood(events: List[Dict[str, Any]]) -> str:
+    """The intent and confidence the NLU read the latest buyer message as ("bargain 0.62")."""
+    user: Dict[str, Any] = next((e for e in reversed(events) if e.get("event") == "user"), {})
+    intent = (user.get("parse_data") or {}).get("intent") or {}
+    return f"{intent.get('name')} {float(intent.get('confidence') or 0):.2f}"
+
+
 def behaviour_of_turn(events: List[Dict[str, Any]]) -> str:
     """The behaviour the assistant chose after the buyer's latest message: the `behaviour` slot
     our actions set, else the first action Rasa ran (a form, a response)."""
@@ -102,8 +109,8 @@ class Replayer:
         with requests.Session() as http:
             for index, turn in enumerate(session.turns, start=1):
                 replies = self._say(http, sender, turn.buyer)
-                behaviour = behaviour_of_turn(self._events(http, sender))
-                scored.append(ScoredTurn(session.id, index, turn, behaviour, replies))
+                events = self._events(http, sender)
+                scored.append(ScoredTurn(session.id, index, turn, behaviour_of_turn(events), replies, understood(events)))
         return scored
 
     def all(self, sessions: List[LabelledSession], parallel: int = 4) -> List[ScoredTurn]:

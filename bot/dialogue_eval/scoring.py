@@ -23,6 +23,7 @@ class ScoredTurn:
     turn: LabelledTurn
     behaviour: str
     replies: Tuple[str, ...]
+    understood: str = ""  # the NLU's intent and confidence, for reading the worst turns
 
     @property
     def verdict(self) -> Verdict:
@@ -104,7 +105,7 @@ def report(turns: Sequence[ScoredTurn], worst_limit: int = 25) -> List[str]:
         reply = " | ".join(t.replies)[:60]
         lines.append(
             f"  {mark:<8} {t.session_id}#{t.index} {t.turn.buyer[:40]!r} expected {','.join(t.turn.expect)}"
-            f" got {t.behaviour}: {reply}"
+            f" got {t.behaviour} ({t.understood}): {reply}"
         )
     lines.append(rates(turns).line())
     return lines

@@ -73,3 +73,8 @@ def address_change(change: AddressChange) -> str:
 
 def ask_order_id() -> str:
     return "亲，麻烦把订单号发给我，我帮您查一下～"
+
+
+def ask_address_change() -> str:
+    """An address question that asks for no change: ask before registering one."""
+    return "亲，是要修改订单的收货地址、电话或收货人吗？是的话请把新的收货信息发给我，我帮您登记～其他问题也可以直接问我哦。"

@@ -1,6 +1,8 @@
 """Free shipping, couriers, regional restrictions and the same-day dispatch cut-off."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -129,6 +131,17 @@ def asks_about_an_order(text: str, names_an_order: bool) -> bool:
     if any(word in text for word in BUYING_NOW_WORDS):
         return False
     return any(word in text for word in ORDER_WORDS)
+
+
+# "今天能到吗", "明天能收到吧", "具体几点送": the parcel's arrival, which only a shipped order has.
+_ARRIVAL = re.compile(r"(能|可以|会|才能|什么时候|几点|哪天|啥时候|多久|几天)(送)?(到|收到|送到|送达|签收)|到了吗|送货时间|具体时间")
+_DISPATCH = ("发货", "发出", "寄出", "发走", "发吗", "拍", "下单", "现在买")
+
+
+def asks_about_arrival(text: str) -> bool:
+    """Whether a shipping-time question asks when a parcel arrives rather than when it leaves
+    (intents.md: the parcel after it left is an order-status question)."""
+    return bool(_ARRIVAL.search(text)) and not any(word in text for word in _DISPATCH)
 
 
 COURIER_WORDS = ("快递", "物流", "什么递", "哪家", "邮政", "ems", "顺丰", "圆通", "中通", "申通", "韵达", "京东")
