@@ -14,10 +14,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.behaviours import ACK, BEHAVIOUR_SLOT, CLARIFY, HANDOFF, behaviour_of_action
+from bot.behaviours import (
+    ACK,
+    BEHAVIOUR_SLOT,
+    CLARIFY,
+    HANDOFF,
+    UNSURE_BELOW,
+    UNSURE_INTENTS,
+    behaviour_of_action,
+    faq,
+)
 from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.hours import in_working_hours
+from bot.knowledge.matching import ambiguous
 from bot.models import Buyer, Product, Shop
 from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
@@ -25,6 +35,7 @@ from bot.handoff.request import hand_off_after_failure, request_handoff
 from bot.handoff.rules import is_angry
 from bot.replies import chat as chat_replies
 from bot.replies import handoff as handoff_replies
+from bot.replies import knowledge as knowledge_replies
 from bot.replies.repeats import first_unsaid, varied
 from bot.services.acknowledgement import Acknowledgement, acknowledgement
 from bot.services.evidence import asks_for_a_person
@@ -127,6 +138,19 @@ class Turn:
             elif event.get("event") == "bot" and event.get("text"):
                 texts.append(event["text"])
         return texts
+
+    @property
+    def intent(self) -> Optional[str]:
+        return ((self.tracker.latest_message or {}).get("intent") or {}).get("name")
+
+    @property
+    def confidence(self) -> float:
+        value = ((self.tracker.latest_message or {}).get("intent") or {}).get("confidence")
+        return float(value) if isinstance(value, (int, float)) else 0.0
+
+    def classifier_unsure(self) -> bool:
+        """The classifier had no intent it was sure of (bot/behaviours.py: UNSURE_BELOW)."""
+        return self.intent in UNSURE_INTENTS or self.confidence < UNSURE_BELOW
 
     @property
     def previous_behaviour(self) -> Optional[str]:
@@ -258,7 +282,29 @@ class ShopAction(Action, ABC):
         if kind is not None:
             turn.say_acknowledgement(kind, dispatcher)
             return []
-        return None
+        return self.knowledge_first(turn, dispatcher)
+
+    def knowledge_first(self, turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
+        """The shop's own answer when the words ask one of its questions: by a keyword always (the
+        owner's deliberate words, e.g. 保价 is never a bargain), by similarity only where the
+        classifier was unsure."""
+        matches = turn.services.knowledge.matches(turn.text, turn.services.now())
+        if not matches or (matches[0].keyword is None and not turn.classifier_unsure()):
+            return None
+        if ambiguous(matches):
+            first, second = matches[0].entry, matches[1].entry
+            dispatcher.utter_message(
+                text=knowledge_replies.which_question(first, second),
+                buttons=knowledge_replies.question_buttons([first, second]),
+            )
+            turn.behaviour = CLARIFY
+            return []
+        entry = matches[0].entry
+        dispatcher.utter_message(
+            text=entry.answer, image=entry.image_url, buttons=knowledge_replies.quick_reply_buttons(entry)
+        )
+        turn.behaviour = faq(entry.group)
+        return [SlotSet("last_topic", None)]
 
     def avoid_repeats(self, turn: Turn, dispatcher: CollectingDispatcher) -> None:
         """Never the same reply three times in a session (bot/replies/repeats.py); when only a

@@ -12,6 +12,11 @@ from typing import Dict, Optional
 
 BEHAVIOUR_SLOT = "behaviour"
 
+# Below this confidence (or on these intents) the classifier is not taken at its word: only the
+# words' own evidence (a knowledge keyword or question, an acknowledgement) or a question back.
+UNSURE_BELOW = 0.6
+UNSURE_INTENTS = ("nlu_fallback", "out_of_scope", "inform")
+
 ACK = "ack"
 CLARIFY = "clarify"
 HANDOFF = "handoff"

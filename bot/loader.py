@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from bot.models import ShopData
 from bot.store import ShopStore
 
-_ID_FIELDS = {"products": "sku", "buyers": "id", "orders": "id"}
+_ID_FIELDS = {"products": "sku", "buyers": "id", "orders": "id", "knowledge": "key"}
 REQUIRED_KEYS = ("shop", "products", "buyers", "orders")
 
 
@@ -82,7 +82,7 @@ def parse(path: Path, raw: Any, existing: Optional[ShopStore] = None) -> ShopDat
 
 
 def _check_references(path: Path, data: ShopData, existing: Optional[ShopStore] = None) -> None:
-    for collection in ("products", "buyers", "orders"):
+    for collection in _ID_FIELDS:
         seen: set = set()
         for index, record in enumerate(getattr(data, collection)):
             ident = getattr(record, _ID_FIELDS[collection])

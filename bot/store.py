@@ -24,6 +24,9 @@ Layout, all under `shop:{shop_id}:`
   marketing_log:{buyer}    sorted set: marketing message ids by send time (the frequency cap)
   follow_up_pending:{buyer} the order a follow-up question asked about (until answered, a week)
   follow_up_answers        hash: order id -> FollowUpAnswer (JSON)
+  knowledge                hash: entry key -> KnowledgeEntry (JSON), the shop's own answers
+  knowledge_version        counter, moved on by every change: each process rebuilds its index
+                           when it differs (bot/knowledge/records.py does this Redis work)
 
 Numbers for the shop owner (bot/metrics/), under `metrics:`:
   metrics:events           stream: every conversation event the Rasa servers publish (event broker)
@@ -55,6 +58,8 @@ from datetime import datetime
 from typing import Iterable, List, Optional
 
 import redis
+
+from bot.knowledge import records as knowledge_records
 
 from bot.models import (
     Buyer,
@@ -159,6 +164,11 @@ def connect(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, decode_responses=True)
 
 
+def shop_key(shop_id: str, *parts: str) -> str:
+    """A key of the layout above; only the feature modules it names call this."""
+    return ":".join(("shop", shop_id, *parts))
+
+
 class ShopStore:
     def __init__(self, client: redis.Redis, shop_id: str) -> None:
         self.client = client
@@ -166,7 +176,7 @@ class ShopStore:
 
     # -- keys (private: nothing outside this class builds them) -----------------------------
     def _key(self, *parts: str) -> str:
-        return ":".join(("shop", self.shop_id, *parts))
+        return shop_key(self.shop_id, *parts)
 
     # -- shop ----------------------------------------------------------------------------
     def has_shop(self) -> bool:
@@ -244,6 +254,7 @@ class ShopStore:
                     pipe.srem(self._key("buyer_orders", old.buyer_id), order.id)
             pipe.set(self._key("order", order.id), order.json())
             pipe.sadd(self._key("buyer_orders", order.buyer_id), order.id)
+        knowledge_records.write(pipe, self.shop_id, data.knowledge, replace=not merge)
         pipe.execute()
 
     def _catalogue_keys(self) -> List[str]:

@@ -62,7 +62,7 @@ def asks_address_change(text: str) -> bool:
 # 退/换 of an item; not 退订 (opt-out), 退差价 (price protection), and not 换 of an address,
 # a courier, an invoice or a phone number.
 _RETURN = re.compile(
-    r"退(?!订|差价|差|钱给我差)|换(?!地址|个地址|收货|快递|物流|票|发票|开|电话|手机|号|人|成\d)|售后|无理由|不要了"
+    r"退(?!订|差价|差|钱给我差)|换(?!地址|个地址|收货|快递|物流|票|发票|开|电话|手机|号|人|成\d|其他|别的|别家|品牌)|售后|无理由|不要了"
 )
 _NO_RETURN = re.compile(r"(不|不用|不想|不要|没必要|就不)(退|换)|不换了|不退了")
 _CANCEL = ("取消", "撤销", "撤回", "不想要了", "不要了", "拍错")

@@ -1,0 +1,29 @@
+"""A process's view of the shop's knowledge: the index rebuilt whenever the entries change in Redis
+(every action server and replica sees an owner's edit on its next message)."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import List, Optional
+
+from bot.knowledge.matching import KnowledgeIndex, KnowledgeMatch
+from bot.knowledge.records import KnowledgeRecords
+
+
+class KnowledgeBase:
+    def __init__(self, records: KnowledgeRecords) -> None:
+        self.records = records
+        self._lock = threading.Lock()
+        self._version: Optional[int] = None
+        self._index = KnowledgeIndex([])
+
+    def index(self) -> KnowledgeIndex:
+        version = self.records.version()  # one GET a message; the rebuild only on a change
+        with self._lock:
+            if version != self._version:
+                self._index = KnowledgeIndex(self.records.entries())
+                self._version = version
+            return self._index
+
+    def matches(self, text: str, now: datetime) -> List[KnowledgeMatch]:
+        return self.index().matches(text, now)

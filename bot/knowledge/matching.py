@@ -1,0 +1,91 @@
+"""Which knowledge entry a buyer's message asks, if any: keywords first (exact, the owner's own
+words), then character TF-IDF similarity to the entry's questions; negative examples veto.
+
+The index is built from the entries alone (no training), in milliseconds for a shop's few hundred
+questions, so every process rebuilds it as soon as the entries' version moves on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Dict, List, Optional, Sequence
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.models import KnowledgeEntry
+from bot.nlu.normalize import normalize
+
+# Cosine similarity to one of an entry's questions at which it answers a message without a
+# keyword. Chosen by experiments/knowledge/threshold_cv.py on our own paraphrases (the default
+# pack's similar questions left out one at a time, and our NLU training messages of other
+# intents as messages that must match nothing): see the README's knowledge section.
+SIMILARITY_THRESHOLD = 0.5
+# A message this close to a negative example never gets that entry.
+NEGATIVE_THRESHOLD = 0.8
+# Two entries whose scores are this close: ask which one was meant.
+AMBIGUITY_MARGIN = 0.05
+KEYWORD_SCORE = 1.0
+
+
+@dataclass(frozen=True)
+class KnowledgeMatch:
+    entry: KnowledgeEntry
+    score: float  # KEYWORD_SCORE (plus a little per character of the keyword) or a cosine
+    keyword: Optional[str] = None
+
+
+def _clean(text: str) -> str:
+    return normalize(text or "", max_chars=300)
+
+
+class KnowledgeIndex:
+    def __init__(self, entries: Sequence[KnowledgeEntry]) -> None:
+        self.entries = list(entries)
+        questions, owners, negatives, negative_owners = [], [], [], []
+        for position, entry in enumerate(self.entries):
+            for question in (entry.question, *entry.similar):
+                questions.append(_clean(question))
+                owners.append(position)
+            for negative in entry.negative:
+                negatives.append(_clean(negative))
+                negative_owners.append(position)
+        self._owners = owners
+        self._negative_owners = negative_owners
+        self._keywords = [[_clean(k) for k in entry.keywords if _clean(k)] for entry in self.entries]
+        self._vectorizer: Optional[TfidfVectorizer] = None
+        if questions:
+            self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+            self._questions = self._vectorizer.fit_transform(questions)
+            self._negatives = self._vectorizer.transform(negatives) if negatives else None
+
+    def matches(self, text: str, now: datetime) -> List[KnowledgeMatch]:
+        """Live entries the message may ask, best first (one match per entry)."""
+        clean = _clean(text)
+        if not clean or self._vectorizer is None:
+            return []
+        vector = self._vectorizer.transform([clean])
+        vetoed = set()
+        if self._negatives is not None:
+            for owner, similarity in zip(self._negative_owners, (self._negatives @ vector.T).toarray().ravel()):
+                if similarity >= NEGATIVE_THRESHOLD:
+                    vetoed.add(owner)
+        best: Dict[int, KnowledgeMatch] = {}
+        for owner, similarity in zip(self._owners, (self._questions @ vector.T).toarray().ravel()):
+            if similarity >= SIMILARITY_THRESHOLD and similarity > getattr(best.get(owner), "score", 0):
+                best[owner] = KnowledgeMatch(self.entries[owner], float(similarity))
+        for owner, keywords in enumerate(self._keywords):
+            hits = [k for k in keywords if k in clean]
+            if hits:
+                longest = max(hits, key=len)
+                best[owner] = KnowledgeMatch(self.entries[owner], KEYWORD_SCORE + len(longest) / 100, longest)
+        found = [m for owner, m in best.items() if owner not in vetoed and m.entry.live(now)]
+        return sorted(found, key=lambda m: -m.score)
+
+
+def ambiguous(matches: Sequence[KnowledgeMatch]) -> bool:
+    """The two best are different answers and too close to tell apart."""
+    return (
+        len(matches) >= 2
+        and matches[0].entry.group != matches[1].entry.group
+        and matches[0].score - matches[1].score < AMBIGUITY_MARGIN
+    )
