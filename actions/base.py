@@ -17,12 +17,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.behaviours import (
     ACK,
     BEHAVIOUR_SLOT,
+    FOLLOW_UP_SURE,
     CLARIFY,
     HANDOFF,
     UNSURE_BELOW,
     UNSURE_INTENTS,
     behaviour_of_action,
     faq,
+    flow,
 )
 from bot.bootstrap import action_server_services
 from bot.context import Services
@@ -42,6 +44,10 @@ from bot.services.evidence import asks_for_a_person
 from bot.services.products import resolve_product
 
 logger = logging.getLogger(__name__)
+
+
+# The order our last turn asked "确认取消吗？" about (actions/orders.py).
+PENDING_CANCEL_SLOT = "pending_cancel"
 
 
 class Turn:
@@ -157,6 +163,10 @@ class Turn:
         """What the assistant did on the buyer's previous turn (bot/behaviours.py)."""
         value = self.slot(BEHAVIOUR_SLOT)
         return str(value) if value else None
+
+    def awaits_cancel_answer(self) -> bool:
+        """Our last turn asked whether to cancel an order: this message answers it."""
+        return bool(self.slot(PENDING_CANCEL_SLOT)) and self.previous_behaviour == flow("cancel_order")
 
     def say_acknowledgement(self, kind: Acknowledgement, dispatcher: CollectingDispatcher) -> None:
         options = chat_replies.ACKNOWLEDGEMENTS[kind.value]
@@ -279,7 +289,7 @@ class ShopAction(Action, ABC):
             turn.behaviour = HANDOFF
             return []
         kind = acknowledgement(turn.text)
-        if kind is not None:
+        if kind is not None and not turn.awaits_cancel_answer():
             turn.say_acknowledgement(kind, dispatcher)
             return []
         return self.knowledge_first(turn, dispatcher)
@@ -290,7 +300,7 @@ class ShopAction(Action, ABC):
         classifier was unsure."""
         matches = turn.services.knowledge.matches(turn.text, turn.services.now())
         if not matches or (matches[0].keyword is None and not turn.classifier_unsure()):
-            return None
+            return self.policy_follow_up(turn, dispatcher)
         if ambiguous(matches):
             first, second = matches[0].entry, matches[1].entry
             dispatcher.utter_message(
@@ -305,6 +315,17 @@ class ShopAction(Action, ABC):
         )
         turn.behaviour = faq(entry.group)
         return [SlotSet("last_topic", None)]
+
+    def policy_follow_up(self, turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
+        """After a shop-policy answer, an unsure next question is most likely about the same
+        policy ("那是邮寄还是发邮箱?" after the invoice answer): a person takes the details, rather
+        than the nearest intent answering something else."""
+        previous = turn.previous_behaviour or ""
+        if not previous.startswith("faq:") or turn.confidence >= FOLLOW_UP_SURE or turn.already_handed_off():
+            return None
+        dispatcher.utter_message(text=turn.hand_off(f"shop policy follow-up ({previous[4:]})"))
+        turn.behaviour = HANDOFF
+        return []
 
     def avoid_repeats(self, turn: Turn, dispatcher: CollectingDispatcher) -> None:
         """Never the same reply three times in a session (bot/replies/repeats.py); when only a

@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
-from actions.orders import ActionChangeAddress
+from actions.orders import ActionChangeAddress, settle_pending_cancel
 from bot.handoff.rules import has_words
 from bot.models import OrderStatus
 from bot.replies import chat as chat_replies
@@ -71,12 +71,34 @@ class ActionUnclear(ShopAction):
         if count >= 1 and not turn.already_handed_off():
             dispatcher.utter_message(text=turn.hand_off("assistant did not understand twice in a row"))
             return [SlotSet("unclear_count", 0)]
-        intent = (turn.tracker.latest_message or {}).get("intent", {}).get("name")
-        if intent == "out_of_scope":
+        guesses = likely_questions(turn)
+        if turn.intent == "out_of_scope":
             dispatcher.utter_message(text=chat_replies.out_of_scope())
+        elif guesses:
+            # 猜你想问: the likeliest questions as buttons; a click sends the question's words.
+            dispatcher.utter_message(
+                text=chat_replies.guess_questions(),
+                buttons=[{"title": title, "payload": title} for title in guesses],
+            )
         else:
             dispatcher.utter_message(text=chat_replies.rephrase())
         return [SlotSet("unclear_count", count + 1)]
+
+
+# An intent is offered as a guess when the classifier gave it at least this much.
+GUESS_AT_LEAST = 0.1
+
+
+def likely_questions(turn: Turn, limit: int = 3) -> List[str]:
+    """The titles of the likeliest questions the assistant can answer, from the classifier's
+    ranking (greetings, thanks and the like are never offered)."""
+    ranking = (turn.tracker.latest_message or {}).get("intent_ranking") or []
+    titles = []
+    for candidate in ranking:
+        title = chat_replies.SUGGESTION_TITLES.get(candidate.get("name") or "")
+        if title and float(candidate.get("confidence") or 0) >= GUESS_AT_LEAST and title not in titles:
+            titles.append(title)
+    return titles[:limit]
 
 
 class ActionReplyWithResponse(ShopAction, ABC):
@@ -118,10 +140,20 @@ class ActionAffirm(ActionAcknowledge):
     def name(self) -> str:
         return "action_affirm"
 
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        if turn.awaits_cancel_answer():  # "是的" to our own "确认取消吗？"
+            return settle_pending_cancel(turn, dispatcher, confirmed=True)
+        return super().respond(turn, dispatcher)
+
 
 class ActionDeny(ActionAcknowledge):
     def name(self) -> str:
         return "action_deny"
+
+    def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        if turn.awaits_cancel_answer():
+            return settle_pending_cancel(turn, dispatcher, confirmed=False)
+        return super().respond(turn, dispatcher)
 
 
 class ActionBotChallenge(ActionReplyWithResponse):

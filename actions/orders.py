@@ -6,19 +6,22 @@ from typing import List, Optional, Sequence
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ShopAction, Turn
-from bot.behaviours import CLARIFY
+from actions.base import PENDING_CANCEL_SLOT, ShopAction, Turn
+from bot.behaviours import ACK, CLARIFY, flow
 from bot.models import Order, OrderStatus
 from bot.replies import orders as orders_replies
 from bot.services.orders import (
     ADDRESS_CHANGE,
+    CANCELLABLE,
     PARCEL_QUESTION,
     expected_dispatch,
     find_own_order,
     is_late,
     item_names,
     looks_like_address,
+    order_to_cancel,
     request_address_change,
+    request_cancel,
 )
 from bot.services.evidence import asks_address_change
 
@@ -81,3 +84,32 @@ class ActionChangeAddress(ShopAction):
         change = request_address_change(turn.store, order, turn.conversation_id, turn.text, turn.services.clock)
         dispatcher.utter_message(text=orders_replies.address_change(change))
         return []
+
+
+def ask_to_cancel(turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+    """A cancel request: name the order it would cancel (never a shipped one) and ask first."""
+    order = order_to_cancel(turn.store, turn.buyer_id, turn.order_id)
+    if order is None:
+        dispatcher.utter_message(text=orders_replies.nothing_to_cancel())
+        turn.behaviour = CLARIFY
+        return []
+    if turn.slot(PENDING_CANCEL_SLOT) == order.id and "确认" in turn.text:
+        return settle_pending_cancel(turn, dispatcher, confirmed=True)
+    dispatcher.utter_message(text=orders_replies.confirm_cancel(order, item_names(turn.store, order)))
+    turn.behaviour = flow("cancel_order")
+    return [SlotSet(PENDING_CANCEL_SLOT, order.id)]
+
+
+def settle_pending_cancel(turn: Turn, dispatcher: CollectingDispatcher, confirmed: bool) -> List[EventType]:
+    order = find_own_order(turn.store, turn.buyer_id, turn.slot(PENDING_CANCEL_SLOT))
+    if order is None or order.status not in CANCELLABLE:  # shipped or paid elsewhere meanwhile
+        dispatcher.utter_message(text=orders_replies.nothing_to_cancel())
+        turn.behaviour = CLARIFY
+    elif confirmed:
+        request_cancel(turn.store, order, turn.conversation_id, turn.text, turn.services.clock)
+        dispatcher.utter_message(text=orders_replies.cancel_recorded(order))
+        turn.behaviour = flow("cancel_order")
+    else:
+        dispatcher.utter_message(text=orders_replies.cancel_kept(order))
+        turn.behaviour = ACK
+    return [SlotSet(PENDING_CANCEL_SLOT, None)]

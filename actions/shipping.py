@@ -56,7 +56,8 @@ class ActionShippingTime(ShopAction):
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         on_its_way = next((o for o in turn.store.orders_of(turn.buyer_id) if o.status is OrderStatus.shipped), None)
-        if on_its_way is not None and not turn.order_id and asks_about_arrival(turn.text):
+        asks_a_region = bool(turn.entity("region"))
+        if on_its_way is not None and not turn.order_id and not asks_a_region and asks_about_arrival(turn.text):
             tell_order_status(turn, on_its_way, dispatcher)  # where the parcel is, not the cut-off
             turn.behaviour = answer("ask_order_status")
             return []

@@ -16,6 +16,9 @@ BEHAVIOUR_SLOT = "behaviour"
 # words' own evidence (a knowledge keyword or question, an acknowledgement) or a question back.
 UNSURE_BELOW = 0.6
 UNSURE_INTENTS = ("nlu_fallback", "out_of_scope", "inform")
+# Right after a shop-policy answer, a question the classifier is less sure of than this is taken
+# as a follow-up on that policy (actions/base.py).
+FOLLOW_UP_SURE = 0.8
 
 ACK = "ack"
 CLARIFY = "clarify"

@@ -62,6 +62,20 @@ class BirthdayCoupon(Model):
     valid_days: int = Field(default=7, ge=1, le=90)
 
 
+class Range(Model):
+    min: float
+    max: float
+
+    @root_validator(skip_on_failure=True)
+    def _ordered(cls, values: dict) -> dict:
+        if values["min"] > values["max"]:
+            raise ValueError("min must not exceed max")
+        return values
+
+    def contains(self, value: float) -> bool:
+        return self.min <= value <= self.max
+
+
 class Policy(Model):
     free_shipping_threshold: float = Field(ge=0)
     free_shipping_excluded_regions: List[str] = []
@@ -91,6 +105,9 @@ class Policy(Model):
     follow_up_unhappy_to_human: bool = True
     # The shop's real birthday coupon, sent with the birthday wish; None: a wish without one.
     birthday_coupon: Optional[BirthdayCoupon] = None
+    # Days from dispatch to delivery by the default courier, per region (province short name);
+    # `其他` covers the regions not named. Unset: the assistant never promises an arrival day.
+    transit_days: Dict[str, Range] = {}
 
     @validator("working_hours")
     def _hours_format(cls, value: str) -> str:
@@ -100,6 +117,10 @@ class Policy(Model):
             if not (hour.isdigit() and minute.isdigit() and int(hour) <= 24 and int(minute) < 60):
                 raise ValueError("must look like 09:00-23:00")
         return value
+
+
+    def transit(self, region: Optional[str]) -> Optional[Range]:
+        return self.transit_days.get(region or "") or self.transit_days.get("其他")
 
 
 class Shop(Model):
@@ -112,20 +133,6 @@ class Fit(str, Enum):
     runs_small = "runs_small"
     true_to_size = "true_to_size"
     runs_large = "runs_large"
-
-
-class Range(Model):
-    min: float
-    max: float
-
-    @root_validator(skip_on_failure=True)
-    def _ordered(cls, values: dict) -> dict:
-        if values["min"] > values["max"]:
-            raise ValueError("min must not exceed max")
-        return values
-
-    def contains(self, value: float) -> bool:
-        return self.min <= value <= self.max
 
 
 class SizeChartRow(Model):
@@ -381,6 +388,7 @@ class RequestKind(str, Enum):
     return_exchange = "return_exchange"
     quality_complaint = "quality_complaint"
     handoff = "handoff"
+    cancel = "cancel"  # an unpaid or not yet shipped order the buyer confirmed to cancel
 
 
 class ShopRequest(Model):

@@ -23,6 +23,9 @@ _REASON_LABELS = (
     ("buyer is upset", "买家情绪不满"),
     ("refund on order", "大额退款（店铺规则）"),
     ("action ", "机器人出错"),
+    ("the assistant kept giving the same answer", "机器人重复回答"),
+    ("shop policy follow-up", "店铺政策追问"),
+    ("order ", "订单发货延迟"),
 )
 _STATUS_LABELS = {"unpaid": "待付款", "paid": "已付款", "shipped": "已发货", "delivered": "已签收", "returned": "已退货"}
 

@@ -78,3 +78,22 @@ def ask_order_id() -> str:
 def ask_address_change() -> str:
     """An address question that asks for no change: ask before registering one."""
     return "亲，是要修改订单的收货地址、电话或收货人吗？是的话请把新的收货信息发给我，我帮您登记～其他问题也可以直接问我哦。"
+
+
+def confirm_cancel(order: Order, names: Mapping[str, str]) -> str:
+    items = "、".join(names.get(item.sku, item.sku) for item in order.items)
+    return f"亲，是要取消订单{order.id}（{items}）吗？确认的话回复“确认取消”，我马上为您登记～"
+
+
+def cancel_recorded(order: Order) -> str:
+    if order.status is OrderStatus.unpaid:
+        return f"好的亲，订单{order.id}已为您登记取消，这个订单还没付款，不会扣您的钱哦～"
+    return f"好的亲，订单{order.id}已为您登记取消，仓库会拦下不发货，货款会在1-3个工作日内原路退回～"
+
+
+def cancel_kept(order: Order) -> str:
+    return f"好的亲，订单{order.id}为您保留，不取消啦～"
+
+
+def nothing_to_cancel() -> str:
+    return "亲，您没有还没发货的订单可以取消哦～已经发出的订单可以拒收或收到后申请退货，需要的话告诉我订单号～"

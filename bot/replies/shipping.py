@@ -111,10 +111,15 @@ def shipping_time(
     cutoff = policy.same_day_cutoff_hour
     when = day(dispatch_day(policy, now), now.date())
     courier = shipping.courier.name if shipping is not None else policy.default_courier.name
-    where = f"寄到{shipping.region}" if shipping is not None and shipping.region else ""
+    region = shipping.region if shipping is not None else None
+    where = f"寄到{region}" if region else ""
+    transit = policy.transit(region)
+    days = ""
+    if transit is not None:  # only what the shop's data says, never a guess
+        days = f"，一般{transit.min:g}-{transit.max:g}天送达" if transit.min != transit.max else f"，一般{transit.min:g}天送达"
     return (
         f"亲，每天{cutoff}点前付款当天发货，{cutoff}点后付款第二天发货哦，现在拍下付款，{when}就能发出，"
-        f"{where}默认发{courier}，发出后可以在订单里看物流～"
+        f"{where}默认发{courier}{days}，发出后可以在订单里看物流～"
     )
 
 

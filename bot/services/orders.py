@@ -110,3 +110,32 @@ def is_late(order: Order, policy: Policy, now: datetime) -> bool:
     """A paid order whose dispatch day has passed without shipping."""
     day = expected_dispatch(order, policy)
     return day is not None and now.date() > day
+
+
+# Orders a buyer can still cancel before anything ships, newest first in this order of preference.
+CANCELLABLE: Tuple[OrderStatus, ...] = (OrderStatus.unpaid, OrderStatus.paid)
+
+
+def order_to_cancel(store: ShopReader, buyer_id: str, order_id: Optional[str]) -> Optional[Order]:
+    """The order a cancel request means: the one named if it can still be cancelled, else the
+    buyer's newest unpaid, else newest paid-not-shipped one. Never a shipped order: refusing or
+    returning that is another matter (a cancel must not touch the parcel on its way)."""
+    if order_id:
+        order = find_own_order(store, buyer_id, order_id)
+        return order if order is not None and order.status in CANCELLABLE else None
+    return next((o for status in CANCELLABLE for o in store.orders_of(buyer_id) if o.status is status), None)
+
+
+def request_cancel(store: ShopRecorder, order: Order, conversation_id: str, words: str, clock: Clock) -> None:
+    """Record a confirmed cancel for the shop (an unpaid order lapses; a paid one is refunded)."""
+    store.record_request(
+        ShopRequest(
+            kind=RequestKind.cancel,
+            conversation_id=conversation_id,
+            buyer_id=order.buyer_id,
+            order_id=order.id,
+            reason="buyer confirmed the cancel" + (" (paid: refund)" if order.status is OrderStatus.paid else ""),
+            details={"buyer_said": words[:500]},
+            created_at=clock(),
+        )
+    )

@@ -134,7 +134,8 @@ def asks_about_an_order(text: str, names_an_order: bool) -> bool:
 
 
 # "今天能到吗", "明天能收到吧", "具体几点送": the parcel's arrival, which only a shipped order has.
-_ARRIVAL = re.compile(r"(能|可以|会|才能|什么时候|几点|哪天|啥时候|多久|几天)(送)?(到|收到|送到|送达|签收)|到了吗|送货时间|具体时间")
+# "几天能到西安" is how long delivery takes when buying (a transit question), not this.
+_ARRIVAL = re.compile(r"(能|可以|会|才能|什么时候|几点|哪天|啥时候)(送)?(到|收到|送到|送达|签收)|到了吗|送货时间|具体时间")
 _DISPATCH = ("发货", "发出", "寄出", "发走", "发吗", "拍", "下单", "现在买")
 
 
