@@ -29,6 +29,8 @@ class ActionGreet(ShopAction):
 
 
 class ActionGoodbye(ShopAction):
+    checks_the_words = False  # "拜拜" is a closing the goodbye answers itself
+
     def name(self) -> str:
         return "action_goodbye"
 

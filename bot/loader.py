@@ -14,6 +14,7 @@ from typing import Any, Optional, Sequence, Tuple
 import yaml
 from pydantic import ValidationError
 
+from bot.knowledge import records as knowledge_records
 from bot.models import ShopData
 from bot.store import ShopStore
 
@@ -145,7 +146,10 @@ def load_file(
         raise DataFileError(
             path, "shop", "id", f"file is for shop {data.shop.id!r} but the store is shop {store.shop_id!r}"
         )
-    store.write_all(data, merge=merge)
+    store.write_all(
+        data, merge=merge,
+        also=[lambda pipe: knowledge_records.write(pipe, store.shop_id, data.knowledge, replace=not merge)],
+    )
     return data
 
 

@@ -25,8 +25,8 @@ Layout, all under `shop:{shop_id}:`
   follow_up_pending:{buyer} the order a follow-up question asked about (until answered, a week)
   follow_up_answers        hash: order id -> FollowUpAnswer (JSON)
   knowledge                hash: entry key -> KnowledgeEntry (JSON), the shop's own answers
-  knowledge_version        counter, moved on by every change: each process rebuilds its index
-                           when it differs (bot/knowledge/records.py does this Redis work)
+  knowledge_version        moves on with every change (a digest of a loaded file's entries, else
+                           a random token): each process rebuilds its index when it differs (bot/knowledge/records.py does this Redis work)
 
 Numbers for the shop owner (bot/metrics/), under `metrics:`:
   metrics:events           stream: every conversation event the Rasa servers publish (event broker)
@@ -55,11 +55,9 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, List, Optional
+from typing import Any, Callable, Iterable, List, Optional, Sequence
 
 import redis
-
-from bot.knowledge import records as knowledge_records
 
 from bot.models import (
     Buyer,
@@ -228,7 +226,7 @@ class ShopStore:
         return [raw for raw in (self.client.mget(keys) if keys else []) if raw]
 
     # -- import --------------------------------------------------------------------------
-    def write_all(self, data: ShopData, merge: bool = False) -> None:
+    def write_all(self, data: ShopData, merge: bool = False, also: Sequence[Callable[[Any], None]] = ()) -> None:
         """Write a whole validated data file in one MULTI/EXEC: all of it lands or none.
 
         The file is the truth: its catalogue, buyers and orders replace the shop's, and every
@@ -254,7 +252,8 @@ class ShopStore:
                     pipe.srem(self._key("buyer_orders", old.buyer_id), order.id)
             pipe.set(self._key("order", order.id), order.json())
             pipe.sadd(self._key("buyer_orders", order.buyer_id), order.id)
-        knowledge_records.write(pipe, self.shop_id, data.knowledge, replace=not merge)
+        for write in also:  # other features' records of the same file (knowledge entries)
+            write(pipe)
         pipe.execute()
 
     def _catalogue_keys(self) -> List[str]:

@@ -14,7 +14,7 @@ class KnowledgeBase:
     def __init__(self, records: KnowledgeRecords) -> None:
         self.records = records
         self._lock = threading.Lock()
-        self._version: Optional[int] = None
+        self._version: Optional[str] = None
         self._index = KnowledgeIndex([])
 
     def index(self) -> KnowledgeIndex:

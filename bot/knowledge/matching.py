@@ -32,7 +32,7 @@ KEYWORD_SCORE = 1.0
 @dataclass(frozen=True)
 class KnowledgeMatch:
     entry: KnowledgeEntry
-    score: float  # KEYWORD_SCORE (plus a little per character of the keyword) or a cosine
+    score: float  # KEYWORD_SCORE plus 0.1 a character of the longest keyword, or a cosine
     keyword: Optional[str] = None
 
 
@@ -79,7 +79,7 @@ class KnowledgeIndex:
             hits = [k for k in keywords if k in clean]
             if hits:
                 longest = max(hits, key=len)
-                best[owner] = KnowledgeMatch(self.entries[owner], KEYWORD_SCORE + len(longest) / 100, longest)
+                best[owner] = KnowledgeMatch(self.entries[owner], KEYWORD_SCORE + len(longest) / 10, longest)
         found = [m for owner, m in best.items() if owner not in vetoed and m.entry.live(now)]
         return sorted(found, key=lambda m: -m.score)
 

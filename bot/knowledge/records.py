@@ -1,28 +1,36 @@
 """Knowledge entries in Redis (keys `knowledge` and `knowledge_version`, see bot/store.py)."""
 from __future__ import annotations
 
+import hashlib
+import uuid
 from typing import Any, List, Sequence
 
 import redis
 
 from bot.models import KnowledgeEntry
+from bot.store import shop_key
 
 
 def _keys(shop_id: str) -> tuple[str, str]:
-    from bot.store import shop_key  # the key table; imported late, bot.store imports this module
-
     return shop_key(shop_id, "knowledge"), shop_key(shop_id, "knowledge_version")
 
 
 def write(pipe: Any, shop_id: str, entries: Sequence[KnowledgeEntry], replace: bool) -> None:
-    """Add a shop file's entries to the loader's transaction (`replace`: the file's entries are
-    all of them; else they are added to or replace the ones with the same key)."""
+    """Add a shop file's entries to the loader's transaction (ShopStore.write_all's `also` (`replace`: the file's entries are
+    all of them; else they are added to or replace the ones with the same key))."""
     entries_key, version_key = _keys(shop_id)
     if replace:
         pipe.delete(entries_key)
     if entries:
         pipe.hset(entries_key, mapping={entry.key: entry.json() for entry in entries})
-    pipe.incr(version_key)
+    if replace:  # the same file loaded again is the same version: nothing to rebuild
+        pipe.set(version_key, _digest(entries))
+    elif entries:
+        pipe.set(version_key, uuid.uuid4().hex)
+
+
+def _digest(entries: Sequence[KnowledgeEntry]) -> str:
+    return hashlib.sha256("\n".join(e.json() for e in sorted(entries, key=lambda e: e.key)).encode()).hexdigest()[:16]
 
 
 class KnowledgeRecords:
@@ -30,8 +38,10 @@ class KnowledgeRecords:
         self.client = client
         self.entries_key, self.version_key = _keys(shop_id)
 
-    def version(self) -> int:
-        return int(self.client.get(self.version_key) or 0)
+    def version(self) -> str:
+        """Moves on with every change of the entries (each process rebuilds its index then)."""
+        value = self.client.get(self.version_key)
+        return value.decode() if isinstance(value, bytes) else str(value or "")
 
     def entries(self) -> List[KnowledgeEntry]:
         raw = self.client.hgetall(self.entries_key)
@@ -40,12 +50,12 @@ class KnowledgeRecords:
     def put(self, entry: KnowledgeEntry) -> None:
         pipe = self.client.pipeline(transaction=True)
         pipe.hset(self.entries_key, entry.key, entry.json())
-        pipe.incr(self.version_key)
+        pipe.set(self.version_key, uuid.uuid4().hex)
         pipe.execute()
 
     def delete(self, key: str) -> bool:
         pipe = self.client.pipeline(transaction=True)
         pipe.hdel(self.entries_key, key)
-        pipe.incr(self.version_key)
+        pipe.set(self.version_key, uuid.uuid4().hex)
         removed, _ = pipe.execute()
         return bool(removed)

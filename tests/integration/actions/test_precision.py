@@ -1,0 +1,122 @@
+"""Precision before recall, action by action against a real Redis: nothing is recorded on the
+nearest intent alone, a cancel never touches a parcel on its way, no reply three times."""
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+
+from actions.aftersales import ActionComplainQuality, ActionReturnExchange
+from actions.base import PENDING_CANCEL_SLOT
+from actions.chat import ActionAffirm, ActionDeny, ActionUnclear
+from actions.orders import ActionChangeAddress
+from actions.shipping import ActionFreeShipping
+from bot.behaviours import BEHAVIOUR_SLOT
+from bot.context import Services
+from bot.models import OrderStatus
+from bot.replies.repeats import REMINDER, offer_a_person
+from tests.integration.actions.test_actions import run, slot_events
+
+
+def tracker(
+    text: str,
+    intent: str,
+    sender: str = "buyer_xiaomei",
+    confidence: float = 0.9,
+    slots: Optional[Dict[str, Any]] = None,
+    said: List[str] = (),
+    ranking: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
+        "entities": [],
+        "metadata": {},
+    }
+    events = [{"event": "bot", "text": t} for t in said] + [{"event": "user", "text": text, "timestamp": time.time()}]
+    return Tracker(sender, slots or {}, message, events, False, None, {}, "action_listen")
+
+
+def test_praise_is_thanked_and_never_recorded_as_a_complaint(services: Services) -> None:
+    texts, events = run(ActionComplainQuality(services), tracker("收到了 质量不错 很喜欢", "complain_quality"))
+    assert "谢谢" in texts[0] or "喜欢" in texts[0]
+    assert services.store.requests("quality_complaint") == [] and services.store.handoff("buyer_xiaomei") is None
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "ack"
+
+
+def test_a_complaint_without_a_named_problem_is_asked_about_first(services: Services) -> None:
+    texts, events = run(ActionComplainQuality(services), tracker("东西收到了", "complain_quality"))
+    assert "什么问题" in texts[0] and services.store.requests("quality_complaint") == []
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "clarify"
+    run(ActionComplainQuality(services), tracker("袖口开线了", "complain_quality"))
+    assert len(services.store.requests("quality_complaint")) == 1
+
+
+def test_an_address_question_registers_no_change(services: Services) -> None:
+    texts, _ = run(ActionChangeAddress(services), tracker("这个地址能送到吗", "change_address"))
+    assert services.store.requests("address_change") == [] and "收货地址" in texts[0]
+    texts, _ = run(ActionChangeAddress(services), tracker("给我一个寄回的地址", "change_address"))
+    assert services.store.requests("address_change") == [] and "退货地址" in texts[0]  # the shop's answer
+
+
+def test_a_declined_return_starts_nothing(services: Services) -> None:
+    run(ActionReturnExchange(services), tracker("先穿几天看看，合适就不换了", "return_exchange"))
+    assert services.store.requests("return_exchange") == []
+
+
+def test_a_cancel_asks_first_and_never_touches_the_shipped_order(services: Services) -> None:
+    own = services.store.orders_of("buyer_xiaomei")
+    shipped = next(o for o in own if o.status is OrderStatus.shipped)
+    unpaid = next(o for o in own if o.status is OrderStatus.unpaid)
+    texts, events = run(ActionReturnExchange(services), tracker("帮我取消订单", "return_exchange"))
+    assert unpaid.id in texts[0] and shipped.id not in texts[0] and "确认" in texts[0]
+    assert services.store.requests("cancel") == [] and services.store.requests("return_exchange") == []
+    slots = slot_events(events)
+    assert slots[PENDING_CANCEL_SLOT] == unpaid.id and slots[BEHAVIOUR_SLOT] == "flow:cancel_order"
+
+    texts, events = run(ActionAffirm(services), tracker("是的", "affirm", slots=slots))
+    assert [r.order_id for r in services.store.requests("cancel")] == [unpaid.id]
+    assert slot_events(events)[PENDING_CANCEL_SLOT] is None and unpaid.id in texts[0]
+
+
+def test_no_to_our_cancel_question_keeps_the_order(services: Services) -> None:
+    _, events = run(ActionReturnExchange(services), tracker("不想要了 取消吧", "return_exchange"))
+    texts, _ = run(ActionDeny(services), tracker("算了不用", "deny", slots=slot_events(events)))
+    assert "保留" in texts[0] and services.store.requests("cancel") == []
+
+
+def test_a_yes_long_after_the_question_cancels_nothing(services: Services) -> None:
+    unpaid = next(o for o in services.store.orders_of("buyer_xiaomei") if o.status is OrderStatus.unpaid)
+    stale = {PENDING_CANCEL_SLOT: unpaid.id, BEHAVIOUR_SLOT: "answer:ask_free_shipping"}
+    run(ActionAffirm(services), tracker("好的", "affirm", slots=stale))
+    assert services.store.requests("cancel") == []
+
+
+def test_the_same_reply_is_never_sent_three_times(services: Services) -> None:
+    said: List[str] = []
+    for _ in range(4):
+        texts, _ = run(ActionFreeShipping(services), tracker("包邮吗", "ask_free_shipping", said=said))
+        said += texts
+    first = said[0]
+    assert said[1] == REMINDER + first and offer_a_person() in said
+    assert max(said.count(text) for text in said) <= 1
+    assert services.store.handoff("buyer_xiaomei") is not None  # the fourth time: a person
+
+
+def test_unsure_messages_get_likely_questions_as_buttons(services: Services) -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.35},
+        {"name": "ask_shipping_time", "confidence": 0.3},
+        {"name": "ask_order_status", "confidence": 0.25},
+        {"name": "greet", "confidence": 0.2},
+    ]
+    dispatcher_texts, _ = run(ActionUnclear(services), tracker("那个咋整的啊", "nlu_fallback", confidence=0.35, ranking=ranking))
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    ActionUnclear(services).run(dispatcher, tracker("那个咋整的啊", "nlu_fallback", confidence=0.35, ranking=ranking), {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == ["什么时候发货？", "我的快递到哪了？"]
+    assert all(b["payload"] == b["title"] for b in dispatcher.messages[0]["buttons"])

@@ -1,0 +1,28 @@
+"""Bare acknowledgements, thanks, praise and closings, read as a whole message."""
+from __future__ import annotations
+
+import pytest
+
+from bot.services.acknowledgement import Acknowledgement, acknowledgement
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("嗯", Acknowledgement.ack),
+        ("嗯嗯 好的", Acknowledgement.ack),
+        ("好的呢 我看看", Acknowledgement.ack),
+        ("快递到了哦", None),
+        ("已经到了哈", Acknowledgement.ack),
+        ("好的，谢谢亲", Acknowledgement.thanks),
+        ("收到了 质量不错", Acknowledgement.praise),
+        ("没事了 拜拜", Acknowledgement.closing),
+    ],
+)
+def test_whole_messages(text: str, kind) -> None:
+    assert acknowledgement(text) is kind
+
+
+@pytest.mark.parametrize("text", ["好的 那什么时候发货", "嗯 能便宜点吗", "是的 我要退货", "这个多少钱", "", "的了吧"])
+def test_anything_more_is_not_an_acknowledgement(text: str) -> None:
+    assert acknowledgement(text) is None

@@ -1,0 +1,69 @@
+"""Nothing is recorded for the shop on the nearest intent alone: the words must ask for it."""
+from __future__ import annotations
+
+import pytest
+
+from bot.services.evidence import (
+    asks_address_change,
+    asks_cancel,
+    asks_for_a_person,
+    asks_return,
+    is_praise,
+    names_a_problem,
+)
+
+
+@pytest.mark.parametrize("text", ["收到了 质量不错", "衣服很好看 很喜欢", "宝贝收到了，挺满意的", "穿着很舒服"])
+def test_praise_is_never_a_problem(text: str) -> None:
+    assert is_praise(text) and not names_a_problem(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["袖口有线头", "洗了一次就掉色", "领子破了个洞", "发错颜色了", "少发了一件", "拉链坏了", "穿着不舒服", "开机没反应"]
+)
+def test_problems_are_named(text: str) -> None:
+    assert names_a_problem(text) and not is_praise(text)
+
+
+@pytest.mark.parametrize("text", ["东西收到了", "快递到了", "这件衣服怎么样"])
+def test_plain_news_names_no_problem(text: str) -> None:
+    assert not names_a_problem(text)
+
+
+@pytest.mark.parametrize("text", ["地址填错了要改一下", "帮我改个收货地址", "收件人电话写错了", "能换个收货人吗"])
+def test_address_change_requests(text: str) -> None:
+    assert asks_address_change(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["这个地址能送到吗", "给我个退货地址我寄回去", "账号绑定的手机号要换", "发票上的地址写错了", "你们店在哪个地址"]
+)
+def test_address_words_that_ask_no_change(text: str) -> None:
+    assert not asks_address_change(text)
+
+
+@pytest.mark.parametrize("text", ["我想退货", "能换个尺码吗", "不合适可以退吗", "申请退款", "还能换吗"])
+def test_return_requests(text: str) -> None:
+    assert asks_return(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["先穿几天看看，合适就不换了", "不用退了", "能退差价吗", "退订", "换个地址", "太慢了要换别家了"]
+)
+def test_words_that_ask_no_return(text: str) -> None:
+    assert not asks_return(text)
+
+
+@pytest.mark.parametrize("text", ["帮我取消订单", "拍错了不想要了", "订单能撤销吗"])
+def test_cancel_requests(text: str) -> None:
+    assert asks_cancel(text)
+
+
+@pytest.mark.parametrize("text", ["不取消了 还要的", "别取消啊", "能恢复订单吗"])
+def test_keeping_an_order_is_no_cancel(text: str) -> None:
+    assert not asks_cancel(text)
+
+
+def test_a_person_asked_for_by_name() -> None:
+    assert asks_for_a_person("订单有问题 转人工") and asks_for_a_person("我要真人客服")
+    assert not asks_for_a_person("这个人工费贵吗".replace("人工", "做工"))
