@@ -9,10 +9,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ShopAction, Turn
 from actions.orders import ask_to_cancel, order_in_question, say_order_not_found
 from bot.behaviours import CLARIFY
+from bot.models import OrderStatus
 from bot.handoff.rules import refund_needs_human
 from bot.replies import chat as chat_replies
 from bot.services.acknowledgement import Acknowledgement
-from bot.services.evidence import asks_cancel, asks_return, is_praise, names_a_problem
+from bot.services.evidence import asks_cancel, asks_return, is_praise, mentions_shipped, names_a_problem
 from bot.replies import aftersales as aftersales_replies
 from bot.services.aftersales import complaint_subject, record_quality_complaint, request_return
 from bot.services.orders import AFTER_SALES, order_to_cancel
@@ -30,9 +31,11 @@ class ActionReturnExchange(ShopAction):
             dispatcher.utter_message(text=chat_replies.ask_what_to_do_with_order())
             turn.behaviour = CLARIFY
             return []
-        if asks_cancel(turn.text) and order_to_cancel(turn.store, turn.buyer_id, turn.order_id) is not None:
+        cancellable = order_to_cancel(turn.store, turn.buyer_id, turn.order_id)
+        if asks_cancel(turn.text) and not mentions_shipped(turn.text) and cancellable is not None:
             return ask_to_cancel(turn, dispatcher)  # before it ships: cancel, once confirmed
-        order = order_in_question(turn, AFTER_SALES)
+        prefer = (OrderStatus.shipped, OrderStatus.delivered) if mentions_shipped(turn.text) else AFTER_SALES
+        order = order_in_question(turn, prefer)
         if order is None:
             return say_order_not_found(turn, dispatcher)
         policy = turn.shop.policy

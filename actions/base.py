@@ -17,7 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.behaviours import (
     ACK,
     BEHAVIOUR_SLOT,
+    CLOSE_CALL,
     FOLLOW_UP_SURE,
+    GUESS_AT_LEAST,
     CLARIFY,
     HANDOFF,
     UNSURE_BELOW,
@@ -61,6 +63,7 @@ class Turn:
         self.handoff_reason: Optional[str] = None
         # What this turn did, when not the action's default (bot/behaviours.py).
         self.behaviour: Optional[str] = None
+        self.asked_back = False  # this turn counted as not understood (unclear_count moved on)
 
     @property
     def buyer_id(self) -> str:
@@ -154,6 +157,26 @@ class Turn:
         value = ((self.tracker.latest_message or {}).get("intent") or {}).get("confidence")
         return float(value) if isinstance(value, (int, float)) else 0.0
 
+    @property
+    def ranking(self) -> List[Dict[str, Any]]:
+        ranking = (self.tracker.latest_message or {}).get("intent_ranking")
+        return ranking if isinstance(ranking, list) else []
+
+    def top_two_close(self) -> bool:
+        """The classifier's two best intents are too close to tell apart."""
+        scores = [float(c.get("confidence") or 0) for c in self.ranking if c.get("name") != "nlu_fallback"][:2]
+        return len(scores) == 2 and scores[0] - scores[1] < CLOSE_CALL
+
+    def likely_questions(self, limit: int = 3) -> List[str]:
+        """Titles of the likeliest questions the assistant can answer, from the classifier's
+        ranking (greetings, thanks and the like are never offered)."""
+        titles: List[str] = []
+        for candidate in self.ranking:
+            title = chat_replies.SUGGESTION_TITLES.get(candidate.get("name") or "")
+            if title and float(candidate.get("confidence") or 0) >= GUESS_AT_LEAST and title not in titles:
+                titles.append(title)
+        return titles[:limit]
+
     def classifier_unsure(self) -> bool:
         """The classifier had no intent it was sure of (bot/behaviours.py: UNSURE_BELOW)."""
         return self.intent in UNSURE_INTENTS or self.confidence < UNSURE_BELOW
@@ -235,6 +258,9 @@ class ShopAction(Action, ABC):
     # Question answers first check the words themselves (a person asked for by name, a bare
     # acknowledgement); the chat actions (greet, thanks, yes/no, handoff) need no such check.
     checks_the_words = True
+    # An answer that is only a guess is not given: below UNSURE_BELOW (or with two intents
+    # neck and neck) the buyer is asked back with the likeliest questions instead.
+    asks_back_when_unsure = True
 
     def __init__(self, services: Optional[Services] = None) -> None:
         self._services = services
@@ -275,7 +301,7 @@ class ShopAction(Action, ABC):
         events.append(SlotSet(BEHAVIOUR_SLOT, self.behaviour_of(turn)))
         if self.topic:
             events.append(SlotSet("last_topic", self.topic))
-        if self.resets_unclear_count and tracker.get_slot("unclear_count"):
+        if self.resets_unclear_count and not turn.asked_back and tracker.get_slot("unclear_count"):
             events.append(SlotSet("unclear_count", 0))
         return events
 
@@ -292,7 +318,34 @@ class ShopAction(Action, ABC):
         if kind is not None and not turn.awaits_cancel_answer():
             turn.say_acknowledgement(kind, dispatcher)
             return []
-        return self.knowledge_first(turn, dispatcher)
+        known = self.knowledge_first(turn, dispatcher)
+        if known is not None:
+            return known
+        if self.asks_back_when_unsure and (turn.confidence < UNSURE_BELOW or turn.top_two_close()):
+            return self.ask_back(turn, dispatcher)
+        return None
+
+    def ask_back(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        """Not sure what the buyer means: the likeliest questions as 猜你想问 buttons (a click
+        sends the question's words), else a request to rephrase; the second miss in a row goes
+        to a person."""
+        count = turn.count_slot("unclear_count")
+        turn.asked_back = True
+        if count >= 1 and not turn.already_handed_off():
+            dispatcher.utter_message(text=turn.hand_off("assistant did not understand twice in a row"))
+            turn.behaviour = HANDOFF
+            return [SlotSet("unclear_count", 0)]
+        guesses = turn.likely_questions()
+        if turn.intent == "out_of_scope":
+            dispatcher.utter_message(text=chat_replies.out_of_scope())
+        elif guesses:
+            dispatcher.utter_message(
+                text=chat_replies.guess_questions(), buttons=[{"title": t, "payload": t} for t in guesses]
+            )
+        else:
+            dispatcher.utter_message(text=chat_replies.rephrase())
+        turn.behaviour = CLARIFY
+        return [SlotSet("unclear_count", count + 1)]
 
     def knowledge_first(self, turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
         """The shop's own answer when the words ask one of its questions: by a keyword always (the

@@ -4,7 +4,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import List
 
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
@@ -56,6 +56,7 @@ class ActionUnclear(ShopAction):
     """Out of scope or not understood: a polite answer asking to rephrase, then a human."""
 
     resets_unclear_count = False
+    asks_back_when_unsure = False  # it is the asking back
 
     def name(self) -> str:
         return "action_unclear"
@@ -69,43 +70,14 @@ class ActionUnclear(ShopAction):
             visible = any(char.isprintable() and not char.isspace() for char in turn.original_text)
             dispatcher.utter_message(text=chat_replies.rephrase() if visible else chat_replies.empty_message())
             return []
-        count = turn.count_slot("unclear_count")
-        if count >= 1 and not turn.already_handed_off():
-            dispatcher.utter_message(text=turn.hand_off("assistant did not understand twice in a row"))
-            return [SlotSet("unclear_count", 0)]
-        guesses = likely_questions(turn)
-        if turn.intent == "out_of_scope":
-            dispatcher.utter_message(text=chat_replies.out_of_scope())
-        elif guesses:
-            # 猜你想问: the likeliest questions as buttons; a click sends the question's words.
-            dispatcher.utter_message(
-                text=chat_replies.guess_questions(),
-                buttons=[{"title": title, "payload": title} for title in guesses],
-            )
-        else:
-            dispatcher.utter_message(text=chat_replies.rephrase())
-        return [SlotSet("unclear_count", count + 1)]
-
-
-# An intent is offered as a guess when the classifier gave it at least this much.
-GUESS_AT_LEAST = 0.1
-
-
-def likely_questions(turn: Turn, limit: int = 3) -> List[str]:
-    """The titles of the likeliest questions the assistant can answer, from the classifier's
-    ranking (greetings, thanks and the like are never offered)."""
-    ranking = (turn.tracker.latest_message or {}).get("intent_ranking") or []
-    titles = []
-    for candidate in ranking:
-        title = chat_replies.SUGGESTION_TITLES.get(candidate.get("name") or "")
-        if title and float(candidate.get("confidence") or 0) >= GUESS_AT_LEAST and title not in titles:
-            titles.append(title)
-    return titles[:limit]
+        return self.ask_back(turn, dispatcher)
 
 
 class ActionReplyWithResponse(ShopAction, ABC):
     """A fixed answer from domain.yml's responses, given through ShopAction.run so that an
     upset buyer who only says thanks, yes or no ("不要了 差评") is still handed to a person."""
+
+    asks_back_when_unsure = False
 
     @property
     @abstractmethod
@@ -121,6 +93,7 @@ class ActionAcknowledge(ShopAction, ABC):
     """Thanks, yes and no: a short answer in a wording not used yet in this chat."""
 
     kind = Acknowledgement.ack
+    asks_back_when_unsure = False  # a short reply costs nothing when it was not meant
 
     @abstractmethod
     def name(self) -> str:
@@ -143,7 +116,9 @@ class ActionAffirm(ActionAcknowledge):
         return "action_affirm"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        if turn.awaits_cancel_answer():  # "是的" to our own "确认取消吗？"
+        # Only a plain yes ("是的", "确认") to our own "确认取消吗？" cancels: never a yes-ish
+        # message that says something else as well.
+        if turn.awaits_cancel_answer() and (acknowledgement(turn.text) is Acknowledgement.ack or "确认" in turn.text):
             return settle_pending_cancel(turn, dispatcher, confirmed=True)
         return super().respond(turn, dispatcher)
 

@@ -32,6 +32,7 @@ _BY_TOPIC: Dict[str, Type[ShopAction]] = {
 
 
 class ActionFollowUp(ShopAction):
+    asks_back_when_unsure = False  # a rule-read fact continuing the topic, not a guess
     def name(self) -> str:
         return "action_follow_up"
 

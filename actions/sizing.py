@@ -111,6 +111,7 @@ class ValidateSizeForm(FormValidationAction):
 
 class ActionRecommendSize(ShopAction):
     topic = "sizing"
+    asks_back_when_unsure = False  # it closes the size form: the buyer's measurements, not a guess
 
     def name(self) -> str:
         return "action_recommend_size"

@@ -16,6 +16,10 @@ BEHAVIOUR_SLOT = "behaviour"
 # words' own evidence (a knowledge keyword or question, an acknowledgement) or a question back.
 UNSURE_BELOW = 0.6
 UNSURE_INTENTS = ("nlu_fallback", "out_of_scope", "inform")
+# Two intents closer than this are a coin toss, whatever the top one's confidence.
+CLOSE_CALL = 0.1
+# An intent is offered as a 猜你想问 guess when the classifier gave it at least this much.
+GUESS_AT_LEAST = 0.1
 # Right after a shop-policy answer, a question the classifier is less sure of than this is taken
 # as a follow-up on that policy (actions/base.py).
 FOLLOW_UP_SURE = 0.8

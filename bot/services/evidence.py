@@ -79,6 +79,14 @@ def asks_cancel(text: str) -> bool:
     return _has_any(text, _CANCEL) and not _NO_CANCEL.search(text)
 
 
+_SHIPPED = re.compile(r"已经发货|已发货|发货了|已经发了|已经发出|拒收|在路上|寄出了|发出了")
+
+
+def mentions_shipped(text: str) -> bool:
+    """The buyer speaks of a parcel already on its way ("已经发货了 能拒收吗")."""
+    return bool(_SHIPPED.search(text))
+
+
 _HUMAN = re.compile(r"人工|真人|转人|客服主管|活人")
 
 

@@ -31,6 +31,14 @@ def main() -> None:
         wrong = (answered & ~right).mean()
         cost = WRONG_ANSWER_COST * wrong + REPHRASE_COST * (1 - answered.mean())
         print(f"| {threshold} | {answered.mean():.3f} | {(answered & right).mean():.3f} | {wrong:.3f} | {cost:.4f} |")
+    # Calibration: how often the top intent is right within each confidence band. The assistant
+    # acts on its own only where a guess is right at least 4 times in 5 (bot/behaviours.py).
+    print("\n| confidence | messages | top intent right |\n|---|---|---|")
+    edges = [0.0, 0.35, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 1.01]
+    for low, high in zip(edges, edges[1:]):
+        band = (confidence >= low) & (confidence < high)
+        if band.any():
+            print(f"| {low:.2f}-{min(high, 1.0):.2f} | {band.sum()} | {right[band].mean():.3f} |")
 
 
 if __name__ == "__main__":
