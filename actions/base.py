@@ -31,7 +31,7 @@ from bot.behaviours import (
 from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.hours import in_working_hours
-from bot.knowledge.matching import ambiguous
+from bot.knowledge.matching import ambiguous, by_keyword_per_topic
 from bot.models import Buyer, Product, Shop
 from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
@@ -40,9 +40,11 @@ from bot.handoff.rules import is_angry
 from bot.replies import chat as chat_replies
 from bot.replies import handoff as handoff_replies
 from bot.replies import knowledge as knowledge_replies
+from bot.replies import orders as orders_replies
 from bot.replies.repeats import first_unsaid, varied
 from bot.services.acknowledgement import Acknowledgement, acknowledgement
-from bot.services.evidence import asks_for_a_person
+from bot.services.evidence import asks_for_a_person, gives_delivery_instruction
+from bot.services.orders import record_delivery_note
 from bot.services.products import resolve_product
 
 logger = logging.getLogger(__name__)
@@ -314,6 +316,14 @@ class ShopAction(Action, ABC):
             dispatcher.utter_message(text=turn.hand_off("buyer asked for a human"))
             turn.behaviour = HANDOFF
             return []
+        if gives_delivery_instruction(turn.text):
+            # "放前台就行 谢谢" is an instruction to note, whatever else it looks like.
+            order = record_delivery_note(
+                turn.store, turn.buyer_id, turn.order_id, turn.conversation_id, turn.text, turn.services.clock
+            )
+            dispatcher.utter_message(text=orders_replies.delivery_note(order))
+            turn.behaviour = flow("delivery_instruction")
+            return []
         kind = acknowledgement(turn.text)
         if kind is not None and not turn.awaits_cancel_answer():
             turn.say_acknowledgement(kind, dispatcher)
@@ -354,7 +364,8 @@ class ShopAction(Action, ABC):
         matches = turn.services.knowledge.matches(turn.text, turn.services.now())
         if not matches or (matches[0].keyword is None and not turn.classifier_unsure()):
             return self.policy_follow_up(turn, dispatcher)
-        if ambiguous(matches):
+        asked = by_keyword_per_topic(matches)[:2]
+        if len(asked) < 2 and ambiguous(matches):
             first, second = matches[0].entry, matches[1].entry
             dispatcher.utter_message(
                 text=knowledge_replies.which_question(first, second),
@@ -362,11 +373,12 @@ class ShopAction(Action, ABC):
             )
             turn.behaviour = CLARIFY
             return []
-        entry = matches[0].entry
-        dispatcher.utter_message(
-            text=entry.answer, image=entry.image_url, buttons=knowledge_replies.quick_reply_buttons(entry)
-        )
-        turn.behaviour = faq(entry.group)
+        # Two topics named by their keywords ("白条能开发票吗"): two questions, both answered.
+        for entry in asked or [matches[0].entry]:
+            dispatcher.utter_message(
+                text=entry.answer, image=entry.image_url, buttons=knowledge_replies.quick_reply_buttons(entry)
+            )
+        turn.behaviour = faq((asked or [matches[0].entry])[0].group)
         return [SlotSet("last_topic", None)]
 
     def policy_follow_up(self, turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:

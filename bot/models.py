@@ -389,6 +389,7 @@ class RequestKind(str, Enum):
     quality_complaint = "quality_complaint"
     handoff = "handoff"
     cancel = "cancel"  # an unpaid or not yet shipped order the buyer confirmed to cancel
+    delivery_note = "delivery_note"  # the buyer's delivery instruction, for the order's 备注
 
 
 class ShopRequest(Model):

@@ -91,3 +91,13 @@ def ambiguous(matches: Sequence[KnowledgeMatch]) -> bool:
         and matches[0].entry.group != matches[1].entry.group
         and matches[0].score - matches[1].score < AMBIGUITY_MARGIN
     )
+
+
+def by_keyword_per_topic(matches: Sequence[KnowledgeMatch]) -> List[KnowledgeEntry]:
+    """The best keyword-matched entry of each topic, best first: one per question the buyer's
+    own words name."""
+    entries: List[KnowledgeEntry] = []
+    for match in matches:
+        if match.keyword is not None and all(e.group != match.entry.group for e in entries):
+            entries.append(match.entry)
+    return entries

@@ -188,6 +188,35 @@ def _replace_urls(chars: _Chars) -> _Chars:
     return result
 
 
+# Order cards the chat window pastes into a message ("咨询订单号:2611… 商品ID:1002…", "[订单编号:…，
+# 订单金额:…，下单时间:…]", "顾客通过点击…信息发送:"): system text, not the buyer's words. An order
+# number in a card is kept (the entity rules read it); the labels and the rest go. After
+# _to_half_width_lower, so colons are ASCII and letters lower case.
+_CARD_RE = re.compile(
+    r"顾客通过点击\S*?信息发送:?"
+    r"|\[?订单编号:\s*(?P<number>\d{6,})?[^\]]*\]?"
+    r"|(咨询)?订单号:\s*(?=\d{6,})"
+    r"|(咨询)?订单号:\s*\S*"
+    r"|商品id:\s*\S*"
+    r"|(订单金额|下单时间):\s*\S*"
+)
+
+
+def _drop_order_cards(chars: _Chars) -> _Chars:
+    text = "".join(c for c, _ in chars)
+    result: _Chars = []
+    last = 0
+    for match in _CARD_RE.finditer(text):
+        result.extend(chars[last : match.start()])
+        if match.group("number"):
+            start = match.start("number")
+            result.extend(chars[start : match.end("number")])
+        result.append((" ", chars[match.start()][1]))
+        last = match.end()
+    result.extend(chars[last:])
+    return result
+
+
 def _collapse_spaces(chars: _Chars) -> _Chars:
     result: _Chars = []
     for char, origin in chars:
@@ -225,6 +254,7 @@ def normalize_with_offsets(text: str, max_chars: int = 300) -> Normalized:
         _replace_emoji,
         _collapse_runs,
         _replace_urls,
+        _drop_order_cards,
         _collapse_spaces,
         _strip_leading_slashes,
     ):

@@ -97,3 +97,14 @@ def cancel_kept(order: Order) -> str:
 
 def nothing_to_cancel() -> str:
     return "亲，您没有还没发货的订单可以取消哦～已经发出的订单可以拒收或收到后申请退货，需要的话告诉我订单号～"
+
+
+def delivery_note(order: Optional[Order]) -> str:
+    if order is None:
+        return "亲，您现在没有待收货的订单哦～下单时可以在订单备注里写上送货要求，我们会照着安排～"
+    if order.status is OrderStatus.shipped:
+        return (
+            f"好的亲，已经把您的要求备注在订单{order.id}上，并转告{order.courier or '快递'}网点～"
+            "包裹已经在路上，具体派送以快递员的安排为准，有变化我们会及时告诉您哦。"
+        )
+    return f"好的亲，已经把您的要求备注在订单{order.id}上啦，仓库发货和派送时会按您的要求安排～"

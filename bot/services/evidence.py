@@ -87,6 +87,21 @@ def mentions_shipped(text: str) -> bool:
     return bool(_SHIPPED.search(text))
 
 
+# Where, when or how to deliver: an instruction for the order's 备注, not a question.
+_DELIVERY_INSTRUCTION = re.compile(
+    r"代收|代签|"
+    r"放(在)?(前台|门口|门卫|传达室|物业|驿站|快递柜|丰巢|菜鸟|收发室|保安)|"
+    r"(送到|送去|派送到|寄到)(公司|单位|家里|我家|门口)|"
+    r"(推迟|延后|晚点|晚些|改天|过几天|明天|后天|周末|下周|星期[一二三四五六天日]|周[一二三四五六日])(再)?(送|派送|配送|发货|发)|"
+    r"(送货前|派送前|送之前|到了)(先)?(打电话|联系|电话)|不要(打电话|敲门)|正常送"
+)
+
+
+def gives_delivery_instruction(text: str) -> bool:
+    """The buyer tells how, where or when the parcel should come ("放前台就行", "周末再送")."""
+    return bool(_DELIVERY_INSTRUCTION.search(text))
+
+
 _HUMAN = re.compile(r"人工|真人|转人|客服主管|活人")
 
 

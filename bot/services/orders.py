@@ -139,3 +139,29 @@ def request_cancel(store: ShopRecorder, order: Order, conversation_id: str, word
             created_at=clock(),
         )
     )
+
+
+# A delivery instruction is about the parcel still to come: on its way first, then to be shipped.
+TO_BE_DELIVERED: Tuple[OrderStatus, ...] = (OrderStatus.shipped, OrderStatus.paid, OrderStatus.unpaid)
+
+
+def record_delivery_note(
+    store: ShopRecorder, buyer_id: str, order_id: Optional[str], conversation_id: str, words: str, clock: Clock
+) -> Optional[Order]:
+    """Note the buyer's instruction on the order it is about (the one named, else the one still
+    to arrive); None when no order of theirs is still to be delivered."""
+    order = find_own_order(store, buyer_id, order_id, TO_BE_DELIVERED)
+    if order is None or order.status not in TO_BE_DELIVERED:
+        return None
+    store.record_request(
+        ShopRequest(
+            kind=RequestKind.delivery_note,
+            conversation_id=conversation_id,
+            buyer_id=buyer_id,
+            order_id=order.id,
+            reason="delivery instruction for the order's note",
+            details={"note": words[:300]},
+            created_at=clock(),
+        )
+    )
+    return order

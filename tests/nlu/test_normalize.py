@@ -119,3 +119,11 @@ def test_offsets_are_consistent(text: str, max_chars: int) -> None:
     assert all(0 <= offset < len(text) for offset in result.offsets)
     assert result.text == result.text.strip()
     assert not result.text.startswith("/")
+
+
+def test_order_cards_are_system_text_but_their_order_number_stays() -> None:
+    # Written by us in the shape of a chat window's pasted order card.
+    assert normalize("咨询订单号：270011223344 商品ID：5566778 衣服少了一件") == "270011223344 衣服少了一件"
+    assert normalize("有货吗 [订单编号:270011223344，订单金额:59.90，下单时间:2026-12-01 10:00:00]") == "有货吗 270011223344"
+    assert normalize("商品ID:5566 这个有L码吗") == "这个有l码吗"
+    assert normalize("我的订单号是多少") == "我的订单号是多少"  # a question about an order number is words
