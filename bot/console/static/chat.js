@@ -13,7 +13,25 @@
   const connection = document.getElementById("connection");
   const input = document.getElementById("text");
 
-  function add(who, text) {
+  // 猜你想问 and an answer's quick replies (Rasa's buttons, sent by socket.io as quick_replies):
+  // a click sends the button's words as the buyer's own message.
+  function addChoices(line, choices) {
+    const box = document.createElement("div");
+    box.className = "choices";
+    choices.forEach(function (choice) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "choice";
+      button.textContent = choice.title;
+      button.addEventListener("click", function () {
+        send(choice.payload || choice.title, choice.title);
+      });
+      box.appendChild(button);
+    });
+    line.appendChild(box);
+  }
+
+  function add(who, text, choices) {
     const line = document.createElement("li");
     line.className = "msg " + who;
     if (who === "agent") {
@@ -26,6 +44,9 @@
     body.className = "text";
     body.textContent = text;
     line.appendChild(body);
+    if (choices && choices.length) {
+      addChoices(line, choices);
+    }
     messages.appendChild(line);
     messages.scrollTop = messages.scrollHeight;
   }
@@ -51,22 +72,27 @@
   });
   socket.on("bot_uttered", function (message) {
     if (message && message.text) {
-      add(message.from_agent ? "agent" : "assistant", message.text);
+      add(message.from_agent ? "agent" : "assistant", message.text, message.quick_replies || message.buttons);
     }
   });
 
-  document.getElementById("composer").addEventListener("submit", function (event) {
-    event.preventDefault();
-    const text = input.value.trim();
-    if (!text || connection.dataset.state !== "ready") {
-      return;
+  function send(message, shown) {
+    if (!message || connection.dataset.state !== "ready") {
+      return false;
     }
-    add("buyer", text);
+    add("buyer", shown || message);
     socket.emit("user_uttered", {
-      message: text,
+      message: message,
       session_id: buyer,
       metadata: config.itemId ? { item_id: config.itemId } : {},
     });
-    input.value = "";
+    return true;
+  }
+
+  document.getElementById("composer").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (send(input.value.trim())) {
+      input.value = "";
+    }
   });
 })();
