@@ -58,7 +58,7 @@ def greet_again() -> str:
 SUGGESTION_TITLES = {
     "ask_free_shipping": "包邮吗？运费多少？",
     "ask_size": "我穿什么尺码合适？",
-    "ask_product_info": "宝贝的面料和细节",
+    "ask_product_info": "宝贝是什么面料？",
     "ask_stock": "有货吗？",
     "ask_shipping_time": "什么时候发货？",
     "ask_courier": "发什么快递？",
