@@ -346,6 +346,11 @@ class ShopAction(Action, ABC):
             turn.behaviour = HANDOFF
             return [SlotSet("unclear_count", 0)]
         guesses = turn.likely_questions()
+        if turn.already_handed_off():
+            # A person was promised: never "小助手帮不上忙" right after "已转人工".
+            dispatcher.utter_message(text=handoff_replies.already_with_a_person())
+            turn.behaviour = HANDOFF
+            return []
         if turn.intent == "out_of_scope":
             dispatcher.utter_message(text=chat_replies.out_of_scope())
         elif guesses:

@@ -26,6 +26,8 @@ _FILLER_WORDS = (
     "地址", "收货地", "大概", "左右", "差不多", "这个", "那个", "就是", "我是", "我的", "我",
     "是", "的", "在", "码", "号", "色", "高", "重", "cm", "kg", "斤", "公斤", "厘米",
     "亲", "哦", "噢", "喔", "啊", "呀", "呢", "吧", "嗯", "哈", "啦", "了", "额",
+    # "那黑色呢", "如果是XL呢": the same question again, with the new value.
+    "那", "如果是", "如果", "换成", "改成",
 )
 _FILLER_RE = re.compile(
     "|".join(sorted((re.escape(word) for word in _FILLER_WORDS), key=len, reverse=True))

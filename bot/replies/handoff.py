@@ -32,6 +32,11 @@ def slow_down() -> str:
     return "亲，您发得太快啦，我有点跟不上～请稍等几秒再发，您的消息我都记下了哦～"
 
 
+def already_with_a_person() -> str:
+    """An unclear message after the chat was handed off: the promise stands, nothing new."""
+    return "亲，您的问题已经转给人工客服啦，客服会尽快回复您，请稍等哦～"
+
+
 def queued_for_a_person() -> str:
     return "亲，您好～人工客服在线，马上为您服务，请稍等一下哦～"
 
