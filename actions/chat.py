@@ -11,6 +11,7 @@ from actions.base import ShopAction, Turn
 from actions.orders import ActionChangeAddress, settle_pending_cancel
 from bot.handoff.rules import has_words
 from bot.models import OrderStatus
+from bot.behaviours import UNSURE_BELOW
 from bot.replies import chat as chat_replies
 from bot.services.acknowledgement import Acknowledgement, acknowledgement
 from bot.services.orders import looks_like_address
@@ -35,6 +36,9 @@ class ActionGoodbye(ShopAction):
         return "action_goodbye"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        if turn.confidence < UNSURE_BELOW:  # "美了", "我等几天再来看": a short word, not a farewell speech
+            turn.say_acknowledgement(acknowledgement(turn.text) or Acknowledgement.ack, dispatcher)
+            return []
         # "We'll ship it soon" only for an order paid and still waiting to ship.
         awaiting_dispatch = any(o.status is OrderStatus.paid for o in turn.store.orders_of(turn.buyer_id))
         dispatcher.utter_message(text=chat_replies.goodbye(turn.shop, awaiting_dispatch))

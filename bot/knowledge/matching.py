@@ -34,6 +34,7 @@ class KnowledgeMatch:
     entry: KnowledgeEntry
     score: float  # KEYWORD_SCORE plus 0.1 a character of the longest keyword, or a cosine
     keyword: Optional[str] = None
+    position: int = 0  # where the keyword stands in the message: the first-named topic leads
 
 
 def _clean(text: str) -> str:
@@ -79,9 +80,11 @@ class KnowledgeIndex:
             hits = [k for k in keywords if k in clean]
             if hits:
                 longest = max(hits, key=len)
-                best[owner] = KnowledgeMatch(self.entries[owner], KEYWORD_SCORE + len(longest) / 10, longest)
+                best[owner] = KnowledgeMatch(
+                    self.entries[owner], KEYWORD_SCORE + len(longest) / 10, longest, clean.index(longest)
+                )
         found = [m for owner, m in best.items() if owner not in vetoed and m.entry.live(now)]
-        return sorted(found, key=lambda m: -m.score)
+        return sorted(found, key=lambda m: (-m.score, m.position))
 
 
 def ambiguous(matches: Sequence[KnowledgeMatch]) -> bool:

@@ -97,9 +97,14 @@ _DELIVERY_INSTRUCTION = re.compile(
 )
 
 
+# "是周五发货吧 到南京要多久" asks; an instruction tells.
+_QUESTION = re.compile(r"[?？]|吗|多久|几天|几点|什么时候|啥时候|是不是|能不能|可不可以|会不会")
+
+
 def gives_delivery_instruction(text: str) -> bool:
-    """The buyer tells how, where or when the parcel should come ("放前台就行", "周末再送")."""
-    return bool(_DELIVERY_INSTRUCTION.search(text))
+    """The buyer tells how, where or when the parcel should come ("放前台就行", "周末再送"),
+    rather than asking about it."""
+    return bool(_DELIVERY_INSTRUCTION.search(text)) and not _QUESTION.search(text)
 
 
 _HUMAN = re.compile(r"人工|真人|转人|客服主管|活人")

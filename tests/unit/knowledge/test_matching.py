@@ -95,3 +95,10 @@ def test_duplicate_keys_are_refused() -> None:
 def test_the_demo_pack_loads(demo_data: ShopData) -> None:
     assert len(demo_data.knowledge) >= 20
     assert all(e.answer.startswith("亲") for e in demo_data.knowledge)  # the shop's voice
+
+
+def test_equal_keywords_the_first_named_topic_leads() -> None:
+    cheque = entry("cheque", topic="payment_method", keywords=["支票"])
+    title = entry("title", topic="invoice", keywords=["抬头"])
+    matches = KnowledgeIndex([title, cheque]).matches("支票抬头写什么", DEMO_NOW)
+    assert [m.entry.key for m in matches] == ["cheque", "title"]

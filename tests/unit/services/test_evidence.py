@@ -8,6 +8,7 @@ from bot.services.evidence import (
     asks_cancel,
     asks_for_a_person,
     asks_return,
+    gives_delivery_instruction,
     is_praise,
     names_a_problem,
 )
@@ -67,3 +68,13 @@ def test_keeping_an_order_is_no_cancel(text: str) -> None:
 def test_a_person_asked_for_by_name() -> None:
     assert asks_for_a_person("订单有问题 转人工") and asks_for_a_person("我要真人客服")
     assert not asks_for_a_person("这个人工费贵吗".replace("人工", "做工"))
+
+
+@pytest.mark.parametrize("text", ["放前台就行 谢谢", "让我同事代收一下", "周末再送吧我不在家", "送到公司", "送货前先打电话"])
+def test_delivery_instructions(text: str) -> None:
+    assert gives_delivery_instruction(text)
+
+
+@pytest.mark.parametrize("text", ["是周五发货吧 到杭州要多久", "能放快递柜吗", "什么时候送", "快递到了没"])
+def test_questions_about_delivery_are_no_instruction(text: str) -> None:
+    assert not gives_delivery_instruction(text)
