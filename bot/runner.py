@@ -65,7 +65,8 @@ def ensure_shop(settings: Settings, redis_url: str) -> None:
         print(f"shop {settings.shop_id!r} already in Redis; not reloading")
         return
     # The demo's orders are moved to today, so it makes sense on the day it runs.
-    print(summary(load_file(settings.demo_data, shop.store, move_to=shop.now()), settings.demo_data))
+    now = shop.now()
+    print(summary(load_file(settings.demo_data, shop.store, move_to=now, now=now), settings.demo_data))
 
 
 def train_if_needed(env: Dict[str, str]) -> None:
