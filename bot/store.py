@@ -52,7 +52,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional
 
 import redis
 
@@ -190,6 +190,18 @@ class ShopStore:
     def sku_for_name(self, name: str) -> Optional[str]:
         """The sku whose name or alias is `name` (case-insensitive)."""
         return self.client.hget(self._key("alias"), name.strip().lower())
+
+    def skus_named(self, names: Iterable[str]) -> Dict[str, str]:
+        """Of `names`, those that name a product (its sku, name or alias), each mapped to its sku;
+        one round trip however many."""
+        names = list(dict.fromkeys(names))
+        pipe = self.client.pipeline(transaction=False)
+        for name in names:
+            pipe.sismember(self._key("products"), name)
+            pipe.hget(self._key("alias"), name.strip().lower())
+        replies = pipe.execute()
+        named = {name: name if replies[2 * n] else replies[2 * n + 1] for n, name in enumerate(names)}
+        return {name: sku for name, sku in named.items() if sku}
 
     def product_names(self) -> dict:
         """Every name and alias (lower-cased) mapped to its sku."""

@@ -46,7 +46,7 @@ def owner_routes(
         store = store_of(request)
 
         def read() -> Metrics:
-            MetricsConsumer(store.client).drain()  # what the running consumer has not folded yet
+            MetricsConsumer(store).drain()  # what the running consumer has not folded yet
             return report(store.client, store, until - timedelta(days=DAYS), until, zone)
 
         return await asyncio.to_thread(read)

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     since = _moment(args.since, zone, until - timedelta(days=DEFAULT_DAYS))
     with command_services(settings) as shop:
         client = shop.store.client
-        MetricsConsumer(client).drain()  # fold what the running consumer has not folded yet
+        MetricsConsumer(shop.store).drain()  # fold what the running consumer has not folded yet
         metrics = report(client, shop.store, since, until, zone)
     if args.json:
         print(metrics.json(ensure_ascii=False))

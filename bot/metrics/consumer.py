@@ -15,8 +15,8 @@ from typing import Any, Dict, List, Tuple
 
 import redis
 
-from bot.metrics.fold import ConversationState, Fold, as_text, fold
-from bot.store import MetricsKeys
+from bot.metrics.fold import ConversationState, Fold, as_text, fold, item_id
+from bot.store import MetricsKeys, ShopStore
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +30,10 @@ HOUR_KEEP_SECONDS = 400 * 86400  # a year of hours, for the same day last year
 
 class MetricsConsumer:
     def __init__(
-        self, client: redis.Redis, keys: MetricsKeys = MetricsKeys(), consumer: str = CONSUMER, batch: int = BATCH
+        self, store: ShopStore, keys: MetricsKeys = MetricsKeys(), consumer: str = CONSUMER, batch: int = BATCH
     ) -> None:
-        self.client = client
+        self.store = store  # the catalogue: only an item id that names a product is counted
+        self.client: redis.Redis = store.client
         self.batch = batch
         self.keys = keys
         self.consumer = consumer
@@ -88,6 +89,7 @@ class MetricsConsumer:
             except (TypeError, ValueError, KeyError):
                 logger.warning("metrics: skipping malformed entry %s", entry_id)
         ids = [entry_id for entry_id, _ in entries]
+        skus = self.store.skus_named(filter(None, (item_id(event) for _, event in parsed)))
         state_keys = sorted({self.keys.conversation(c) for c, _ in parsed})
         with self.client.pipeline() as pipe:
             while True:
@@ -104,7 +106,7 @@ class MetricsConsumer:
                     results = []
                     for conversation_id, event in parsed:
                         key = self.keys.conversation(conversation_id)
-                        result = fold(states[key], conversation_id, event)
+                        result = fold(states[key], conversation_id, event, skus)
                         states[key] = result.state
                         results.append(result)
                     pipe.multi()

@@ -124,7 +124,7 @@ def test_a_buyer_who_types_too_fast_is_answered_normally_once_they_slow_down(sta
     assert "包邮" in "".join(assistant.say(sender, "那这件包邮吗", item_id="T001"))  # and the chat goes on
     store = stack.store
     assert store.handoff(sender) is None
-    MetricsConsumer(store.client).drain()
+    MetricsConsumer(store).drain()
     numbers = ConversationState.from_hash(store.client.hgetall(MetricsKeys().conversation(sender)))
     assert numbers.counted and not numbers.handed_off and not numbers.last_unclear
 
