@@ -16,6 +16,7 @@ Layout, all under `shop:{shop_id}:`
   message:{sender}:{id}    a REST message's replies by the client's message id (a day): a retry
                            gets them again instead of being processed twice
   rate:{sender}            counter of one sender's messages in the current window (expires with it)
+  signature:{signature}    a signed REST request's signature, seen once (kept while its timestamp is taken)
   agents_online            sorted set: agent name -> until when (epoch seconds) the agent counts
                            as online (the console's heartbeat moves it on)
   opt_outs                 hash: buyer id -> when they replied 退订 (ISO); survives file loads
@@ -373,6 +374,10 @@ class ShopStore:
     def release_message_id(self, sender: str, message_id: str) -> None:
         """The delivery failed before anything was stored: a retry must be processed."""
         self.client.delete(self._key("message", sender, message_id))
+
+    def claim_signature(self, signature: str, seconds: int) -> bool:
+        """True the first time a signed REST request's signature is seen (kept `seconds`)."""
+        return bool(self.client.set(self._key("signature", signature), 1, nx=True, ex=seconds))
 
     def count_message(self, sender: str, window_seconds: int) -> int:
         """How many messages `sender` has sent in the current window, this one included."""
