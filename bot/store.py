@@ -27,7 +27,8 @@ Layout, all under `shop:{shop_id}:`
   follow_up_answers        hash: order id -> FollowUpAnswer (JSON)
 
 Numbers for the shop owner (bot/metrics/), under `metrics:`:
-  metrics:events           stream: every conversation event the Rasa servers publish (event broker)
+  metrics:events           stream: the conversation events the Rasa servers publish (event broker), each
+                           until the consumer has counted it
   metrics:hour:{YYYYMMDDHH} hash, one UTC hour: counters (conversations, buyer_messages,
                            handed_off, not_understood) and `intent:…`, `item:…`, `reason:…` counts
   metrics:hour:{…}:first_reply list: first-reply times (ms) of the hour's conversations

@@ -1,9 +1,11 @@
 """Folds the event stream into the hourly numbers, each event exactly once.
 
 The consumer reads the stream through a consumer group. A batch of events (up to BATCH) is folded
-in order and its changes and its XACK are one MULTI/EXEC (watched on the conversations' states): a consumer that dies before EXEC leaves
-the event pending, and it is read again first on restart (under the same consumer name); after
-EXEC the event is both counted and acknowledged. Nothing is counted twice or lost.
+in order and its changes, its XACK and its XDEL are one MULTI/EXEC (watched on the conversations'
+states): a consumer that dies before EXEC leaves the event pending, and it is read again first on
+restart (under the same consumer name); after EXEC the event is counted, acknowledged and gone
+from the stream, which so holds only what is still to be counted (one group reads it: this one).
+Nothing is counted twice or lost.
 """
 from __future__ import annotations
 
@@ -112,6 +114,7 @@ class MetricsConsumer:
                     pipe.multi()
                     self._write(pipe, states, results)
                     pipe.xack(self.keys.events, GROUP, *ids)
+                    pipe.xdel(self.keys.events, *ids)  # counted: the stream keeps only what is not
                     pipe.execute()
                     return
                 except redis.WatchError:

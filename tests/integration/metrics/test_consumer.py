@@ -107,3 +107,20 @@ def test_only_item_ids_that_name_a_product_are_counted(redis_client, store, demo
                               "metadata": {"item_id": item}}])
     MetricsConsumer(store).drain()
     assert numbers(redis_client, store).top_items == [("T001", 3), ("T002", 1)]  # 白T is T001's alias
+
+
+def test_the_stream_keeps_only_what_is_not_yet_acknowledged(redis_client, store, demo) -> None:
+    events = MetricsKeys().events
+    broker = RedisStreamEventBroker(redis_client)
+    for n in range(20):
+        broker.publish_many(chat(f"buyer_{n}", T0 + 60 * n))
+    consumer = MetricsConsumer(store)
+    consumer.ensure_group()
+    # Another consumer of the group read the first 7 entries and died before acknowledging them.
+    taken = redis_client.xreadgroup(GROUP, "other", {events: ">"}, count=7)[0][1]
+    assert consumer.drain() == 20 * 5 - 7
+    # Only they are kept (still to be counted); everything counted is gone.
+    assert [entry_id for entry_id, _ in redis_client.xrange(events)] == [entry_id for entry_id, _ in taken]
+    broker.publish_many(chat("buyer_late", T0 + 3600))
+    assert consumer.drain() == 5
+    assert redis_client.xlen(events) == 7
