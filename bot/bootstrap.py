@@ -22,7 +22,7 @@ import redis
 
 from bot.clock import Clock, configured_clock
 from bot.context import Services
-from bot.redis_server import RedisServer, ensure_redis
+from bot.redis_server import EmbeddedRedis, ensure_redis
 from bot.settings import Settings
 from bot.store import ShopStore, connect
 
@@ -47,9 +47,10 @@ def server_redis_url(settings: Settings, server: Server) -> str:
     return settings.redis_url_or_embedded
 
 
-def start_redis(settings: Settings) -> Tuple[str, Optional[RedisServer]]:
+def start_redis(settings: Settings) -> Tuple[str, Optional[EmbeddedRedis]]:
     """`make run` and the tools: REDIS_URL, else the embedded server, started if it is not
-    running. Returns the URL and the server this call started (the caller stops it), if any."""
+    running. Returns the URL and, when embedded, the EmbeddedRedis (the caller stops it: that
+    stops Redis only when this process started it)."""
     return ensure_redis(settings.redis_url, settings.embedded_redis_port, settings.embedded_redis_dir)
 
 
@@ -80,12 +81,12 @@ def action_server_services() -> Services:
 @contextmanager
 def command_redis(settings: Settings) -> Iterator[str]:
     """A command-line tool's Redis URL; the embedded server it had to start is stopped after it."""
-    url, started = start_redis(settings)
+    url, embedded = start_redis(settings)
     try:
         yield url
     finally:
-        if started:
-            started.stop()
+        if embedded:
+            embedded.stop()  # only if this tool had to start it
 
 
 @contextmanager

@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 import uuid
 from typing import Any, Dict, Optional, Text
 
@@ -49,6 +50,10 @@ logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 SIGNATURE_HEADER = "X-Shop-Signature"
+TIMESTAMP_HEADER = "X-Shop-Timestamp"  # Unix seconds, signed with the body
+# A signed request older (or further ahead) than this is refused; a signature is kept twice as
+# long, so one used before is refused for as long as its timestamp would be taken.
+SIGNATURE_MAX_AGE_SECONDS = 300
 
 
 def _store_unavailable() -> HTTPResponse:
@@ -58,12 +63,17 @@ def _store_unavailable() -> HTTPResponse:
     )
 
 
-def body_signature(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def body_signature(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=` + the HMAC-SHA256 hex of `{timestamp}.{body}` (README, "Signed REST beyond loopback")."""
+    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-def signature_matches(secret: str, body: bytes, presented: str) -> bool:
-    return hmac.compare_digest(presented.encode(), body_signature(secret, body).encode())
+def signature_matches(secret: str, timestamp: str, body: bytes, presented: str) -> bool:
+    return hmac.compare_digest(presented.encode(), body_signature(secret, timestamp, body).encode())
+
+
+def _fresh(timestamp: str, now: float) -> bool:
+    return timestamp.isdigit() and abs(now - int(timestamp)) <= SIGNATURE_MAX_AGE_SECONDS
 
 
 # A longer message is stored cut to this many characters (its full length kept in metadata), so
@@ -95,8 +105,12 @@ class ShopRestInput(RestInput):
         if signature is None:
             if settings.rasa_on_loopback:
                 return None  # the `make run` demo: only this machine can reach the webhook
-            return f"unsigned: send {SIGNATURE_HEADER}: sha256=<HMAC-SHA256 of the body with SHOP_WEBHOOK_SECRET>"
-        if not settings.webhook_secret or not signature_matches(settings.webhook_secret, request.body, signature):
+            return (f"unsigned: send {TIMESTAMP_HEADER}: <Unix seconds> and {SIGNATURE_HEADER}: "
+                    "sha256=<HMAC-SHA256 of '<timestamp>.<body>' with SHOP_WEBHOOK_SECRET>")
+        timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+        if not _fresh(timestamp, time.time()):
+            return f"{TIMESTAMP_HEADER} missing or more than {SIGNATURE_MAX_AGE_SECONDS} s from now: sign each request when sending it"
+        if not settings.webhook_secret or not signature_matches(settings.webhook_secret, timestamp, request.body, signature):
             return "bad signature"
         return None
 
@@ -149,6 +163,17 @@ class ShopRestInput(RestInput):
             refusal = self._signature_refusal(request)
             if refusal:
                 return response.json({"error": refusal}, status=401)
+            signature = request.headers.get(SIGNATURE_HEADER)
+            if signature:  # a captured request sent again is refused (a client's retry signs afresh)
+                try:
+                    first_use = await asyncio.to_thread(
+                        self.gate.queue().store.claim_signature, signature, 2 * SIGNATURE_MAX_AGE_SECONDS
+                    )
+                except STORE_ERRORS:
+                    return _store_unavailable()
+                if not first_use:
+                    return response.json({"error": "this signature was used before: sign each request afresh "
+                                                   "(a retry: a new timestamp, the same message_id)"}, status=401)
             sender_id = await self._extract_sender(request)
             text = self._extract_message(request)
             input_channel = self._extract_input_channel(request)

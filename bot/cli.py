@@ -47,7 +47,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         move_to = shop.now() if args.command == "load-demo" else None
         try:
             merge = bool(getattr(args, "merge", False))
-            print(summary(load_file(path, shop.store, move_to, merge), path))
+            print(summary(load_file(path, shop.store, move_to, merge, now=shop.now()), path))
         except DataFileError as error:
             print(f"not loaded, nothing written: {error}", file=sys.stderr)
             return 2

@@ -7,7 +7,7 @@ twice writes the same values again: nothing changes.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional, Sequence, Tuple
 
@@ -61,9 +61,10 @@ def _describe_record(raw: Any, loc: Sequence[Any]) -> Tuple[str, str]:
     return "file", ".".join(str(p) for p in loc) or "-"
 
 
-def parse(path: Path, raw: Any, existing: Optional[ShopStore] = None) -> ShopData:
+def parse(path: Path, raw: Any, existing: Optional[ShopStore] = None, now: Optional[datetime] = None) -> ShopData:
     """Validate a file's contents. With `existing` (a merge), orders may also name the store's
-    products and buyers: an order import needs no copy of the catalogue."""
+    products and buyers: an order import needs no copy of the catalogue. `now` (default: the
+    real time) is the latest moment a consent can have been given."""
     if not isinstance(raw, dict):
         raise DataFileError(path, "file", "-", "must be a mapping with keys shop, products, buyers, orders")
     for key in REQUIRED_KEYS:
@@ -79,7 +80,19 @@ def parse(path: Path, raw: Any, existing: Optional[ShopStore] = None) -> ShopDat
         problem = first["msg"] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
         raise DataFileError(path, record, field, problem) from exc
     _check_references(path, data, existing)
+    _check_consents(path, data, now or datetime.now(timezone.utc))
     return data
+
+
+def _check_consents(path: Path, data: ShopData, now: datetime) -> None:
+    """A consent dated after now would beat every 退订 until that date (bot/outreach/consent.py)."""
+    for index, buyer in enumerate(data.buyers):
+        consent = buyer.marketing_opt_in
+        if consent is not None and consent.at > now:
+            raise DataFileError(
+                path, f"buyers[{index}] (id {buyer.id})", "marketing_opt_in.at",
+                f"{consent.at.isoformat()} is in the future (now {now.isoformat()}): record a consent when it was given",
+            )
 
 
 def _check_references(path: Path, data: ShopData, existing: Optional[ShopStore] = None) -> None:
@@ -134,12 +147,14 @@ def _check_references(path: Path, data: ShopData, existing: Optional[ShopStore] 
 
 
 def load_file(
-    path: Path, store: ShopStore, move_to: Optional[datetime] = None, merge: bool = False
+    path: Path, store: ShopStore, move_to: Optional[datetime] = None, merge: bool = False,
+    now: Optional[datetime] = None,
 ) -> ShopData:
     """Validate `path` completely, then write it to the store in one transaction: its records
     replace the shop's (ShopStore.write_all; `merge` keeps the ones it does not mention). With
-    `move_to` (the demo), a file with `as_of` has its order times moved to that day."""
-    data = parse(path, read_file(path), store if merge else None)
+    `move_to` (the demo), a file with `as_of` has its order times moved to that day. `now`: the
+    shop's clock (default: the real time)."""
+    data = parse(path, read_file(path), store if merge else None, now)
     if move_to is not None:
         data = data.moved_to(move_to)
     if data.shop.id != store.shop_id:

@@ -112,10 +112,14 @@ class Policy(Model):
     @validator("working_hours")
     def _hours_format(cls, value: str) -> str:
         start, _, end = value.partition("-")
+        minutes = []
         for part in (start, end):
             hour, _, minute = part.partition(":")
-            if not (hour.isdigit() and minute.isdigit() and int(hour) <= 24 and int(minute) < 60):
+            if not (hour.isdigit() and minute.isdigit() and int(minute) < 60 and int(hour) * 60 + int(minute) <= 24 * 60):
                 raise ValueError("must look like 09:00-23:00")
+            minutes.append(int(hour) * 60 + int(minute))
+        if minutes[0] == minutes[1]:
+            raise ValueError("starts and ends at the same time, which would mean never open (all day: 00:00-24:00)")
         return value
 
 

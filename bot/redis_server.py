@@ -4,6 +4,7 @@ The system `redis-server` is used when it is on PATH, else the binary the `redis
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -92,6 +93,11 @@ class RedisServer:
                     )
                 time.sleep(0.05)
 
+    @property
+    def started(self) -> bool:
+        """This object started the server (it may have died since)."""
+        return self._process is not None
+
     def exited(self) -> bool:
         """Started by us and no longer running (killed, crashed)."""
         return self._process is not None and self._process.poll() is not None
@@ -106,23 +112,107 @@ class RedisServer:
         self._process = None
 
 
-def ensure_redis(redis_url: Optional[str], port: int, directory: Path) -> Tuple[str, Optional[RedisServer]]:
+class OwnerLock:
+    """A file that one process at a time holds locked (flock), with its pid written in it: who
+    owns the embedded Redis. The kernel lets go when the holder dies, however it dies; the
+    redis-server child does not inherit it (Python opens files close-on-exec)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._descriptor: Optional[int] = None
+
+    @property
+    def held(self) -> bool:
+        return self._descriptor is not None
+
+    def acquire(self) -> bool:
+        """True when this process holds the lock (now or already)."""
+        if self._descriptor is not None:
+            return True
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(descriptor)
+            return False
+        os.ftruncate(descriptor, 0)
+        os.write(descriptor, f"{os.getpid()}\n".encode())
+        self._descriptor = descriptor
+        return True
+
+    def release(self) -> None:
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None
+
+
+class EmbeddedRedis:
+    """The embedded Redis that every `make run` and command-line tool on this data directory
+    shares. The process holding its owner lock (`owner.lock` beside the data) started it, restarts
+    it when it dies and stops it at the end; every other runner keeps trying the lock, and once
+    the owner is gone it takes over: it starts Redis again if it is down (same port, data and
+    password: the append-only file brings everything back)."""
+
+    def __init__(self, port: int, directory: Path) -> None:
+        private_directory(directory)
+        # The embedded server has a password of its own, kept beside its data (0600).
+        self.server = RedisServer(port, directory, persistent=True, password=secret_in_file(directory / "password"))
+        self.owner = OwnerLock(directory / "owner.lock")
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def running(self) -> bool:
+        try:
+            redis.Redis.from_url(self.url, socket_connect_timeout=0.5, socket_timeout=2).ping()
+            return True
+        except redis.AuthenticationError:
+            raise RuntimeError(
+                f"a Redis without this project's password already listens on port {self.server.port}; stop it "
+                "(it may be one an older version of `make run` left) or set EMBEDDED_REDIS_PORT"
+            )
+        except redis.ConnectionError:
+            return False
+
+    def ensure(self, timeout: float = 15.0) -> "EmbeddedRedis":
+        """Running when this returns: started here if nobody runs it (this process then owns it)."""
+        deadline = time.monotonic() + timeout
+        while not self.running():
+            if self.owner.acquire():
+                self.server.start()
+                return self
+            if time.monotonic() > deadline:  # its owner did not bring it back
+                raise RuntimeError(f"the embedded Redis on port {self.server.port} is down and its owner "
+                                   f"({self.owner.path}) did not start it again")
+            time.sleep(0.2)
+        return self
+
+    def watch(self) -> bool:
+        """A runner's look, every half second: True when it found Redis down and started it again
+        (as its owner, or taking over from an owner that is gone)."""
+        if self.owner.held and self.server.started:
+            if not self.server.exited():
+                return False
+        elif not self.owner.acquire() or self.running():
+            return False  # another process owns it, or it runs (this process now owns the lock)
+        self.server.start()
+        return True
+
+    def stop(self) -> None:
+        """Stop it if this process started it, and let another runner take over."""
+        if self.owner.held:
+            self.server.stop()
+            self.owner.release()
+
+
+def ensure_redis(redis_url: Optional[str], port: int, directory: Path) -> Tuple[str, Optional[EmbeddedRedis]]:
     """REDIS_URL when given; else the embedded server, reused if it already runs, started if not.
 
-    Returns the URL and the server this call started (the caller stops it), if any.
+    Returns the URL and, for the embedded server, what watches and stops it (EmbeddedRedis.stop
+    stops it only when this process started it).
     """
     if redis_url:
         return redis_url, None
-    # The embedded server has a password of its own, kept beside its data (0600).
-    embedded = RedisServer(port, directory, persistent=True, password=secret_in_file(directory / "password"))
-    try:
-        redis.Redis.from_url(embedded.url, socket_connect_timeout=0.5).ping()
-        return embedded.url, None
-    except redis.AuthenticationError:
-        raise RuntimeError(
-            f"a Redis without this project's password already listens on port {port}; stop it "
-            "(it may be one an older version of `make run` left) or set EMBEDDED_REDIS_PORT"
-        )
-    except redis.ConnectionError:
-        return embedded.start().url, embedded
-
+    embedded = EmbeddedRedis(port, directory).ensure()
+    return embedded.url, embedded

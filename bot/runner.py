@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,7 +24,7 @@ from bot.console.secret import shared_secret
 from bot.private_files import secret_in_file
 from bot.loader import load_file, summary
 from bot.model_files import latest_model
-from bot.redis_server import RedisServer, free_port
+from bot.redis_server import EmbeddedRedis, free_port
 from bot.replicas import nginx_command, write_nginx_config
 from bot.settings import PROJECT_ROOT, Settings, probe_host
 from bot.store import connect
@@ -65,7 +66,8 @@ def ensure_shop(settings: Settings, redis_url: str) -> None:
         print(f"shop {settings.shop_id!r} already in Redis; not reloading")
         return
     # The demo's orders are moved to today, so it makes sense on the day it runs.
-    print(summary(load_file(settings.demo_data, shop.store, move_to=shop.now()), settings.demo_data))
+    now = shop.now()
+    print(summary(load_file(settings.demo_data, shop.store, move_to=now, now=now), settings.demo_data))
 
 
 def train_if_needed(env: Dict[str, str]) -> None:
@@ -192,6 +194,30 @@ def start_services(settings: Settings, env: Dict[str, str], started: List[Servic
     wait_for(f"http://{probe_host(settings.console_host)}:{settings.console_port}/healthz", console.process, 60)
 
 
+def port_in_use(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no owner
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def refuse_taken_ports(settings: Settings) -> None:
+    """Before anything starts: a port another process listens on (another `make run`?) would
+    only crash-loop the server meant for it."""
+    wanted = [("Rasa server", "RASA_PORT", settings.rasa_host, settings.rasa_port),
+              ("agent console", "CONSOLE_PORT", settings.console_host, settings.console_port)]
+    if settings.replicas <= 1:  # replicas take free ports for their action servers
+        wanted.append(("action server", "ACTION_PORT", "127.0.0.1", settings.action_port))
+    for name, variable, host, port in wanted:
+        if port_in_use(host, port):
+            raise RuntimeError(f"port {port} ({name}) is already in use, by another `make run`? "
+                               f"Stop that, or choose another with {variable}")
+
+
 def stop(services: List[Service]) -> None:
     for service in reversed(services):
         if service.process.poll() is None:
@@ -213,12 +239,14 @@ def main() -> int:
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     settings = Settings()
-    embedded: Optional[RedisServer] = None
+    embedded: Optional[EmbeddedRedis] = None
     processes: List[Service] = []
     try:
+        refuse_taken_ports(settings)
         redis_url, embedded = start_redis(settings)
-        if embedded:
-            print(f"embedded Redis on {redis_url} (data in {settings.embedded_redis_dir})")
+        if embedded:  # never its URL: that carries the password
+            started = "started" if embedded.owner.held else "already running"
+            print(f"embedded Redis on 127.0.0.1:{settings.embedded_redis_port}, {started} (data in {settings.embedded_redis_dir})")
         env = service_env(settings, redis_url)
         ensure_shop(settings, redis_url)
         train_if_needed(env)
@@ -239,11 +267,11 @@ def main() -> int:
         )
         while True:
             time.sleep(0.5)
-            if embedded and embedded.exited():
-                # Same port, same data directory and password: the append-only file brings
-                # back everything written before it died; the servers reconnect on their own.
+            # Down, and this runner started it or its owner is gone: started again (same port,
+            # data and password; the append-only file brings back everything written before it
+            # died), and the servers reconnect on their own.
+            if embedded and embedded.watch():
                 print("embedded Redis exited; restarting it", file=sys.stderr, flush=True)
-                embedded.start()
             for service in processes:
                 if service.process.poll() is not None:
                     service.restart_when_due()

@@ -59,7 +59,8 @@ class Settings(BaseSettings):
     # Web pages (origins, e.g. "https://shop.example") allowed to call the Rasa server from a
     # browser, besides the console's own chat page: comma-separated. None by default: no wildcard CORS.
     cors_origins: Tuple[str, ...] = Field(default=(), env="RASA_CORS_ORIGINS")
-    # The shop's server signs REST requests with it (X-Shop-Signature: sha256=HMAC of the body).
+    # The shop's server signs REST requests with it (X-Shop-Timestamp, X-Shop-Signature: sha256=HMAC of
+    # '<timestamp>.<body>'; bot/channels.py).
     # Unsigned REST is accepted only while the Rasa server listens on loopback (rasa_host).
     webhook_secret: Optional[str] = Field(default=None, env="SHOP_WEBHOOK_SECRET")
 

@@ -16,6 +16,7 @@ Layout, all under `shop:{shop_id}:`
   message:{sender}:{id}    a REST message's replies by the client's message id (a day): a retry
                            gets them again instead of being processed twice
   rate:{sender}            counter of one sender's messages in the current window (expires with it)
+  signature:{signature}    a signed REST request's signature, seen once (kept while its timestamp is taken)
   agents_online            sorted set: agent name -> until when (epoch seconds) the agent counts
                            as online (the console's heartbeat moves it on)
   opt_outs                 hash: buyer id -> when they replied 退订 (ISO); survives file loads
@@ -29,7 +30,8 @@ Layout, all under `shop:{shop_id}:`
                            a random token): each process rebuilds its index when it differs (bot/knowledge/records.py does this Redis work)
 
 Numbers for the shop owner (bot/metrics/), under `metrics:`:
-  metrics:events           stream: every conversation event the Rasa servers publish (event broker)
+  metrics:events           stream: the conversation events the Rasa servers publish (event broker), each
+                           until the consumer has counted it
   metrics:hour:{YYYYMMDDHH} hash, one UTC hour: counters (conversations, buyer_messages,
                            handed_off, not_understood) and `intent:…`, `item:…`, `reason:…` counts
   metrics:hour:{…}:first_reply list: first-reply times (ms) of the hour's conversations
@@ -55,7 +57,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
 import redis
 
@@ -198,6 +200,18 @@ class ShopStore:
     def sku_for_name(self, name: str) -> Optional[str]:
         """The sku whose name or alias is `name` (case-insensitive)."""
         return self.client.hget(self._key("alias"), name.strip().lower())
+
+    def skus_named(self, names: Iterable[str]) -> Dict[str, str]:
+        """Of `names`, those that name a product (its sku, name or alias), each mapped to its sku;
+        one round trip however many."""
+        names = list(dict.fromkeys(names))
+        pipe = self.client.pipeline(transaction=False)
+        for name in names:
+            pipe.sismember(self._key("products"), name)
+            pipe.hget(self._key("alias"), name.strip().lower())
+        replies = pipe.execute()
+        named = {name: name if replies[2 * n] else replies[2 * n + 1] for n, name in enumerate(names)}
+        return {name: sku for name, sku in named.items() if sku}
 
     def product_names(self) -> dict:
         """Every name and alias (lower-cased) mapped to its sku."""
@@ -371,6 +385,10 @@ class ShopStore:
     def release_message_id(self, sender: str, message_id: str) -> None:
         """The delivery failed before anything was stored: a retry must be processed."""
         self.client.delete(self._key("message", sender, message_id))
+
+    def claim_signature(self, signature: str, seconds: int) -> bool:
+        """True the first time a signed REST request's signature is seen (kept `seconds`)."""
+        return bool(self.client.set(self._key("signature", signature), 1, nx=True, ex=seconds))
 
     def count_message(self, sender: str, window_seconds: int) -> int:
         """How many messages `sender` has sent in the current window, this one included."""

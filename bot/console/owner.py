@@ -7,10 +7,8 @@ the owner directory and the time zone, so this module does not import bot.consol
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 from datetime import datetime, timedelta
-from typing import Callable, List
+from typing import Any, Callable, List, Sequence
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -20,11 +18,17 @@ from bot.console.pages import Pages
 from bot.metrics.consumer import MetricsConsumer
 from bot.metrics.report import Metrics, report
 from bot.services.complaints import ComplaintReport, complaint_report, report_rows
+from bot.spreadsheet import csv_text
 from bot.store import ShopStore
 
 DAYS = 30  # the dashboard's longest view; its hourly charts show the last 48 hours of it
 
 _pages = Pages()
+
+
+def _csv_response(rows: Sequence[Sequence[Any]], name: str) -> web.Response:
+    return web.Response(text=csv_text(rows), content_type="text/csv", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def owner_routes(
@@ -42,7 +46,7 @@ def owner_routes(
         store = store_of(request)
 
         def read() -> Metrics:
-            MetricsConsumer(store.client).drain()  # what the running consumer has not folded yet
+            MetricsConsumer(store).drain()  # what the running consumer has not folded yet
             return report(store.client, store, until - timedelta(days=DAYS), until, zone)
 
         return await asyncio.to_thread(read)
@@ -58,16 +62,12 @@ def owner_routes(
     async def metrics_csv(request: web.Request) -> web.Response:
         refuse_agents(request)
         metrics = await metrics_of(request)
-        rows = metrics.days if request.query.get("by") == "day" else metrics.hours
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["start", "conversations", "buyer_messages", "handed_off", "auto_reply_rate", "not_understood"])
-        for row in rows:
-            writer.writerow([row.start.isoformat(), row.conversations, row.buyer_messages, row.handed_off,
-                             "" if row.auto_reply_rate is None else row.auto_reply_rate, row.not_understood])
+        periods = metrics.days if request.query.get("by") == "day" else metrics.hours
+        rows: List[List[Any]] = [["start", "conversations", "buyer_messages", "handed_off", "auto_reply_rate", "not_understood"]]
+        rows += [[row.start.isoformat(), row.conversations, row.buyer_messages, row.handed_off,
+                  "" if row.auto_reply_rate is None else row.auto_reply_rate, row.not_understood] for row in periods]
         name = f"shop-metrics-by-{'day' if request.query.get('by') == 'day' else 'hour'}.csv"
-        return web.Response(text="\ufeff" + out.getvalue(), content_type="text/csv", charset="utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})  # BOM: Excel reads UTF-8
+        return _csv_response(rows, name)
 
     async def complaints_of(request: web.Request) -> ComplaintReport:
         store, now = store_of(request), datetime.now(ZoneInfo(zone_of(request)))
@@ -83,10 +83,7 @@ def owner_routes(
 
     async def complaints_csv(request: web.Request) -> web.Response:
         refuse_agents(request)
-        out = io.StringIO()
-        csv.writer(out).writerows(report_rows(await complaints_of(request)))
-        return web.Response(text="\ufeff" + out.getvalue(), content_type="text/csv", charset="utf-8",
-                            headers={"Content-Disposition": 'attachment; filename="complaints.csv"'})
+        return _csv_response(report_rows(await complaints_of(request)), "complaints.csv")
 
     return [
         web.get("/complaints", complaints_page),

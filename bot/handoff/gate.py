@@ -7,7 +7,8 @@ tracker, so the agent sees it with its intents, but the assistant predicts and r
 While a chat only waits for a person, the assistant keeps answering. In a human_first shop a new
 chat goes to the queue first, with a short acknowledgement. The check runs under the
 conversation's lock, so a message that arrives while the claiming turn is still running waits
-for it. Before that: 退订, an answer to a follow-up question, and the per-sender rate limit.
+for it. Before that: the per-sender rate limit (every message counts, 退订 too: a 退订 over the
+limit still opts out, with the throttle's reply), 退订, and an answer to a follow-up question.
 """
 from __future__ import annotations
 
@@ -82,13 +83,14 @@ class HandoffGate:
     def decide(self, message: UserMessage) -> Gate:
         queue = self.queue()
         text = message.text or ""
-        # Before anything else: a buyer who asks to stop is opted out, whoever has the chat.
+        # Every message counts towards the fair-use limit, 退订 and ratings included.
+        if queue.store.count_message(message.sender_id, RATE_WINDOW_SECONDS) > RATE_LIMIT:
+            return Gate.throttled
+        # Then: a buyer who asks to stop is opted out, whoever has the chat.
         if is_unsubscribe(text):
             return Gate.unsubscribe
         if pending_rating(queue.store, message.sender_id, text) is not None:
             return Gate.follow_up_answer
-        if queue.store.count_message(message.sender_id, RATE_WINDOW_SECONDS) > RATE_LIMIT:
-            return Gate.throttled
         assert self._shop_clock is not None  # set by queue()
         shop_now = self._shop_clock()
         policy = queue.store.shop().policy
@@ -104,14 +106,16 @@ class HandoffGate:
         a human_first queueing, a throttle, a 退订 or a follow-up answer (bot/outreach/answers.py)."""
         if gate is Gate.queued_first:
             return handoff_replies.queued_for_a_person(), [SlotSet(HANDOFF_SLOT, HUMAN_FIRST_REASON)]
-        if gate is Gate.throttled:
-            return handoff_replies.slow_down(), []
         store, clock = self.queue().store, self._shop_clock
         assert clock is not None  # set by queue()
+        text = message.text or ""
+        if gate is Gate.throttled:
+            if is_unsubscribe(text):  # a 退订 in a flood still opts out; the reply is the throttle's
+                unsubscribe(store, message.sender_id, clock())
+            return handoff_replies.slow_down(), []
         if gate is Gate.unsubscribe:
             return unsubscribe(store, message.sender_id, clock()), []
         # A follow-up answer: decided under this same lock, so the question is still open.
-        text = message.text or ""
         rating = read_rating(text)
         assert rating is not None  # decide() saw one
         outcome = answer_follow_up(store, message.sender_id, text, rating, clock)

@@ -6,10 +6,9 @@ import logging
 import signal
 import threading
 
-from bot.bootstrap import Server, server_redis_url
+from bot.bootstrap import Server, server_services
 from bot.metrics.consumer import MetricsConsumer
 from bot.settings import Settings
-from bot.store import connect
 
 
 def main() -> int:
@@ -17,7 +16,7 @@ def main() -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    MetricsConsumer(connect(server_redis_url(Settings(), Server.METRICS_CONSUMER))).run(stop)
+    MetricsConsumer(server_services(Settings(), Server.METRICS_CONSUMER).store).run(stop)
     return 0
 
 

@@ -20,7 +20,7 @@ from bot.store import MetricsKeys
 
 logger = logging.getLogger(__name__)
 
-# The stream is trimmed (approximately) to this many entries; the consumer keeps far ahead.
+# The consumer deletes each entry it has counted; this cap (approximate) holds only while none runs.
 MAX_LENGTH = 1_000_000
 
 

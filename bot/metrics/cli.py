@@ -3,7 +3,6 @@ text or one JSON object) and `python -m bot complaints` (the complaint report fo
 from __future__ import annotations
 
 import argparse
-import csv
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -48,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     since = _moment(args.since, zone, until - timedelta(days=DEFAULT_DAYS))
     with command_services(settings) as shop:
         client = shop.store.client
-        MetricsConsumer(client).drain()  # fold what the running consumer has not folded yet
+        MetricsConsumer(shop.store).drain()  # fold what the running consumer has not folded yet
         metrics = report(client, shop.store, since, until, zone)
     if args.json:
         print(metrics.json(ensure_ascii=False))
@@ -82,6 +81,7 @@ def render(m: "Metrics") -> str:
 
 def _complaints(args: argparse.Namespace) -> int:
     from bot.services.complaints import complaint_report, report_rows
+    from bot.spreadsheet import csv_text
 
     with command_services(Settings()) as shop:
         report = complaint_report(shop.store, shop.now(), weeks=args.weeks)
@@ -95,7 +95,6 @@ def _complaints(args: argparse.Namespace) -> int:
         for quote in item.latest:
             print(f"  {quote.at:%Y-%m-%d %H:%M} [{quote.reason}] {quote.words}")
     if args.csv:
-        with args.csv.open("w", newline="", encoding="utf-8-sig") as out:  # Excel reads UTF-8 with a BOM
-            csv.writer(out).writerows(report_rows(report))
+        args.csv.write_text(csv_text(report_rows(report)), encoding="utf-8", newline="")
         print(f"wrote {args.csv}")
     return 0

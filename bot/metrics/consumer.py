@@ -1,9 +1,11 @@
 """Folds the event stream into the hourly numbers, each event exactly once.
 
 The consumer reads the stream through a consumer group. A batch of events (up to BATCH) is folded
-in order and its changes and its XACK are one MULTI/EXEC (watched on the conversations' states): a consumer that dies before EXEC leaves
-the event pending, and it is read again first on restart (under the same consumer name); after
-EXEC the event is both counted and acknowledged. Nothing is counted twice or lost.
+in order and its changes, its XACK and its XDEL are one MULTI/EXEC (watched on the conversations'
+states): a consumer that dies before EXEC leaves the event pending, and it is read again first on
+restart (under the same consumer name); after EXEC the event is counted, acknowledged and gone
+from the stream, which so holds only what is still to be counted (one group reads it: this one).
+Nothing is counted twice or lost.
 """
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from typing import Any, Dict, List, Tuple
 
 import redis
 
-from bot.metrics.fold import ConversationState, Fold, as_text, fold
-from bot.store import MetricsKeys
+from bot.metrics.fold import ConversationState, Fold, as_text, fold, item_id
+from bot.store import MetricsKeys, ShopStore
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +32,10 @@ HOUR_KEEP_SECONDS = 400 * 86400  # a year of hours, for the same day last year
 
 class MetricsConsumer:
     def __init__(
-        self, client: redis.Redis, keys: MetricsKeys = MetricsKeys(), consumer: str = CONSUMER, batch: int = BATCH
+        self, store: ShopStore, keys: MetricsKeys = MetricsKeys(), consumer: str = CONSUMER, batch: int = BATCH
     ) -> None:
-        self.client = client
+        self.store = store  # the catalogue: only an item id that names a product is counted
+        self.client: redis.Redis = store.client
         self.batch = batch
         self.keys = keys
         self.consumer = consumer
@@ -88,6 +91,7 @@ class MetricsConsumer:
             except (TypeError, ValueError, KeyError):
                 logger.warning("metrics: skipping malformed entry %s", entry_id)
         ids = [entry_id for entry_id, _ in entries]
+        skus = self.store.skus_named(filter(None, (item_id(event) for _, event in parsed)))
         state_keys = sorted({self.keys.conversation(c) for c, _ in parsed})
         with self.client.pipeline() as pipe:
             while True:
@@ -104,12 +108,13 @@ class MetricsConsumer:
                     results = []
                     for conversation_id, event in parsed:
                         key = self.keys.conversation(conversation_id)
-                        result = fold(states[key], conversation_id, event)
+                        result = fold(states[key], conversation_id, event, skus)
                         states[key] = result.state
                         results.append(result)
                     pipe.multi()
                     self._write(pipe, states, results)
                     pipe.xack(self.keys.events, GROUP, *ids)
+                    pipe.xdel(self.keys.events, *ids)  # counted: the stream keeps only what is not
                     pipe.execute()
                     return
                 except redis.WatchError:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from pydantic import BaseModel
 
@@ -83,7 +83,14 @@ class Fold:
         self.counts[(hour, name)] = self.counts.get((hour, name), 0) + n
 
 
-def fold(state: ConversationState, conversation_id: str, event: Dict[str, Any]) -> Fold:
+def item_id(event: Dict[str, Any]) -> Optional[str]:
+    """The item a buyer message says the buyer is looking at (channel metadata), if any."""
+    item = (event.get("metadata") or {}).get("item_id") if event.get("event") == "user" else None
+    return item if isinstance(item, str) and item else None
+
+
+def fold(state: ConversationState, conversation_id: str, event: Dict[str, Any], skus: Mapping[str, str]) -> Fold:
+    """`skus`: the item ids that name a product, each mapped to its sku (any other is not counted)."""
     kind = event.get("event")
     stamp = event.get("timestamp")
     if not isinstance(stamp, (int, float)):
@@ -107,9 +114,9 @@ def fold(state: ConversationState, conversation_id: str, event: Dict[str, Any]) 
             result.add(hour, f"intent:{intent}")
         new.last_text = (event.get("text") or "").strip()[:UNCLEAR_TEXT_CHARS]
         new.last_hour, new.last_unclear = hour, False
-        item = (event.get("metadata") or {}).get("item_id")
-        if isinstance(item, str) and item:
-            result.add(hour, f"item:{item}")
+        sku = skus.get(item_id(event) or "")
+        if sku:
+            result.add(hour, f"item:{sku}")
     elif kind == "action" and event.get("name") in NOT_UNDERSTOOD_ACTIONS:
         if new.last_hour and not new.last_unclear:
             new.last_unclear = True

@@ -8,6 +8,7 @@ import signal
 from bot.bootstrap import Server, server_services
 from bot.console.callback import ShopCallback
 from bot.console.rasa_client import RasaClient
+from bot.console.secret import shared_secret
 from bot.outreach.scheduler import OutreachScheduler
 from bot.outreach.sender import OutreachSender
 from bot.settings import Settings
@@ -17,10 +18,9 @@ TICK_SECONDS = 60
 
 async def run() -> None:
     settings = Settings()
-    if not settings.console_secret:
-        raise SystemExit("CONSOLE_SECRET is needed to deliver messages through the Rasa server")
     shop = server_services(settings, Server.OUTREACH_SCHEDULE)
-    sender = OutreachSender(shop.store, RasaClient(settings.rasa_url, settings.console_secret), ShopCallback(settings.shop_callback_url))
+    secret = shared_secret(settings)  # CONSOLE_SECRET, or the one `make run` generated
+    sender = OutreachSender(shop.store, RasaClient(settings.rasa_url, secret), ShopCallback(settings.shop_callback_url))
     scheduler = OutreachScheduler(sender, shop.clock)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -22,6 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.bootstrap import command_services
     from bot.console.callback import ShopCallback
     from bot.console.rasa_client import RasaClient
+    from bot.console.secret import WeakSecret, shared_secret
     from bot.loader import DataFileError
     from bot.outreach.campaigns import load_campaign, plan_campaign
     from bot.outreach.sender import OutreachSender
@@ -46,9 +47,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"not sent: now ({now:%Y-%m-%d %H:%M %z}) is outside the send window "
                   f"{campaign.send_window.start:%Y-%m-%d %H:%M} – {campaign.send_window.end:%Y-%m-%d %H:%M}", file=sys.stderr)
             return 1
-        secret = settings.console_secret
-        if not secret:
-            print("not sent: CONSOLE_SECRET is needed to deliver through the Rasa server", file=sys.stderr)
+        try:
+            secret = shared_secret(settings)  # CONSOLE_SECRET, or the one `make run` generated
+        except WeakSecret as error:
+            print(f"not sent: {error}", file=sys.stderr)
             return 2
 
         async def send_all() -> int:

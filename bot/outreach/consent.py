@@ -6,16 +6,19 @@ from datetime import datetime
 from typing import Optional
 
 from bot.models import Buyer
+from bot.nlu.normalize import normalize
 
-# A whole message that asks to stop (after punctuation and spaces are dropped). "退订单" (cancel
+# A whole message that asks to stop, read as the NLU reads it (繁→简, full-width → half-width,
+# lower case, zero-width characters dropped), then without punctuation and spaces. "退订单" (cancel
 # an order) is not one: the patterns are anchored, and the phrases below never include 订单.
-_WHOLE = re.compile(r"^(请|麻烦)?(帮我)?(退订|td|取消订阅)(了|吧|谢谢|短信|消息|通知)*$", re.IGNORECASE)
+_WHOLE = re.compile(r"^(请|麻烦)?(帮我)?(退订|td|取消订阅)(了|吧|谢谢|短信|消息|通知)*$")
 _PHRASES = ("不要再发", "别再发", "不要再给我发", "别再给我发", "不要给我发消息", "取消订阅")
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
 def is_unsubscribe(text: str) -> bool:
-    compact = _NOISE.sub("", text or "")
+    text = text or ""
+    compact = _NOISE.sub("", normalize(text, max_chars=len(text)))  # the whole message, not 300 chars
     return bool(_WHOLE.match(compact)) or any(phrase in compact for phrase in _PHRASES)
 
 

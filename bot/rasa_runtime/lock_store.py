@@ -9,11 +9,13 @@ Here every step is one Lua script (atomic in Redis), and a waiter blocks on a li
 release of the ticket before it pushes to, so it goes the moment the lock is free:
 
 - issue: `next` += 1 is the ticket; the first ticket of a free lock is served at once.
-- acquire: wait until `serving` is the ticket, then hold it (`holder`, with the lock's lifetime).
+- acquire: wait until `serving` is the ticket, then hold it (`holder`, a lease of `LEASE_SECONDS`
+  that the holder renews every third of it for as long as its turn runs).
 - release: `serving` moves to the next ticket still wanted (tickets given up are skipped) and
   that ticket's waiter is woken; with nobody waiting the lock's keys are removed.
-- a holder that died: its `holder` key expires after the lock lifetime and the next waiter
-  takes over (Rasa's own lifetime semantics, `TICKET_LOCK_LIFETIME`, default 60 s).
+- a holder that died (a Rasa server killed mid-turn): its lease is not renewed, so it expires
+  within `LEASE_SECONDS` and the next waiter takes over; the buyer's next message is not held up
+  for Rasa's lock lifetime (`TICKET_LOCK_LIFETIME`, 60 s), which bounds only how long a waiter waits.
 
 The lock serves messages in the order they reach Redis. Two messages sent 20 ms apart to two
 replicas can reach it the other way round (the first replica's event loop was busy), so a client
@@ -43,6 +45,16 @@ logger = logging.getLogger(__name__)
 # How long a waiter blocks before it checks whether the holder has died (it is woken at once on
 # a normal release, so this only bounds how late a dead holder is noticed after its expiry).
 RECHECK_SECONDS = 0.5
+
+# A holder's lease on the lock, renewed every third of it while its turn runs: a dead holder frees
+# the conversation this long after its last renewal.
+LEASE_SECONDS = 5.0
+
+# KEYS: holder. ARGV: ticket, lease ms. Renews the lease while the ticket still holds it (1), else 0.
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
 
 # How long a numbered message waits for the one numbered before it to be handled.
 SEQUENCE_GAP_SECONDS = 2.0
@@ -141,6 +153,7 @@ class ShopLockStore(LockStore):
         self._issue = self.red.register_script(_ISSUE)
         self._acquire = self.red.register_script(_ACQUIRE)
         self._release = self.red.register_script(_RELEASE)
+        self._renew = self.red.register_script(_RENEW)
         self._sequence_done = self.red.register_script(_SEQUENCE_DONE)
         super().__init__()
 
@@ -159,7 +172,7 @@ class ShopLockStore(LockStore):
         wait_time_in_seconds: float = RECHECK_SECONDS,
     ) -> AsyncGenerator[TicketLock, None]:
         keys = self._keys(conversation_id)
-        lifetime_ms = max(1, int(lock_lifetime * 1000))
+        lifetime_ms = max(1, int(LEASE_SECONDS * 1000))  # the holder's lease (renewed while held)
         counters = [keys.lock_next, keys.lock_serving, keys.lock_holder]
         both = counters + [keys.lock_skip]
         wake_prefix = keys.lock_wake(0)[:-1]
@@ -168,14 +181,29 @@ class ShopLockStore(LockStore):
         except Exception as error:  # Rasa's callers expect a LockError
             raise LockError(f"could not issue a ticket for {conversation_id}: {error}") from error
         ticket = int(ticket)
+        renewing: Optional[asyncio.Task] = None
         try:
             if not served:
                 await self._wait_for_turn(keys, both, ticket, lifetime_ms, wake_prefix, lock_lifetime)
+            renewing = asyncio.create_task(self._keep_lease(keys, ticket, lifetime_ms))
             yield TicketLock(conversation_id)
         finally:
+            if renewing is not None:
+                renewing.cancel()
             # Shielded: a cancelled request (client gone) must still hand the lock on.
             await asyncio.shield(self._release(keys=both, args=[ticket, lifetime_ms, wake_prefix]))
             await self.red.delete(keys.lock_wake(ticket))
+
+    async def _keep_lease(self, keys: ConversationKeys, ticket: int, lease_ms: int) -> None:
+        """Renew the holder's lease every third of it until the turn ends (this task is cancelled)."""
+        while True:
+            await asyncio.sleep(lease_ms / 3000)
+            try:
+                if not await self._renew(keys=[keys.lock_holder], args=[ticket, lease_ms]):
+                    logger.warning("%s: the lock's lease ran out during a turn (event loop stalled?)", keys.conversation_id)
+                    return
+            except Exception:  # Redis unreachable: the turn itself will fail on its own
+                logger.warning("%s: could not renew the lock's lease", keys.conversation_id)
 
     async def _wait_for_turn(
         self,

@@ -100,6 +100,11 @@ def compact(view: List[EventDict], keep_turns: int, domain: Domain) -> List[Even
         for slot in before.slots.values()
         if slot.value != slot.initial_value
     ]
+    if view[cut].get("event") == "user":
+        # A buyer message the assistant did not run an action for (the channels' gate answered
+        # it, or an agent had the chat) follows the last `action_listen`, not one of its own:
+        # Rasa reads a message only after that action, so the header ends listening.
+        header.append(ActionExecuted(ACTION_LISTEN_NAME, timestamp=stamp))
     return [event.as_dict() for event in header] + view[cut:]
 
 

@@ -33,6 +33,7 @@ from bot.trainer.corrections import (
     pending_corrections,
     unmark,
 )
+from bot.trainer.conversations import buyer_message
 from bot.trainer.vocabulary import Vocabulary
 
 MARK_FIELDS = ("text", "message_id", "event_timestamp", "predicted_intent", "predicted_confidence")
@@ -58,6 +59,15 @@ def list_corrections(store: Any, pending: bool = False, conversation_id: Optiona
     return ApiResponse(200, {"corrections": [correction_json(c) for c in found]})
 
 
+def _check_said(store: Any, conversation_id: str, ref: str, text: Any) -> None:
+    """A mark becomes training data: it must name a message a buyer sent, in their words."""
+    said = buyer_message(store.client, conversation_id, ref)
+    if said is None:
+        raise CorrectionError(f"conversation {conversation_id!r} has no buyer message {ref!r}")
+    if said.get("text") != text:
+        raise CorrectionError(f"text: not what the buyer wrote in message {ref!r}")
+
+
 def mark(store: Any, body: Mapping[str, Any], user: Optional[str] = None,
          vocabulary: Optional[Vocabulary] = None) -> ApiResponse:
     vocabulary = vocabulary or Vocabulary.from_domain()
@@ -76,11 +86,13 @@ def mark(store: Any, body: Mapping[str, Any], user: Optional[str] = None,
                 raise CorrectionError("event must be a tracker event object")
             event = body["event"]
             ref = message_ref(event.get("message_id"), event.get("timestamp"))
+            _check_said(store, conversation_id, ref, event.get("text"))
             replaced = store.correction(conversation_id, ref) is not None
             correction = mark_event(store, conversation_id, event, **common)
         else:
             fields: Dict[str, Any] = {name: body.get(name) for name in MARK_FIELDS}
             ref = message_ref(fields["message_id"], fields["event_timestamp"])
+            _check_said(store, conversation_id, ref, fields["text"])
             replaced = store.correction(conversation_id, ref) is not None
             correction = mark_message(store, conversation_id=conversation_id, **fields, **common)
     except CorrectionError as error:

@@ -9,12 +9,16 @@ The tests need only a redis-server.
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
+from bot.models import message_ref
+from bot.store import ConversationKeys
 from bot.trainer.vocabulary import DOMAIN_FILE
 
 TRACKER_KEY_PREFIX = "tracker"  # endpoints.yml: tracker_store.key_prefix
+LOCK_KEY_PREFIX = "lock"  # endpoints.yml: lock_store.key_prefix
 
 
 class ConversationNotFound(LookupError):
@@ -45,3 +49,14 @@ def conversation_events(redis_url: str, sender_id: str, domain_path: Path = DOMA
             f"{TRACKER_KEY_PREFIX!r}); is REDIS_URL the Redis the assistant runs with?"
         )
     return list(tracker.events)
+
+
+def buyer_message(client: Any, conversation_id: str, ref: str) -> Optional[Dict[str, Any]]:
+    """The stored `user` event of the conversation that `ref` (Correction.message_ref) names, if the
+    buyer said it (read from the tracker store's whole history in this Redis client)."""
+    events = ConversationKeys(TRACKER_KEY_PREFIX, LOCK_KEY_PREFIX, conversation_id).events
+    for line in client.lrange(events, 0, -1) if ref else ():
+        event = json.loads(line)
+        if event.get("event") == "user" and message_ref(event.get("message_id"), event.get("timestamp")) == ref:
+            return event
+    return None

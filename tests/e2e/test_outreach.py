@@ -149,3 +149,34 @@ def test_a_buyer_who_never_chatted_gets_a_normal_answer_after_a_shop_message(sta
     assert [e.get("name") for e in events if e["event"] == "action"][:2] == ["action_session_start", "action_listen"]
     greeting = "".join(stack.assistant.say(buyer, "亲 在吗"))
     assert stack.store.shop().name in greeting  # the greeting, not "I did not understand"
+
+
+def test_a_campaign_after_a_plain_make_run_uses_the_generated_console_secret(
+    stack: Stack, ticked: Tick, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    # `make run` without CONSOLE_SECRET generates one into .run/console_secret for the console and
+    # the Rasa server; the campaign command reads it the same way (here: a file of this test's).
+    from bot import cli
+    from bot.console import secret
+
+    generated = tmp_path / "console_secret"
+    generated.write_text(CONSOLE_SECRET + "\n", encoding="utf-8")
+    monkeypatch.setattr(secret, "SECRET_FILE", generated)
+    for name, value in {**stack.env, "REDIS_URL": stack.redis.url}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("CONSOLE_SECRET")
+    campaign = tmp_path / "spring.yml"
+    campaign.write_text(
+        "id: spring-secret\n"
+        "text: 亲，暖棉小铺春季新品预告～回复退订可不再接收\n"
+        "send_window: {start: '2026-11-26T10:00:00+08:00', end: '2026-11-27T21:00:00+08:00'}\n"
+        "frequency_cap: {max_messages: 5, per_days: 7}\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["campaign", str(campaign)]) == 0
+    out = capsys.readouterr()
+    import re
+
+    sent = re.search(r"^sent (\d+) of \1$", out.out, re.MULTILINE)  # every one planned was delivered
+    assert "CONSOLE_SECRET" not in out.err and sent and int(sent.group(1)) >= 1, out
+    assert len([t for t in shop_messages(stack, "buyer_xiaomei") if "春季" in t]) == 1

@@ -95,3 +95,42 @@ def test_numbered_messages_are_handled_in_the_senders_order(assistant: Assistant
 def test_a_bad_seq_is_refused_with_a_reason(assistant: Assistant, sender: str, seq) -> None:
     response = post(assistant, {"sender": sender, "message": "亲 在吗", "seq": seq})
     assert response.status_code == 400 and "seq" in response.text
+
+
+def test_a_buyer_who_types_too_fast_is_answered_normally_once_they_slow_down(stack, assistant: Assistant, sender: str) -> None:
+    # 40 messages in 8 seconds: 20 answered by the assistant, 20 by the gate's "slow down". The
+    # gate's turns then fill the whole bounded tracker view (more than 2 × 8 buyer turns); the
+    # next real question must still be understood, and no handoff counted for it.
+    from concurrent.futures import ThreadPoolExecutor
+    import time
+
+    from bot.handoff.gate import RATE_WINDOW_SECONDS
+    from bot.metrics.consumer import MetricsConsumer
+    from bot.metrics.fold import ConversationState
+    from bot.store import MetricsKeys
+
+    words = ["亲 在吗", "在吗", "你好", "亲"]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        sent = []
+        for n in range(40):
+            body = {"sender": sender, "message": words[n % len(words)], "metadata": {"item_id": "T001"}}
+            sent.append(pool.submit(post, assistant, body))
+            time.sleep(0.2)
+        assert all(f.result().status_code == 200 for f in sent)
+    assert sum("太快" in str(f.result().json()) for f in sent) >= 8
+    time.sleep(RATE_WINDOW_SECONDS)
+    answer = "".join(assistant.say(sender, "这件包邮吗", item_id="T001"))
+    assert "包邮" in answer and "没太看明白" not in answer
+    assert "包邮" in "".join(assistant.say(sender, "那这件包邮吗", item_id="T001"))  # and the chat goes on
+    store = stack.store
+    assert store.handoff(sender) is None
+    MetricsConsumer(store).drain()
+    numbers = ConversationState.from_hash(store.client.hgetall(MetricsKeys().conversation(sender)))
+    assert numbers.counted and not numbers.handed_off and not numbers.last_unclear
+
+
+def test_unsubscribe_repeats_are_throttled_like_any_message(stack, assistant: Assistant, sender: str) -> None:
+    replies = [post(assistant, {"sender": sender, "message": "退订"}).json() for _ in range(RATE_LIMIT + 2)]
+    assert "退订" in replies[0][0]["text"]
+    assert "太快" in replies[-1][0]["text"]
+    assert stack.store.opted_out_at(sender) is not None

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import NamedTuple, Tuple
+from typing import NamedTuple, Optional, Tuple
 
 import pytest
 import redis
@@ -31,12 +31,17 @@ class Ports(NamedTuple):
     console: int
 
 
-def start_runner(tmp_path: Path, **extra_env: str) -> Tuple[subprocess.Popen, Ports]:
-    ports = Ports(free_port(), free_port(), free_port(), free_port())
+def start_runner(
+    tmp_path: Path, ports: Optional[Ports] = None, redis_dir: Optional[Path] = None, **extra_env: str
+) -> Tuple[subprocess.Popen, Ports]:
+    """A runner with its log in tmp_path/runner.log, on free ports unless given, its embedded Redis
+    under tmp_path/redis unless given (two runners may share one)."""
+    ports = ports or Ports(free_port(), free_port(), free_port(), free_port())
+    tmp_path.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(
         EMBEDDED_REDIS_PORT=str(ports.redis),
-        EMBEDDED_REDIS_DIR=str(tmp_path / "redis"),
+        EMBEDDED_REDIS_DIR=str(redis_dir or tmp_path / "redis"),
         RASA_PORT=str(ports.rasa),
         ACTION_PORT=str(ports.action),
         CONSOLE_PORT=str(ports.console),
@@ -242,3 +247,48 @@ def test_the_runner_brings_back_a_killed_redis_and_the_next_message_is_answered(
         runner.send_signal(signal.SIGINT)
         assert runner.wait(timeout=90) == 0
     assert_all_stopped(ports)
+
+
+def wait_until_running(runner: subprocess.Popen, log: Path, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while "The assistant is running" not in log.read_text():
+        assert runner.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.5)
+
+
+def test_a_second_runner_refuses_taken_ports_and_any_runner_heals_the_shared_redis(tmp_path: Path) -> None:
+    first, ports = start_runner(tmp_path / "first")
+    second: Optional[subprocess.Popen] = None
+    try:
+        wait_until_running(first, tmp_path / "first" / "runner.log")
+        password = (tmp_path / "first" / "redis" / "password").read_text().strip()
+        assert password not in (tmp_path / "first" / "runner.log").read_text()  # secrets are never printed
+        # The very same ports: it says which is taken and exits 1, never claiming to run.
+        same, _ = start_runner(tmp_path / "same", ports=ports, redis_dir=tmp_path / "first" / "redis")
+        assert same.wait(timeout=120) == 1
+        said = (tmp_path / "same" / "runner.log").read_text()
+        assert f"port {ports.rasa}" in said and "in use" in said and "The assistant is running" not in said
+        assert requests.post(f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook",
+                             json={"sender": "buyer_xiaomei", "message": "在吗"}, timeout=60).json()  # the first still serves
+        # Other ports, the first's embedded Redis: when the first stops (and its Redis with it),
+        # the second starts Redis again instead of answering 503 for ever.
+        others = Ports(ports.redis, free_port(), free_port(), free_port())
+        second, _ = start_runner(tmp_path / "second", ports=others, redis_dir=tmp_path / "first" / "redis")
+        wait_until_running(second, tmp_path / "second" / "runner.log")
+        first.send_signal(signal.SIGINT)
+        assert first.wait(timeout=90) == 0
+        webhook = f"http://127.0.0.1:{others.rasa}/webhooks/rest/webhook"
+        deadline = time.monotonic() + 60
+        while True:
+            response = requests.post(webhook, json={"sender": "buyer_xiaomei", "message": "这件包邮吗"}, timeout=60)
+            if response.status_code == 200 and response.json():
+                break
+            assert response.status_code == 503 and time.monotonic() < deadline, response.status_code
+            time.sleep(1)
+        assert "embedded Redis exited; restarting it" in (tmp_path / "second" / "runner.log").read_text()
+    finally:
+        for runner in (first, second):
+            if runner is not None and runner.poll() is None:
+                runner.send_signal(signal.SIGINT)
+                runner.wait(timeout=90)
+    assert nothing_listens(ports.redis)  # the second runner stopped the Redis it had started

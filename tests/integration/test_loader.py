@@ -64,7 +64,13 @@ def test_json_file_loads_the_same(tmp_path: Path, store: ShopStore) -> None:
         (lambda r: r["orders"][3].update(status="lost"), "orders[3] (id", "status"),
         (lambda r: r["buyers"][1].update(past_orders="many"), "buyers[1] (id", "past_orders"),
         (lambda r: r["shop"]["policy"].update(same_day_cutoff_hour=30), "shop", "policy.same_day_cutoff_hour"),
+        # Zero length would mean "never open": every handoff told a person comes tomorrow, forever.
+        (lambda r: r["shop"]["policy"].update(working_hours="00:00-00:00"), "shop", "policy.working_hours"),
+        (lambda r: r["shop"]["policy"].update(working_hours="09:30-09:30"), "shop", "policy.working_hours"),
         (lambda r: r["products"][3].update(colour="红"), "products[3] (sku", "colour"),
+        # A consent "given" in 2099 would beat every 退订 until then: a consent is recorded after it is given.
+        (lambda r: r["buyers"][0]["marketing_opt_in"].update(at="2099-01-01T00:00:00+08:00"), "buyers[0] (id",
+         "marketing_opt_in.at"),
     ],
 )
 def test_bad_file_names_file_record_field_and_writes_nothing(

@@ -385,3 +385,32 @@ def test_on_loopback_the_chat_page_signs_the_buyers_token_without_a_login(store:
             assert page.status == 302  # beyond loopback: log in first
 
     asyncio.run(scenario())
+
+
+def test_the_owners_csv_exports_write_buyers_formulas_as_text(store: ShopStore, demo: ShopData) -> None:
+    import csv
+    import io
+    from datetime import datetime, timezone
+
+    from bot.clock import fixed_clock
+    from bot.services.aftersales import record_quality_complaint
+    from tests.integration.services.test_complaints import BUYER_FORMULAS, no_formula_cells
+
+    for n, words in enumerate(BUYER_FORMULAS):
+        at = fixed_clock(datetime.now(timezone.utc).replace(microsecond=100 - n))  # the first the newest
+        record_quality_complaint(store, "buyer_xiaomei", "buyer_xiaomei", words, store.product("T001"), None, at)
+
+    async def scenario() -> Dict[str, str]:
+        async with running(store, owners=AgentDirectory({"alice": HASHES["alice"]})) as (client, _):
+            owner = await client("alice")
+            exports = {}
+            for path in ("/api/complaints.csv", "/api/metrics.csv?by=hour", "/api/metrics.csv?by=day"):
+                response = await owner.get(path)
+                assert response.status == 200 and response.content_type == "text/csv"
+                exports[path] = await response.text()
+            return exports
+
+    exports = asyncio.run(scenario())
+    for text in exports.values():
+        no_formula_cells(list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))))
+    assert "HYPERLINK" in exports["/api/complaints.csv"]

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, expect
 
 from bot.models import ShopData
 from bot.store import ShopStore
-from tests.integration.console.test_app import PASSWORDS, handed_off, running
+from tests.integration.console.test_app import PASSWORDS, TRACKER, handed_off, running
 
 BUYER = "buyer_xiaomei"
 
@@ -42,10 +42,11 @@ def console_in_a_thread(store: ShopStore) -> Iterator[str]:
 
 
 def test_an_agent_marks_buyer_messages_and_the_marks_are_in_redis(
-    store: ShopStore, demo: ShopData, browser: Browser
+    store: ShopStore, demo: ShopData, browser: Browser, said
 ) -> None:
     expect.set_options(timeout=15_000)
     handed_off(store, BUYER)
+    said(BUYER, *TRACKER["events"])  # what the stand-in Rasa server shows is what the buyer said
     with console_in_a_thread(store) as url:
         page = browser.new_context().new_page()
         page.goto(f"{url}/")

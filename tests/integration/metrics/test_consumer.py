@@ -39,7 +39,7 @@ def test_two_servers_publish_and_every_event_counts_once(redis_client, store, de
     servers = [RedisStreamEventBroker.from_url(_url(redis_client)) for _ in range(2)]
     for n in range(10):
         servers[n % 2].publish_many(chat(f"buyer_{n}", T0 + 60 * n, handoff=n < 3))
-    consumer = MetricsConsumer(redis_client)
+    consumer = MetricsConsumer(store)
     assert consumer.drain() == 10 * 5 + 3
     assert consumer.drain() == 0  # nothing twice
     m = numbers(redis_client, store)
@@ -55,7 +55,7 @@ def test_a_consumer_that_dies_mid_stream_loses_and_repeats_nothing(redis_client,
     broker = RedisStreamEventBroker(redis_client)
     for n in range(6):
         broker.publish_many(chat(f"buyer_{n}", T0 + 60 * n, handoff=n == 0))
-    dying = MetricsConsumer(redis_client, batch=5)
+    dying = MetricsConsumer(store, batch=5)
     batches = 0
     real_write = MetricsConsumer._write
 
@@ -72,7 +72,7 @@ def test_a_consumer_that_dies_mid_stream_loses_and_repeats_nothing(redis_client,
     monkeypatch.setattr(MetricsConsumer, "_write", real_write)
     # Events the dead consumer had read but not folded are still pending for it.
     assert redis_client.xpending(MetricsKeys().events, GROUP)["pending"] > 0
-    MetricsConsumer(redis_client).drain()  # the restarted consumer, same name
+    MetricsConsumer(store).drain()  # the restarted consumer, same name
     m = numbers(redis_client, store)
     assert (m.conversations, m.buyer_messages, m.handoffs, m.not_understood) == (6, 12, 1, 6)
     assert redis_client.xpending(MetricsKeys().events, GROUP)["pending"] == 0
@@ -81,7 +81,7 @@ def test_a_consumer_that_dies_mid_stream_loses_and_repeats_nothing(redis_client,
 def test_a_malformed_entry_is_skipped_not_retried_forever(redis_client, store, demo) -> None:
     redis_client.xadd(MetricsKeys().events, {"event": "not json"})
     RedisStreamEventBroker(redis_client).publish_many(chat("buyer_x", T0))
-    assert MetricsConsumer(redis_client).drain() == 6
+    assert MetricsConsumer(store).drain() == 6
     assert numbers(redis_client, store).conversations == 1
 
 
@@ -92,9 +92,35 @@ def _url(client) -> str:
 
 def test_a_pending_entry_trimmed_from_the_stream_is_let_go(redis_client, store, demo) -> None:
     RedisStreamEventBroker(redis_client).publish_many(chat("buyer_t", T0))
-    consumer = MetricsConsumer(redis_client)
+    consumer = MetricsConsumer(store)
     consumer.ensure_group()
     redis_client.xreadgroup(GROUP, "aggregator", {MetricsKeys().events: ">"}, count=100)  # read, then died
     redis_client.xtrim(MetricsKeys().events, maxlen=0)  # the stream's cap dropped them meanwhile
     assert consumer.drain() == 0
     assert redis_client.xpending(MetricsKeys().events, GROUP)["pending"] == 0
+
+
+def test_only_item_ids_that_name_a_product_are_counted(redis_client, store, demo) -> None:
+    broker = RedisStreamEventBroker(redis_client)
+    for n, item in enumerate(["T001", "T002", "T001", "no-such-item", "<script>alert(1)</script>", "T00", "白T"]):
+        broker.publish_many([{"sender_id": f"buyer_{n}", "event": "user", "text": "这件包邮吗", "timestamp": T0 + n,
+                              "metadata": {"item_id": item}}])
+    MetricsConsumer(store).drain()
+    assert numbers(redis_client, store).top_items == [("T001", 3), ("T002", 1)]  # 白T is T001's alias
+
+
+def test_the_stream_keeps_only_what_is_not_yet_acknowledged(redis_client, store, demo) -> None:
+    events = MetricsKeys().events
+    broker = RedisStreamEventBroker(redis_client)
+    for n in range(20):
+        broker.publish_many(chat(f"buyer_{n}", T0 + 60 * n))
+    consumer = MetricsConsumer(store)
+    consumer.ensure_group()
+    # Another consumer of the group read the first 7 entries and died before acknowledging them.
+    taken = redis_client.xreadgroup(GROUP, "other", {events: ">"}, count=7)[0][1]
+    assert consumer.drain() == 20 * 5 - 7
+    # Only they are kept (still to be counted); everything counted is gone.
+    assert [entry_id for entry_id, _ in redis_client.xrange(events)] == [entry_id for entry_id, _ in taken]
+    broker.publish_many(chat("buyer_late", T0 + 3600))
+    assert consumer.drain() == 5
+    assert redis_client.xlen(events) == 7

@@ -174,3 +174,70 @@ def test_a_message_whose_predecessor_never_comes_waits_only_the_gap(redis_server
 
     waited = asyncio.run(scenario())
     assert 0.25 <= waited < 1.5
+
+
+HOLD_AND_HANG = """
+import asyncio, sys
+from bot.rasa_runtime.lock_store import ShopLockStore
+
+async def main():
+    store = ShopLockStore.from_url(sys.argv[1])
+    async with store.lock("buyer_dead"):  # as Rasa takes it for a turn
+        print("held", flush=True)
+        await asyncio.sleep(3600)  # the turn never ends: the server is killed in it
+
+asyncio.run(main())
+"""
+
+
+def test_a_rasa_server_killed_mid_turn_frees_the_buyer_within_seconds(redis_server, tmp_path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from bot.settings import PROJECT_ROOT
+
+    script = tmp_path / "hang.py"
+    script.write_text(HOLD_AND_HANG, encoding="utf-8")
+    server = subprocess.Popen([sys.executable, str(script), redis_server.url], cwd=PROJECT_ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None and server.stdout.readline().strip() == "held"
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=10)
+        killed_at = time.monotonic()
+
+        async def next_turn() -> float:
+            (alive,) = replicas(redis_server, 1)
+            async with alive.lock("buyer_dead"):  # Rasa's default lifetime, as Rasa calls it
+                waited = time.monotonic() - killed_at
+            await alive.close()
+            return waited
+
+        assert asyncio.run(asyncio.wait_for(next_turn(), timeout=60)) < lock_module.LEASE_SECONDS + 2
+    finally:
+        server.kill()
+
+
+def test_a_long_turn_keeps_its_lease(redis_server, monkeypatch) -> None:
+    monkeypatch.setattr(lock_module, "LEASE_SECONDS", 0.3)
+
+    async def scenario() -> None:
+        first, second = replicas(redis_server, 2)
+        inside: List[str] = []
+
+        async def turn(store: ShopLockStore, name: str, seconds: float) -> None:
+            async with store.lock("buyer_slow"):
+                inside.append(name)
+                assert inside == [name], f"turns {inside} ran at once"
+                await asyncio.sleep(seconds)
+                inside.remove(name)
+
+        slow = asyncio.create_task(turn(first, "slow", 1.5))  # five leases long, still alive
+        await asyncio.sleep(0.05)
+        await asyncio.gather(slow, turn(second, "next", 0))
+        await first.close()
+        await second.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=20))

@@ -182,3 +182,34 @@ def test_the_tracker_store_interface_is_the_one_this_store_implements() -> None:
     for name in ("save", "retrieve", "retrieve_full_tracker", "keys", "exists"):
         assert inspect.iscoroutinefunction(getattr(ShopTrackerStore, name)), name
         assert getattr(ShopTrackerStore, name) is not getattr(TrackerStore, name), name
+
+
+def _gate_reply(tracker: DialogueStateTracker, text: str, stamp: float) -> None:
+    """A turn the channels' gate answered itself (a throttle, 退订), as bot/handoff/gate.py stores it."""
+    tracker.update(UserUttered(text, {"name": "greet", "confidence": 0.9}, timestamp=stamp))
+    tracker.update(BotUttered("亲，您发得太快啦", timestamp=stamp + 0.1))
+
+
+def _recorded(tracker: DialogueStateTracker, text: str, stamp: float) -> None:
+    """A message recorded for the agent who has the chat: no action ran."""
+    tracker.update(UserUttered(text, {"name": "greet", "confidence": 0.9}, timestamp=stamp))
+
+
+@pytest.mark.parametrize("unanswered", [_gate_reply, _recorded])
+def test_turns_the_assistant_did_not_run_never_hide_the_next_message(unanswered) -> None:
+    # Rasa reads a buyer message only after `action_listen`: a view cut inside a run of such
+    # turns must still let the policies see the next message (else: fallback, false handoff).
+    tracker = DialogueStateTracker("g", DOMAIN.slots)
+    start_session(tracker, 1.0)
+    turn(tracker, "开头", 2.0, size="M")
+    for n in range(12):
+        unanswered(tracker, f"第{n}条", 10.0 + n)
+    tracker.update(UserUttered("这件包邮吗", {"name": "ask_free_shipping", "confidence": 0.9}, timestamp=30.0))
+    events = [e.as_dict() for e in tracker.events]
+    view = compact(current_session(events), 3, DOMAIN)
+    assert len([e for e in view if e["event"] == "user"]) < 13  # it was compacted
+    compacted = DialogueStateTracker.from_dict("g", view, DOMAIN.slots)
+    assert compacted.get_slot("size") == "M"
+    latest = compacted.past_states(DOMAIN)[-1]
+    assert latest.get("user", {}).get("intent") == "ask_free_shipping"
+    assert latest == tracker.past_states(DOMAIN)[-1]

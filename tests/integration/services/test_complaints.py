@@ -62,3 +62,27 @@ def test_the_command_prints_the_report_and_writes_csv(store: ShopStore, demo, re
     assert rows[0][:4] == ["sku", "item", "reason", "complaints"]
     assert rows[1][0] == "T001" and rows[1][2:6] == ["线头/做工", "1", "2", "0.5000"]
     assert rows == report_rows(complaint_report(store, DEMO_NOW))
+
+
+# What Excel and WPS run as a formula when a cell starts with it (and what hides one: tab, CR).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BUYER_FORMULAS = ['=HYPERLINK("http://evil.example","线头")', "+1+cmd|' /C calc'!A0", "-2+3 掉色",
+                  "@SUM(A1:A9)", "\t=1+1 起球", "\r=1+1 开线"]
+
+
+def no_formula_cells(rows) -> None:
+    cells = [cell for row in rows for cell in row]
+    assert cells and not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+
+
+def test_the_command_writes_buyers_formulas_as_text(store: ShopStore, demo, redis_server, monkeypatch, tmp_path: Path) -> None:
+    for n, words in enumerate(BUYER_FORMULAS):
+        complain(store, "T001", words, hours_ago=n)
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    monkeypatch.setenv("SHOP_ID", "demo")
+    monkeypatch.setenv("SHOP_FIXED_NOW", DEMO_NOW.isoformat())
+    out = tmp_path / "complaints.csv"
+    assert cli.main(["complaints", "--csv", str(out)]) == 0
+    rows = list(csv.reader(out.open(encoding="utf-8-sig", newline="")))
+    no_formula_cells(rows)
+    assert any("HYPERLINK" in cell for row in rows for cell in row)  # the words are kept, as text

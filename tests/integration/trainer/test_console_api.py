@@ -19,7 +19,8 @@ def test_vocabulary_lists_the_domain() -> None:
     assert "ask_size" in response.body["intents"] and "height" in response.body["entities"]
 
 
-def test_mark_list_and_delete(store: ShopStore) -> None:
+def test_mark_list_and_delete(store: ShopStore, said) -> None:
+    said("buyer_lili", EVENT)
     body = {
         "conversation_id": "buyer_lili",
         "event": EVENT,
@@ -49,7 +50,8 @@ def test_mark_list_and_delete(store: ShopStore) -> None:
     assert store.corrections() == []
 
 
-def test_mark_with_explicit_fields(store: ShopStore) -> None:
+def test_mark_with_explicit_fields(store: ShopStore, said) -> None:
+    said("c1", {"event": "user", "timestamp": 17.5, "text": "能改地址吗", "parse_data": {"intent": {"name": "greet"}}})
     body = {"conversation_id": "c1", "text": "能改地址吗", "event_timestamp": 17.5,
             "correct_intent": "change_address", "corrected_by": "trainer"}
     created = handle(store, "POST", "corrections", body=body)
@@ -57,7 +59,8 @@ def test_mark_with_explicit_fields(store: ShopStore) -> None:
     assert created.body["correction"]["message_ref"] == "ts:17.5"
 
 
-def test_bad_requests_get_400_with_the_reason(store: ShopStore) -> None:
+def test_bad_requests_get_400_with_the_reason(store: ShopStore, said) -> None:
+    said("c", EVENT)
     bad_intent = handle(store, "POST", "corrections",
                         body={"conversation_id": "c", "event": EVENT, "correct_intent": "nope"}, user="a")
     assert bad_intent.status == 400 and "unknown intent 'nope'" in bad_intent.body["error"]
@@ -67,3 +70,23 @@ def test_bad_requests_get_400_with_the_reason(store: ShopStore) -> None:
     assert handle(store, "POST", "corrections", body=["x"]).status == 400
     assert handle(store, "PUT", "corrections").status == 404
     assert store.corrections() == []
+
+
+def test_only_a_message_the_buyer_sent_can_be_marked(store: ShopStore, said) -> None:
+    said("buyer_lili", EVENT)
+
+    def mark(conversation_id: str, event: dict):
+        return handle(store, "POST", "corrections", user="agent_wang",
+                      body={"conversation_id": conversation_id, "event": event, "correct_intent": "ask_size"})
+
+    never_said = mark("buyer_lili", {**EVENT, "message_id": "msg-404"})
+    assert never_said.status == 400 and "msg-404" in never_said.body["error"]
+    assert mark("buyer_dawei", EVENT).status == 400  # said, but in another conversation
+    assert mark("no-such-chat", EVENT).status == 400
+    rewritten = mark("buyer_lili", {**EVENT, "text": "我要退货"})  # the words would become training data
+    assert rewritten.status == 400 and "text" in rewritten.body["error"]
+    by_fields = handle(store, "POST", "corrections", user="agent_wang", body={
+        "conversation_id": "buyer_lili", "text": "随便写的", "event_timestamp": 99.0, "correct_intent": "greet"})
+    assert by_fields.status == 400
+    assert store.corrections() == []
+    assert mark("buyer_lili", EVENT).status == 201

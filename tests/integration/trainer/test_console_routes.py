@@ -26,7 +26,8 @@ def app_with(store: ShopStore) -> web.Application:
     return app
 
 
-def test_mark_list_delete_over_http(store: ShopStore) -> None:
+def test_mark_list_delete_over_http(store: ShopStore, said) -> None:
+    said("buyer_xiaomei", EVENT)
     async def scenario() -> None:
         async with TestClient(TestServer(app_with(store))) as client:
             vocabulary = await (await client.get("/api/training/vocabulary")).json()

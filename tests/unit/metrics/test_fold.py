@@ -17,7 +17,7 @@ def user(t: float, text: str, intent: str, item: str = "") -> Dict:
 def run(events: List[Dict]) -> Tuple[Counter, List[Tuple[str, int]], List[Tuple[str, str]], ConversationState]:
     state, counts, replies, unclear = ConversationState(), Counter(), [], []
     for event in events:
-        result = fold(ConversationState.from_hash(state.to_hash()), "buyer_a", event)  # through Redis' form
+        result = fold(ConversationState.from_hash(state.to_hash()), "buyer_a", event, {"T001": "T001"})  # through Redis' form
         state = result.state
         counts.update({f"{hour}/{name}": n for (hour, name), n in result.counts.items()})
         replies += [result.first_reply] if result.first_reply else []

@@ -17,7 +17,15 @@ def test_asking_to_stop_is_unsubscribing(text: str) -> None:
     assert is_unsubscribe(text)
 
 
-@pytest.mark.parametrize("text", ["我要退订单", "怎么退货", "这件包邮吗", "订单什么时候发", "", "🙂"])
+# The buyer's own writing, read as the NLU reads it (bot/nlu/normalize.py): Traditional
+# characters, full-width letters, spaces and zero-width characters.
+@pytest.mark.parametrize("text", ["退訂", "請不要再發了", "ＴＤ", "ｔｄ", "Ｔ　Ｄ", "退\u200b订", "取消訂閱", "請幫我退訂",
+                                  "这件衣服" * 100 + "請不要再發了"])
+def test_asking_to_stop_in_the_buyers_own_writing_is_unsubscribing(text: str) -> None:
+    assert is_unsubscribe(text)
+
+
+@pytest.mark.parametrize("text", ["我要退订单", "我要退訂單", "怎么退货", "这件包邮吗", "订单什么时候发", "", "🙂"])
 def test_other_messages_are_not(text: str) -> None:
     assert not is_unsubscribe(text)
 
