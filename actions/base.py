@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.behaviours import (
     ACK,
+    ANSWER_SOURCE_SLOT,
     BEHAVIOUR_SLOT,
     CLOSE_CALL,
     FOLLOW_UP_SURE,
@@ -27,6 +28,7 @@ from bot.behaviours import (
     behaviour_of_action,
     faq,
     flow,
+    knowledge_source,
 )
 from bot.bootstrap import action_server_services
 from bot.context import Services
@@ -301,6 +303,9 @@ class ShopAction(Action, ABC):
             return self._fail_over(turn, dispatcher)
         events = turn.context_events() + events + handoff_events(turn.handoff_reason)
         events.append(SlotSet(BEHAVIOUR_SLOT, self.behaviour_of(turn)))
+        sets_source = any(e.get("name") == ANSWER_SOURCE_SLOT for e in events if e.get("event") == "slot")
+        if not sets_source and tracker.get_slot(ANSWER_SOURCE_SLOT):
+            events.append(SlotSet(ANSWER_SOURCE_SLOT, None))  # an intent's action answered this turn
         if self.topic:
             events.append(SlotSet("last_topic", self.topic))
         if self.resets_unclear_count and not turn.asked_back and tracker.get_slot("unclear_count"):
@@ -383,8 +388,9 @@ class ShopAction(Action, ABC):
             dispatcher.utter_message(
                 text=entry.answer, image=entry.image_url, buttons=knowledge_replies.quick_reply_buttons(entry)
             )
-        turn.behaviour = faq((asked or [matches[0].entry])[0].group)
-        return [SlotSet("last_topic", None)]
+        leading = (asked or [matches[0].entry])[0]
+        turn.behaviour = faq(leading.group)
+        return [SlotSet("last_topic", None), SlotSet(ANSWER_SOURCE_SLOT, knowledge_source(leading.key))]
 
     def policy_follow_up(self, turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
         """After a shop-policy answer, an unsure next question is most likely about the same

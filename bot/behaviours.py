@@ -11,6 +11,12 @@ from __future__ import annotations
 from typing import Dict, Optional
 
 BEHAVIOUR_SLOT = "behaviour"
+# `knowledge:<entry key>` when a knowledge entry answered the turn, else unset.
+ANSWER_SOURCE_SLOT = "answer_source"
+
+
+def knowledge_source(entry_key: str) -> str:
+    return f"knowledge:{entry_key}"
 
 # Below this confidence (or on these intents) the classifier is not taken at its word: only the
 # words' own evidence (a knowledge keyword or question, an acknowledgement) or a question back.
