@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.knowledge import records as knowledge_records
+from bot.knowledge.pack import pack_keys, with_pack
 from bot.models import ShopData
 from bot.store import ShopStore
 
@@ -81,7 +82,7 @@ def parse(path: Path, raw: Any, existing: Optional[ShopStore] = None, now: Optio
         raise DataFileError(path, record, field, problem) from exc
     _check_references(path, data, existing)
     _check_consents(path, data, now or datetime.now(timezone.utc))
-    return data
+    return _with_knowledge_pack(path, data)
 
 
 def _check_consents(path: Path, data: ShopData, now: datetime) -> None:
@@ -93,6 +94,16 @@ def _check_consents(path: Path, data: ShopData, now: datetime) -> None:
                 path, f"buyers[{index}] (id {buyer.id})", "marketing_opt_in.at",
                 f"{consent.at.isoformat()} is in the future (now {now.isoformat()}): record a consent when it was given",
             )
+
+
+def _with_knowledge_pack(path: Path, data: ShopData) -> ShopData:
+    """The default pack's entries (rendered with the shop's facts) beside the file's own."""
+    known = set(pack_keys())
+    for index, key in enumerate(data.knowledge_drop):
+        if key not in known:
+            raise DataFileError(path, "file", f"knowledge_drop.{index}", f"{key!r} is not an entry of the default pack")
+    entries = with_pack(data.shop, data.knowledge, data.knowledge_drop, data.knowledge_pack)
+    return data.copy(update={"knowledge": entries})
 
 
 def _check_references(path: Path, data: ShopData, existing: Optional[ShopStore] = None) -> None:

@@ -76,6 +76,12 @@ class Range(Model):
         return self.min <= value <= self.max
 
 
+class InvoicePolicy(Model):
+    types: List[str] = Field(min_items=1)  # e.g. [电子普通发票]
+    timing: str = Field(min_length=1, description="when it is issued, e.g. 确认收货后1-3个工作日内")
+    change_days: Optional[int] = Field(default=None, ge=1, le=3650)  # how long after issue it can be changed
+
+
 class Policy(Model):
     free_shipping_threshold: float = Field(ge=0)
     free_shipping_excluded_regions: List[str] = []
@@ -105,6 +111,15 @@ class Policy(Model):
     follow_up_unhappy_to_human: bool = True
     # The shop's real birthday coupon, sent with the birthday wish; None: a wish without one.
     birthday_coupon: Optional[BirthdayCoupon] = None
+    # Facts the default knowledge pack's answers are built from (data/knowledge/clothing_pack.yml);
+    # an answer needing one the shop has not given stays off (listed as 待填写), never invented.
+    invoice: Optional[InvoicePolicy] = None
+    payment_methods: List[str] = []  # e.g. [支付宝, 花呗, 信用卡]
+    payment_methods_not: List[str] = []  # what the shop does not take, e.g. [货到付款]
+    price_protection_days: Optional[int] = Field(default=None, ge=1, le=365)
+    warranty_days: Optional[int] = Field(default=None, ge=1, le=3650)  # free repair of workmanship faults
+    authenticity: Optional[str] = Field(default=None, min_length=1, max_length=200)  # the shop's own words
+    ship_from: Optional[str] = Field(default=None, min_length=1, max_length=40)  # the warehouse's city
     # Days from dispatch to delivery by the default courier, per region (province short name);
     # `其他` covers the regions not named. Unset: the assistant never promises an arrival day.
     transit_days: Dict[str, Range] = {}
@@ -309,6 +324,8 @@ class KnowledgeEntry(Model):
     valid_from: Optional[datetime] = None
     valid_until: Optional[datetime] = None
     enabled: bool = True
+    # Shop facts its answer still needs (a default-pack entry the shop has not filled in): never live.
+    missing_facts: List[str] = []
 
     _valid_from_has_offset = validator("valid_from", allow_reuse=True)(lambda value: _with_offset(value))
     _valid_until_has_offset = validator("valid_until", allow_reuse=True)(lambda value: _with_offset(value))
@@ -332,7 +349,7 @@ class KnowledgeEntry(Model):
 
     def live(self, now: datetime) -> bool:
         """Enabled and inside its validity window (a 双十一 coupon answer expires by itself)."""
-        if not self.enabled:
+        if not self.enabled or self.missing_facts:
             return False
         return (self.valid_from is None or now >= self.valid_from) and (self.valid_until is None or now < self.valid_until)
 
@@ -345,6 +362,10 @@ class ShopData(Model):
     buyers: List[Buyer] = []
     orders: List[Order] = []
     knowledge: List[KnowledgeEntry] = []
+    # The default pack (bot/knowledge/pack.py) comes with every shop unless switched off; entries
+    # named here are left out of it, and an entry of `knowledge` with a pack key replaces that one.
+    knowledge_pack: bool = True
+    knowledge_drop: List[str] = []
     # The moment the file's times describe (a demo's "now"); `load-demo` moves them to today.
     as_of: Optional[datetime] = None
 

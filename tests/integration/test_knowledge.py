@@ -46,9 +46,9 @@ def test_a_bad_entry_writes_nothing(store: ShopStore, demo: ShopData, tmp_path) 
     assert store.shop().name == demo.shop.name
 
 
-def test_reloading_without_knowledge_removes_the_entries(store: ShopStore, demo: ShopData, tmp_path) -> None:
+def test_reloading_without_the_pack_removes_the_entries(store: ShopStore, demo: ShopData, tmp_path) -> None:
     raw = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
-    del raw["knowledge"]
+    raw["knowledge_pack"] = False
     plain = tmp_path / "shop.yml"
     plain.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     load_file(plain, store)

@@ -93,7 +93,7 @@ def test_duplicate_keys_are_refused() -> None:
 
 
 def test_the_demo_pack_loads(demo_data: ShopData) -> None:
-    assert len(demo_data.knowledge) >= 20
+    assert len(demo_data.knowledge) >= 36
     assert all(e.answer.startswith("亲") for e in demo_data.knowledge)  # the shop's voice
 
 
