@@ -4,15 +4,18 @@ Measured in one run so they can be compared as ratios:
 - NLU parse of buyer messages through the trained model (median, p95), with the sentence-
   embedding cache cold (every message new) and warm (the same messages again);
 - the rule layer alone (normalise + entity rules), and its share of a parse;
-- a typed catalogue read from Redis against a bare Redis PING on the same connection.
+- a typed catalogue read from Redis against a bare Redis PING on the same connection;
+- the knowledge base: matching one message against 500 entries, building that index, and the
+  whole per-turn check an action makes (version GET + match) beside a PING.
 """
 from __future__ import annotations
 
 import asyncio
 import statistics
+from datetime import datetime, timezone
 import sys
 import time
-from typing import Callable, List, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, List, Sequence, Tuple
 
 from bot.bootstrap import shop_store
 from bot.evaluation import quiet_rasa, read_heldout
@@ -22,6 +25,10 @@ from bot.nlu.lexicon import Lexicon
 from bot.redis_server import RedisServer, free_port
 from bot.settings import PROJECT_ROOT
 from bot.store import connect
+
+if TYPE_CHECKING:
+    from bot.models import KnowledgeEntry
+    from bot.store import ShopStore
 
 LEXICON = PROJECT_ROOT / "data" / "lexicon" / "shop_lexicon.json"
 DEMO = PROJECT_ROOT / "data" / "shop" / "demo_shop.yml"
@@ -65,6 +72,54 @@ async def parse_times(texts: Sequence[str]) -> Tuple[List[float], List[float]]:
     return passes[0], passes[1]
 
 
+def many_entries(count: int) -> List["KnowledgeEntry"]:
+    """`count` entries shaped like a real shop's: a question, three paraphrases, two keywords."""
+    from bot.models import KnowledgeEntry
+
+    topics = ["发票", "花呗", "保价", "优惠券", "积分", "退货", "换货", "运费险", "发货地", "礼盒"]
+    return [
+        KnowledgeEntry(
+            key=f"entry_{n}",
+            question=f"{topics[n % 10]}第{n}条问题怎么办",
+            similar=[f"请问{topics[n % 10]}{n}怎么处理", f"{n}号{topics[n % 10]}可以吗", f"关于{topics[n % 10]}{n}"],
+            keywords=[f"{topics[n % 10]}{n}号", f"关键词{n}"],
+            answer=f"亲，这是第{n}条的答案～",
+        )
+        for n in range(count)
+    ]
+
+
+def knowledge_numbers(store: "ShopStore", texts: Sequence[str], ping_ms: float, parse_ms: float) -> None:
+    from bot.knowledge.base import KnowledgeBase
+    from bot.knowledge.matching import KnowledgeIndex
+    from bot.knowledge.records import KnowledgeRecords
+
+    entries = many_entries(500)
+    build = timed(lambda: KnowledgeIndex(entries), 5)
+    index = KnowledgeIndex(entries)
+    now = datetime.now(timezone.utc)
+    matches = []
+    for text in texts:
+        start = time.perf_counter()
+        index.matches(text, now)
+        matches.append((time.perf_counter() - start) * 1000)
+    print(f"knowledge index of 500 entries (2,000 questions): built in {summary(build)}")
+    print(f"knowledge match, one message against 500 entries: {summary(matches)}; "
+          f"{statistics.median(matches) / parse_ms:.0%} of a median parse")
+    records = KnowledgeRecords(store.client, store.shop_id)
+    for entry in entries:
+        records.put(entry)
+    base = KnowledgeBase(records)
+    base.matches("预热", now)
+    turn = []
+    for text in texts:
+        start = time.perf_counter()
+        base.matches(text, now)
+        turn.append((time.perf_counter() - start) * 1000)
+    print(f"an action's knowledge check (version GET + match, 500 entries): {summary(turn)}; "
+          f"{statistics.median(turn) / ping_ms:.1f}x a PING")
+
+
 def main() -> int:
     from bot.nlu.entities import EntityReader
     from bot.nlu.normalize import normalize
@@ -98,6 +153,7 @@ def main() -> int:
               f"{statistics.median(product) / statistics.median(ping):.1f}x a PING")
         print(f"store.orders_of (typed): {summary(orders)}; "
               f"{statistics.median(orders) / statistics.median(ping):.1f}x a PING")
+        knowledge_numbers(store, texts, statistics.median(ping), statistics.median(parse))
     finally:
         server.stop()
     return 0
