@@ -19,6 +19,8 @@ from bot.behaviours import (
     ANSWER_SOURCE_SLOT,
     BEHAVIOUR_SLOT,
     CLOSE_CALL,
+    DATA_INTENT_SURE,
+    DATA_INTENTS,
     FOLLOW_UP_SURE,
     GUESS_AT_LEAST,
     CLARIFY,
@@ -374,6 +376,9 @@ class ShopAction(Action, ABC):
         matches = turn.services.knowledge.matches(turn.text, turn.services.now())
         if not matches or (matches[0].keyword is None and not turn.classifier_unsure()):
             return self.policy_follow_up(turn, dispatcher)
+        data_answer_fits = turn.intent in DATA_INTENTS and turn.confidence >= DATA_INTENT_SURE
+        if data_answer_fits and not matches[0].entry.overrides_intents:
+            return None  # "这件寄新疆包邮吗" mentions 新疆 but asks what the shop's data answers
         asked = by_keyword_per_topic(matches)[:2]
         if len(asked) < 2 and ambiguous(matches):
             first, second = matches[0].entry, matches[1].entry

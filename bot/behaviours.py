@@ -29,6 +29,13 @@ UNSURE_INTENTS = ("nlu_fallback", "out_of_scope", "inform")
 CLOSE_CALL = 0.1
 # An intent is offered as a 猜你想问 guess when the classifier gave it at least this much.
 GUESS_AT_LEAST = 0.1
+# Intents answered from the shop's own data: where the classifier is this sure of one, it keeps
+# priority over a knowledge keyword (an entry may override it deliberately).
+DATA_INTENTS = (
+    "ask_free_shipping", "ask_size", "ask_stock", "ask_shipping_time", "ask_courier", "ask_order_status",
+    "ask_product_info",
+)
+DATA_INTENT_SURE = 0.9
 # Right after a shop-policy answer, a question the classifier is less sure of than this is taken
 # as a follow-up on that policy (actions/base.py).
 FOLLOW_UP_SURE = 0.8

@@ -324,6 +324,9 @@ class KnowledgeEntry(Model):
     valid_from: Optional[datetime] = None
     valid_until: Optional[datetime] = None
     enabled: bool = True
+    # An answer from the shop's data (shipping, sizes, orders, stock, an item's facts) keeps
+    # priority over a keyword when the classifier is sure of it, unless the entry says otherwise.
+    overrides_intents: bool = False
     # Shop facts its answer still needs (a default-pack entry the shop has not filled in): never live.
     missing_facts: List[str] = []
 

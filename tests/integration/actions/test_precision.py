@@ -120,3 +120,14 @@ def test_unsure_messages_get_likely_questions_as_buttons(services: Services) -> 
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
     assert titles == ["什么时候发货？", "我的快递到哪了？"]
     assert all(b["payload"] == b["title"] for b in dispatcher.messages[0]["buttons"])
+
+
+def test_a_sure_data_answer_keeps_priority_over_a_keyword_unless_the_entry_overrides(services: Services) -> None:
+    from actions.shipping import ActionShippingTime
+
+    sure, _ = run(ActionFreeShipping(services), tracker("有运费险吗 包邮吗", "ask_free_shipping", confidence=0.95))
+    assert "包邮" in sure[0] and "运费险赔付" not in sure[0]
+    unsure, events = run(ActionFreeShipping(services), tracker("有运费险吗 包邮吗", "ask_free_shipping", confidence=0.7))
+    assert "运费险赔付" in unsure[0] and slot_events(events)["answer_source"] == "knowledge:return_pickup"
+    weekend, _ = run(ActionShippingTime(services), tracker("周末发货吗", "ask_shipping_time", confidence=0.97))
+    assert "周末和节假日照常发货" in weekend[0]  # that entry overrides the intent deliberately
