@@ -28,8 +28,8 @@ from bot.behaviours import (
     UNSURE_BELOW,
     UNSURE_INTENTS,
     behaviour_of_action,
-    faq,
     flow,
+    knowledge_behaviour,
     knowledge_source,
 )
 from bot.bootstrap import action_server_services
@@ -394,7 +394,7 @@ class ShopAction(Action, ABC):
                 text=entry.answer, image=entry.image_url, buttons=knowledge_replies.quick_reply_buttons(entry)
             )
         leading = (asked or [matches[0].entry])[0]
-        turn.behaviour = faq(leading.group)
+        turn.behaviour = knowledge_behaviour(leading.group)
         return [SlotSet("last_topic", None), SlotSet(ANSWER_SOURCE_SLOT, knowledge_source(leading.key))]
 
     def policy_follow_up(self, turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
