@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.behaviours import (
     ACK,
     ANSWER_SOURCE_SLOT,
+    SOCIAL_BEHAVIOURS,
     BEHAVIOUR_SLOT,
     CLOSE_CALL,
     DATA_INTENT_SURE,
@@ -40,7 +41,7 @@ from bot.models import Buyer, Product, Shop
 from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
 from bot.handoff.request import hand_off_after_failure, request_handoff
-from bot.handoff.rules import is_angry
+from bot.handoff.rules import has_words, is_angry
 from bot.replies import chat as chat_replies
 from bot.replies import handoff as handoff_replies
 from bot.replies import knowledge as knowledge_replies
@@ -186,6 +187,17 @@ class Turn:
     def classifier_unsure(self) -> bool:
         """The classifier had no intent it was sure of (bot/behaviours.py: UNSURE_BELOW)."""
         return self.intent in UNSURE_INTENTS or self.confidence < UNSURE_BELOW
+
+    def buyer_spoke_before(self) -> bool:
+        """The buyer sent an earlier message in this session (a shop's outreach message alone
+        does not make a chat: the first 在吗 after it still gets the welcome)."""
+        spoke = 0
+        for event in self.tracker.events:
+            if event.get("event") == "session_started":
+                spoke = 0
+            elif event.get("event") == "user":
+                spoke += 1
+        return spoke > 1
 
     @property
     def previous_behaviour(self) -> Optional[str]:
@@ -411,8 +423,8 @@ class ShopAction(Action, ABC):
     def avoid_repeats(self, turn: Turn, dispatcher: CollectingDispatcher) -> None:
         """Never the same reply three times in a session (bot/replies/repeats.py); when only a
         person is left, ask for one."""
-        if turn.behaviour == ACK:
-            return  # short acknowledgements are varied where they are chosen, and may recur
+        if self.behaviour_of(turn) in SOCIAL_BEHAVIOURS or not has_words(turn.original_text):
+            return  # greetings, thanks and short acknowledgements rotate their wordings and may recur
         for message in dispatcher.messages:
             text = message.get("text")
             if not text:

@@ -13,6 +13,7 @@ from bot.handoff.rules import has_words
 from bot.models import OrderStatus
 from bot.behaviours import UNSURE_BELOW
 from bot.replies import chat as chat_replies
+from bot.replies.repeats import first_unsaid
 from bot.services.acknowledgement import Acknowledgement, acknowledgement
 from bot.services.orders import looks_like_address
 
@@ -22,8 +23,8 @@ class ActionGreet(ShopAction):
         return "action_greet"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        if turn.said_before:  # 在吗 in the middle of a chat: no second welcome
-            dispatcher.utter_message(text=chat_replies.greet_again())
+        if turn.buyer_spoke_before():  # 在吗 in the middle of a chat: no second welcome
+            dispatcher.utter_message(text=first_unsaid(chat_replies.GREET_AGAIN, turn.said_before))
         else:
             dispatcher.utter_message(text=chat_replies.greet(turn.shop, turn.buyer, turn.product))
         return []

@@ -100,6 +100,9 @@ ACTION_BEHAVIOURS: Dict[str, str] = {
     "action_follow_up": CLARIFY,
 }
 
+# Replies that may recur in a chat (their wordings rotate): never a loop to break.
+SOCIAL_BEHAVIOURS = (ACK, answer("greet"), answer("goodbye"), answer("thank"))
+
 # A behaviour the buyer's earlier question can be continued in ("那黑色呢" after a stock answer).
 TOPIC_BEHAVIOURS: Dict[str, str] = {
     "order_status": answer("ask_order_status"),

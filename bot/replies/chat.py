@@ -48,9 +48,8 @@ ACKNOWLEDGEMENTS = {
 }
 
 
-def greet_again() -> str:
-    """A greeting in the middle of a chat ("在吗", "亲 在不在"): no second welcome."""
-    return "亲，我在的～请问还有什么可以帮您？"
+# A greeting in the middle of a chat ("在吗", "亲 在不在"): no second welcome.
+GREET_AGAIN = ("亲，我在的～请问还有什么可以帮您？", "在的亲～您请说", "亲，我一直在哦～有什么问题尽管问")
 
 
 # -- not sure what the buyer means ----------------------------------------------------------------

@@ -125,7 +125,7 @@ def test_unsure_messages_get_likely_questions_as_buttons(services: Services) -> 
 def test_a_sure_data_answer_keeps_priority_over_a_keyword_unless_the_entry_overrides(services: Services) -> None:
     from actions.shipping import ActionShippingTime
 
-    sure, _ = run(ActionFreeShipping(services), tracker("有运费险吗 包邮吗", "ask_free_shipping", confidence=0.95))
+    sure, _ = run(ActionFreeShipping(services), tracker("有运费险吗 包邮吗", "ask_free_shipping", confidence=0.99))
     assert "包邮" in sure[0] and "运费险赔付" not in sure[0]
     unsure, events = run(ActionFreeShipping(services), tracker("有运费险吗 包邮吗", "ask_free_shipping", confidence=0.7))
     assert "运费险赔付" in unsure[0] and slot_events(events)["answer_source"] == "knowledge:return_pickup"
