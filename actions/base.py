@@ -17,39 +17,29 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.behaviours import (
     ACK,
     ANSWER_SOURCE_SLOT,
-    SOCIAL_BEHAVIOURS,
     BEHAVIOUR_SLOT,
-    CLOSE_CALL,
-    DATA_INTENT_SURE,
-    DATA_INTENTS,
-    FOLLOW_UP_SURE,
-    GUESS_AT_LEAST,
     CLARIFY,
+    CLOSE_CALL,
+    GUESS_AT_LEAST,
     HANDOFF,
     UNSURE_BELOW,
     UNSURE_INTENTS,
     behaviour_of_action,
     flow,
-    knowledge_behaviour,
-    knowledge_source,
 )
+from actions.words_first import avoid_repeats, words_first
 from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.hours import in_working_hours
-from bot.knowledge.matching import ambiguous, by_keyword_per_topic
 from bot.models import Buyer, Product, Shop
 from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
 from bot.handoff.request import hand_off_after_failure, request_handoff
-from bot.handoff.rules import has_words, is_angry
+from bot.handoff.rules import is_angry
 from bot.replies import chat as chat_replies
 from bot.replies import handoff as handoff_replies
-from bot.replies import knowledge as knowledge_replies
-from bot.replies import orders as orders_replies
-from bot.replies.repeats import first_unsaid, varied
-from bot.services.acknowledgement import Acknowledgement, acknowledgement
-from bot.services.evidence import asks_for_a_person, gives_delivery_instruction
-from bot.services.orders import record_delivery_note
+from bot.replies.repeats import first_unsaid
+from bot.services.acknowledgement import Acknowledgement
 from bot.services.products import resolve_product
 
 logger = logging.getLogger(__name__)
@@ -301,10 +291,12 @@ class ShopAction(Action, ABC):
                 # this turn handed it off (the size form hands off an upset buyer and Rasa then
                 # runs the form's closing action): that answer stands, nothing is added.
                 return []
-            events = self.words_first(turn, dispatcher)
+            events = None
+            if self.checks_the_words:
+                events = words_first(turn, dispatcher, asks_back_when_unsure=self.asks_back_when_unsure)
             if events is None:
                 events = list(self.respond(turn, dispatcher))
-            self.avoid_repeats(turn, dispatcher)
+            avoid_repeats(turn, dispatcher, self.behaviour_of(turn))
             if not turn.handed_off and is_angry(turn.text) and not turn.already_handed_off():
                 # Answer what was asked, then let a person calm things down.
                 dispatcher.utter_message(text=turn.hand_off("buyer is upset", upset=True))
@@ -325,116 +317,6 @@ class ShopAction(Action, ABC):
         if self.resets_unclear_count and not turn.asked_back and tracker.get_slot("unclear_count"):
             events.append(SlotSet("unclear_count", 0))
         return events
-
-    def words_first(self, turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
-        """What the words alone decide, whatever intent the classifier read: a person asked for
-        by name, or a message that only acknowledges, thanks or praises. None: the action answers."""
-        if not self.checks_the_words:
-            return None
-        if asks_for_a_person(turn.text) and not turn.already_handed_off():
-            dispatcher.utter_message(text=turn.hand_off("buyer asked for a human"))
-            turn.behaviour = HANDOFF
-            return []
-        if gives_delivery_instruction(turn.text):
-            # "放前台就行 谢谢" is an instruction to note, whatever else it looks like.
-            order = record_delivery_note(
-                turn.store, turn.buyer_id, turn.order_id, turn.conversation_id, turn.text, turn.services.clock
-            )
-            dispatcher.utter_message(text=orders_replies.delivery_note(order))
-            turn.behaviour = flow("delivery_instruction")
-            return []
-        kind = acknowledgement(turn.text)
-        if kind is not None and not turn.awaits_cancel_answer():
-            turn.say_acknowledgement(kind, dispatcher)
-            return []
-        known = self.knowledge_first(turn, dispatcher)
-        if known is not None:
-            return known
-        if self.asks_back_when_unsure and (turn.confidence < UNSURE_BELOW or turn.top_two_close()):
-            return self.ask_back(turn, dispatcher)
-        return None
-
-    def ask_back(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        """Not sure what the buyer means: the likeliest questions as 猜你想问 buttons (a click
-        sends the question's words), else a request to rephrase; the second miss in a row goes
-        to a person."""
-        count = turn.count_slot("unclear_count")
-        turn.asked_back = True
-        if count >= 1 and not turn.already_handed_off():
-            dispatcher.utter_message(text=turn.hand_off("assistant did not understand twice in a row"))
-            turn.behaviour = HANDOFF
-            return [SlotSet("unclear_count", 0)]
-        guesses = turn.likely_questions()
-        if turn.already_handed_off():
-            # A person was promised: never "小助手帮不上忙" right after "已转人工".
-            dispatcher.utter_message(text=handoff_replies.already_with_a_person())
-            turn.behaviour = HANDOFF
-            return []
-        if turn.intent == "out_of_scope":
-            dispatcher.utter_message(text=chat_replies.out_of_scope())
-        elif guesses:
-            dispatcher.utter_message(
-                text=chat_replies.guess_questions(), buttons=[{"title": t, "payload": t} for t in guesses]
-            )
-        else:
-            dispatcher.utter_message(text=chat_replies.rephrase())
-        turn.behaviour = CLARIFY
-        return [SlotSet("unclear_count", count + 1)]
-
-    def knowledge_first(self, turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
-        """The shop's own answer when the words ask one of its questions: by a keyword always (the
-        owner's deliberate words, e.g. 保价 is never a bargain), by similarity only where the
-        classifier was unsure."""
-        matches = turn.services.knowledge.matches(turn.text, turn.services.now())
-        if not matches or (matches[0].keyword is None and not turn.classifier_unsure()):
-            return self.policy_follow_up(turn, dispatcher)
-        data_answer_fits = turn.intent in DATA_INTENTS and turn.confidence >= DATA_INTENT_SURE
-        if data_answer_fits and not matches[0].entry.overrides_intents:
-            return None  # "这件寄新疆包邮吗" mentions 新疆 but asks what the shop's data answers
-        asked = by_keyword_per_topic(matches)[:2]
-        if len(asked) < 2 and ambiguous(matches):
-            first, second = matches[0].entry, matches[1].entry
-            dispatcher.utter_message(
-                text=knowledge_replies.which_question(first, second),
-                buttons=knowledge_replies.question_buttons([first, second]),
-            )
-            turn.behaviour = CLARIFY
-            return []
-        # Two topics named by their keywords ("白条能开发票吗"): two questions, both answered.
-        for entry in asked or [matches[0].entry]:
-            dispatcher.utter_message(
-                text=entry.answer, image=entry.image_url, buttons=knowledge_replies.quick_reply_buttons(entry)
-            )
-        leading = (asked or [matches[0].entry])[0]
-        turn.behaviour = knowledge_behaviour(leading.group)
-        return [SlotSet("last_topic", None), SlotSet(ANSWER_SOURCE_SLOT, knowledge_source(leading.key))]
-
-    def policy_follow_up(self, turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
-        """After a shop-policy answer, an unsure next question is most likely about the same
-        policy ("那是邮寄还是发邮箱?" after the invoice answer): a person takes the details, rather
-        than the nearest intent answering something else."""
-        previous = turn.previous_behaviour or ""
-        if not previous.startswith("faq:") or turn.confidence >= FOLLOW_UP_SURE or turn.already_handed_off():
-            return None
-        dispatcher.utter_message(text=turn.hand_off(f"shop policy follow-up ({previous[4:]})"))
-        turn.behaviour = HANDOFF
-        return []
-
-    def avoid_repeats(self, turn: Turn, dispatcher: CollectingDispatcher) -> None:
-        """Never the same reply three times in a session (bot/replies/repeats.py); when only a
-        person is left, ask for one."""
-        if self.behaviour_of(turn) in SOCIAL_BEHAVIOURS or not has_words(turn.original_text):
-            return  # greetings, thanks and short acknowledgements rotate their wordings and may recur
-        for message in dispatcher.messages:
-            text = message.get("text")
-            if not text:
-                continue
-            new = varied(text, turn.said_before)
-            if new is None and not turn.already_handed_off():
-                new = turn.hand_off("the assistant kept giving the same answer")
-                turn.behaviour = HANDOFF
-            if new is not None:
-                message["text"] = new
 
     def behaviour_of(self, turn: Turn) -> Optional[str]:
         """What this turn did: the action's own choice, else its default; asking back that

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
 from actions.orders import ActionChangeAddress, settle_pending_cancel
+from actions.words_first import ask_back
 from bot.handoff.rules import has_words
 from bot.models import OrderStatus
 from bot.behaviours import UNSURE_BELOW
@@ -75,7 +76,7 @@ class ActionUnclear(ShopAction):
             visible = any(char.isprintable() and not char.isspace() for char in turn.original_text)
             dispatcher.utter_message(text=chat_replies.rephrase() if visible else chat_replies.empty_message())
             return []
-        return self.ask_back(turn, dispatcher)
+        return ask_back(turn, dispatcher)
 
 
 class ActionReplyWithResponse(ShopAction, ABC):
