@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from bot.clock import Clock
 from bot.models import Order, OrderStatus, Policy, Product, RequestKind, ShopRequest
 from bot.services.complaints import complaint_reason
-from bot.services.orders import AFTER_SALES, find_own_order
+from bot.services.orders import AFTER_SALES, find_own_order, record_order_request
 from bot.services.ports import ShopReader, ShopRecorder
 
 
@@ -44,17 +44,8 @@ def request_return(
     window = policy.return_window_days
 
     def record(kind_reason: str) -> None:
-        store.record_request(
-            ShopRequest(
-                kind=RequestKind.return_exchange,
-                conversation_id=conversation_id,
-                buyer_id=order.buyer_id,
-                order_id=order.id,
-                reason=kind_reason,
-                details={"buyer_said": reason[:500]},
-                created_at=now,
-            )
-        )
+        details = {"buyer_said": reason[:500]}
+        record_order_request(store, RequestKind.return_exchange, order, conversation_id, kind_reason, details, clock)
 
     if order.status is OrderStatus.returned:
         return ReturnDecision(ReturnOutcome.already_returned, order, window)

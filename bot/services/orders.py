@@ -82,23 +82,28 @@ class AddressChange:
     order: Order
 
 
+def record_order_request(
+    store: ShopRecorder, kind: RequestKind, order: Order, conversation_id: str, reason: str,
+    details: Dict[str, str], clock: Clock,
+) -> None:
+    """Record, for the shop's people, something to do about one of the buyer's orders."""
+    store.record_request(
+        ShopRequest(
+            kind=kind, conversation_id=conversation_id, buyer_id=order.buyer_id, order_id=order.id,
+            reason=reason, details=details, created_at=clock(),
+        )
+    )
+
+
 def request_address_change(
     store: ShopRecorder, order: Order, conversation_id: str, new_address: str, clock: Clock
 ) -> AddressChange:
     """Before shipping the change is recorded for the shop; after, say what can be done."""
     if order.status in (OrderStatus.unpaid, OrderStatus.paid):
         received = looks_like_address(new_address)
-        store.record_request(
-            ShopRequest(
-                kind=RequestKind.address_change,
-                conversation_id=conversation_id,
-                buyer_id=order.buyer_id,
-                order_id=order.id,
-                reason="buyer sent the new address" if received else "buyer asked to change the address",
-                details={"new_address": new_address} if new_address else {},
-                created_at=clock(),
-            )
-        )
+        reason = "buyer sent the new address" if received else "buyer asked to change the address"
+        details = {"new_address": new_address} if new_address else {}
+        record_order_request(store, RequestKind.address_change, order, conversation_id, reason, details, clock)
         outcome = AddressChangeOutcome.address_received if received else AddressChangeOutcome.recorded
         return AddressChange(outcome, order)
     if order.status is OrderStatus.shipped:
@@ -128,17 +133,8 @@ def order_to_cancel(store: ShopReader, buyer_id: str, order_id: Optional[str]) -
 
 def request_cancel(store: ShopRecorder, order: Order, conversation_id: str, words: str, clock: Clock) -> None:
     """Record a confirmed cancel for the shop (an unpaid order lapses; a paid one is refunded)."""
-    store.record_request(
-        ShopRequest(
-            kind=RequestKind.cancel,
-            conversation_id=conversation_id,
-            buyer_id=order.buyer_id,
-            order_id=order.id,
-            reason="buyer confirmed the cancel" + (" (paid: refund)" if order.status is OrderStatus.paid else ""),
-            details={"buyer_said": words[:500]},
-            created_at=clock(),
-        )
-    )
+    reason = "buyer confirmed the cancel" + (" (paid: refund)" if order.status is OrderStatus.paid else "")
+    record_order_request(store, RequestKind.cancel, order, conversation_id, reason, {"buyer_said": words[:500]}, clock)
 
 
 # A delivery instruction is about the parcel still to come: on its way first, then to be shipped.
@@ -153,15 +149,6 @@ def record_delivery_note(
     order = find_own_order(store, buyer_id, order_id, TO_BE_DELIVERED)
     if order is None or order.status not in TO_BE_DELIVERED:
         return None
-    store.record_request(
-        ShopRequest(
-            kind=RequestKind.delivery_note,
-            conversation_id=conversation_id,
-            buyer_id=buyer_id,
-            order_id=order.id,
-            reason="delivery instruction for the order's note",
-            details={"note": words[:300]},
-            created_at=clock(),
-        )
-    )
+    reason = "delivery instruction for the order's note"
+    record_order_request(store, RequestKind.delivery_note, order, conversation_id, reason, {"note": words[:300]}, clock)
     return order
