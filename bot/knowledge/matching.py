@@ -17,9 +17,9 @@ from bot.nlu.normalize import normalize
 
 # Cosine similarity to one of an entry's questions at which it answers a message without a
 # keyword: a near-copy of a question the owner wrote. experiments/knowledge/threshold_cv.py, on
-# our own paraphrases (each similar question left out in turn) and our 4,162 NLU training
-# messages of other intents: no threshold separates them (0.5: 4 of 66 paraphrases find their
-# entry, 8.0% of other messages match; 0.7: 0 and 1.4%), nor did e5 embeddings (0.92: 25 of 66,
+# our own paraphrases (each similar question left out in turn) and our 4,192 NLU training
+# messages of other intents: no threshold separates them (0.5: 8 of 100 paraphrases find their
+# entry, 10.7% of other messages match; 0.7: 0 and 2.5%), nor did e5 embeddings (0.92: 25 of 66,
 # 12% of others). So keywords carry the matching and similarity only catches near-copies.
 SIMILARITY_THRESHOLD = 0.7
 # A message this close to a negative example never gets that entry.
