@@ -130,3 +130,9 @@ def pending_order_aside(order: Order, dispatch: Optional[date], now: datetime) -
     if now.date() > dispatch:
         return f"另外，您之前付款的订单{order.id}原定{day(dispatch)}发出，目前还没有发出，需要的话跟我说“转人工”，客服帮您跟进～"
     return f"另外，您之前付款的订单{order.id}预计{day(dispatch, now.date())}发出哦～"
+
+
+def add_ons(products: Sequence[Product], gap: float) -> str:
+    """The items that close the gap to free shipping, each with its price and one fact."""
+    items = "；".join(f"【{p.name}】{money(p.price)}（{p.material.name}）" for p in products)
+    return f"想凑单的话，这几款都有货，任拍一件就能补上这{money(gap)}：{items}，一起拍就包邮啦～"

@@ -71,3 +71,22 @@ def match_colour(product: Product, said: Optional[str]) -> Tuple[Optional[str], 
     if family:
         return None, family
     return said, []
+
+
+def add_ons_for_free_shipping(
+    store: ShopReader, gap: float, viewed: Optional[Product], region: Optional[str], limit: int = 3
+) -> List[Product]:
+    """凑单: in-stock items whose price alone closes the gap to free shipping, the closest above
+    the gap first (a buyer adds the least), the viewed item's category first among equals; never
+    the viewed item itself, nor one that cannot go to the buyer's region."""
+    candidates = [
+        product
+        for product in store.products()
+        if product.price >= gap
+        and any(variant.stock > 0 for variant in product.variants)
+        and (viewed is None or product.sku != viewed.sku)
+        and not (region and region in product.restricted_regions)
+    ]
+    same_category = viewed.category if viewed else None
+    candidates.sort(key=lambda p: (round(p.price - gap, 2), p.category != same_category, p.sku))
+    return candidates[:limit]

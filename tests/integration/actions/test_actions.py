@@ -134,3 +134,14 @@ def test_shipping_time_for_a_buyer_with_a_paid_order_names_that_order(services) 
     texts, _ = run(ActionShippingTime(services), tracker(sender="visitor", intent="ask_shipping_time"))
     cutoff = services.store.shop().policy.same_day_cutoff_hour
     assert f"{cutoff}点前付款当天发货" in texts[0]
+
+
+def test_short_of_free_shipping_the_answer_offers_items_that_close_the_gap(services: Services) -> None:
+    from actions.shipping import ActionFreeShipping
+
+    tee = services.store.product("T001")
+    texts, _ = run(ActionFreeShipping(services), tracker(intent="ask_free_shipping", text="包邮吗", metadata={"item_id": "T001"}))
+    gap = services.store.shop().policy.free_shipping_threshold - tee.price
+    assert f"再凑{money(gap)}" in texts[0] and "凑单" in texts[0]
+    offered = [p for p in services.store.products() if f"【{p.name}】{money(p.price)}" in texts[0] and p.sku != "T001"]
+    assert offered and all(p.price >= gap for p in offered)
