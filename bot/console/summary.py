@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, Dict, List, Optional
 
+from bot.labels import ORDER_STATUS_LABELS
 from bot.models import Buyer, Handoff, Model, Order
 from bot.store import ShopStore
 from bot.trainer.corrections import message_ref
@@ -27,7 +28,7 @@ _REASON_LABELS = (
     ("shop policy follow-up", "店铺政策追问"),
     ("order ", "订单发货延迟"),
 )
-_STATUS_LABELS = {"unpaid": "待付款", "paid": "已付款", "shipped": "已发货", "delivered": "已签收", "returned": "已退货"}
+_STATUS_LABELS = ORDER_STATUS_LABELS
 
 
 def reason_label(reason: str) -> str:

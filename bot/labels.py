@@ -1,0 +1,62 @@
+"""What owners, agents and trainers read instead of our internal names: one table of Chinese labels
+for intents, behaviours and order states, used by the console, the dashboard, CSV exports and
+`python -m bot metrics`. Buyer-facing wording lives in `bot/replies/`, not here."""
+from __future__ import annotations
+
+from typing import Dict
+
+INTENT_LABELS: Dict[str, str] = {
+    "greet": "打招呼",
+    "goodbye": "道别",
+    "thank": "道谢",
+    "affirm": "肯定回答",
+    "deny": "否定回答",
+    "bargain": "议价/要优惠",
+    "ask_free_shipping": "问包邮/运费",
+    "ask_gift": "要赠品",
+    "ask_size": "问尺码",
+    "ask_product_info": "问商品信息",
+    "ask_stock": "问库存",
+    "ask_shipping_time": "问发货/到货时间",
+    "ask_courier": "问快递",
+    "ask_order_status": "查物流/订单",
+    "change_address": "改地址",
+    "return_exchange": "退换货/退款",
+    "complain_quality": "质量问题",
+    "request_human": "要求转人工",
+    "bot_challenge": "问是不是机器人",
+    "out_of_scope": "店铺帮不上的问题",
+    "inform": "补充信息",
+    "nlu_fallback": "没听懂",
+}
+
+ORDER_STATUS_LABELS: Dict[str, str] = {
+    "unpaid": "待付款", "paid": "已付款", "shipped": "已发货", "delivered": "已签收", "returned": "已退货",
+}
+
+# Behaviours (bot/behaviours.py) beyond `answer:<intent>` and `faq:<topic>`.
+BEHAVIOUR_LABELS: Dict[str, str] = {
+    "ack": "确认/回应",
+    "clarify": "追问/猜你想问",
+    "handoff": "转人工",
+    "flow:cancel_order": "取消订单",
+    "flow:delivery_instruction": "配送备注",
+}
+
+
+def intent_label(intent: str) -> str:
+    """The Chinese name of an intent; an unknown one is called what it is rather than hidden."""
+    return INTENT_LABELS.get(intent, "其他")
+
+
+def behaviour_label(behaviour: str) -> str:
+    kind, _, rest = behaviour.partition(":")
+    if behaviour in BEHAVIOUR_LABELS:
+        return BEHAVIOUR_LABELS[behaviour]
+    if kind == "answer":
+        return f"回答：{intent_label(rest)}"
+    if kind == "faq":
+        return "知识库回答"
+    if kind == "flow":
+        return "流程"
+    return "其他"
