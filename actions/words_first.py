@@ -63,7 +63,8 @@ def words_first(turn: Turn, dispatcher: CollectingDispatcher, asks_back_when_uns
     known = knowledge_first(turn, dispatcher)
     if known is not None:
         return known
-    if asks_back_when_unsure and (turn.confidence < UNSURE_BELOW or turn.top_two_close()):
+    unsure = turn.confidence < UNSURE_BELOW or turn.top_two_close()
+    if asks_back_when_unsure and unsure and not turn.siblings_sure():
         return ask_back(turn, dispatcher)
     return None
 
