@@ -11,11 +11,11 @@ KEEP_SECONDS = 400 * 86400  # as long as the send keys: a year of conversion num
 
 
 def record(store: ShopStore, order_id: str, buyer_id: str, at: datetime) -> None:
-    """Idempotent: a delivery taken over after a crash records the same order once."""
+    """Idempotent: a delivery taken over after a crash keeps the order's first reminder time."""
     shop_wide, of_buyer = shop_key(store.shop_id, "unpaid_reminders"), shop_key(store.shop_id, "unpaid_reminded", buyer_id)
     pipe = store.client.pipeline(transaction=True)
-    pipe.zadd(shop_wide, {order_id: at.timestamp()})
-    pipe.zadd(of_buyer, {order_id: at.timestamp()})
+    pipe.zadd(shop_wide, {order_id: at.timestamp()}, nx=True)
+    pipe.zadd(of_buyer, {order_id: at.timestamp()}, nx=True)
     pipe.zremrangebyscore(of_buyer, "-inf", at.timestamp() - 2 * 86400)  # only today's count matters
     pipe.expire(of_buyer, 2 * 86400)
     pipe.zremrangebyscore(shop_wide, "-inf", at.timestamp() - KEEP_SECONDS)
