@@ -163,11 +163,12 @@ def _conversions(
 
 
 def _unpaid_reminders(store: ShopStore, since: datetime, until: datetime) -> Tuple[int, int]:
-    """催付 reminders sent in the period, and how many of their orders were paid within 24 h."""
+    """催付 reminders sent in the period, and how many of their orders were paid within 24 h after
+    one (paid before it, the import only came late: not the reminder's doing)."""
     reminders = reminder_log.reminded_between(store, since, until)
     paid = 0
     for order_id, at in reminders:
         order = store.order(order_id)
-        if order is not None and order.paid_at is not None and order.paid_at <= at + PAID_AFTER_REMINDER:
+        if order is not None and order.paid_at is not None and at <= order.paid_at <= at + PAID_AFTER_REMINDER:
             paid += 1
     return len(reminders), paid

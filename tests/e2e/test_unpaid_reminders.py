@@ -7,7 +7,6 @@ payment. The orders come in as the shop's order import does (the loader with mer
 The day is yesterday (in the shop's time zone), so the dashboard's last 30 days hold it."""
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from datetime import date, datetime, timedelta
@@ -17,18 +16,13 @@ from typing import Dict, Iterator, List
 import pytest
 from playwright.sync_api import Browser, expect
 
-from bot.clock import fixed_clock
-from bot.console.callback import ShopCallback
-from bot.console.rasa_client import RasaClient
 from bot.loader import load_file
 from bot.metrics.report import report
 from bot.models import Buyer, Order, OrderItem, OrderStatus, ShopData
-from bot.outreach.scheduler import OutreachScheduler, Tick
-from bot.outreach.sender import OutreachSender
 from tests.conftest import SHANGHAI
-from tests.e2e.conftest import CONSOLE_SECRET, Stack
+from tests.e2e.conftest import Stack
 from tests.e2e.test_metrics import owner_page
-from tests.e2e.test_outreach import shop_messages
+from tests.e2e.test_outreach import shop_messages, tick
 
 pytestmark = pytest.mark.e2e
 
@@ -38,18 +32,6 @@ DAY = datetime.now(SHANGHAI).date() - timedelta(days=1)
 def moment(clock_time: str, day: date = DAY) -> datetime:
     hour, minute = (int(part) for part in clock_time.split(":"))
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
-
-
-def tick(stack: Stack, now: datetime) -> Tick:
-    """One tick of a fresh scheduler (what a restart gives) with the clock at `now`."""
-    async def once() -> Tick:
-        sender = OutreachSender(stack.store, RasaClient(stack.assistant.url, CONSOLE_SECRET), ShopCallback(None))
-        try:
-            return await OutreachScheduler(sender, fixed_clock(now)).tick()
-        finally:
-            await sender.close()
-
-    return asyncio.run(once())
 
 
 def reminders(stack: Stack, buyer: str) -> List[str]:
