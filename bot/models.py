@@ -109,6 +109,9 @@ class Policy(Model):
     # and a person when `follow_up_unhappy_to_human`.
     follow_up_days: Optional[int] = Field(default=None, ge=0, le=60)
     follow_up_unhappy_to_human: bool = True
+    # Minutes after an order is placed when, still unpaid, its buyer gets one friendly reminder
+    # (催付, bot/services/unpaid.py; in working hours only); 0: no reminders.
+    unpaid_reminder_minutes: int = Field(default=30, ge=0, le=24 * 60)
     # The shop's real birthday coupon, sent with the birthday wish; None: a wish without one.
     birthday_coupon: Optional[BirthdayCoupon] = None
     # Facts the default knowledge pack's answers are built from (data/knowledge/clothing_pack.yml);
