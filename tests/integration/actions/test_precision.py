@@ -151,3 +151,18 @@ def test_shipping_time_and_parcel_status_neck_and_neck_are_answered_together(ser
     unsure = [dict(ranking[0]), {"name": "ask_shipping_time", "confidence": 0.4}, {"name": "ask_order_status", "confidence": 0.35}]
     texts, events = run(ActionUnclear(services), tracker("啥时候能送到", "nlu_fallback", confidence=0.35, ranking=unsure))
     assert slot_events(events)[BEHAVIOUR_SLOT] in ("clarify", "handoff")
+
+
+def test_right_after_a_policy_answer_its_follow_up_words_keep_the_topic(services: Services) -> None:
+    """"是寄给我还是发邮箱" after the invoice answer is about the invoice (not a courier question,
+    not a person); the same words with no policy answer before are not."""
+    from actions.shipping import ActionCourier
+
+    after_invoice = {BEHAVIOUR_SLOT: "faq:invoice"}
+    texts, events = run(
+        ActionCourier(services), tracker("是快递寄给我还是发我邮箱", "ask_courier", confidence=0.6, slots=after_invoice)
+    )
+    assert "邮箱" in texts[0] and slot_events(events)["answer_source"] == "knowledge:invoice_where"
+    assert services.store.handoff("buyer_xiaomei") is None
+    texts, events = run(ActionCourier(services), tracker("是快递寄给我还是发我邮箱", "ask_courier", confidence=0.6))
+    assert slot_events(events)[BEHAVIOUR_SLOT] != "faq:invoice"
