@@ -11,8 +11,8 @@ from bot.knowledge.records import KnowledgeRecords
 from bot.models import KnowledgeEntry, ShopData
 from bot.store import ShopStore
 from tests.integration.console import test_app
-from tests.integration.console.test_app import HASHES, PASSWORDS, handed_off
-from tests.integration.console.test_marks_in_browser import console_in_a_thread
+from tests.integration.console.test_app import HASHES, handed_off
+from tests.integration.console.test_marks_in_browser import console_in_a_thread, open_chat
 
 BUYER = "buyer_xiaomei"
 TRACKER = {
@@ -45,12 +45,7 @@ def test_an_answers_source_links_to_its_entry_which_the_owner_edits_and_undoes(
                                missing_facts=["warranty_days"]))
     original = records.entry("invoice_how")
     with console_in_a_thread(store, owners=AgentDirectory({"bob": HASHES["bob"]})) as url:
-        page = browser.new_context().new_page()
-        page.goto(f"{url}/")
-        page.fill("input[name=name]", "bob")
-        page.fill("input[name=password]", PASSWORDS["bob"])
-        page.click("button[type=submit]")
-        page.click(f'li.handoff[data-conversation="{BUYER}"]')
+        page = open_chat(browser, url, "bob", BUYER)
 
         # Each assistant line says where it came from, in Chinese.
         knowledge_line = page.locator("#transcript .line.assistant", has_text="电子发票")
