@@ -24,8 +24,6 @@ from bot.behaviours import (
     HANDOFF,
     SIBLING_INTENTS,
     SIBLINGS_SURE,
-    UNSURE_BELOW,
-    UNSURE_INTENTS,
     behaviour_of_action,
     flow,
 )
@@ -33,6 +31,7 @@ from actions.words_first import avoid_repeats, words_first
 from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.hours import in_working_hours
+from bot.knowledge.decision import classifier_unsure
 from bot.models import Buyer, Product, Shop
 from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
@@ -191,7 +190,7 @@ class Turn:
 
     def classifier_unsure(self) -> bool:
         """The classifier had no intent it was sure of (bot/behaviours.py: UNSURE_BELOW)."""
-        return self.intent in UNSURE_INTENTS or self.confidence < UNSURE_BELOW
+        return classifier_unsure(self.intent, self.confidence)
 
     def buyer_spoke_before(self) -> bool:
         """The buyer sent an earlier message in this session (a shop's outreach message alone

@@ -16,8 +16,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.behaviours import (
     ANSWER_SOURCE_SLOT,
     CLARIFY,
-    DATA_INTENT_SURE,
-    DATA_INTENTS,
     FOLLOW_UP_SURE,
     HANDOFF,
     SOCIAL_BEHAVIOURS,
@@ -27,6 +25,7 @@ from bot.behaviours import (
     knowledge_source,
 )
 from bot.handoff.rules import has_words
+from bot.knowledge.decision import knowledge_answers
 from bot.knowledge.matching import KnowledgeMatch, ambiguous, by_keyword_per_topic
 from bot.models import KnowledgeEntry
 from bot.replies import chat as chat_replies
@@ -106,11 +105,9 @@ def knowledge_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
     if follow_up is not None:
         return answer_from(turn, dispatcher, [follow_up.entry])
     matches = turn.services.knowledge.matches(turn.text, turn.services.now())
-    if not matches or (matches[0].keyword is None and not turn.classifier_unsure()):
-        return policy_follow_up(turn, dispatcher)
-    data_answer_fits = turn.intent in DATA_INTENTS and turn.confidence >= DATA_INTENT_SURE
-    if data_answer_fits and not matches[0].entry.overrides_intents:
-        return None  # "这件寄新疆包邮吗" mentions 新疆 but asks what the shop's data answers
+    if not knowledge_answers(matches, turn.intent, turn.confidence):
+        # "这件寄新疆包邮吗" mentions 新疆 but asks what the shop's data answers
+        return None if matches and matches[0].keyword else policy_follow_up(turn, dispatcher)
     asked = by_keyword_per_topic(matches)[:2]
     if len(asked) < 2 and ambiguous(matches):
         first, second = matches[0].entry, matches[1].entry

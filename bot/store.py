@@ -31,6 +31,7 @@ Layout, all under `shop:{shop_id}:`
   knowledge                hash: entry key -> KnowledgeEntry (JSON), the shop's own answers
   knowledge_version        moves on with every change (a digest of a loaded file's entries, else
                            a random token): each process rebuilds its index when it differs (bot/knowledge/records.py does this Redis work)
+  knowledge_history        list of KnowledgeChange (JSON), newest first: the owners' console edits, for undo
 
 Numbers for the shop owner (bot/metrics/), under `metrics:`:
   metrics:events           stream: the conversation events the Rasa servers publish (event broker), each
