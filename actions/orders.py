@@ -23,7 +23,8 @@ from bot.services.orders import (
     request_address_change,
     request_cancel,
 )
-from bot.services.evidence import asks_address_change
+from bot.services.acknowledgement import Acknowledgement
+from bot.services.evidence import asks_address_change, reports_arrival
 
 
 def order_in_question(turn: Turn, prefer: Sequence[OrderStatus] = ()) -> Optional[Order]:
@@ -59,6 +60,9 @@ class ActionOrderStatus(ShopAction):
         return "action_order_status"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        if reports_arrival(turn.text):  # "好了 到了": news, not a question about the parcel
+            turn.say_acknowledgement(Acknowledgement.ack, dispatcher)
+            return []
         order = order_in_question(turn, PARCEL_QUESTION)
         if order is None:
             return say_order_not_found(turn, dispatcher)

@@ -34,7 +34,7 @@ from bot.replies import knowledge as knowledge_replies
 from bot.replies import orders as orders_replies
 from bot.replies.repeats import varied
 from bot.services.acknowledgement import acknowledgement
-from bot.services.evidence import asks_for_a_person, gives_delivery_instruction
+from bot.services.evidence import asks_a_question, asks_cancel, asks_for_a_person, gives_delivery_instruction
 from bot.services.orders import record_delivery_note
 
 if TYPE_CHECKING:
@@ -101,6 +101,9 @@ def knowledge_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
     """The shop's own answer when the words ask one of its questions: by a keyword always (the
     owner's deliberate words, e.g. 保价 is never a bargain), by similarity only where the
     classifier was unsure."""
+    if turn.intent == "return_exchange" and not turn.classifier_unsure() and asks_cancel(turn.text):
+        if not asks_a_question(turn.text):
+            return None  # "把订单取消掉 优惠券用错了" asks to cancel: the coupon is why, not what
     follow_up = topic_follow_up(turn)
     if follow_up is not None:
         return answer_from(turn, dispatcher, [follow_up.entry])
