@@ -11,7 +11,7 @@ from actions.base import ShopAction, Turn
 from actions.orders import ActionChangeAddress, settle_pending_cancel
 from actions.words_first import ask_back
 from bot.handoff.rules import has_words
-from bot.models import OrderStatus
+from bot.models import HandoffReason, OrderStatus
 from bot.behaviours import UNSURE_BELOW
 from bot.replies import chat as chat_replies
 from bot.replies.repeats import first_unsaid
@@ -54,7 +54,7 @@ class ActionHandoff(ShopAction):
         return "action_handoff"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        dispatcher.utter_message(text=turn.hand_off("buyer asked for a human"))
+        dispatcher.utter_message(text=turn.hand_off(HandoffReason.buyer_asked))
         return []
 
 
