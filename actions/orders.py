@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import PENDING_CANCEL_SLOT, ShopAction, Turn
 from bot.behaviours import ACK, CLARIFY, flow
-from bot.models import Order, OrderStatus
+from bot.models import HandoffReason, Order, OrderStatus
 from bot.replies import orders as orders_replies
 from bot.services.orders import (
     ADDRESS_CHANGE,
@@ -50,7 +50,7 @@ def tell_order_status(turn: Turn, order: Order, dispatcher: CollectingDispatcher
     dispatcher.utter_message(text=order_status_text(turn, order))
     if is_late(order, turn.shop.policy, turn.services.now()):
         # The answer promises that a person follows up the late dispatch: make it so.
-        dispatcher.utter_message(text=turn.hand_off(f"order {order.id} is late for dispatch", order_id=order.id))
+        dispatcher.utter_message(text=turn.hand_off(HandoffReason.late_dispatch, order_id=order.id))
 
 
 class ActionOrderStatus(ShopAction):

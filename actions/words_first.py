@@ -27,7 +27,7 @@ from bot.behaviours import (
 from bot.handoff.rules import has_words
 from bot.knowledge.decision import knowledge_answers
 from bot.knowledge.matching import KnowledgeMatch, ambiguous, by_keyword_per_topic
-from bot.models import KnowledgeEntry
+from bot.models import HandoffReason, KnowledgeEntry
 from bot.replies import chat as chat_replies
 from bot.replies import handoff as handoff_replies
 from bot.replies import knowledge as knowledge_replies
@@ -45,7 +45,7 @@ def words_first(turn: Turn, dispatcher: CollectingDispatcher, asks_back_when_uns
     """What the words alone decide, whatever intent the classifier read: a person asked for
     by name, or a message that only acknowledges, thanks or praises. None: the action answers."""
     if asks_for_a_person(turn.text) and not turn.already_handed_off():
-        dispatcher.utter_message(text=turn.hand_off("buyer asked for a human"))
+        dispatcher.utter_message(text=turn.hand_off(HandoffReason.buyer_asked))
         turn.behaviour = HANDOFF
         return []
     if gives_delivery_instruction(turn.text):
@@ -76,7 +76,7 @@ def ask_back(turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
     count = turn.count_slot("unclear_count")
     turn.asked_back = True
     if count >= 1 and not turn.already_handed_off():
-        dispatcher.utter_message(text=turn.hand_off("assistant did not understand twice in a row"))
+        dispatcher.utter_message(text=turn.hand_off(HandoffReason.not_understood))
         turn.behaviour = HANDOFF
         return [SlotSet("unclear_count", 0)]
     guesses = turn.likely_questions()
@@ -151,7 +151,7 @@ def policy_follow_up(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[L
     previous = turn.previous_behaviour or ""
     if not previous.startswith("faq:") or turn.confidence >= FOLLOW_UP_SURE or turn.already_handed_off():
         return None
-    dispatcher.utter_message(text=turn.hand_off(f"shop policy follow-up ({previous[4:]})"))
+    dispatcher.utter_message(text=turn.hand_off(HandoffReason.policy_follow_up))
     turn.behaviour = HANDOFF
     return []
 
@@ -167,7 +167,7 @@ def avoid_repeats(turn: Turn, dispatcher: CollectingDispatcher, behaviour: Optio
             continue
         new = varied(text, turn.said_before)
         if new is None and not turn.already_handed_off():
-            new = turn.hand_off("the assistant kept giving the same answer")
+            new = turn.hand_off(HandoffReason.repeated_answer)
             turn.behaviour = HANDOFF
         if new is not None:
             message["text"] = new
