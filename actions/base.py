@@ -32,7 +32,7 @@ from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.hours import in_working_hours
 from bot.knowledge.decision import classifier_unsure
-from bot.models import Buyer, HandoffReason, Product, Shop
+from bot.models import Buyer, Handoff, HandoffReason, Product, Shop
 from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
 from bot.handoff.request import hand_off_after_failure, request_handoff
@@ -224,10 +224,20 @@ class Turn:
             return [SlotSet("current_product", self.product.sku)]
         return []
 
+    @cached_property
+    def handoff(self) -> Optional[Handoff]:
+        """The chat's handoff record as this action found it: read once a turn (issue: an action
+        read it three or four times); after `hand_off` this turn, `handed_off` says the rest."""
+        return self.store.handoff(self.conversation_id)
+
+    @cached_property
+    def queue(self) -> HandoffQueue:
+        return HandoffQueue(self.store)
+
     def handed_off_this_turn(self) -> bool:
         """An earlier action of this same turn asked for a person (the handoff is open and was
         requested after the buyer's latest message arrived)."""
-        handoff = self.store.handoff(self.conversation_id)
+        handoff = self.handoff
         if handoff is None or not handoff.state.with_human:
             return False
         stamps = [e.get("timestamp") for e in self.tracker.events if e.get("event") == "user"]
@@ -236,15 +246,17 @@ class Turn:
 
     def already_handed_off(self) -> bool:
         """A person was already asked for: asking again would only repeat the promise."""
-        return HandoffQueue(self.store).with_human(self.conversation_id)
+        return self.handed_off or (self.handoff is not None and self.handoff.state.with_human)
 
     def assistant_silenced(self) -> bool:
         """A person has the chat (or, human_first, is about to take it): say nothing."""
-        return not HandoffQueue(self.store).assistant_answers(self.conversation_id, self.services.now())
+        return not self.queue.answers(self.handoff, self.services.now(), self.shop.policy)
 
     def wait_update(self) -> Optional[str]:
         """The one 'still waiting for a person' line a long-waiting buyer gets, if due now."""
-        if HandoffQueue(self.store).take_wait_update(self.conversation_id, self.services.now()):
+        if self.handoff is None:  # nobody is waited for
+            return None
+        if self.queue.take_wait_update(self.conversation_id, self.services.now(), self.handoff, self.shop.policy):
             return handoff_replies.handoff_still_waiting()
         return None
 

@@ -122,11 +122,18 @@ class HandoffQueue:
         self.request(conversation_id, conversation_id, HandoffReason.human_first, last_message)
         return True
 
-    def take_wait_update(self, conversation_id: str, shop_now: datetime) -> bool:
+    def take_wait_update(
+        self,
+        conversation_id: str,
+        shop_now: datetime,
+        handoff: Optional[Handoff] = None,
+        policy: Optional[Policy] = None,
+    ) -> bool:
         """True once, when a waiting chat has waited handoff_wait_minutes of working hours: the
-        caller then tells the buyer (one update, never a stream)."""
-        handoff = self.store.handoff(conversation_id)
-        policy = self.store.shop().policy
+        caller then tells the buyer (one update, never a stream). A caller that already read the
+        handoff and the policy this turn passes them."""
+        handoff = handoff or self.store.handoff(conversation_id)
+        policy = policy or self.store.shop().policy
         if not owes_wait_update(handoff, policy, in_working_hours(policy.working_hours, shop_now), self.clock()):
             return False
         return self.store.mark_wait_update(conversation_id, self.clock())

@@ -199,3 +199,27 @@ def test_a_claimed_chat_gets_nothing_from_the_assistant(services: Services) -> N
     queue.claim("buyer_xiaomei", "alice")
     texts, _ = run(ActionStock(services), tracker(intent="ask_stock", text="有货吗", slots={"current_product": "T001"}))
     assert texts == []
+
+
+def test_an_action_reads_the_handoff_record_once_a_turn(services: Services, monkeypatch) -> None:
+    """Silenced? handed off this turn? already with a person? a wait update due? One read."""
+    from actions.chat import ActionUnclear
+    from bot.handoff.queue import HandoffQueue
+    from bot.models import HandoffReason
+    from tests.integration.actions.test_precision import tracker
+
+    store = services.store
+    store_reads = {"handoff": 0, "handoff_state": 0}
+    for name in store_reads:
+        original = getattr(store, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            store_reads[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, counted)
+    HandoffQueue(store).request("buyer_xiaomei", "buyer_xiaomei", HandoffReason.buyer_asked)
+    store_reads.update(handoff=0, handoff_state=0)
+    texts, _ = run(ActionUnclear(services), tracker("那个咋整的啊", "nlu_fallback", confidence=0.35))
+    assert "人工" in " ".join(texts)  # the promise of a person stands (it did read the record)
+    assert store_reads == {"handoff": 1, "handoff_state": 0}
