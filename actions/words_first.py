@@ -33,8 +33,14 @@ from bot.replies import handoff as handoff_replies
 from bot.replies import knowledge as knowledge_replies
 from bot.replies import orders as orders_replies
 from bot.replies.repeats import varied
-from bot.services.acknowledgement import acknowledgement
-from bot.services.evidence import asks_a_question, asks_cancel, asks_for_a_person, gives_delivery_instruction
+from bot.services.acknowledgement import Acknowledgement, acknowledgement
+from bot.services.evidence import (
+    asks_a_question,
+    asks_cancel,
+    asks_for_a_person,
+    gives_delivery_instruction,
+    states_own_plan,
+)
 from bot.services.orders import record_delivery_note
 
 if TYPE_CHECKING:
@@ -57,6 +63,8 @@ def words_first(turn: Turn, dispatcher: CollectingDispatcher, asks_back_when_uns
         turn.behaviour = flow("delivery_instruction")
         return []
     kind = acknowledgement(turn.text)
+    if kind is None and turn.classifier_unsure() and states_own_plan(turn.text):
+        kind = Acknowledgement.ack  # "那我明天上午来一趟吧": noted, nothing to answer
     if kind is not None and not turn.awaits_cancel_answer():
         turn.say_acknowledgement(kind, dispatcher)
         return []

@@ -127,6 +127,23 @@ def reports_arrival(text: str) -> bool:
     return bool(_ARRIVED.search(text)) and not asks_a_question(text) and not names_a_problem(text)
 
 
+# The buyer says what they will do or have done ("那我明天上午来一趟吧", "我去微信看一下",
+# "我提交了"): news for us to acknowledge, not a question or a request.
+_OWN_PLAN = re.compile(
+    r"^(那|好|嗯|行|等|哦)?[，,。.\s]*我(今天|明天|后天|上午|下午|晚上|晚点|回头|过几天|周末){0,2}"
+    r"(就|先|再|去|等|来|自己|已经|已|还是)"
+)
+_REQUEST = re.compile(r"帮我|给我|请|麻烦|能不能|可不可以|要求|必须|退|换|取消|人工")
+# A guess the buyer wants confirmed ("那我明天可能收不到咯") is a question in all but form.
+_SPECULATION = re.compile(r"可能|应该|估计|大概|也许|怕是")
+
+
+def states_own_plan(text: str) -> bool:
+    return bool(_OWN_PLAN.search(text.strip())) and not (
+        asks_a_question(text) or names_a_problem(text) or _REQUEST.search(text) or _SPECULATION.search(text)
+    )
+
+
 def asks_a_question(text: str) -> bool:
     """The words ask something ("物流时间长短和我没有关系" states; "快递几点能到" asks)."""
     return bool(_ANY_QUESTION.search(text))

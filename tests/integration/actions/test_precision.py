@@ -191,3 +191,11 @@ def test_two_questions_in_one_message_are_both_answered(services: Services) -> N
     assert slot_events(events)[BEHAVIOUR_SLOT] == "answer:ask_free_shipping"
     texts, _ = run(ActionFreeShipping(services), tracker("亲这件包邮吗", "ask_free_shipping", confidence=0.95))
     assert len(texts) == 1
+
+
+def test_an_unsure_statement_of_the_buyers_own_plan_is_acknowledged(services: Services) -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.35}, {"name": "ask_order_status", "confidence": 0.3}]
+    texts, events = run(ActionUnclear(services), tracker("那我下午再来看看吧", "nlu_fallback", confidence=0.35, ranking=ranking))
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "ack" and len(texts) == 1
+    _, events = run(ActionUnclear(services), tracker("那我下午能收到吗", "nlu_fallback", confidence=0.35, ranking=ranking))
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "clarify"

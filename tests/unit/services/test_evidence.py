@@ -92,3 +92,13 @@ def test_news_of_arrival_is_told_from_a_question_or_a_problem() -> None:
 
     assert all(reports_arrival(t) for t in ("好了 到了", "已经收到了", "包裹签收了 谢谢"))
     assert not any(reports_arrival(t) for t in ("到了吗", "怎么还没到", "收到了 但是破了个洞", "什么时候能收到"))
+
+
+def test_the_buyers_own_plan_is_news_not_a_question_request_or_guess() -> None:
+    from bot.services.evidence import states_own_plan
+
+    assert all(states_own_plan(t) for t in ("那我下午再来看看吧", "我去问问家里人", "我已经重新拍了一单"))
+    assert not any(
+        states_own_plan(t)
+        for t in ("我明天能收到吗", "我先退了吧", "那我可能周末才在家", "我去看了 袖子破了", "帮我看下物流", "这件挺好")
+    )
