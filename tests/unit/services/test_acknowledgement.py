@@ -26,3 +26,11 @@ def test_whole_messages(text: str, kind) -> None:
 @pytest.mark.parametrize("text", ["好的 那什么时候发货", "嗯 能便宜点吗", "是的 我要退货", "这个多少钱", "", "的了吧"])
 def test_anything_more_is_not_an_acknowledgement(text: str) -> None:
     assert acknowledgement(text) is None
+
+
+def test_waiting_and_having_submitted_are_acknowledgements() -> None:
+    from bot.services.acknowledgement import Acknowledgement, acknowledgement
+
+    assert acknowledgement("好吧，我等等看。") is Acknowledgement.ack
+    assert acknowledgement("我提交了") is Acknowledgement.ack
+    assert acknowledgement("我提交了 怎么还没退款") is None
