@@ -8,6 +8,8 @@ from typing import Dict, List, Optional, Tuple
 import redis
 from pydantic import BaseModel
 
+from bot.knowledge.records import KnowledgeRecords
+from bot.metrics.answers import AnswerStats, answer_stats
 from bot.metrics.fold import as_text, hours_between
 from bot.store import MetricsKeys, ShopStore
 
@@ -47,6 +49,7 @@ class Metrics(BaseModel):
     conversion_window_hours: int
     top_intents: List[Tuple[str, int]]
     top_items: List[Tuple[str, int]]
+    answers: List[AnswerStats]  # what each knowledge entry and intent earns
     peak_hour: Optional[datetime]
     hours: List[Period]
     days: List[Period]
@@ -125,6 +128,7 @@ def report(
         conversion_window_hours=window,
         top_intents=_top(_prefixed(totals, "intent:")),
         top_items=_top(_prefixed(totals, "item:")),
+        answers=answer_stats(totals, KnowledgeRecords(client, store.shop_id).entries()),
         peak_hour=busiest.start if busiest and busiest.buyer_messages else None,
         hours=series,
         days=[_finish(day) for day in days.values()],
