@@ -29,6 +29,7 @@ from bot.console.callback import ShopCallback
 from bot.console.pages import STATIC, Pages
 from bot.console.rasa_client import RasaClient, RasaUnavailable
 from bot.console.summary import HandoffCard, handoff_card, summarize
+from bot.console.mining_page import mining_routes
 from bot.console.owner import owner_routes
 from bot.console.training import training_routes
 from bot.handoff.queue import (
@@ -352,6 +353,8 @@ def create_app(console: Console) -> web.Application:
         lambda request: request.app[CONSOLE].owners,
         lambda request: request.app[CONSOLE].timezone,
     ))
+    app.add_routes(mining_routes(lambda r: r.app[CONSOLE].store, lambda r: r.app[CONSOLE].owners,
+                                 lambda r: r.app[CONSOLE].timezone))
     app.on_cleanup.append(_close_clients)  # type: ignore[arg-type]  # aiohttp 3.9 types its signals as lists of signals
     return app
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any, List, Sequence
+from typing import Any, List, Optional, Sequence
 
 import redis
 
@@ -59,3 +59,37 @@ class KnowledgeRecords:
         pipe.set(self.version_key, uuid.uuid4().hex)
         removed, _ = pipe.execute()
         return bool(removed)
+
+    def entry(self, key: str) -> Optional[KnowledgeEntry]:
+        raw = self.client.hget(self.entries_key, key)
+        return KnowledgeEntry.parse_raw(raw) if raw else None
+
+    def add_similar(self, key: str, questions: Sequence[str]) -> Optional[KnowledgeEntry]:
+        """Add buyers' wordings to an entry's similar questions (those it has not got yet);
+        None when there is no such entry. Watched: a concurrent edit of the entries is not lost."""
+        with self.client.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(self.entries_key)
+                    raw = pipe.hget(self.entries_key, key)
+                    if not raw:
+                        return None
+                    entry = KnowledgeEntry.parse_raw(raw)
+                    known = {entry.question, *entry.similar}
+                    added = [q.strip() for q in dict.fromkeys(questions) if q.strip() and q.strip() not in known]
+                    updated = KnowledgeEntry.parse_obj({**entry.dict(), "similar": [*entry.similar, *added]})
+                    pipe.multi()
+                    pipe.hset(self.entries_key, key, updated.json())
+                    pipe.set(self.version_key, uuid.uuid4().hex)
+                    pipe.execute()
+                    return updated
+                except redis.WatchError:
+                    continue
+
+    def add_new(self, entry: KnowledgeEntry) -> bool:
+        """Store a new entry; False (nothing written) when its key is taken."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hsetnx(self.entries_key, entry.key, entry.json())
+        pipe.set(self.version_key, uuid.uuid4().hex)
+        added, _ = pipe.execute()
+        return bool(added)

@@ -1,0 +1,180 @@
+"""The questions nobody answered (/mining): buyer messages the assistant asked back on or handed
+off, grouped by meaning (bot/mining), for owners and trainers (every console login).
+
+From a group: an owner adds its wordings to an entry's similar questions, or starts a new entry
+with them (through bot/knowledge/records.py, as the 知识库 page /knowledge does); anyone marks its
+messages with an intent for the trainers' export (bot/trainer/corrections.py). Messages a live
+entry now answers leave the page. The store, owners and time zone come as functions, so this
+module does not import bot.console.app.
+"""
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime, timedelta
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Sequence, Tuple
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.console.auth import AgentDirectory
+from bot.console.pages import Pages
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.records import KnowledgeRecords
+from bot.labels import behaviour_label, intent_label
+from bot.metrics.consumer import MetricsConsumer
+from bot.metrics.fold import MissedMessage
+from bot.mining.groups import MissedGroup, group_missed
+from bot.mining.records import missed_messages
+from bot.models import KnowledgeEntry
+from bot.store import ShopStore
+from bot.trainer.corrections import CorrectionError, mark_message
+from bot.trainer.vocabulary import Vocabulary
+
+PERIODS = (7, 30)  # days the page looks back
+MAX_TEXTS = 200  # wordings one click may add
+
+_pages = Pages()
+
+
+def _error(message: str, status: int = 400) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+class BadRequest(Exception):
+    """A request the page cannot act on; its message is what the person is told."""
+
+
+class Mined:
+    """The period's missed messages, less those a live entry now answers, and their groups."""
+
+    def __init__(self, store: ShopStore, days: int, now: datetime) -> None:
+        self.records = KnowledgeRecords(store.client, store.shop_id)
+        MetricsConsumer(store).drain()  # what the running consumer has not folded yet
+        messages = missed_messages(store.client, now - timedelta(days=days), now + timedelta(seconds=1))
+        base = KnowledgeBase(self.records)
+        self.answered_now = [m for m in messages if base.matches(m.text, now)]
+        self.messages = [m for m in messages if not base.matches(m.text, now)]
+        self.groups: List[MissedGroup] = group_missed(self.messages)
+        self.entries = self.records.entries()
+
+
+def mining_routes(
+    store_of: Callable[[web.Request], ShopStore],
+    owners_of: Callable[[web.Request], AgentDirectory],
+    zone_of: Callable[[web.Request], str],
+) -> List[web.RouteDef]:
+    def now_of(request: web.Request) -> datetime:
+        return datetime.now(ZoneInfo(zone_of(request)))
+
+    def is_owner(request: web.Request) -> bool:
+        return request.get("agent") in owners_of(request)
+
+    async def page(request: web.Request) -> web.Response:
+        days = 7 if request.query.get("days") == "7" else 30
+        mined = await asyncio.to_thread(Mined, store_of(request), days, now_of(request))
+        intents = sorted(Vocabulary.from_domain().intents - {"nlu_fallback"}, key=intent_label)
+        return _pages.render(
+            "mining.html", agent=request["agent"], owner=is_owner(request), days=days, periods=PERIODS,
+            mined=mined, intents=[(name, intent_label(name)) for name in intents],
+            clarify_label=behaviour_label("clarify"), handoff_label=behaviour_label("handoff"),
+        )
+
+    async def texts_of(request: web.Request) -> Tuple[Dict[str, Any], List[MissedMessage]]:
+        """The body and the missed messages of the last 30 days it names (by their words)."""
+        try:
+            body = await request.json()
+        except ValueError:
+            raise BadRequest("请求格式不对")
+        texts = body.get("texts") if isinstance(body, Mapping) else None
+        if not isinstance(texts, list) or not texts or len(texts) > MAX_TEXTS or not all(isinstance(t, str) for t in texts):
+            raise BadRequest("请选择要处理的问题")
+        store, now = store_of(request), now_of(request)
+        messages = await asyncio.to_thread(missed_messages, store.client, now - timedelta(days=max(PERIODS)),
+                                           now + timedelta(seconds=1))
+        wanted = set(texts)
+        found = [m for m in messages if m.text in wanted]
+        if {m.text for m in found} != wanted:
+            raise BadRequest("有的问题不在近30天没答上的问题里，请刷新页面再试")
+        return dict(body), found
+
+    async def add_similar(request: web.Request) -> web.Response:
+        if not is_owner(request):
+            return _error("只有店主账号可以修改知识库", 403)
+        body, found = await texts_of(request)
+        records = KnowledgeRecords(store_of(request).client, store_of(request).shop_id)
+        try:
+            entry = await asyncio.to_thread(records.add_similar, str(body.get("entry") or ""), _distinct(found))
+        except ValidationError:
+            return _error("相似问法不能为空，每条最多200字")
+        if entry is None:
+            return _error("没有这个知识库条目，请刷新页面再试", 404)
+        return web.json_response({"entry": entry.key, "question": entry.question, "similar": len(entry.similar)})
+
+    async def new_entry(request: web.Request) -> web.Response:
+        if not is_owner(request):
+            return _error("只有店主账号可以修改知识库", 403)
+        body, found = await texts_of(request)
+        question = str(body.get("question") or "").strip()
+        texts = _distinct(found)
+        try:
+            entry = KnowledgeEntry(
+                key=f"mined_{uuid.uuid4().hex[:10]}", question=question or texts[0],
+                similar=[t for t in texts if t != (question or texts[0])], answer=str(body.get("answer") or "").strip(),
+                enabled=bool(body.get("enabled")),
+            )
+        except ValidationError as error:
+            return _error(_entry_problem(error))
+        records = KnowledgeRecords(store_of(request).client, store_of(request).shop_id)
+        if not await asyncio.to_thread(records.add_new, entry):
+            return _error("条目编号冲突，请再点一次")
+        return web.json_response({"entry": entry.key, "question": entry.question, "enabled": entry.enabled}, status=201)
+
+    async def mark_intent(request: web.Request) -> web.Response:
+        body, found = await texts_of(request)
+        intent = str(body.get("intent") or "")
+        store = store_of(request)
+
+        def mark_all() -> int:
+            vocabulary = Vocabulary.from_domain()
+            for m in found:
+                mark_message(store, conversation_id=m.conversation_id, text=m.text, correct_intent=intent,
+                             corrected_by=request["agent"], message_id=m.message_id, event_timestamp=m.timestamp,
+                             predicted_intent=m.intent, predicted_confidence=m.confidence, vocabulary=vocabulary)
+            return len(found)
+
+        try:
+            marked = await asyncio.to_thread(mark_all)
+        except CorrectionError:
+            return _error("请选择一个意图")
+        return web.json_response({"marked": marked, "intent": intent, "label": intent_label(intent)})
+
+    def answering(handler: Callable[[web.Request], Awaitable[web.Response]]) -> Callable[[web.Request], Awaitable[web.Response]]:
+        async def answer(request: web.Request) -> web.Response:
+            try:
+                return await handler(request)
+            except BadRequest as error:
+                return _error(str(error))
+        return answer
+
+    return [
+        web.get("/mining", page),
+        web.post("/api/mining/similar", answering(add_similar)),
+        web.post("/api/mining/entry", answering(new_entry)),
+        web.post("/api/mining/intent", answering(mark_intent)),
+    ]
+
+
+def _distinct(messages: Sequence[MissedMessage]) -> List[str]:
+    return list(dict.fromkeys(m.text for m in messages))
+
+
+_FIELD_NAMES = {"question": "标准问题", "answer": "答案", "similar": "相似问法"}
+
+
+def _entry_problem(error: ValidationError) -> str:
+    fields = [str(e["loc"][0]) for e in error.errors() if e.get("loc")]
+    names = "、".join(dict.fromkeys(_FIELD_NAMES.get(f, f) for f in fields)) or "内容"
+    return f"{names}没填或太长（标准问题最多200字，答案最多1000字）"
+
