@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from contextlib import AsyncExitStack, contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 
 from playwright.sync_api import Browser, expect
 
@@ -21,7 +21,7 @@ BUYER = "buyer_xiaomei"
 
 
 @contextmanager
-def console_in_a_thread(store: ShopStore) -> Iterator[str]:
+def console_in_a_thread(store: ShopStore, **console_options: Any) -> Iterator[str]:
     """The console's URL, served from an event loop in its own thread (Playwright's sync API has this one)."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -29,7 +29,7 @@ def console_in_a_thread(store: ShopStore) -> Iterator[str]:
     servers = AsyncExitStack()
 
     async def start() -> str:
-        client, _ = await servers.enter_async_context(running(store))
+        client, _ = await servers.enter_async_context(running(store, **console_options))
         return str((await client()).make_url(""))
 
     try:
