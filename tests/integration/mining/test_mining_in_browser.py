@@ -35,19 +35,19 @@ def test_an_owner_turns_groups_into_answers_and_marks_in_the_browser(store: Shop
         # The biggest group: a new entry, left switched off for now.
         first = groups.nth(0)
         form = first.locator("form.new-entry")
-        expect(form.locator("input[name=question]")).to_have_value("能寄国外吗")  # the most frequent wording (ties by character order)
+        expect(form.locator("input[name=question]")).to_have_value("你们回收旧衣服吗")  # the most frequent wording (ties by character order)
         form.locator("button").click()  # no answer yet: the browser asks for it, nothing is written
         assert not [e for e in KnowledgeRecords(store.client, store.shop_id).entries() if e.key.startswith("mined_")]
-        form.locator("textarea[name=answer]").fill("亲，目前只发中国大陆地区哦～")
+        form.locator("textarea[name=answer]").fill("亲，店里暂时没有旧衣回收服务哦～")
         form.locator("input[name=enabled]").uncheck()
         form.locator("button").click()
-        expect(first.locator(".result")).to_contain_text("已新建条目「能寄国外吗」（未启用）")
+        expect(first.locator(".result")).to_contain_text("已新建条目「你们回收旧衣服吗」（未启用）")
         expect(first.locator(".result a")).to_have_attribute("href", "/knowledge")
         made = [e for e in KnowledgeRecords(store.client, store.shop_id).entries() if e.key.startswith("mined_")]
-        assert len(made) == 1 and not made[0].enabled and set(made[0].similar) == set(KINDS["abroad"]) - {"能寄国外吗"}
+        assert len(made) == 1 and not made[0].enabled and set(made[0].similar) == set(KINDS["recycle"]) - {"你们回收旧衣服吗"}
 
-        # The smallest: added to an existing entry as its similar questions.
-        last = groups.nth(4)
+        # The video group: added to an existing entry as its similar questions.
+        last = groups.nth(3)
         last.locator("select[name=entry]").select_option("colour_difference")
         last.locator("form.add-similar button").click()
         expect(last.locator(".result")).to_contain_text("已加入")
@@ -59,7 +59,7 @@ def test_an_owner_turns_groups_into_answers_and_marks_in_the_browser(store: Shop
         third.locator("select[name=intent]").select_option(label="问商品信息")
         third.locator("form.mark-intent button").click()
         expect(third.locator(".result")).to_contain_text("已把6条消息标为「问商品信息」")
-        assert sorted(c.text for c in store.corrections()) == sorted(KINDS["recycle"])
+        assert sorted(c.text for c in store.corrections()) == sorted(KINDS["celebrity"])
 
         # A switched-off entry answers nobody: its group is still there on the next visit.
         page.reload()

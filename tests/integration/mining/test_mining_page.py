@@ -70,9 +70,9 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
     publish_missed(store)
     expected = sorted(((len(texts), sorted(set(texts))) for texts in KINDS.values()), reverse=True)
     assert [n for n, _ in expected] == [10, 8, 6, 4, 2]
-    abroad = sorted(set(KINDS["abroad"]))
-    answer = "亲，目前只发中国大陆地区哦，暂不支持寄到国外～"
-    before = {text: asked_back_on(services, text)[0] for text in abroad}
+    recycle = sorted(set(KINDS["recycle"]))
+    answer = "亲，店里暂时没有旧衣回收服务哦～"
+    before = {text: asked_back_on(services, text)[0] for text in recycle}
     assert all(answer not in replies for replies in before.values())
 
     async def scenario() -> None:
@@ -90,11 +90,11 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
             # An agent (trainer) sees the groups but may not change the shop's answers.
             agent_page = await agent.get("/mining?days=30")
             assert agent_page.status == 200 and len(groups_on(await agent_page.text())) == 5
-            refused = await agent.post("/api/mining/entry", json={"texts": abroad, "answer": answer}, headers=API)
+            refused = await agent.post("/api/mining/entry", json={"texts": recycle, "answer": answer}, headers=API)
             assert refused.status == 403 and "店主" in (await refused.json())["error"]
 
             # Bad input: a clear answer and nothing written.
-            empty = await owner.post("/api/mining/entry", json={"texts": abroad, "answer": " ", "enabled": True},
+            empty = await owner.post("/api/mining/entry", json={"texts": recycle, "answer": " ", "enabled": True},
                                      headers=API)
             assert empty.status == 400 and "答案" in (await empty.json())["error"]
             unknown = await owner.post("/api/mining/entry", json={"texts": ["从没有人问过这句"], "answer": answer},
@@ -104,12 +104,12 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
 
             # One click: a new entry from the group, switched on.
             made = await owner.post("/api/mining/entry", headers=API, json={
-                "texts": abroad, "question": "可以寄到国外吗", "answer": answer, "enabled": True})
+                "texts": recycle, "question": "可以回收旧衣服吗", "answer": answer, "enabled": True})
             assert made.status == 201, await made.text()
             key = (await made.json())["entry"]
             entry = KnowledgeRecords(store.client, store.shop_id).entry(key)
-            assert entry is not None and entry.enabled and entry.question == "可以寄到国外吗"
-            assert set(entry.similar) == set(abroad) - {"可以寄到国外吗"}
+            assert entry is not None and entry.enabled and entry.question == "可以回收旧衣服吗"
+            assert set(entry.similar) == set(recycle)
 
             # The group leaves the page: its messages are answered now.
             after = await owner.get("/mining?days=7")
@@ -126,20 +126,20 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
             assert colour is not None and set(video) <= set(colour.similar)
 
             # A third: marked as an intent for the trainers' export, by the agent.
-            points = sorted(set(KINDS["digital_rmb"]))
-            marked = await agent.post("/api/mining/intent", json={"intent": "ask_product_info", "texts": points},
+            digital = sorted(set(KINDS["digital_rmb"]))
+            marked = await agent.post("/api/mining/intent", json={"intent": "ask_product_info", "texts": digital},
                                       headers=API)
             assert marked.status == 200 and (await marked.json()) == {
-                "marked": 4, "intent": "ask_product_info", "label": "问商品信息"}
-            assert sorted(c.text for c in store.corrections()) == points
+                "marked": 8, "intent": "ask_product_info", "label": "问商品信息"}  # each message the buyers sent
+            assert sorted(c.text for c in store.corrections()) == sorted(KINDS["digital_rmb"])
             assert {c.corrected_by for c in store.corrections()} == {"bob"}
-            no_intent = await agent.post("/api/mining/intent", json={"intent": "", "texts": points}, headers=API)
+            no_intent = await agent.post("/api/mining/intent", json={"intent": "", "texts": digital}, headers=API)
             assert no_intent.status == 400
 
     asyncio.run(scenario())
 
     # The assistant itself now answers every wording of the group from the new entry.
-    for text in abroad:
+    for text in recycle:
         replies, slots = asked_back_on(services, text)
         assert replies == [answer], text
         assert slots[ANSWER_SOURCE_SLOT].startswith("knowledge:mined_")
