@@ -4,12 +4,13 @@ off, grouped by meaning (bot/mining), for owners and trainers (every console log
 From a group: an owner adds its wordings to an entry's similar questions, or starts a new entry
 with them (through bot/knowledge/records.py, as the 知识库 page /knowledge does); anyone marks its
 messages with an intent for the trainers' export (bot/trainer/corrections.py). Messages a live
-entry now answers leave the page. The store, owners and time zone come as functions, so this
+entry now answers, or a trainer has marked, leave the page. The store, owners and time zone come as functions, so this
 module does not import bot.console.app.
 """
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Sequence, Tuple
@@ -20,12 +21,10 @@ from pydantic import ValidationError
 
 from bot.console.auth import AgentDirectory
 from bot.console.pages import Pages
-from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.records import KnowledgeRecords
 from bot.labels import behaviour_label, intent_label
-from bot.metrics.consumer import MetricsConsumer
 from bot.metrics.fold import MissedMessage
-from bot.mining.groups import MissedGroup, group_missed
+from bot.mining.mined import Mined
 from bot.mining.records import missed_messages
 from bot.models import KnowledgeEntry
 from bot.store import ShopStore
@@ -34,6 +33,7 @@ from bot.trainer.vocabulary import Vocabulary
 
 PERIODS = (7, 30)  # days the page looks back
 MAX_TEXTS = 200  # wordings one click may add
+KEYWORD_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 _pages = Pages()
 
@@ -44,20 +44,6 @@ def _error(message: str, status: int = 400) -> web.Response:
 
 class BadRequest(Exception):
     """A request the page cannot act on; its message is what the person is told."""
-
-
-class Mined:
-    """The period's missed messages, less those a live entry now answers, and their groups."""
-
-    def __init__(self, store: ShopStore, days: int, now: datetime) -> None:
-        self.records = KnowledgeRecords(store.client, store.shop_id)
-        MetricsConsumer(store).drain()  # what the running consumer has not folded yet
-        messages = missed_messages(store.client, now - timedelta(days=days), now + timedelta(seconds=1))
-        base = KnowledgeBase(self.records)
-        self.answered_now = [m for m in messages if base.matches(m.text, now)]
-        self.messages = [m for m in messages if not base.matches(m.text, now)]
-        self.groups: List[MissedGroup] = group_missed(self.messages)
-        self.entries = self.records.entries()
 
 
 def mining_routes(
@@ -73,7 +59,8 @@ def mining_routes(
 
     async def page(request: web.Request) -> web.Response:
         days = 7 if request.query.get("days") == "7" else 30
-        mined = await asyncio.to_thread(Mined, store_of(request), days, now_of(request))
+        now = now_of(request)
+        mined = await asyncio.to_thread(Mined, store_of(request), now - timedelta(days=days), now + timedelta(seconds=1), now)
         intents = sorted(Vocabulary.from_domain().intents - {"nlu_fallback"}, key=intent_label)
         return _pages.render(
             "mining.html", agent=request["agent"], owner=is_owner(request), days=days, periods=PERIODS,
@@ -116,13 +103,13 @@ def mining_routes(
         if not is_owner(request):
             return _error("只有店主账号可以修改知识库", 403)
         body, found = await texts_of(request)
-        question = str(body.get("question") or "").strip()
         texts = _distinct(found)
+        question = str(body.get("question") or "").strip() or texts[0]
         try:
             entry = KnowledgeEntry(
-                key=f"mined_{uuid.uuid4().hex[:10]}", question=question or texts[0],
-                similar=[t for t in texts if t != (question or texts[0])], answer=str(body.get("answer") or "").strip(),
-                enabled=bool(body.get("enabled")),
+                key=f"mined_{uuid.uuid4().hex[:10]}", question=question, similar=[t for t in texts if t != question],
+                keywords=[k for k in KEYWORD_SEPARATORS.split(str(body.get("keywords") or "")) if k],
+                answer=str(body.get("answer") or "").strip(), enabled=bool(body.get("enabled")),
             )
         except ValidationError as error:
             return _error(_entry_problem(error))
@@ -170,7 +157,7 @@ def _distinct(messages: Sequence[MissedMessage]) -> List[str]:
     return list(dict.fromkeys(m.text for m in messages))
 
 
-_FIELD_NAMES = {"question": "标准问题", "answer": "答案", "similar": "相似问法"}
+_FIELD_NAMES = {"question": "标准问题", "answer": "答案", "similar": "相似问法", "keywords": "关键词"}
 
 
 def _entry_problem(error: ValidationError) -> str:

@@ -25,7 +25,8 @@ const ACTIONS = {
   },
   "new-entry": async (form, texts) => {
     const data = await send("/api/mining/entry", {
-      question: form.question.value, answer: form.answer.value, enabled: form.enabled.checked, texts,
+      question: form.question.value, keywords: form.keywords.value, answer: form.answer.value,
+      enabled: form.enabled.checked, texts,
     });
     return knowledgeLink(`已新建条目「${data.question}」（${data.enabled ? "已启用" : "未启用"}）。`);
   },

@@ -135,6 +135,18 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
             assert {c.corrected_by for c in store.corrections()} == {"bob"}
             no_intent = await agent.post("/api/mining/intent", json={"intent": "", "texts": digital}, headers=API)
             assert no_intent.status == 400
+            marked_page = await (await agent.get("/mining?days=7")).text()
+            # Left: the celebrity and abroad groups (the video one is an entry's similar questions now).
+            assert [n for n, _ in groups_on(marked_page)] == [6, 2] and "8 条已标注意图" in marked_page
+            assert "另有 14 条现在已由知识库回答" in marked_page
+
+            # A group the classifier was sure of needs the owner's keywords: they are kept.
+            celebrity = sorted(set(KINDS["celebrity"]))
+            keyed = await owner.post("/api/mining/entry", headers=API, json={
+                "texts": celebrity, "keywords": " 明星同款，网红同款 ", "answer": "亲，这是店里自己设计的款哦～"})
+            assert keyed.status == 201 and (await keyed.json())["enabled"] is False  # off unless asked for
+            made_keyed = KnowledgeRecords(store.client, store.shop_id).entry((await keyed.json())["entry"])
+            assert made_keyed is not None and made_keyed.keywords == ["明星同款", "网红同款"]
 
     asyncio.run(scenario())
 
