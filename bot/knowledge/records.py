@@ -47,23 +47,6 @@ class KnowledgeRecords:
         raw = self.client.hgetall(self.entries_key)
         return sorted((KnowledgeEntry.parse_raw(value) for value in raw.values()), key=lambda entry: entry.key)
 
-    def put(self, entry: KnowledgeEntry) -> None:
-        pipe = self.client.pipeline(transaction=True)
-        pipe.hset(self.entries_key, entry.key, entry.json())
-        pipe.set(self.version_key, uuid.uuid4().hex)
-        pipe.execute()
-
-    def delete(self, key: str) -> bool:
-        pipe = self.client.pipeline(transaction=True)
-        pipe.hdel(self.entries_key, key)
-        pipe.set(self.version_key, uuid.uuid4().hex)
-        removed, _ = pipe.execute()
-        return bool(removed)
-
-    def entry(self, key: str) -> Optional[KnowledgeEntry]:
-        raw = self.client.hget(self.entries_key, key)
-        return KnowledgeEntry.parse_raw(raw) if raw else None
-
     def add_similar(self, key: str, questions: Sequence[str]) -> Optional[KnowledgeEntry]:
         """Add buyers' wordings to an entry's similar questions (those it has not got yet);
         None when there is no such entry. Watched: a concurrent edit of the entries is not lost."""
@@ -93,3 +76,16 @@ class KnowledgeRecords:
         pipe.set(self.version_key, uuid.uuid4().hex)
         added, _ = pipe.execute()
         return bool(added)
+
+    def put(self, entry: KnowledgeEntry) -> None:
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hset(self.entries_key, entry.key, entry.json())
+        pipe.set(self.version_key, uuid.uuid4().hex)
+        pipe.execute()
+
+    def delete(self, key: str) -> bool:
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hdel(self.entries_key, key)
+        pipe.set(self.version_key, uuid.uuid4().hex)
+        removed, _ = pipe.execute()
+        return bool(removed)

@@ -12,7 +12,7 @@ from bot.store import ShopStore
 from tests.integration.console.test_app import HASHES, PASSWORDS
 from tests.integration.console.test_marks_in_browser import console_in_a_thread
 from tests.integration.mining.scripted import KINDS
-from tests.integration.mining.test_mining_page import publish_missed
+from tests.integration.mining.test_mining_page import entry_of, publish_missed
 
 
 def test_an_owner_turns_groups_into_answers_and_marks_in_the_browser(store: ShopStore, demo: ShopData, browser: Browser) -> None:
@@ -51,7 +51,7 @@ def test_an_owner_turns_groups_into_answers_and_marks_in_the_browser(store: Shop
         last.locator("select[name=entry]").select_option("colour_difference")
         last.locator("form.add-similar button").click()
         expect(last.locator(".result")).to_contain_text("已加入")
-        colour = KnowledgeRecords(store.client, store.shop_id).entry("colour_difference")
+        colour = entry_of(store, "colour_difference")
         assert colour is not None and set(KINDS["video"]) <= set(colour.similar)
 
         # Another: marked as an intent for the trainers.

@@ -8,7 +8,7 @@ import asyncio
 import json
 import re
 import time
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from aiohttp.test_utils import TestClient
 from rasa_sdk import Tracker
@@ -20,7 +20,7 @@ from bot.console.auth import AgentDirectory
 from bot.context import Services
 from bot.knowledge.records import KnowledgeRecords
 from bot.metrics.broker import RedisStreamEventBroker
-from bot.models import ShopData
+from bot.models import KnowledgeEntry, ShopData
 from bot.store import ShopStore
 from tests.integration.console.test_app import API, HASHES, running
 from tests.integration.mining.scripted import KINDS
@@ -48,6 +48,10 @@ def publish_missed(store: ShopStore) -> None:
                 {"sender_id": sender, "event": "action", "name": "action_listen", "timestamp": t + 0.3},
             ]
     RedisStreamEventBroker(store.client).publish_many(events)
+
+
+def entry_of(store: ShopStore, key: str) -> Optional[KnowledgeEntry]:
+    return next((e for e in KnowledgeRecords(store.client, store.shop_id).entries() if e.key == key), None)
 
 
 def groups_on(html: str) -> List[Tuple[int, List[str]]]:
@@ -107,7 +111,7 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
                 "texts": recycle, "question": "可以回收旧衣服吗", "answer": answer, "enabled": True})
             assert made.status == 201, await made.text()
             key = (await made.json())["entry"]
-            entry = KnowledgeRecords(store.client, store.shop_id).entry(key)
+            entry = entry_of(store, key)
             assert entry is not None and entry.enabled and entry.question == "可以回收旧衣服吗"
             assert set(entry.similar) == set(recycle)
 
@@ -122,7 +126,7 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
             added = await owner.post("/api/mining/similar", json={"entry": "colour_difference", "texts": video},
                                      headers=API)
             assert added.status == 200, await added.text()
-            colour = KnowledgeRecords(store.client, store.shop_id).entry("colour_difference")
+            colour = entry_of(store, "colour_difference")
             assert colour is not None and set(video) <= set(colour.similar)
 
             # A third: marked as an intent for the trainers' export, by the agent.
@@ -145,7 +149,7 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
             keyed = await owner.post("/api/mining/entry", headers=API, json={
                 "texts": celebrity, "keywords": " 明星同款，网红同款 ", "answer": "亲，这是店里自己设计的款哦～"})
             assert keyed.status == 201 and (await keyed.json())["enabled"] is False  # off unless asked for
-            made_keyed = KnowledgeRecords(store.client, store.shop_id).entry((await keyed.json())["entry"])
+            made_keyed = entry_of(store, (await keyed.json())["entry"])
             assert made_keyed is not None and made_keyed.keywords == ["明星同款", "网红同款"]
 
     asyncio.run(scenario())
