@@ -22,8 +22,8 @@ from bot.behaviours import (
     CLOSE_CALL,
     GUESS_AT_LEAST,
     HANDOFF,
-    UNSURE_BELOW,
-    UNSURE_INTENTS,
+    SIBLING_INTENTS,
+    SIBLINGS_SURE,
     behaviour_of_action,
     flow,
 )
@@ -31,6 +31,7 @@ from actions.words_first import avoid_repeats, words_first
 from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.hours import in_working_hours
+from bot.knowledge.decision import classifier_unsure
 from bot.models import Buyer, Product, Shop
 from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
@@ -40,6 +41,7 @@ from bot.replies import chat as chat_replies
 from bot.replies import handoff as handoff_replies
 from bot.replies.repeats import first_unsaid
 from bot.services.acknowledgement import Acknowledgement
+from bot.services.evidence import asks_a_question
 from bot.services.products import resolve_product
 
 logger = logging.getLogger(__name__)
@@ -159,10 +161,22 @@ class Turn:
         ranking = (self.tracker.latest_message or {}).get("intent_ranking")
         return ranking if isinstance(ranking, list) else []
 
+    def _top_two(self) -> List[Dict[str, Any]]:
+        return [c for c in self.ranking if c.get("name") != "nlu_fallback"][:2]
+
     def top_two_close(self) -> bool:
         """The classifier's two best intents are too close to tell apart."""
-        scores = [float(c.get("confidence") or 0) for c in self.ranking if c.get("name") != "nlu_fallback"][:2]
+        scores = [float(c.get("confidence") or 0) for c in self._top_two()]
         return len(scores) == 2 and scores[0] - scores[1] < CLOSE_CALL
+
+    def siblings_sure(self) -> bool:
+        """The two best intents are siblings one action answers together (bot/behaviours.py),
+        and jointly sure: "快递大概几点能到" is shipping time or parcel status, not a guess."""
+        top = self._top_two()
+        names = {str(c.get("name")) for c in top}
+        joint = sum(float(c.get("confidence") or 0) for c in top)
+        siblings = any(names == set(group) for group in SIBLING_INTENTS)
+        return siblings and joint >= SIBLINGS_SURE and asks_a_question(self.text)
 
     def likely_questions(self, limit: int = 3) -> List[str]:
         """Titles of the likeliest questions the assistant can answer, from the classifier's
@@ -176,7 +190,7 @@ class Turn:
 
     def classifier_unsure(self) -> bool:
         """The classifier had no intent it was sure of (bot/behaviours.py: UNSURE_BELOW)."""
-        return self.intent in UNSURE_INTENTS or self.confidence < UNSURE_BELOW
+        return classifier_unsure(self.intent, self.confidence)
 
     def buyer_spoke_before(self) -> bool:
         """The buyer sent an earlier message in this session (a shop's outreach message alone

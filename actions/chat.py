@@ -9,10 +9,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
 from actions.orders import ActionChangeAddress, settle_pending_cancel
+from actions.shipping import ActionShippingTime
 from actions.words_first import ask_back
 from bot.handoff.rules import has_words
 from bot.models import OrderStatus
-from bot.behaviours import UNSURE_BELOW
+from bot.behaviours import UNSURE_BELOW, answer
 from bot.replies import chat as chat_replies
 from bot.replies.repeats import first_unsaid
 from bot.services.acknowledgement import Acknowledgement, acknowledgement
@@ -76,6 +77,11 @@ class ActionUnclear(ShopAction):
             visible = any(char.isprintable() and not char.isspace() for char in turn.original_text)
             dispatcher.utter_message(text=chat_replies.rephrase() if visible else chat_replies.empty_message())
             return []
+        if turn.siblings_sure():
+            # Shipping time or parcel status, too close to call apart: the one action that
+            # answers both (a parcel on its way, else when an order would leave and arrive).
+            turn.behaviour = answer("ask_shipping_time")
+            return ActionShippingTime(self._services).respond(turn, dispatcher)
         return ask_back(turn, dispatcher)
 
 

@@ -16,8 +16,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.behaviours import (
     ANSWER_SOURCE_SLOT,
     CLARIFY,
-    DATA_INTENT_SURE,
-    DATA_INTENTS,
     FOLLOW_UP_SURE,
     HANDOFF,
     SOCIAL_BEHAVIOURS,
@@ -27,7 +25,9 @@ from bot.behaviours import (
     knowledge_source,
 )
 from bot.handoff.rules import has_words
-from bot.knowledge.matching import ambiguous, by_keyword_per_topic
+from bot.knowledge.decision import knowledge_answers
+from bot.knowledge.matching import KnowledgeMatch, ambiguous, by_keyword_per_topic
+from bot.models import KnowledgeEntry
 from bot.replies import chat as chat_replies
 from bot.replies import handoff as handoff_replies
 from bot.replies import knowledge as knowledge_replies
@@ -63,7 +63,8 @@ def words_first(turn: Turn, dispatcher: CollectingDispatcher, asks_back_when_uns
     known = knowledge_first(turn, dispatcher)
     if known is not None:
         return known
-    if asks_back_when_unsure and (turn.confidence < UNSURE_BELOW or turn.top_two_close()):
+    unsure = turn.confidence < UNSURE_BELOW or turn.top_two_close()
+    if asks_back_when_unsure and unsure and not turn.siblings_sure():
         return ask_back(turn, dispatcher)
     return None
 
@@ -100,12 +101,13 @@ def knowledge_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
     """The shop's own answer when the words ask one of its questions: by a keyword always (the
     owner's deliberate words, e.g. 保价 is never a bargain), by similarity only where the
     classifier was unsure."""
+    follow_up = topic_follow_up(turn)
+    if follow_up is not None:
+        return answer_from(turn, dispatcher, [follow_up.entry])
     matches = turn.services.knowledge.matches(turn.text, turn.services.now())
-    if not matches or (matches[0].keyword is None and not turn.classifier_unsure()):
-        return policy_follow_up(turn, dispatcher)
-    data_answer_fits = turn.intent in DATA_INTENTS and turn.confidence >= DATA_INTENT_SURE
-    if data_answer_fits and not matches[0].entry.overrides_intents:
-        return None  # "这件寄新疆包邮吗" mentions 新疆 but asks what the shop's data answers
+    if not knowledge_answers(matches, turn.intent, turn.confidence):
+        # "这件寄新疆包邮吗" mentions 新疆 but asks what the shop's data answers
+        return None if matches and matches[0].keyword else policy_follow_up(turn, dispatcher)
     asked = by_keyword_per_topic(matches)[:2]
     if len(asked) < 2 and ambiguous(matches):
         first, second = matches[0].entry, matches[1].entry
@@ -116,13 +118,27 @@ def knowledge_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
         turn.behaviour = CLARIFY
         return []
     # Two topics named by their keywords ("白条能开发票吗"): two questions, both answered.
-    for entry in asked or [matches[0].entry]:
+    return answer_from(turn, dispatcher, asked or [matches[0].entry])
+
+
+def answer_from(turn: Turn, dispatcher: CollectingDispatcher, entries: List[KnowledgeEntry]) -> List[EventType]:
+    """The entries' answers, the first one leading (the behaviour and the answer source)."""
+    for entry in entries:
         dispatcher.utter_message(
             text=entry.answer, image=entry.image_url, buttons=knowledge_replies.quick_reply_buttons(entry)
         )
-    leading = (asked or [matches[0].entry])[0]
-    turn.behaviour = knowledge_behaviour(leading.group)
-    return [SlotSet("last_topic", None), SlotSet(ANSWER_SOURCE_SLOT, knowledge_source(leading.key))]
+    turn.behaviour = knowledge_behaviour(entries[0].group)
+    return [SlotSet("last_topic", None), SlotSet(ANSWER_SOURCE_SLOT, knowledge_source(entries[0].key))]
+
+
+def topic_follow_up(turn: Turn) -> Optional[KnowledgeMatch]:
+    """Right after a shop-policy answer, a message the classifier is not sure of that uses one of
+    that topic's follow-up words ("是发我邮箱吗" after the invoice answer) stays in the topic, even
+    where another topic's keyword appears ("一起发" is about the invoice here, not combined orders)."""
+    previous = turn.previous_behaviour or ""
+    if not previous.startswith("faq:") or turn.confidence >= FOLLOW_UP_SURE:
+        return None
+    return turn.services.knowledge.follow_up(turn.text, previous[4:], turn.services.now())
 
 
 def policy_follow_up(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:

@@ -27,6 +27,11 @@ UNSURE_BELOW = 0.65
 UNSURE_INTENTS = ("nlu_fallback", "out_of_scope", "inform")
 # Two intents closer than this are a coin toss, whatever the top one's confidence.
 CLOSE_CALL = 0.1
+# Intents one action answers together (action_shipping_time tells a parcel's arrival from the
+# order and a dispatch or transit time otherwise): a toss-up between them is no toss-up for the
+# buyer when the two are jointly sure (calibrated like UNSURE_BELOW, experiments/nlu/threshold_cv).
+SIBLING_INTENTS = (("ask_shipping_time", "ask_order_status"),)
+SIBLINGS_SURE = 0.8
 # An intent is offered as a 猜你想问 guess when the classifier gave it at least this much.
 GUESS_AT_LEAST = 0.1
 # Intents answered from the shop's own data: where the classifier is this sure of one, it keeps

@@ -60,3 +60,19 @@ def behaviour_label(behaviour: str) -> str:
     if kind == "flow":
         return "流程"
     return "其他"
+
+# Shop facts the default knowledge pack's answers name (bot/knowledge/pack.py FACTS): what a 待填写
+# entry still needs, as the owner reads it.
+FACT_LABELS: Dict[str, str] = {
+    "shop_name": "店铺名称", "return_window_days": "退货天数", "same_day_cutoff_hour": "当天发货截止时间",
+    "working_hours": "客服工作时间", "default_courier": "默认快递", "excluded_regions": "不包邮地区",
+    "excluded_categories": "不支持七天无理由的品类", "returning_min_orders": "老客户的订单数",
+    "returning_perks": "老客户福利", "invoice_types": "可开发票类型", "invoice_timing": "开票时间",
+    "invoice_change_days": "发票换开天数", "payment_methods": "支持的付款方式",
+    "payment_methods_not": "不支持的付款方式", "price_protection_days": "价保天数", "warranty_days": "保修天数",
+    "authenticity": "正品保证说明", "ship_from": "发货地",
+}
+
+
+def fact_label(fact: str) -> str:
+    return FACT_LABELS.get(fact, fact)

@@ -109,6 +109,9 @@ class Policy(Model):
     # and a person when `follow_up_unhappy_to_human`.
     follow_up_days: Optional[int] = Field(default=None, ge=0, le=60)
     follow_up_unhappy_to_human: bool = True
+    # Minutes after an order is placed when, still unpaid, its buyer gets one friendly reminder
+    # (催付, bot/services/unpaid.py; in working hours only); 0: no reminders.
+    unpaid_reminder_minutes: int = Field(default=30, ge=0, le=24 * 60)
     # The shop's real birthday coupon, sent with the birthday wish; None: a wish without one.
     birthday_coupon: Optional[BirthdayCoupon] = None
     # Facts the default knowledge pack's answers are built from (data/knowledge/clothing_pack.yml);
@@ -318,6 +321,9 @@ class KnowledgeEntry(Model):
     similar: List[str] = []  # other ways buyers ask it
     keywords: List[str] = []  # any of these words in a message is enough (after normalisation)
     negative: List[str] = []  # questions that must never get this answer
+    # Words that continue this entry's topic right after the assistant answered that topic
+    # ("邮箱", "电子的" after the invoice answer): a follow-up the classifier cannot read alone.
+    follow_up_keywords: List[str] = []
     answer: str = Field(min_length=1, max_length=1000)
     image_url: Optional[str] = Field(default=None, regex=r"^https?://")
     quick_replies: List[str] = Field(default=[], max_items=5)
@@ -333,7 +339,7 @@ class KnowledgeEntry(Model):
     _valid_from_has_offset = validator("valid_from", allow_reuse=True)(lambda value: _with_offset(value))
     _valid_until_has_offset = validator("valid_until", allow_reuse=True)(lambda value: _with_offset(value))
 
-    @validator("similar", "keywords", "negative", "quick_replies", each_item=True)
+    @validator("similar", "keywords", "negative", "follow_up_keywords", "quick_replies", each_item=True)
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be blank")

@@ -21,13 +21,17 @@ Layout, all under `shop:{shop_id}:`
                            as online (the console's heartbeat moves it on)
   opt_outs                 hash: buyer id -> when they replied 退订 (ISO); survives file loads
   outreach:{send key}      one proactive message (campaign:{id}:{buyer}, birthday:{year}:{buyer},
-                           follow_up:{order}): `sending` while it goes out, then `sent`
+                           follow_up:{order}, unpaid:{order}): `sending` while it goes out, then `sent`
   marketing_log:{buyer}    sorted set: marketing message ids by send time (the frequency cap)
   follow_up_pending:{buyer} the order a follow-up question asked about (until answered, a week)
   follow_up_answers        hash: order id -> FollowUpAnswer (JSON)
+  unpaid_reminders         sorted set: order ids reminded to pay (催付) by reminder time (the dashboard)
+  unpaid_reminded:{buyer}  sorted set: the buyer's reminded order ids by time (two a day at most)
+                           (bot/outreach/reminder_log.py does this Redis work; sends use outreach:unpaid:{order})
   knowledge                hash: entry key -> KnowledgeEntry (JSON), the shop's own answers
   knowledge_version        moves on with every change (a digest of a loaded file's entries, else
                            a random token): each process rebuilds its index when it differs (bot/knowledge/records.py does this Redis work)
+  knowledge_history        list of KnowledgeChange (JSON), newest first: the owners' console edits, for undo
 
 Numbers for the shop owner (bot/metrics/), under `metrics:`:
   metrics:events           stream: the conversation events the Rasa servers publish (event broker), each

@@ -31,6 +31,7 @@ from bot.console.pages import STATIC, Pages
 from bot.console.rasa_client import RasaClient, RasaUnavailable
 from bot.console.summary import HandoffCard, handoff_card, summarize
 from bot.console.owner import owner_routes
+from bot.console.knowledge_page import knowledge_routes
 from bot.console.training import training_routes
 from bot.handoff.queue import (
     HandoffEnded,
@@ -355,6 +356,7 @@ def create_app(console: Console) -> web.Application:
         lambda request: request.app[CONSOLE].owners,
         lambda request: request.app[CONSOLE].timezone,
     ))
+    app.add_routes(knowledge_routes(lambda request: request.app[CONSOLE]))
     app.on_cleanup.append(_close_clients)  # type: ignore[arg-type]  # aiohttp 3.9 types its signals as lists of signals
     return app
 

@@ -2,7 +2,8 @@
 off, grouped by meaning (bot/mining), for owners and trainers (every console login).
 
 From a group: an owner adds its wordings to an entry's similar questions, or starts a new entry
-with them (through bot/knowledge/records.py, as the 知识库 page /knowledge does); anyone marks its
+with them (through bot/knowledge/editing.py, as the 知识库 page /knowledge does: each change is in its
+history, with who made it, and can be undone there); anyone marks its
 messages with an intent for the trainers' export (bot/trainer/corrections.py). Messages a live
 entry now answers, or a trainer has marked, leave the page. The store, owners and time zone come as functions, so this
 module does not import bot.console.app.
@@ -21,7 +22,8 @@ from pydantic import ValidationError
 
 from bot.console.auth import AgentDirectory
 from bot.console.pages import Pages
-from bot.knowledge.records import KnowledgeRecords
+from bot.knowledge.editing import KnowledgeEditor, KnowledgeNotFound
+from bot.knowledge.records import KnowledgeConflict, KnowledgeRecords
 from bot.labels import behaviour_label, intent_label
 from bot.metrics.fold import MissedMessage
 from bot.mining.mined import Mined
@@ -53,6 +55,10 @@ def mining_routes(
 ) -> List[web.RouteDef]:
     def now_of(request: web.Request) -> datetime:
         return datetime.now(ZoneInfo(zone_of(request)))
+
+    def editor_of(request: web.Request) -> KnowledgeEditor:
+        store = store_of(request)
+        return KnowledgeEditor(KnowledgeRecords(store.client, store.shop_id))
 
     def is_owner(request: web.Request) -> bool:
         return request.get("agent") in owners_of(request)
@@ -90,13 +96,24 @@ def mining_routes(
         if not is_owner(request):
             return _error("只有店主账号可以修改知识库", 403)
         body, found = await texts_of(request)
-        records = KnowledgeRecords(store_of(request).client, store_of(request).shop_id)
+        editor = editor_of(request)
+
+        def add() -> KnowledgeEntry:
+            entry = editor.records.entry(str(body.get("entry") or ""))
+            if entry is None:
+                raise KnowledgeNotFound(str(body.get("entry")))
+            known = {entry.question, *entry.similar}
+            added = [t for t in _distinct(found) if t not in known]
+            updated = KnowledgeEntry.parse_obj({**entry.dict(), "similar": [*entry.similar, *added]})
+            editor.update(updated, by=request["agent"])  # kept in the 知识库 history: undone there
+            return updated
+
         try:
-            entry = await asyncio.to_thread(records.add_similar, str(body.get("entry") or ""), _distinct(found))
-        except ValidationError:
-            return _error("相似问法不能为空，每条最多200字")
-        if entry is None:
+            entry = await asyncio.to_thread(add)
+        except KnowledgeNotFound:
             return _error("没有这个知识库条目，请刷新页面再试", 404)
+        except KnowledgeConflict:
+            return _error("这个条目刚被别人改过，请刷新页面再试", 409)
         return web.json_response({"entry": entry.key, "question": entry.question, "similar": len(entry.similar)})
 
     async def new_entry(request: web.Request) -> web.Response:
@@ -113,9 +130,10 @@ def mining_routes(
             )
         except ValidationError as error:
             return _error(_entry_problem(error))
-        records = KnowledgeRecords(store_of(request).client, store_of(request).shop_id)
-        if not await asyncio.to_thread(records.add_new, entry):
-            return _error("条目编号冲突，请再点一次")
+        try:
+            await asyncio.to_thread(editor_of(request).add, entry, request["agent"])
+        except KnowledgeConflict:
+            return _error("条目编号冲突，请再点一次", 409)
         return web.json_response({"entry": entry.key, "question": entry.question, "enabled": entry.enabled}, status=201)
 
     async def mark_intent(request: web.Request) -> web.Response:

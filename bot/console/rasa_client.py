@@ -1,4 +1,5 @@
-"""What the console asks of the Rasa server: a conversation's tracker, and delivering a reply."""
+"""What the console asks of the Rasa server: a conversation's tracker, delivering a reply, and
+what the classifier reads in a sample question (the knowledge page's 试一试)."""
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
@@ -36,6 +37,18 @@ class RasaClient:
             async with self._http().get(url, params={"token": self._api_token}) as response:
                 if response.status != 200:
                     raise RasaUnavailable(f"GET tracker answered {response.status}")
+                return await response.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(f"Rasa server at {self.base_url} unreachable: {error}") from error
+
+    async def parse(self, text: str) -> Dict[str, Any]:
+        """What the classifier reads in a text (intent and ranking), nothing stored."""
+        try:
+            async with self._http().post(
+                f"{self.base_url}/model/parse", params={"token": self._api_token}, json={"text": text}
+            ) as response:
+                if response.status != 200:
+                    raise RasaUnavailable(f"POST /model/parse answered {response.status}")
                 return await response.json()
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RasaUnavailable(f"Rasa server at {self.base_url} unreachable: {error}") from error

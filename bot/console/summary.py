@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
+from bot.console.answer_source import AnswerSource, answer_sources, knowledge_questions
+from bot.knowledge.records import KnowledgeRecords
 from bot.labels import ORDER_STATUS_LABELS
 from bot.models import Buyer, Handoff, Model, Order
 from bot.store import ShopStore
@@ -52,6 +54,7 @@ class TranscriptLine(Model):
     message_id: Optional[str] = None
     timestamp: Optional[float] = None
     message_ref: Optional[str] = None
+    source: Optional[AnswerSource] = None  # assistant lines: the intent and action, or the knowledge entry
 
 
 class IntentGuess(Model):
@@ -114,9 +117,12 @@ def handoff_card(handoff: Handoff, buyer: Optional[Buyer], now: datetime) -> Han
     )
 
 
-def transcript(tracker: Dict[str, Any]) -> List[TranscriptLine]:
+def transcript(tracker: Dict[str, Any], questions: Optional[Mapping[str, str]] = None) -> List[TranscriptLine]:
+    """`questions`: the standard questions of the knowledge entries that answered (by key)."""
     lines: List[TranscriptLine] = []
-    for event in tracker.get("events") or []:
+    events = tracker.get("events") or []
+    sources = answer_sources(events, questions or {})
+    for position, event in enumerate(events):
         kind, text = event.get("event"), event.get("text")
         if kind not in ("user", "bot") or text is None:
             continue
@@ -135,7 +141,7 @@ def transcript(tracker: Dict[str, Any]) -> List[TranscriptLine]:
         else:
             agent = (event.get("metadata") or {}).get("agent")
             speaker = Speaker.agent if agent else Speaker.assistant
-            lines.append(TranscriptLine(speaker=speaker, text=text, at=at, agent=agent))
+            lines.append(TranscriptLine(speaker=speaker, text=text, at=at, agent=agent, source=sources.get(position)))
     return lines
 
 
@@ -181,6 +187,8 @@ def summarize(
     buyer = store.buyer(handoff.buyer_id)
     data = tracker or {}
     slots = data.get("slots") or {}
+    knowledge = KnowledgeRecords(store.client, store.shop_id)
+    questions = knowledge_questions(data.get("events") or [], lambda key: getattr(knowledge.entry(key), "question", None))
     return ChatSummary(
         handoff=handoff_card(handoff, buyer, now),
         buyer=buyer,
@@ -188,6 +196,6 @@ def summarize(
         intents=intents(data),
         slots={name: slots[name] for name in CARD_SLOTS if slots.get(name) not in (None, "")},
         orders=[order_line(store, o) for o in store.orders_of(handoff.buyer_id)[:10]],
-        transcript=transcript(data),
+        transcript=transcript(data, questions),
         tracker_available=tracker is not None,
     )

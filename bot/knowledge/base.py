@@ -27,3 +27,6 @@ class KnowledgeBase:
 
     def matches(self, text: str, now: datetime) -> List[KnowledgeMatch]:
         return self.index().matches(text, now)
+
+    def follow_up(self, text: str, topic: str, now: datetime) -> Optional[KnowledgeMatch]:
+        return self.index().follow_up(text, topic, now)

@@ -55,6 +55,7 @@ class KnowledgeIndex:
         self._owners = owners
         self._negative_owners = negative_owners
         self._keywords = [[_clean(k) for k in entry.keywords if _clean(k)] for entry in self.entries]
+        self._follow_ups = [[_clean(k) for k in entry.follow_up_keywords if _clean(k)] for entry in self.entries]
         self._vectorizer: Optional[TfidfVectorizer] = None
         if questions:
             self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
@@ -85,6 +86,20 @@ class KnowledgeIndex:
                 )
         found = [m for owner, m in best.items() if owner not in vetoed and m.entry.live(now)]
         return sorted(found, key=lambda m: (-m.score, m.position))
+
+
+    def follow_up(self, text: str, topic: str, now: datetime) -> Optional[KnowledgeMatch]:
+        """The live entry of `topic` one of whose follow-up words the message uses (the longest
+        word wins), for a message right after that topic was answered."""
+        clean = _clean(text)
+        hits = [
+            (len(word), KnowledgeMatch(self.entries[owner], KEYWORD_SCORE + len(word) / 10, word, clean.index(word)))
+            for owner, words in enumerate(self._follow_ups)
+            if self.entries[owner].group == topic and self.entries[owner].live(now)
+            for word in words
+            if word in clean
+        ]
+        return max(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
 def ambiguous(matches: Sequence[KnowledgeMatch]) -> bool:

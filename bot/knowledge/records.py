@@ -1,18 +1,38 @@
-"""Knowledge entries in Redis (keys `knowledge` and `knowledge_version`, see bot/store.py)."""
+"""Knowledge entries in Redis (keys `knowledge`, `knowledge_version` and `knowledge_history`, see
+bot/store.py), and the owner's changes to them, each kept so it can be undone."""
 from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import datetime
 from typing import Any, List, Optional, Sequence
 
 import redis
 
-from bot.models import KnowledgeEntry
+from bot.models import KnowledgeEntry, Model
 from bot.store import shop_key
+
+HISTORY_LENGTH = 1000  # the newest changes kept (who, when, before, after)
 
 
 def _keys(shop_id: str) -> tuple[str, str]:
     return shop_key(shop_id, "knowledge"), shop_key(shop_id, "knowledge_version")
+
+
+class KnowledgeChange(Model):
+    """One owner's change of one entry: `before` None is an addition, `after` None a deletion."""
+
+    id: str
+    key: str
+    by: str
+    at: datetime
+    before: Optional[KnowledgeEntry] = None
+    after: Optional[KnowledgeEntry] = None
+    undoes: Optional[str] = None  # the id of the change this one takes back
+
+
+class KnowledgeConflict(RuntimeError):
+    """The entry is no longer what the change was made from (someone changed it meanwhile)."""
 
 
 def write(pipe: Any, shop_id: str, entries: Sequence[KnowledgeEntry], replace: bool) -> None:
@@ -37,6 +57,7 @@ class KnowledgeRecords:
     def __init__(self, client: redis.Redis, shop_id: str) -> None:
         self.client = client
         self.entries_key, self.version_key = _keys(shop_id)
+        self.history_key = shop_key(shop_id, "knowledge_history")
 
     def version(self) -> str:
         """Moves on with every change of the entries (each process rebuilds its index then)."""
@@ -46,36 +67,6 @@ class KnowledgeRecords:
     def entries(self) -> List[KnowledgeEntry]:
         raw = self.client.hgetall(self.entries_key)
         return sorted((KnowledgeEntry.parse_raw(value) for value in raw.values()), key=lambda entry: entry.key)
-
-    def add_similar(self, key: str, questions: Sequence[str]) -> Optional[KnowledgeEntry]:
-        """Add buyers' wordings to an entry's similar questions (those it has not got yet);
-        None when there is no such entry. Watched: a concurrent edit of the entries is not lost."""
-        with self.client.pipeline() as pipe:
-            while True:
-                try:
-                    pipe.watch(self.entries_key)
-                    raw = pipe.hget(self.entries_key, key)
-                    if not raw:
-                        return None
-                    entry = KnowledgeEntry.parse_raw(raw)
-                    known = {entry.question, *entry.similar}
-                    added = [q.strip() for q in dict.fromkeys(questions) if q.strip() and q.strip() not in known]
-                    updated = KnowledgeEntry.parse_obj({**entry.dict(), "similar": [*entry.similar, *added]})
-                    pipe.multi()
-                    pipe.hset(self.entries_key, key, updated.json())
-                    pipe.set(self.version_key, uuid.uuid4().hex)
-                    pipe.execute()
-                    return updated
-                except redis.WatchError:
-                    continue
-
-    def add_new(self, entry: KnowledgeEntry) -> bool:
-        """Store a new entry; False (nothing written) when its key is taken."""
-        pipe = self.client.pipeline(transaction=True)
-        pipe.hsetnx(self.entries_key, entry.key, entry.json())
-        pipe.set(self.version_key, uuid.uuid4().hex)
-        added, _ = pipe.execute()
-        return bool(added)
 
     def put(self, entry: KnowledgeEntry) -> None:
         pipe = self.client.pipeline(transaction=True)
@@ -89,3 +80,33 @@ class KnowledgeRecords:
         pipe.set(self.version_key, uuid.uuid4().hex)
         removed, _ = pipe.execute()
         return bool(removed)
+
+    def entry(self, key: str) -> Optional[KnowledgeEntry]:
+        raw = self.client.hget(self.entries_key, key)
+        return KnowledgeEntry.parse_raw(raw) if raw else None
+
+    def apply(self, change: KnowledgeChange) -> None:
+        """Write `change.after` (or delete the entry) and keep the change, in one transaction, if
+        the entry is still `change.before`: two owners editing at once never lose an edit unseen."""
+        with self.client.pipeline(transaction=True) as pipe:
+            try:
+                pipe.watch(self.entries_key)
+                raw = pipe.hget(self.entries_key, change.key)
+                if (KnowledgeEntry.parse_raw(raw) if raw else None) != change.before:
+                    raise KnowledgeConflict(change.key)
+                pipe.multi()
+                if change.after is None:
+                    pipe.hdel(self.entries_key, change.key)
+                else:
+                    pipe.hset(self.entries_key, change.key, change.after.json())
+                pipe.set(self.version_key, uuid.uuid4().hex)  # every process rebuilds its index
+                pipe.lpush(self.history_key, change.json())
+                pipe.ltrim(self.history_key, 0, HISTORY_LENGTH - 1)
+                pipe.execute()
+            except redis.WatchError as error:
+                raise KnowledgeConflict(change.key) from error
+
+    def history(self, limit: int = HISTORY_LENGTH) -> List[KnowledgeChange]:
+        """The changes, newest first."""
+        raw = self.client.lrange(self.history_key, 0, limit - 1)
+        return [KnowledgeChange.parse_raw(item) for item in raw]

@@ -69,6 +69,7 @@ def render(m: "Metrics") -> str:
         f"not understood       {_pct(m.not_understood_rate)} of buyer messages ({m.not_understood})",
         f"satisfaction         {_pct(m.csat)} satisfied ({m.csat_responses} ratings)",
         f"conversion           {_pct(m.conversion_rate)} ({m.conversions} ordered within {m.conversion_window_hours} h)",
+        f"unpaid reminders     {m.unpaid_reminded} sent, {m.unpaid_paid_within_24h} paid within 24 h ({_pct(m.unpaid_reminder_conversion)})",
         f"peak hour            {m.peak_hour:%Y-%m-%d %H:00}" if m.peak_hour else "peak hour            n/a",
     ]
     for title, rows in (("handoff reasons", sorted(m.handoff_reasons.items(), key=lambda kv: -kv[1])),

@@ -11,9 +11,11 @@ from pydantic import BaseModel
 from bot.knowledge.records import KnowledgeRecords
 from bot.metrics.answers import AnswerStats, answer_stats
 from bot.metrics.fold import as_text, hours_between
+from bot.outreach import reminder_log
 from bot.store import MetricsKeys, ShopStore
 
 TOP = 10
+PAID_AFTER_REMINDER = timedelta(hours=24)  # a 催付 converts when the order is paid this soon after it
 
 
 class Period(BaseModel):
@@ -47,6 +49,9 @@ class Metrics(BaseModel):
     conversions: int
     conversion_rate: Optional[float]
     conversion_window_hours: int
+    unpaid_reminded: int  # 催付 reminders sent in the period
+    unpaid_paid_within_24h: int  # of those orders, paid within 24 h of the reminder
+    unpaid_reminder_conversion: Optional[float]
     top_intents: List[Tuple[str, int]]
     top_items: List[Tuple[str, int]]
     answers: List[AnswerStats]  # what each knowledge entry and intent earns
@@ -105,6 +110,7 @@ def report(
     conversations, handoffs = totals["conversations"], totals["handed_off"]
     window = store.shop().policy.conversion_window_hours
     conversions = _conversions(client, store, since, until, timedelta(hours=window), keys)
+    reminded, paid = _unpaid_reminders(store, since, until)
     busiest = max(series, key=lambda p: p.buyer_messages, default=None)
     return Metrics(
         since=since,
@@ -126,6 +132,9 @@ def report(
         conversions=conversions,
         conversion_rate=_rate(conversions, conversations),
         conversion_window_hours=window,
+        unpaid_reminded=reminded,
+        unpaid_paid_within_24h=paid,
+        unpaid_reminder_conversion=_rate(paid, reminded),
         top_intents=_top(_prefixed(totals, "intent:")),
         top_items=_top(_prefixed(totals, "item:")),
         answers=answer_stats(totals, KnowledgeRecords(client, store.shop_id).entries()),
@@ -155,3 +164,15 @@ def _conversions(
             converted += 1
     return converted
 
+
+
+def _unpaid_reminders(store: ShopStore, since: datetime, until: datetime) -> Tuple[int, int]:
+    """催付 reminders sent in the period, and how many of their orders were paid within 24 h after
+    one (paid before it, the import only came late: not the reminder's doing)."""
+    reminders = reminder_log.reminded_between(store, since, until)
+    paid = 0
+    for order_id, at in reminders:
+        order = store.order(order_id)
+        if order is not None and order.paid_at is not None and at <= order.paid_at <= at + PAID_AFTER_REMINDER:
+            paid += 1
+    return len(reminders), paid

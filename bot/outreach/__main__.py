@@ -1,4 +1,4 @@
-"""`python -m bot.outreach`: the schedule of birthday wishes and follow-ups (started by `make run`)."""
+"""`python -m bot.outreach`: the schedule of birthday wishes, follow-ups and 催付 (started by `make run`)."""
 from __future__ import annotations
 
 import asyncio
@@ -30,8 +30,9 @@ async def run() -> None:
         while not stop.is_set():
             try:
                 done = await scheduler.tick()
-                if done.birthdays or done.follow_ups:
-                    logging.info("outreach: %d birthday wishes, %d follow-ups sent", done.birthdays, done.follow_ups)
+                if done.birthdays or done.follow_ups or done.unpaid_reminders:
+                    logging.info("outreach: %d birthday wishes, %d follow-ups, %d 催付 reminders sent",
+                                 done.birthdays, done.follow_ups, done.unpaid_reminders)
             except Exception:  # Redis or the Rasa server down: the next tick tries again
                 logging.exception("outreach tick failed")
             try:

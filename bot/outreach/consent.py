@@ -28,3 +28,9 @@ def may_market(buyer: Buyer, opted_out_at: Optional[datetime]) -> bool:
     if consent is None:
         return False
     return opted_out_at is None or consent.at > opted_out_at
+
+
+def may_remind(buyer: Optional[Buyer], opted_out_at: Optional[datetime]) -> bool:
+    """A service message the shop starts (催付): not after 退订 (or 不要再发…), unless the buyer
+    agreed to messages again since."""
+    return opted_out_at is None or (buyer is not None and may_market(buyer, opted_out_at))

@@ -1,4 +1,4 @@
-"""The durable schedule: birthday wishes and follow-ups after delivery.
+"""The durable schedule: birthday wishes, follow-ups after delivery and 催付 reminders.
 
 Nothing is queued ahead: every tick (a minute, `python -m bot.outreach`, started by `make run`)
 works out from the shop's data what is due now, and each message's send key in Redis
@@ -15,9 +15,11 @@ from typing import Optional
 
 from bot.clock import Clock
 from bot.hours import in_working_hours
-from bot.models import OrderStatus, Shop
-from bot.outreach.consent import may_market
+from bot.models import OrderStatus, RequestKind, Shop
+from bot.outreach import reminder_log
+from bot.outreach.consent import may_market, may_remind
 from bot.outreach.sender import OutreachSender
+from bot.services.unpaid import MAX_REMINDERS_A_DAY, is_due, reminder_facts
 from bot.replies import outreach as outreach_replies
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ FOLLOW_UP_ANSWER_SECONDS = 7 * 86400  # how long an answer to it counts as one
 class Tick:
     birthdays: int = 0
     follow_ups: int = 0
+    unpaid_reminders: int = 0
 
 
 class OutreachScheduler:
@@ -46,6 +49,7 @@ class OutreachScheduler:
             return done
         done.birthdays = await self._birthdays(shop, now)
         done.follow_ups = await self._follow_ups(shop.policy.follow_up_days, now)
+        done.unpaid_reminders = await self._unpaid_reminders(shop, now)
         return done
 
     async def _birthdays(self, shop: Shop, now: datetime) -> int:
@@ -82,4 +86,28 @@ class OutreachScheduler:
                 f"follow_up:{order.id}", order.buyer_id, outreach_replies.follow_up_question(order, product), now, marketing=False,
             )
             sent += went
+        return sent
+
+    async def _unpaid_reminders(self, shop: Shop, now: datetime) -> int:
+        """催付: one reminder per unpaid order (send key unpaid:{order}), oldest order first, at
+        most MAX_REMINDERS_A_DAY a day per buyer."""
+        due = sorted((o for o in self.store.orders() if is_due(o, shop.policy, now)), key=lambda o: o.created_at)
+        if not due:
+            return 0
+        cancelled = {r.order_id for r in self.store.requests(RequestKind.cancel.value)}  # the buyer asked to cancel
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)  # the shop's day
+        sent = 0
+        for order in due:
+            send_key = f"unpaid:{order.id}"
+            if order.id in cancelled or self.store.send_state(send_key) == "sent":
+                continue
+            buyer = self.store.buyer(order.buyer_id)
+            if not may_remind(buyer, self.store.opted_out_at(order.buyer_id)):
+                continue
+            if reminder_log.reminded_since(self.store, order.buyer_id, midnight) >= MAX_REMINDERS_A_DAY:
+                continue
+            facts = reminder_facts(order, self.store.product(order.items[0].sku), buyer, shop.policy, now)
+            if await self.sender.send_once(send_key, order.buyer_id, outreach_replies.unpaid_reminder(facts), now, marketing=False):
+                reminder_log.record(self.store, order.id, order.buyer_id, now)
+                sent += 1
         return sent

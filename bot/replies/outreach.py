@@ -1,10 +1,12 @@
-"""Keeping in touch (bot/outreach/): 退订, birthday wishes, the after-delivery follow-up."""
+"""Keeping in touch (bot/outreach/): 退订, birthday wishes, the after-delivery follow-up, 催付."""
 from __future__ import annotations
 
 from typing import Optional
 
 from bot.models import Buyer, Order, Policy, Product, Shop
-from bot.replies.format import join, money
+from bot.services.unpaid import ReminderFacts
+from bot.replies.format import day, join, money
+from bot.services.shipping import FeeReason
 
 
 def unsubscribed() -> str:
@@ -39,3 +41,21 @@ def follow_up_sorry(policy: Policy, to_person: bool) -> str:
     if to_person:
         text += "我也请售后同事来跟进您的情况，请稍等哦～"
     return text
+
+
+def unpaid_reminder(facts: ReminderFacts) -> str:
+    """One gentle nudge: the item, then only what is true of this order (bot/services/unpaid.py)."""
+    item = f"【{facts.item}】" + (f"等{facts.other_items + 1}件宝贝" if facts.other_items else "")
+    parts = [f"亲，您拍下的{item}还没有付款哦～"]
+    if facts.free_shipping is FeeReason.threshold_met:
+        parts.append(f"这单已经满{money(facts.threshold)}包邮啦，")
+    elif facts.free_shipping is FeeReason.returning_customer:
+        parts.append("您是店里的老客，这单包邮哦，")
+    if facts.low_stock is not None:
+        parts.append(f"您选的{facts.variant}只剩{facts.low_stock}件了，")
+    if facts.dispatch == facts.today:
+        parts.append(f"今天{facts.cutoff_hour}点前付款当天就能发出～")
+    else:
+        parts.append(f"现在付款，{day(facts.dispatch, facts.today)}就能发出～")
+    parts.append("有任何问题随时问我哦～（回复退订可不再接收）")
+    return "".join(parts)

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from bot.behaviours import SIBLING_INTENTS, UNSURE_BELOW
 from bot.evaluation import REPHRASE_COST, THRESHOLDS, WRONG_ANSWER_COST
 from experiments.nlu.harness import Data, Embeddings, concat, tfidf
 
@@ -19,12 +20,21 @@ def main() -> None:
     texts = np.array(data.train, dtype=object)
     confidence = np.zeros(len(texts))
     right = np.zeros(len(texts), dtype=bool)
+    pair_confidence = np.zeros(len(texts))  # the top two together, where they are sibling intents
+    pair_right = np.zeros(len(texts), dtype=bool)
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, data.labels):
         X, Y = tfidf(list(texts[train]), list(texts[test]))
         clf = LogisticRegression(C=30, max_iter=1000).fit(concat(X, embedded[train]), data.labels[train])
         probabilities = clf.predict_proba(concat(Y, embedded[test]))
         confidence[test] = probabilities.max(1)
         right[test] = clf.classes_[probabilities.argmax(1)] == data.labels[test]
+        top_two = np.argsort(-probabilities, axis=1)[:, :2]
+        for row, (first, second) in enumerate(top_two):
+            pair = {clf.classes_[first], clf.classes_[second]}
+            if any(pair == set(group) for group in SIBLING_INTENTS):
+                index = test[row]
+                pair_confidence[index] = probabilities[row, first] + probabilities[row, second]
+                pair_right[index] = data.labels[index] in pair
     print("| threshold | answered | right | wrong | cost |\n|---|---|---|---|---|")
     for threshold in THRESHOLDS:
         answered = confidence >= threshold
@@ -39,6 +49,14 @@ def main() -> None:
         band = (confidence >= low) & (confidence < high)
         if band.any():
             print(f"| {low:.2f}-{min(high, 1.0):.2f} | {band.sum()} | {right[band].mean():.3f} |")
+    # Sibling intents (bot/behaviours.py) the classifier was not sure between: how often the
+    # buyer's intent is one of the two, by their joint confidence.
+    print("\n| siblings, top unsure: joint confidence | messages | intent is one of the two |\n|---|---|---|")
+    unsure_pair = (pair_confidence > 0) & (confidence < UNSURE_BELOW)
+    for low, high in zip([0.0, 0.6, 0.7, 0.8, 0.9], [0.6, 0.7, 0.8, 0.9, 2.0]):
+        band = unsure_pair & (pair_confidence >= low) & (pair_confidence < high)
+        if band.any():
+            print(f"| {low:.2f}-{min(high, 1.0):.2f} | {band.sum()} | {pair_right[band].mean():.3f} |")
 
 
 if __name__ == "__main__":

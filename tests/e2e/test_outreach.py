@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator, List
 
@@ -30,12 +31,12 @@ FOLLOW_UPS = {"buyer_xiaomei": "261115009921", "buyer_dawei": "261117015566",
               "buyer_ahua": "261118026603", "buyer_chenchen": "261120027731"}
 
 
-def tick(stack: Stack) -> Tick:
-    """One scheduler tick in a fresh process-like instance (what a restart gives)."""
+def tick(stack: Stack, now: datetime = DEMO_NOW) -> Tick:
+    """One scheduler tick in a fresh process-like instance (what a restart gives), at `now`."""
     async def once() -> Tick:
         sender = OutreachSender(stack.store, RasaClient(stack.assistant.url, CONSOLE_SECRET), ShopCallback(None))
         try:
-            return await OutreachScheduler(sender, fixed_clock(DEMO_NOW)).tick()
+            return await OutreachScheduler(sender, fixed_clock(now)).tick()
         finally:
             await sender.close()
 

@@ -192,3 +192,19 @@ def test_a_time_without_an_offset_is_refused(tmp_path: Path, demo, store: ShopSt
         load_file(write(tmp_path, raw), store)
     message = str(error.value)
     assert f"orders[3] (id {raw['orders'][3]['id']})" in message and "created_at" in message and "offset" in message
+
+
+@pytest.mark.parametrize("minutes, loads", [(-5, False), ("soon", False), (24 * 60 + 1, False), (0, True), (45, True)])
+def test_the_unpaid_reminder_minutes_are_checked(tmp_path: Path, store: ShopStore, redis_client, minutes, loads: bool) -> None:
+    raw = demo_raw()
+    raw["shop"]["policy"]["unpaid_reminder_minutes"] = minutes
+    path = write(tmp_path, raw)
+    if loads:
+        load_file(path, store)
+        assert store.shop().policy.unpaid_reminder_minutes == minutes  # 0: reminders off
+        return
+    with pytest.raises(DataFileError) as error:
+        load_file(path, store)
+    message = str(error.value)
+    assert str(path) in message and "shop" in message and "field 'policy.unpaid_reminder_minutes'" in message
+    assert redis_client.dbsize() == 0

@@ -272,6 +272,21 @@
     }
   }
 
+  // Where an assistant answer came from: the intent and action, or the knowledge entry (a link to edit it).
+  function answerSource(source) {
+    const node = el("span", "来源：", "source");
+    if (source.action) node.title = source.action;
+    if (source.edit_url) {
+      const link = el("a", source.text);
+      link.href = source.edit_url;
+      link.target = "_blank";
+      node.appendChild(link);
+    } else {
+      node.appendChild(document.createTextNode(source.text));
+    }
+    return node;
+  }
+
   function fillTranscript(summary) {
     const lines = JSON.stringify(summary.transcript);
     const marked = JSON.stringify(marks);
@@ -290,6 +305,7 @@
       item.appendChild(el("span", who, "who"));
       item.appendChild(el("span", line.text, "text"));
       if (line.intent) item.appendChild(el("span", line.intent + " " + percent(line.confidence), "intent"));
+      if (line.source) item.appendChild(answerSource(line.source));
       if (line.speaker === "buyer") markControls(line, item);
       list.appendChild(item);
     });

@@ -71,6 +71,10 @@ async function load() {
   document.getElementById("kpi-unclear").textContent = pct(m.not_understood_rate);
   document.getElementById("kpi-csat").textContent = m.csat_responses ? pct(m.csat) : "暂无评价";
   document.getElementById("kpi-conversion").textContent = pct(m.conversion_rate);
+  // 催付: reminders sent, orders paid within 24 h of one, the share
+  document.getElementById("kpi-unpaid").textContent = m.unpaid_reminded ? pct(m.unpaid_reminder_conversion) : "暂无催付";
+  document.getElementById("kpi-unpaid-detail").textContent =
+    `已催付 ${m.unpaid_reminded} 单，24小时内付款 ${m.unpaid_paid_within_24h} 单`;
   document.getElementById("kpi-peak").textContent = m.peak_hour ? hourLabel(m.peak_hour) : "暂无";
   const charts = [
     volumeChart("chart-hours", m.hours.slice(-48), hourLabel),

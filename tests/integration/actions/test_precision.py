@@ -131,3 +131,38 @@ def test_a_sure_data_answer_keeps_priority_over_a_keyword_unless_the_entry_overr
     assert "运费险赔付" in unsure[0] and slot_events(events)["answer_source"] == "knowledge:return_pickup"
     weekend, _ = run(ActionShippingTime(services), tracker("周末发货吗", "ask_shipping_time", confidence=0.97))
     assert "周末和节假日照常发货" in weekend[0]  # that entry overrides the intent deliberately
+
+
+def test_shipping_time_and_parcel_status_neck_and_neck_are_answered_together(services: Services) -> None:
+    """Two sibling intents jointly sure: the parcel on its way is told, not 猜你想问; the same
+    ranking on a statement, or jointly unsure, is still asked back."""
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.35},
+        {"name": "ask_shipping_time", "confidence": 0.46},
+        {"name": "ask_order_status", "confidence": 0.44},
+    ]
+    texts, events = run(ActionUnclear(services), tracker("包裹大约啥时候能送到呀", "nlu_fallback", confidence=0.35, ranking=ranking))
+    assert "已于" in texts[0] and "发出" in texts[0]  # buyer_xiaomei's shipped order
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "answer:ask_order_status"
+
+    texts, events = run(ActionUnclear(services), tracker("送货快慢我不在乎", "nlu_fallback", confidence=0.35, ranking=ranking))
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "clarify"
+
+    unsure = [dict(ranking[0]), {"name": "ask_shipping_time", "confidence": 0.4}, {"name": "ask_order_status", "confidence": 0.35}]
+    texts, events = run(ActionUnclear(services), tracker("啥时候能送到", "nlu_fallback", confidence=0.35, ranking=unsure))
+    assert slot_events(events)[BEHAVIOUR_SLOT] in ("clarify", "handoff")
+
+
+def test_right_after_a_policy_answer_its_follow_up_words_keep_the_topic(services: Services) -> None:
+    """"是寄给我还是发邮箱" after the invoice answer is about the invoice (not a courier question,
+    not a person); the same words with no policy answer before are not."""
+    from actions.shipping import ActionCourier
+
+    after_invoice = {BEHAVIOUR_SLOT: "faq:invoice"}
+    texts, events = run(
+        ActionCourier(services), tracker("是快递寄给我还是发我邮箱", "ask_courier", confidence=0.6, slots=after_invoice)
+    )
+    assert "邮箱" in texts[0] and slot_events(events)["answer_source"] == "knowledge:invoice_where"
+    assert services.store.handoff("buyer_xiaomei") is None
+    texts, events = run(ActionCourier(services), tracker("是快递寄给我还是发我邮箱", "ask_courier", confidence=0.6))
+    assert slot_events(events)[BEHAVIOUR_SLOT] != "faq:invoice"

@@ -11,7 +11,7 @@ import threading
 from contextlib import AsyncExitStack, contextmanager
 from typing import Any, Iterator
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bot.models import ShopData
 from bot.store import ShopStore
@@ -41,6 +41,17 @@ def console_in_a_thread(store: ShopStore, **console_options: Any) -> Iterator[st
         loop.close()
 
 
+def open_chat(browser: Browser, url: str, agent: str, conversation: str) -> Page:
+    """A new browser logged in as `agent`, the workbench showing the conversation."""
+    page = browser.new_context().new_page()
+    page.goto(f"{url}/")
+    page.fill("input[name=name]", agent)
+    page.fill("input[name=password]", PASSWORDS[agent])
+    page.click("button[type=submit]")
+    page.click(f'li.handoff[data-conversation="{conversation}"]')
+    return page
+
+
 def test_an_agent_marks_buyer_messages_and_the_marks_are_in_redis(
     store: ShopStore, demo: ShopData, browser: Browser, said
 ) -> None:
@@ -48,12 +59,7 @@ def test_an_agent_marks_buyer_messages_and_the_marks_are_in_redis(
     handed_off(store, BUYER)
     said(BUYER, *TRACKER["events"])  # what the stand-in Rasa server shows is what the buyer said
     with console_in_a_thread(store) as url:
-        page = browser.new_context().new_page()
-        page.goto(f"{url}/")
-        page.fill("input[name=name]", "alice")
-        page.fill("input[name=password]", PASSWORDS["alice"])
-        page.click("button[type=submit]")
-        page.click(f'li.handoff[data-conversation="{BUYER}"]')
+        page = open_chat(browser, url, "alice", BUYER)
 
         # A message with Rasa's message id, marked with another intent and an entity.
         asked = page.locator("#transcript .line.buyer", has_text="亲 这件包邮吗")

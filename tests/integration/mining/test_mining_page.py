@@ -114,6 +114,8 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
             entry = entry_of(store, key)
             assert entry is not None and entry.enabled and entry.question == "可以回收旧衣服吗"
             assert set(entry.similar) == set(recycle)
+            change = KnowledgeRecords(store.client, store.shop_id).history()[0]  # undoable on the 知识库 page
+            assert (change.key, change.by, change.before, change.after) == (key, "alice", None, entry)
 
             # The group leaves the page: its messages are answered now.
             after = await owner.get("/mining?days=7")
@@ -128,6 +130,9 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
             assert added.status == 200, await added.text()
             colour = entry_of(store, "colour_difference")
             assert colour is not None and set(video) <= set(colour.similar)
+            change = KnowledgeRecords(store.client, store.shop_id).history()[0]
+            assert (change.key, change.by, change.after) == ("colour_difference", "alice", colour)
+            assert change.before is not None and not set(video) & set(change.before.similar)
 
             # A third: marked as an intent for the trainers' export, by the agent.
             digital = sorted(set(KINDS["digital_rmb"]))

@@ -102,3 +102,13 @@ def test_equal_keywords_the_first_named_topic_leads() -> None:
     title = entry("title", topic="invoice", keywords=["抬头"])
     matches = KnowledgeIndex([title, cheque]).matches("支票抬头写什么", DEMO_NOW)
     assert [m.entry.key for m in matches] == ["cheque", "title"]
+
+
+def test_a_follow_up_word_stays_in_its_topic_only() -> None:
+    where = entry("invoice_where", topic="invoice", keywords=["发票在哪"], follow_up_keywords=["邮箱", "电子版"])
+    combine = entry("combine_orders", keywords=["一起发"], follow_up_keywords=["一起"])
+    index = KnowledgeIndex([INVOICE, where, combine, PRICE])
+    found = index.follow_up("是发到我邮箱还是一起发", "invoice", DEMO_NOW)
+    assert found is not None and found.entry.key == "invoice_where" and found.keyword == "邮箱"
+    assert index.follow_up("是发到我邮箱吗", "price_protection", DEMO_NOW) is None
+    assert index.follow_up("好的谢谢", "invoice", DEMO_NOW) is None

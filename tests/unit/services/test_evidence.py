@@ -78,3 +78,10 @@ def test_delivery_instructions(text: str) -> None:
 @pytest.mark.parametrize("text", ["是周五发货吧 到杭州要多久", "能放快递柜吗", "什么时候送", "快递到了没"])
 def test_questions_about_delivery_are_no_instruction(text: str) -> None:
     assert not gives_delivery_instruction(text)
+
+
+def test_a_question_is_told_from_a_statement() -> None:
+    from bot.services.evidence import asks_a_question
+
+    assert all(asks_a_question(t) for t in ("快递几点能到", "到了吗", "寄过去要多久", "能不能快点？"))
+    assert not any(asks_a_question(t) for t in ("送货快慢我不在乎", "好的 我等着", "放门口就行"))
