@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.console.answer_source import edit_url
 from bot.console.auth import AgentDirectory
 from bot.console.pages import Pages
 from bot.knowledge.editing import KnowledgeEditor, KnowledgeNotFound
@@ -114,7 +115,8 @@ def mining_routes(
             return _error("没有这个知识库条目，请刷新页面再试", 404)
         except KnowledgeConflict:
             return _error("这个条目刚被别人改过，请刷新页面再试", 409)
-        return web.json_response({"entry": entry.key, "question": entry.question, "similar": len(entry.similar)})
+        return web.json_response({"entry": entry.key, "question": entry.question, "similar": len(entry.similar),
+                                  "edit_url": edit_url(entry.key)})
 
     async def new_entry(request: web.Request) -> web.Response:
         if not is_owner(request):
@@ -134,7 +136,8 @@ def mining_routes(
             await asyncio.to_thread(editor_of(request).add, entry, request["agent"])
         except KnowledgeConflict:
             return _error("条目编号冲突，请再点一次", 409)
-        return web.json_response({"entry": entry.key, "question": entry.question, "enabled": entry.enabled}, status=201)
+        return web.json_response({"entry": entry.key, "question": entry.question, "enabled": entry.enabled,
+                                  "edit_url": edit_url(entry.key)}, status=201)
 
     async def mark_intent(request: web.Request) -> web.Response:
         body, found = await texts_of(request)

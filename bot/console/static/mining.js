@@ -13,22 +13,22 @@ async function send(path, body) {
   return data;
 }
 
-function knowledgeLink(text) {
-  const a = Object.assign(document.createElement("a"), { href: "/knowledge", textContent: "到知识库查看和修改" });
+function knowledgeLink(text, url) {
+  const a = Object.assign(document.createElement("a"), { href: url, textContent: "到知识库查看和修改" });
   return [document.createTextNode(text + " "), a];
 }
 
 const ACTIONS = {
   "add-similar": async (form, texts) => {
     const data = await send("/api/mining/similar", { entry: form.entry.value, texts });
-    return knowledgeLink(`已加入「${data.question}」的相似问法（现有${data.similar}条）。`);
+    return knowledgeLink(`已加入「${data.question}」的相似问法（现有${data.similar}条）。`, data.edit_url);
   },
   "new-entry": async (form, texts) => {
     const data = await send("/api/mining/entry", {
       question: form.question.value, keywords: form.keywords.value, answer: form.answer.value,
       enabled: form.enabled.checked, texts,
     });
-    return knowledgeLink(`已新建条目「${data.question}」（${data.enabled ? "已启用" : "未启用"}）。`);
+    return knowledgeLink(`已新建条目「${data.question}」（${data.enabled ? "已启用" : "未启用"}）。`, data.edit_url);
   },
   "mark-intent": async (form, texts) => {
     const data = await send("/api/mining/intent", { intent: form.intent.value, texts });

@@ -42,9 +42,10 @@ def test_an_owner_turns_groups_into_answers_and_marks_in_the_browser(store: Shop
         form.locator("input[name=enabled]").uncheck()
         form.locator("button").click()
         expect(first.locator(".result")).to_contain_text("已新建条目「你们回收旧衣服吗」（未启用）")
-        expect(first.locator(".result a")).to_have_attribute("href", "/knowledge")
         made = [e for e in KnowledgeRecords(store.client, store.shop_id).entries() if e.key.startswith("mined_")]
         assert len(made) == 1 and not made[0].enabled and set(made[0].similar) == set(KINDS["recycle"]) - {"你们回收旧衣服吗"}
+        expect(first.locator(".result a")).to_have_attribute("href", f"/knowledge?edit={made[0].key}")
+        link = first.locator(".result a").get_attribute("href")
 
         # The video group: added to an existing entry as its similar questions.
         last = groups.nth(3)
@@ -66,3 +67,7 @@ def test_an_owner_turns_groups_into_answers_and_marks_in_the_browser(store: Shop
         page.reload()
         expect(groups).to_have_count(3)
         expect(groups.nth(0).locator("h2")).to_contain_text("你们回收旧衣服吗")
+
+        # The new entry's link opens it in the 知识库 editor, where the owner switches it on later.
+        page.goto(f"{url}{link}")
+        expect(page.locator("#editor-title")).to_have_text("编辑：你们回收旧衣服吗")
