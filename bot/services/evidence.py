@@ -114,10 +114,11 @@ def asks_for_a_person(text: str) -> bool:
     return bool(_HUMAN.search(text))
 
 
-# A question mark, a question particle or a question word: "几点能到", "到了吗", "要多久".
-_QUESTION = re.compile(r"[?？]|[吗嘛么呢]|几|多久|多少|什么|啥|哪|怎么|能不能|是不是|有没有|可不可以|会不会")
+# Any question at all: a question mark, a particle or a question word ("到了吗", "几点能到").
+# Broader than _QUESTION above, which only tells a delivery instruction from a question about it.
+_ANY_QUESTION = re.compile(r"[?？]|[吗嘛么呢]|几|多久|多少|什么|啥|哪|怎么|能不能|是不是|有没有|可不可以|会不会")
 
 
 def asks_a_question(text: str) -> bool:
     """The words ask something ("物流时间长短和我没有关系" states; "快递几点能到" asks)."""
-    return bool(_QUESTION.search(text))
+    return bool(_ANY_QUESTION.search(text))
