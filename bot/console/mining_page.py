@@ -3,27 +3,26 @@ off, grouped by meaning (bot/mining), for owners and trainers (every console log
 
 From a group: an owner adds its wordings to an entry's similar questions, or starts a new entry
 with them (through bot/knowledge/editing.py, as the 知识库 page /knowledge does: each change is in its
-history, with who made it, and can be undone there); anyone marks its
-messages with an intent for the trainers' export (bot/trainer/corrections.py). Messages a live
-entry now answers, or a trainer has marked, leave the page. The store, owners and time zone come as functions, so this
+history, with who made it, and can be undone there); anyone marks its messages with an intent
+for the trainers' export (bot/trainer/corrections.py). Messages a live entry now answers, or a
+trainer has marked, leave the page. The store, owners and time zone come as functions, so this
 module does not import bot.console.app.
 """
 from __future__ import annotations
 
 import asyncio
 import re
-import uuid
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from pydantic import ValidationError
 
 from bot.console.answer_source import edit_url
 from bot.console.auth import AgentDirectory
 from bot.console.pages import Pages
 from bot.knowledge.editing import KnowledgeEditor, KnowledgeNotFound
+from bot.knowledge.form import KnowledgeFormError, entry_from_form
 from bot.knowledge.records import KnowledgeConflict, KnowledgeRecords
 from bot.labels import behaviour_label, intent_label
 from bot.metrics.fold import MissedMessage
@@ -124,14 +123,13 @@ def mining_routes(
         body, found = await texts_of(request)
         texts = _distinct(found)
         question = str(body.get("question") or "").strip() or texts[0]
-        try:
-            entry = KnowledgeEntry(
-                key=f"mined_{uuid.uuid4().hex[:10]}", question=question, similar=[t for t in texts if t != question],
-                keywords=[k for k in KEYWORD_SEPARATORS.split(str(body.get("keywords") or "")) if k],
-                answer=str(body.get("answer") or "").strip(), enabled=bool(body.get("enabled")),
-            )
-        except ValidationError as error:
-            return _error(_entry_problem(error))
+        form = {"question": question, "answer": body.get("answer"), "similar": [t for t in texts if t != question],
+                "keywords": [k for k in KEYWORD_SEPARATORS.split(str(body.get("keywords") or "")) if k],
+                "enabled": bool(body.get("enabled"))}
+        try:  # validated as the 知识库 page's form is, the problem told in Chinese
+            entry = entry_from_form(form, ZoneInfo(zone_of(request)))
+        except KnowledgeFormError as error:
+            return _error(str(error))
         try:
             await asyncio.to_thread(editor_of(request).add, entry, request["agent"])
         except KnowledgeConflict:
@@ -152,10 +150,12 @@ def mining_routes(
                              predicted_intent=m.intent, predicted_confidence=m.confidence, vocabulary=vocabulary)
             return len(found)
 
+        if intent not in Vocabulary.from_domain().intents:
+            return _error("请选择一个意图")
         try:
             marked = await asyncio.to_thread(mark_all)
         except CorrectionError:
-            return _error("请选择一个意图")
+            return _error("有的消息没能标注，请刷新页面再试")
         return web.json_response({"marked": marked, "intent": intent, "label": intent_label(intent)})
 
     def answering(handler: Callable[[web.Request], Awaitable[web.Response]]) -> Callable[[web.Request], Awaitable[web.Response]]:
@@ -176,13 +176,3 @@ def mining_routes(
 
 def _distinct(messages: Sequence[MissedMessage]) -> List[str]:
     return list(dict.fromkeys(m.text for m in messages))
-
-
-_FIELD_NAMES = {"question": "标准问题", "answer": "答案", "similar": "相似问法", "keywords": "关键词"}
-
-
-def _entry_problem(error: ValidationError) -> str:
-    fields = [str(e["loc"][0]) for e in error.errors() if e.get("loc")]
-    names = "、".join(dict.fromkeys(_FIELD_NAMES.get(f, f) for f in fields)) or "内容"
-    return f"{names}没填或太长（标准问题最多200字，答案最多1000字）"
-
