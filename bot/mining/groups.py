@@ -2,6 +2,7 @@
 two groups are on average less similar than SIMILARITY (cosine), most frequent group first."""
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from typing import Dict, List, Sequence, Tuple
 
@@ -26,7 +27,7 @@ class Wording(Model):
 
 
 class MissedGroup(Model):
-    id: str  # stable while its most frequent wording leads it: what the page's forms name
+    id: str  # from its most frequent wording: the page's handle on the group (data-group)
     count: int  # messages (a wording sent twice counts twice)
     clarify: int  # of them asked back on (猜你想问 / 没听懂)
     handoff: int  # of them handed to a person
@@ -52,8 +53,6 @@ def cluster_labels(vectors: np.ndarray, similarity: float = SIMILARITY) -> List[
 
 
 def _group_id(texts: Sequence[str]) -> str:
-    import hashlib
-
     return hashlib.sha1(texts[0].encode()).hexdigest()[:12]
 
 

@@ -2,6 +2,7 @@
 how many of them a live knowledge entry now answers and how many wait in a trainer's mark."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import List
 
@@ -14,6 +15,8 @@ from bot.mining.groups import MissedGroup, group_missed
 from bot.mining.records import missed_messages
 from bot.models import KnowledgeEntry, message_ref
 from bot.store import ShopStore
+
+MAX_WORDINGS = 2000  # distinct wordings grouped on one visit (~40 s of embedding the first time, then cached)
 
 
 class Mined:
@@ -33,4 +36,7 @@ class Mined:
                 self.marked.append(m)
             else:
                 self.messages.append(m)
-        self.groups: List[MissedGroup] = group_missed(self.messages)
+        # The encoder takes ~20 ms a new wording: wordings rarer than the MAX_WORDINGS most frequent are counted, not grouped.
+        kept = {text for text, _ in Counter(m.text for m in self.messages).most_common(MAX_WORDINGS)}
+        self.left_out = [m for m in self.messages if m.text not in kept]
+        self.groups: List[MissedGroup] = group_missed([m for m in self.messages if m.text in kept])
