@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ShopAction, Turn
 from actions.orders import ask_to_cancel, order_in_question, say_order_not_found
 from bot.behaviours import CLARIFY
-from bot.models import OrderStatus
+from bot.models import HandoffReason, OrderStatus
 from bot.handoff.rules import refund_needs_human
 from bot.replies import chat as chat_replies
 from bot.services.acknowledgement import Acknowledgement
@@ -41,11 +41,7 @@ class ActionReturnExchange(ShopAction):
         policy = turn.shop.policy
         if refund_needs_human(policy, order):
             dispatcher.utter_message(text=aftersales_replies.refund_to_human(order))
-            reason = (
-                f"refund on order {order.id} ({order.total:g} yuan) is over the shop's "
-                f"{policy.handoff_refund_over:g} yuan limit"
-            )
-            dispatcher.utter_message(text=turn.hand_off(reason, order_id=order.id))
+            dispatcher.utter_message(text=turn.hand_off(HandoffReason.refund_over_limit, order_id=order.id))
             return []
         decision = request_return(
             turn.store, policy, order, turn.conversation_id, turn.text, turn.services.clock
@@ -77,5 +73,5 @@ class ActionComplainQuality(ShopAction):
         )
         dispatcher.utter_message(text=aftersales_replies.complaint(record))
         # The photos, the remedy and the buyer's mood are for a person to handle.
-        dispatcher.utter_message(text=turn.hand_off("quality complaint", order_id=order.id if order else None))
+        dispatcher.utter_message(text=turn.hand_off(HandoffReason.quality_complaint, order_id=order.id if order else None))
         return []

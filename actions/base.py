@@ -32,7 +32,7 @@ from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.hours import in_working_hours
 from bot.knowledge.decision import classifier_unsure
-from bot.models import Buyer, Product, Shop
+from bot.models import Buyer, Handoff, HandoffReason, Product, Shop
 from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT
 from bot.handoff.request import hand_off_after_failure, request_handoff
@@ -59,7 +59,7 @@ class Turn:
         self.services = services
         self.store = services.store
         self.handed_off = False  # set once this turn queued the chat for a human
-        self.handoff_reason: Optional[str] = None
+        self.handoff_reason: Optional[HandoffReason] = None
         # What this turn did, when not the action's default (bot/behaviours.py).
         self.behaviour: Optional[str] = None
         self.asked_back = False  # this turn counted as not understood (unclear_count moved on)
@@ -224,10 +224,20 @@ class Turn:
             return [SlotSet("current_product", self.product.sku)]
         return []
 
+    @cached_property
+    def handoff(self) -> Optional[Handoff]:
+        """The chat's handoff record as this action found it: read once a turn (issue: an action
+        read it three or four times); after `hand_off` this turn, `handed_off` says the rest."""
+        return self.store.handoff(self.conversation_id)
+
+    @cached_property
+    def queue(self) -> HandoffQueue:
+        return HandoffQueue(self.store)
+
     def handed_off_this_turn(self) -> bool:
         """An earlier action of this same turn asked for a person (the handoff is open and was
         requested after the buyer's latest message arrived)."""
-        handoff = self.store.handoff(self.conversation_id)
+        handoff = self.handoff
         if handoff is None or not handoff.state.with_human:
             return False
         stamps = [e.get("timestamp") for e in self.tracker.events if e.get("event") == "user"]
@@ -236,19 +246,21 @@ class Turn:
 
     def already_handed_off(self) -> bool:
         """A person was already asked for: asking again would only repeat the promise."""
-        return HandoffQueue(self.store).with_human(self.conversation_id)
+        return self.handed_off or (self.handoff is not None and self.handoff.state.with_human)
 
     def assistant_silenced(self) -> bool:
         """A person has the chat (or, human_first, is about to take it): say nothing."""
-        return not HandoffQueue(self.store).assistant_answers(self.conversation_id, self.services.now())
+        return not self.queue.answers(self.handoff, self.services.now(), self.shop.policy)
 
     def wait_update(self) -> Optional[str]:
         """The one 'still waiting for a person' line a long-waiting buyer gets, if due now."""
-        if HandoffQueue(self.store).take_wait_update(self.conversation_id, self.services.now()):
+        if self.handoff is None:  # nobody is waited for
+            return None
+        if self.queue.take_wait_update(self.conversation_id, self.services.now(), self.handoff, self.shop.policy):
             return handoff_replies.handoff_still_waiting()
         return None
 
-    def hand_off(self, reason: str, order_id: Optional[str] = None, upset: bool = False) -> str:
+    def hand_off(self, reason: HandoffReason, order_id: Optional[str] = None, upset: bool = False) -> str:
         """Ask for a person (the assistant keeps answering until one claims the chat) and say
         what happens next, honestly."""
         outcome = request_handoff(
@@ -266,9 +278,9 @@ class Turn:
         )
 
 
-def handoff_events(reason: Optional[str]) -> List[EventType]:
+def handoff_events(reason: Optional[HandoffReason]) -> List[EventType]:
     """Mark the session as handed off, with why (the owner's numbers count it)."""
-    return [SlotSet(HANDOFF_SLOT, reason)] if reason else []
+    return [SlotSet(HANDOFF_SLOT, reason.value)] if reason else []
 
 
 class ShopAction(Action, ABC):
@@ -313,7 +325,7 @@ class ShopAction(Action, ABC):
             avoid_repeats(turn, dispatcher, self.behaviour_of(turn))
             if not turn.handed_off and is_angry(turn.text) and not turn.already_handed_off():
                 # Answer what was asked, then let a person calm things down.
-                dispatcher.utter_message(text=turn.hand_off("buyer is upset", upset=True))
+                dispatcher.utter_message(text=turn.hand_off(HandoffReason.buyer_upset, upset=True))
             elif not turn.handed_off:
                 update = turn.wait_update()
                 if update:
@@ -343,7 +355,7 @@ class ShopAction(Action, ABC):
         return default
 
     def _fail_over(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        reason = f"action {self.name()} failed"
+        reason = HandoffReason.action_failed  # which action: logged above
         handed = hand_off_after_failure(turn.store, turn.conversation_id, reason, turn.text, turn.services.clock)
         # No person was called when the handoff could not be recorded: then promise none.
         dispatcher.utter_message(text=handoff_replies.action_failed() if handed else handoff_replies.action_failed_no_handoff())

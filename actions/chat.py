@@ -12,7 +12,7 @@ from actions.orders import ActionChangeAddress, settle_pending_cancel
 from actions.shipping import ActionShippingTime
 from actions.words_first import ask_back
 from bot.handoff.rules import has_words
-from bot.models import OrderStatus
+from bot.models import HandoffReason, OrderStatus
 from bot.behaviours import UNSURE_BELOW, answer
 from bot.replies import chat as chat_replies
 from bot.replies.repeats import first_unsaid
@@ -55,7 +55,7 @@ class ActionHandoff(ShopAction):
         return "action_handoff"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        dispatcher.utter_message(text=turn.hand_off("buyer asked for a human"))
+        dispatcher.utter_message(text=turn.hand_off(HandoffReason.buyer_asked))
         return []
 
 

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import PENDING_CANCEL_SLOT, ShopAction, Turn
 from bot.behaviours import ACK, CLARIFY, flow
-from bot.models import Order, OrderStatus
+from bot.models import HandoffReason, Order, OrderStatus
 from bot.replies import orders as orders_replies
 from bot.services.orders import (
     ADDRESS_CHANGE,
@@ -23,7 +23,8 @@ from bot.services.orders import (
     request_address_change,
     request_cancel,
 )
-from bot.services.evidence import asks_address_change
+from bot.services.acknowledgement import Acknowledgement
+from bot.services.evidence import asks_address_change, reports_arrival
 
 
 def order_in_question(turn: Turn, prefer: Sequence[OrderStatus] = ()) -> Optional[Order]:
@@ -49,7 +50,7 @@ def tell_order_status(turn: Turn, order: Order, dispatcher: CollectingDispatcher
     dispatcher.utter_message(text=order_status_text(turn, order))
     if is_late(order, turn.shop.policy, turn.services.now()):
         # The answer promises that a person follows up the late dispatch: make it so.
-        dispatcher.utter_message(text=turn.hand_off(f"order {order.id} is late for dispatch", order_id=order.id))
+        dispatcher.utter_message(text=turn.hand_off(HandoffReason.late_dispatch, order_id=order.id))
 
 
 class ActionOrderStatus(ShopAction):
@@ -59,6 +60,9 @@ class ActionOrderStatus(ShopAction):
         return "action_order_status"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        if reports_arrival(turn.text):  # "好了 到了": news, not a question about the parcel
+            turn.say_acknowledgement(Acknowledgement.ack, dispatcher)
+            return []
         order = order_in_question(turn, PARCEL_QUESTION)
         if order is None:
             return say_order_not_found(turn, dispatcher)

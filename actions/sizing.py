@@ -13,6 +13,7 @@ from actions.base import ShopAction, Turn, handoff_events
 from bot.bootstrap import action_server_services
 from bot.context import Services
 from bot.handoff.rules import is_angry
+from bot.models import HandoffReason
 from bot.nlu.measurements import height_of, weight_of
 from bot.replies import products as products_replies
 from bot.replies import sizing as sizing_replies
@@ -48,7 +49,7 @@ class ValidateSizeForm(FormValidationAction):
             return self._stop()
         if not is_angry(turn.text):
             return await super().run(dispatcher, tracker, domain)
-        dispatcher.utter_message(text=turn.hand_off("buyer is upset", upset=True))
+        dispatcher.utter_message(text=turn.hand_off(HandoffReason.buyer_upset, upset=True))
         return self._stop() + handoff_events(turn.handoff_reason)
 
     @staticmethod

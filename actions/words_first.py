@@ -27,14 +27,14 @@ from bot.behaviours import (
 from bot.handoff.rules import has_words
 from bot.knowledge.decision import knowledge_answers
 from bot.knowledge.matching import KnowledgeMatch, ambiguous, by_keyword_per_topic
-from bot.models import KnowledgeEntry
+from bot.models import HandoffReason, KnowledgeEntry
 from bot.replies import chat as chat_replies
 from bot.replies import handoff as handoff_replies
 from bot.replies import knowledge as knowledge_replies
 from bot.replies import orders as orders_replies
 from bot.replies.repeats import varied
 from bot.services.acknowledgement import acknowledgement
-from bot.services.evidence import asks_for_a_person, gives_delivery_instruction
+from bot.services.evidence import asks_a_question, asks_cancel, asks_for_a_person, gives_delivery_instruction
 from bot.services.orders import record_delivery_note
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def words_first(turn: Turn, dispatcher: CollectingDispatcher, asks_back_when_uns
     """What the words alone decide, whatever intent the classifier read: a person asked for
     by name, or a message that only acknowledges, thanks or praises. None: the action answers."""
     if asks_for_a_person(turn.text) and not turn.already_handed_off():
-        dispatcher.utter_message(text=turn.hand_off("buyer asked for a human"))
+        dispatcher.utter_message(text=turn.hand_off(HandoffReason.buyer_asked))
         turn.behaviour = HANDOFF
         return []
     if gives_delivery_instruction(turn.text):
@@ -76,7 +76,7 @@ def ask_back(turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
     count = turn.count_slot("unclear_count")
     turn.asked_back = True
     if count >= 1 and not turn.already_handed_off():
-        dispatcher.utter_message(text=turn.hand_off("assistant did not understand twice in a row"))
+        dispatcher.utter_message(text=turn.hand_off(HandoffReason.not_understood))
         turn.behaviour = HANDOFF
         return [SlotSet("unclear_count", 0)]
     guesses = turn.likely_questions()
@@ -101,6 +101,9 @@ def knowledge_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
     """The shop's own answer when the words ask one of its questions: by a keyword always (the
     owner's deliberate words, e.g. 保价 is never a bargain), by similarity only where the
     classifier was unsure."""
+    if turn.intent == "return_exchange" and not turn.classifier_unsure() and asks_cancel(turn.text):
+        if not asks_a_question(turn.text):
+            return None  # "把订单取消掉 优惠券用错了" asks to cancel: the coupon is why, not what
     follow_up = topic_follow_up(turn)
     if follow_up is not None:
         return answer_from(turn, dispatcher, [follow_up.entry])
@@ -148,7 +151,7 @@ def policy_follow_up(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[L
     previous = turn.previous_behaviour or ""
     if not previous.startswith("faq:") or turn.confidence >= FOLLOW_UP_SURE or turn.already_handed_off():
         return None
-    dispatcher.utter_message(text=turn.hand_off(f"shop policy follow-up ({previous[4:]})"))
+    dispatcher.utter_message(text=turn.hand_off(HandoffReason.policy_follow_up))
     turn.behaviour = HANDOFF
     return []
 
@@ -164,7 +167,7 @@ def avoid_repeats(turn: Turn, dispatcher: CollectingDispatcher, behaviour: Optio
             continue
         new = varied(text, turn.said_before)
         if new is None and not turn.already_handed_off():
-            new = turn.hand_off("the assistant kept giving the same answer")
+            new = turn.hand_off(HandoffReason.repeated_answer)
             turn.behaviour = HANDOFF
         if new is not None:
             message["text"] = new

@@ -1,9 +1,11 @@
 """What owners, agents and trainers read instead of our internal names: one table of Chinese labels
-for intents, behaviours and order states, used by the console, the dashboard, CSV exports and
+for intents, behaviours, order states and handoff reasons, used by the console, the dashboard, CSV exports and
 `python -m bot metrics`. Buyer-facing wording lives in `bot/replies/`, not here."""
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, Optional
+
+from bot.models import HandoffReason
 
 INTENT_LABELS: Dict[str, str] = {
     "greet": "打招呼",
@@ -34,6 +36,27 @@ ORDER_STATUS_LABELS: Dict[str, str] = {
     "unpaid": "待付款", "paid": "已付款", "shipped": "已发货", "delivered": "已签收", "returned": "已退货",
 }
 
+# Entities a trainer marks in a buyer's words (domain.yml).
+ENTITY_LABELS: Dict[str, str] = {
+    "height": "身高", "weight": "体重", "bust": "胸围", "waist": "腰围", "size": "尺码", "colour": "颜色",
+    "order_id": "订单号", "product": "商品", "region": "地区",
+}
+
+REASON_LABELS: Dict[HandoffReason, str] = {
+    HandoffReason.buyer_asked: "买家要求转人工",
+    HandoffReason.not_understood: "机器人连续没听懂",
+    HandoffReason.quality_complaint: "质量投诉",
+    HandoffReason.buyer_upset: "买家情绪不满",
+    HandoffReason.refund_over_limit: "大额退款（超店铺上限）",
+    HandoffReason.action_failed: "机器人出错",
+    HandoffReason.repeated_answer: "机器人重复回答",
+    HandoffReason.policy_follow_up: "店铺政策追问",
+    HandoffReason.late_dispatch: "订单发货延迟",
+    HandoffReason.human_first: "店铺设置新会话先由人工接待",
+    HandoffReason.unhappy_follow_up: "回访不满意",
+    HandoffReason.other: "其他原因",
+}
+
 # Behaviours (bot/behaviours.py) beyond `answer:<intent>` and `faq:<topic>`.
 BEHAVIOUR_LABELS: Dict[str, str] = {
     "ack": "确认/回应",
@@ -60,6 +83,17 @@ def behaviour_label(behaviour: str) -> str:
     if kind == "flow":
         return "流程"
     return "其他"
+
+
+def reason_label(reason: str) -> str:
+    """The Chinese name of a handoff reason; an old free-text reason is read by its prefix."""
+    return REASON_LABELS[HandoffReason.read(reason)]
+
+
+def product_label(sku: str, name: Optional[str]) -> str:
+    """An item as owners and agents see it: its name, with the SKU beside it to search by."""
+    return f"{name}（{sku}）" if name and name != sku else sku
+
 
 # Shop facts the default knowledge pack's answers name (bot/knowledge/pack.py FACTS): what a 待填写
 # entry still needs, as the owner reads it.

@@ -8,8 +8,8 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from bot.console.answer_source import AnswerSource, answer_sources, knowledge_questions
 from bot.knowledge.records import KnowledgeRecords
-from bot.labels import ORDER_STATUS_LABELS
-from bot.models import Buyer, Handoff, Model, Order
+from bot.labels import ORDER_STATUS_LABELS, intent_label, product_label, reason_label
+from bot.models import Buyer, Handoff, HandoffReason, Model, Order
 from bot.store import ShopStore
 from bot.trainer.corrections import message_ref
 
@@ -18,23 +18,7 @@ CARD_SLOTS = (
     "current_product", "order_id", "height_cm", "weight_kg", "bust_cm", "waist_cm", "size", "colour", "region",
 )
 
-# Reasons are recorded in English (logs, the requests stream); agents read them in Chinese.
-_REASON_LABELS = (
-    ("buyer asked for a human", "买家要求转人工"),
-    ("assistant did not understand", "机器人连续没听懂"),
-    ("quality complaint", "质量投诉"),
-    ("buyer is upset", "买家情绪不满"),
-    ("refund on order", "大额退款（店铺规则）"),
-    ("action ", "机器人出错"),
-    ("the assistant kept giving the same answer", "机器人重复回答"),
-    ("shop policy follow-up", "店铺政策追问"),
-    ("order ", "订单发货延迟"),
-)
 _STATUS_LABELS = ORDER_STATUS_LABELS
-
-
-def reason_label(reason: str) -> str:
-    return next((label for prefix, label in _REASON_LABELS if reason.startswith(prefix)), reason)
 
 
 class Speaker(str, Enum):
@@ -49,6 +33,7 @@ class TranscriptLine(Model):
     at: datetime
     agent: Optional[str] = None
     intent: Optional[str] = None
+    intent_label: Optional[str] = None  # what the agent reads; `intent` is for a trainer's mark
     confidence: Optional[float] = None
     # Buyer lines: what a trainer's mark needs (POST /api/training/corrections) and its key.
     message_id: Optional[str] = None
@@ -59,6 +44,7 @@ class TranscriptLine(Model):
 
 class IntentGuess(Model):
     name: str
+    label: str
     confidence: float
 
 
@@ -82,8 +68,9 @@ class HandoffCard(Model):
     conversation_id: str
     buyer_id: str
     buyer_name: Optional[str]
-    reason: str
+    reason: HandoffReason
     reason_label: str
+    order_id: Optional[str]
     state: str
     claimed_by: Optional[str]
     created_at: datetime
@@ -109,6 +96,7 @@ def handoff_card(handoff: Handoff, buyer: Optional[Buyer], now: datetime) -> Han
         buyer_name=buyer.nickname if buyer else None,
         reason=handoff.reason,
         reason_label=reason_label(handoff.reason),
+        order_id=handoff.order_id,
         state=handoff.state.value,
         claimed_by=handoff.claimed_by,
         created_at=handoff.created_at,
@@ -134,6 +122,7 @@ def transcript(tracker: Dict[str, Any], questions: Optional[Mapping[str, str]] =
                 TranscriptLine(
                     speaker=Speaker.buyer, text=text, at=at,
                     intent=intent.get("name"), confidence=intent.get("confidence"),
+                    intent_label=intent_label(intent["name"]) if intent.get("name") else None,
                     message_id=event.get("message_id"), timestamp=timestamp,
                     message_ref=message_ref(event.get("message_id"), timestamp) or None,
                 )
@@ -149,7 +138,7 @@ def intents(tracker: Dict[str, Any], top: int = 3) -> List[IntentGuess]:
     latest = tracker.get("latest_message") or {}
     ranking = latest.get("intent_ranking") or ([latest["intent"]] if latest.get("intent") else [])
     return [
-        IntentGuess(name=i["name"], confidence=round(float(i.get("confidence") or 0), 3))
+        IntentGuess(name=i["name"], label=intent_label(i["name"]), confidence=round(float(i.get("confidence") or 0), 3))
         for i in ranking[:top]
         if i.get("name")
     ]
@@ -180,6 +169,14 @@ def order_line(store: ShopStore, order: Order) -> OrderLine:
     )
 
 
+def _slot_value(store: ShopStore, name: str, value: Any) -> Any:
+    """A slot as the agent reads it: the current item by its name, with its SKU beside it."""
+    if name == "current_product":
+        product = store.product(str(value))
+        return product_label(str(value), product.name if product else None)
+    return value
+
+
 def summarize(
     handoff: Handoff, tracker: Optional[Dict[str, Any]], store: ShopStore, now: datetime
 ) -> ChatSummary:
@@ -194,7 +191,7 @@ def summarize(
         buyer=buyer,
         item=current_item(store, data),
         intents=intents(data),
-        slots={name: slots[name] for name in CARD_SLOTS if slots.get(name) not in (None, "")},
+        slots={name: _slot_value(store, name, slots[name]) for name in CARD_SLOTS if slots.get(name) not in (None, "")},
         orders=[order_line(store, o) for o in store.orders_of(handoff.buyer_id)[:10]],
         transcript=transcript(data, questions),
         tracker_available=tracker is not None,

@@ -26,8 +26,9 @@ from sanic import Blueprint, Sanic
 
 from bot.bootstrap import Server, server_services
 from bot.clock import Clock
-from bot.handoff.queue import HUMAN_FIRST_REASON, HandoffQueue
+from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT, SATISFACTION_SLOT
+from bot.models import HandoffReason
 from bot.outreach.answers import answer_follow_up, pending_rating, unsubscribe
 from bot.outreach.consent import is_unsubscribe
 from bot.outreach.ratings import read_rating
@@ -105,7 +106,7 @@ class HandoffGate:
         """What the gate itself says, and the events it adds, when the assistant does not answer:
         a human_first queueing, a throttle, a 退订 or a follow-up answer (bot/outreach/answers.py)."""
         if gate is Gate.queued_first:
-            return handoff_replies.queued_for_a_person(), [SlotSet(HANDOFF_SLOT, HUMAN_FIRST_REASON)]
+            return handoff_replies.queued_for_a_person(), [SlotSet(HANDOFF_SLOT, HandoffReason.human_first.value)]
         store, clock = self.queue().store, self._shop_clock
         assert clock is not None  # set by queue()
         text = message.text or ""
@@ -121,7 +122,7 @@ class HandoffGate:
         outcome = answer_follow_up(store, message.sender_id, text, rating, clock)
         events: List[Any] = [SlotSet(SATISFACTION_SLOT, outcome.rating.value)]
         if outcome.handoff_reason:
-            events.append(SlotSet(HANDOFF_SLOT, outcome.handoff_reason))
+            events.append(SlotSet(HANDOFF_SLOT, outcome.handoff_reason.value))
         return outcome.text, events
 
     async def decision(self, message: UserMessage) -> Gate:

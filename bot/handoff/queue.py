@@ -15,12 +15,11 @@ from typing import List, Optional
 
 from bot.clock import Clock
 from bot.hours import in_working_hours
-from bot.models import Handoff, HandoffChange, HandoffEvent, HandoffEventKind, HandoffMode, HandoffState, Policy
+from bot.models import (
+    Handoff, HandoffChange, HandoffEvent, HandoffEventKind, HandoffMode, HandoffReason, HandoffState, Policy,
+)
 from bot.handoff.rules import assistant_answers, owes_wait_update, queues_new_chat
 from bot.store import ShopStore
-
-
-HUMAN_FIRST_REASON = "the shop serves new chats in person first (human_first)"
 
 
 def wall_clock() -> datetime:
@@ -62,7 +61,7 @@ class HandoffQueue:
         self,
         conversation_id: str,
         buyer_id: str,
-        reason: str,
+        reason: HandoffReason,
         last_message: str = "",
         order_id: Optional[str] = None,
     ) -> Handoff:
@@ -78,7 +77,7 @@ class HandoffQueue:
             order_id=order_id,
         )
         event = HandoffEvent(
-            kind=HandoffEventKind.requested, conversation_id=conversation_id, at=now, text=reason
+            kind=HandoffEventKind.requested, conversation_id=conversation_id, at=now, text=reason.value
         )
         self.store.open_handoff(handoff, event)
         return self.store.handoff(conversation_id) or handoff
@@ -120,14 +119,21 @@ class HandoffQueue:
         in_hours = in_working_hours(policy.working_hours, shop_now)
         if not queues_new_chat(policy, in_hours, bool(self.agents_online()), ever_handed_off=False):
             return False
-        self.request(conversation_id, conversation_id, HUMAN_FIRST_REASON, last_message)
+        self.request(conversation_id, conversation_id, HandoffReason.human_first, last_message)
         return True
 
-    def take_wait_update(self, conversation_id: str, shop_now: datetime) -> bool:
+    def take_wait_update(
+        self,
+        conversation_id: str,
+        shop_now: datetime,
+        handoff: Optional[Handoff] = None,
+        policy: Optional[Policy] = None,
+    ) -> bool:
         """True once, when a waiting chat has waited handoff_wait_minutes of working hours: the
-        caller then tells the buyer (one update, never a stream)."""
-        handoff = self.store.handoff(conversation_id)
-        policy = self.store.shop().policy
+        caller then tells the buyer (one update, never a stream). A caller that already read the
+        handoff and the policy this turn passes them."""
+        handoff = handoff or self.store.handoff(conversation_id)
+        policy = policy or self.store.shop().policy
         if not owes_wait_update(handoff, policy, in_working_hours(policy.working_hours, shop_now), self.clock()):
             return False
         return self.store.mark_wait_update(conversation_id, self.clock())

@@ -8,7 +8,7 @@ from typing import Optional
 
 from bot.clock import Clock
 from bot.handoff.queue import HandoffQueue
-from bot.models import HandoffMode, RequestKind, ShopRequest
+from bot.models import HandoffMode, HandoffReason, RequestKind, ShopRequest
 from bot.store import ShopStore
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def request_handoff(
     store: ShopStore,
     conversation_id: str,
     buyer_id: str,
-    reason: str,
+    reason: HandoffReason,
     last_message: str,
     clock: Clock,
     order_id: Optional[str] = None,
@@ -43,7 +43,7 @@ def request_handoff(
             kind=RequestKind.handoff,
             conversation_id=conversation_id,
             buyer_id=buyer_id,
-            reason=reason,
+            reason=reason.value,
             order_id=order_id,
             details={"last_message": last_message[:500], "queued": "yes" if queued else "no"},
             created_at=clock(),
@@ -53,13 +53,13 @@ def request_handoff(
 
 
 def hand_off_after_failure(
-    store: ShopStore, conversation_id: str, reason: str, last_message: str, clock: Clock
+    store: ShopStore, conversation_id: str, reason: HandoffReason, last_message: str, clock: Clock
 ) -> bool:
     """Ask for a person because something failed; False (logged) when even that could not be
     recorded (Redis down too), so the buyer is promised no person."""
     try:
         request_handoff(store, conversation_id, conversation_id, reason, last_message, clock)
     except Exception:
-        logger.exception("could not record the handoff for %s (%s)", conversation_id, reason)
+        logger.exception("could not record the handoff for %s (%s)", conversation_id, reason.value)
         return False
     return True

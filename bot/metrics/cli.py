@@ -72,8 +72,9 @@ def render(m: "Metrics") -> str:
         f"unpaid reminders     {m.unpaid_reminded} sent, {m.unpaid_paid_within_24h} paid within 24 h ({_pct(m.unpaid_reminder_conversion)})",
         f"peak hour            {m.peak_hour:%Y-%m-%d %H:00}" if m.peak_hour else "peak hour            n/a",
     ]
-    for title, rows in (("handoff reasons", sorted(m.handoff_reasons.items(), key=lambda kv: -kv[1])),
-                        ("top intents", m.top_intents), ("top items", m.top_items),
+    # Reasons, intents and items as the owner reads them on the dashboard (bot/labels.py).
+    for title, rows in (("handoff reasons", [(r.label, r.count) for r in m.handoff_reasons]),
+                        ("top intents", [(i.label, i.count) for i in m.top_intents]), ("top items", [(i.label, i.count) for i in m.top_items]),
                         ("not understood, most frequent", m.top_not_understood)):
         if rows:
             lines.append(f"{title}: " + ", ".join(f"{name} {n}" for name, n in rows))
@@ -89,7 +90,8 @@ def _complaints(args: argparse.Namespace) -> int:
     if not report.items:
         print("no quality complaints recorded")
     for item in report.items:
-        share = "" if item.share_of_received is None else f", {item.share_of_received:.1%} of {item.received_orders} received orders"
+        share = (", no received orders" if item.share_of_received is None else
+                 f", {item.complained_orders} of {item.received_orders} received orders ({item.share_of_received:.1%})")
         print(f"{item.sku} {item.name}: {item.complaints} complaint(s){share}")
         print("  by reason: " + ", ".join(f"{reason} {n}" for reason, n in item.by_reason.items()))
         print("  by week:   " + " ".join(f"{week[-3:]}:{n}" for week, n in item.by_week.items()))

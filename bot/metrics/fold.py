@@ -28,6 +28,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from pydantic import BaseModel
 
 from bot.behaviours import ANSWER_SOURCE_SLOT, BEHAVIOUR_SLOT, CLARIFY, HANDOFF
+from bot.models import HandoffReason
 
 HANDOFF_SLOT = "handoff_reason"
 SATISFACTION_SLOT = "satisfaction"  # bot/outreach/answers.py sets it with each follow-up answer
@@ -36,7 +37,6 @@ UNCLEAR_TEXT_CHARS = 60  # enough for a trainer to recognise the message
 MISSED_TEXT_CHARS = 200  # a missed message may become a knowledge entry's question: kept whole
 FOLLOW_TURNS = 2  # an answer followed by asking back or a person this many turns later did not settle it
 # A handoff the buyer asked for is no question the assistant failed to answer.
-ASKED_FOR_A_PERSON = ("buyer asked for a human",)
 ASKED_FOR_A_PERSON_INTENTS = ("request_human",)
 
 
@@ -235,7 +235,8 @@ def _close_turn(state: ConversationState, result: Fold) -> None:
         state.pending = state.pending + [(source, hour, state.turn)]
         if source not in state.unrated:
             state.unrated = state.unrated + [source]
-    asked_for_person = state.turn_handoff in ASKED_FOR_A_PERSON or (message and message.intent in ASKED_FOR_A_PERSON_INTENTS)
+    asked_for_person = (state.turn_handoff and HandoffReason.read(state.turn_handoff) is HandoffReason.buyer_asked) or (
+        message and message.intent in ASKED_FOR_A_PERSON_INTENTS)
     if behaviour in (CLARIFY, HANDOFF) or state.turn_unclear or state.turn_handoff:
         for pending_source, pending_hour, _ in state.pending:
             result.add(pending_hour, f"unsure_after:{pending_source}")

@@ -9,8 +9,10 @@ import redis
 from pydantic import BaseModel
 
 from bot.knowledge.records import KnowledgeRecords
+from bot.labels import intent_label, product_label, reason_label
 from bot.metrics.answers import AnswerStats, answer_stats
 from bot.metrics.fold import as_text, hours_between
+from bot.models import HandoffReason
 from bot.outreach import reminder_log
 from bot.store import MetricsKeys, ShopStore
 
@@ -29,6 +31,14 @@ class Period(BaseModel):
     auto_reply_rate: Optional[float] = None
 
 
+class Counted(BaseModel):
+    """One slice of a breakdown: the stable name (a reason, an intent, a SKU) and what people read."""
+
+    key: str
+    label: str
+    count: int
+
+
 class Metrics(BaseModel):
     since: datetime
     until: datetime
@@ -38,7 +48,7 @@ class Metrics(BaseModel):
     auto_reply_rate: Optional[float]
     handoffs: int
     handoff_rate: Optional[float]
-    handoff_reasons: Dict[str, int]
+    handoff_reasons: List[Counted]  # one per reason, most frequent first
     first_reply_ms_p50: Optional[int]
     first_reply_ms_p95: Optional[int]
     not_understood: int
@@ -52,8 +62,8 @@ class Metrics(BaseModel):
     unpaid_reminded: int  # 催付 reminders sent in the period
     unpaid_paid_within_24h: int  # of those orders, paid within 24 h of the reminder
     unpaid_reminder_conversion: Optional[float]
-    top_intents: List[Tuple[str, int]]
-    top_items: List[Tuple[str, int]]
+    top_intents: List[Counted]
+    top_items: List[Counted]  # label: the product's name with its SKU beside it
     answers: List[AnswerStats]  # what each knowledge entry and intent earns
     peak_hour: Optional[datetime]
     hours: List[Period]
@@ -121,7 +131,7 @@ def report(
         auto_reply_rate=_rate(conversations - handoffs, conversations),
         handoffs=handoffs,
         handoff_rate=_rate(handoffs, conversations),
-        handoff_reasons=dict(_prefixed(totals, "reason:")),
+        handoff_reasons=_reasons(_prefixed(totals, "reason:")),
         first_reply_ms_p50=_percentile(first_replies, 0.5),
         first_reply_ms_p95=_percentile(first_replies, 0.95),
         not_understood=totals["not_understood"],
@@ -135,13 +145,27 @@ def report(
         unpaid_reminded=reminded,
         unpaid_paid_within_24h=paid,
         unpaid_reminder_conversion=_rate(paid, reminded),
-        top_intents=_top(_prefixed(totals, "intent:")),
-        top_items=_top(_prefixed(totals, "item:")),
+        top_intents=[Counted(key=i, label=intent_label(i), count=n) for i, n in _top(_prefixed(totals, "intent:"))],
+        top_items=[Counted(key=sku, label=_product_name(store, sku), count=n) for sku, n in _top(_prefixed(totals, "item:"))],
         answers=answer_stats(totals, KnowledgeRecords(client, store.shop_id).entries()),
         peak_hour=busiest.start if busiest and busiest.buyer_messages else None,
         hours=series,
         days=[_finish(day) for day in days.values()],
     )
+
+
+def _reasons(counts: Counter) -> List[Counted]:
+    """One slice per reason: counters written before reasons were typed hold free text (some with
+    an order id in it), read here as the reason they were."""
+    merged: Counter = Counter()
+    for text, n in counts.items():
+        merged[HandoffReason.read(text).value] += n
+    return [Counted(key=r, label=reason_label(r), count=n) for r, n in sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _product_name(store: ShopStore, sku: str) -> str:
+    product = store.product(sku)
+    return product_label(sku, product.name if product else None)
 
 
 def _prefixed(totals: Counter, prefix: str) -> Counter:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Optional
 
 from bot.clock import Clock
-from bot.models import FollowUpAnswer, Satisfaction
+from bot.models import FollowUpAnswer, HandoffReason, Satisfaction
 from bot.outreach.ratings import read_rating
 from bot.handoff.request import request_handoff
 from bot.replies import outreach as outreach_replies
@@ -32,7 +32,7 @@ def pending_rating(store: ShopStore, buyer_id: str, text: str) -> Optional[Satis
 class FollowUpOutcome:
     text: str
     rating: Satisfaction
-    handoff_reason: Optional[str]
+    handoff_reason: Optional[HandoffReason]
 
 
 def answer_follow_up(store: ShopStore, buyer_id: str, text: str, rating: Satisfaction, clock: Clock) -> FollowUpOutcome:
@@ -45,6 +45,6 @@ def answer_follow_up(store: ShopStore, buyer_id: str, text: str, rating: Satisfa
     policy = store.shop().policy
     reason = None
     if policy.follow_up_unhappy_to_human:
-        reason = f"unhappy with order {order_id} (follow-up)"
+        reason = HandoffReason.unhappy_follow_up
         request_handoff(store, buyer_id, buyer_id, reason, text, clock, order_id)
     return FollowUpOutcome(outreach_replies.follow_up_sorry(policy, to_person=reason is not None), rating, reason)

@@ -8,6 +8,7 @@ send again and promises no person.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -15,8 +16,11 @@ from typing import Optional
 from bot.bootstrap import Server, server_services
 from bot.context import Services
 from bot.handoff.request import hand_off_after_failure
+from bot.models import HandoffReason
 from bot.replies import handoff as handoff_replies
 from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -27,13 +31,14 @@ def _shop() -> Services:
 @dataclass(frozen=True)
 class FailedActionReply:
     text: str  # what the buyer is told
-    handoff_reason: Optional[str]  # None when not even the handoff could be recorded
+    handoff_reason: Optional[HandoffReason]  # None when not even the handoff could be recorded
 
 
 def hand_off_failed_action(conversation_id: str, action_name: str, last_message: Optional[str]) -> FailedActionReply:
     """Hand the chat to a person because `action_name` failed, and what to tell the buyer."""
     shop = _shop()
-    reason = f"action {action_name} failed (action server)"
+    logger.warning("action %s failed (action server): handing %s to a person", action_name, conversation_id)
+    reason = HandoffReason.action_failed
     if hand_off_after_failure(shop.store, conversation_id, reason, last_message or "", shop.clock):
         return FailedActionReply(handoff_replies.action_failed(), reason)
     return FailedActionReply(handoff_replies.action_failed_no_handoff(), None)

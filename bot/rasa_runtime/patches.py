@@ -161,7 +161,7 @@ async def _run_or_hand_off(self: Any, output_channel: Any, nlg: Any, tracker: An
         said = await asyncio.to_thread(hand_off_failed_action, tracker.sender_id, self.name(), text)
         events: List[Any] = [BotUttered(said.text)]
         if said.handoff_reason:
-            events.append(SlotSet(HANDOFF_SLOT, said.handoff_reason))  # counted by the owner's numbers
+            events.append(SlotSet(HANDOFF_SLOT, said.handoff_reason.value))  # counted by the owner's numbers
         return events
 
 

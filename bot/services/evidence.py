@@ -119,6 +119,14 @@ def asks_for_a_person(text: str) -> bool:
 _ANY_QUESTION = re.compile(r"[?？]|[吗嘛么呢]|几|多久|多少|什么|啥|哪|怎么|能不能|是不是|有没有|可不可以|会不会")
 
 
+_ARRIVED = re.compile(r"(已经|已)?(到了|收到了|签收了|已签收|拿到了|取到了)")
+
+
+def reports_arrival(text: str) -> bool:
+    """The buyer tells us the parcel came ("好了 到了"), asking nothing and naming no problem."""
+    return bool(_ARRIVED.search(text)) and not asks_a_question(text) and not names_a_problem(text)
+
+
 def asks_a_question(text: str) -> bool:
     """The words ask something ("物流时间长短和我没有关系" states; "快递几点能到" asks)."""
     return bool(_ANY_QUESTION.search(text))

@@ -3,7 +3,7 @@
 A web app routes `/api/training/{tail}` (any method) to `handle` and turns the ApiResponse into its
 framework's JSON response; bot/console/training.py does that for aiohttp. Routes (`tail`):
 
-  GET    vocabulary                     {"intents": [...], "entities": [...]} for the pickers
+  GET    vocabulary                     {"intents": [...], "entities": [...], "labels": {name: 中文}} for the pickers
   GET    corrections[?pending=1][&conversation_id=ID]
                                         {"corrections": [Correction + "message_ref", ...]}
                                         pending: not yet a training example of their intent
@@ -34,6 +34,7 @@ from bot.trainer.corrections import (
     unmark,
 )
 from bot.trainer.conversations import buyer_message
+from bot.labels import ENTITY_LABELS, intent_label
 from bot.trainer.vocabulary import Vocabulary
 
 MARK_FIELDS = ("text", "message_id", "event_timestamp", "predicted_intent", "predicted_confidence")
@@ -46,7 +47,12 @@ class ApiResponse:
 
 
 def correction_json(correction: Correction) -> Dict[str, Any]:
-    return {**json.loads(correction.json()), "message_ref": correction.message_ref}
+    return {
+        **json.loads(correction.json()), "message_ref": correction.message_ref,
+        # What the console shows of the mark (bot/labels.py); the names above are what training reads.
+        "correct_intent_label": intent_label(correction.correct_intent),
+        "entity_labels": {e.entity: ENTITY_LABELS.get(e.entity, e.entity) for e in correction.entities},
+    }
 
 
 def _error(status: int, message: str) -> ApiResponse:
@@ -110,7 +116,10 @@ def delete(store: Any, conversation_id: Optional[str], ref: Optional[str]) -> Ap
 
 def vocabulary_json(vocabulary: Optional[Vocabulary] = None) -> ApiResponse:
     vocabulary = vocabulary or Vocabulary.from_domain()
-    return ApiResponse(200, {"intents": sorted(vocabulary.intents), "entities": sorted(vocabulary.entities)})
+    # The pickers show Chinese labels; the values sent back stay the domain's names.
+    labels = {name: intent_label(name) for name in vocabulary.intents}
+    labels.update({name: ENTITY_LABELS.get(name, name) for name in vocabulary.entities})
+    return ApiResponse(200, {"intents": sorted(vocabulary.intents), "entities": sorted(vocabulary.entities), "labels": labels})
 
 
 def handle(

@@ -50,7 +50,7 @@ def test_buyer_to_agent_and_back_to_the_assistant(stack: Stack, browser: Browser
     card.click()
     expect(console.locator("#buyer")).to_contain_text("小美")
     expect(console.locator("#item")).to_contain_text(tee.name)
-    expect(console.locator("#intents")).to_contain_text("request_human")
+    expect(console.locator("#intents")).to_contain_text("要求转人工")
     expect(console.locator("#orders")).to_contain_text(stack.store.orders_of(buyer)[0].id)
     expect(console.locator("#transcript")).to_contain_text("转人工")
     # The open workbench counts its agent as online (the header shows who is).

@@ -51,7 +51,7 @@ def test_a_waiting_chat_is_answered_and_a_claimed_one_only_recorded(stack: Stack
 def test_complaints_and_angry_buyers_go_to_a_human(assistant: Assistant, sender: str) -> None:
     reply = "".join(assistant.say(sender, "衣服洗了一次就掉色了 太差了", item_id="T002"))
     assert "照片" in reply and "人工" in reply
-    assert assistant.store.handoff(sender).reason == "quality complaint"
+    assert assistant.store.handoff(sender).reason == "quality_complaint"
     assert assistant.say(sender, "人呢")  # still answered while nobody has claimed the chat
 
 

@@ -94,13 +94,14 @@ def test_metrics_json_gives_exactly_the_expected_numbers(stack: Stack, script: S
     assert m["conversations"] == 5
     assert m["buyer_messages"] == 6
     assert m["handoffs"] == 2 and m["handoff_rate"] == 0.4 and m["auto_reply_rate"] == 0.6
-    assert sum(m["handoff_reasons"].values()) == 2
-    assert m["handoff_reasons"]["unhappy with order 261103004512 (follow-up)"] == 1
+    reasons = {r["key"]: (r["label"], r["count"]) for r in m["handoff_reasons"]}
+    assert sum(count for _, count in reasons.values()) == 2
+    assert reasons["unhappy_follow_up"] == ("回访不满意", 1)
     assert m["not_understood"] == 1 and m["not_understood_rate"] == round(1 / 6, 4)
     assert m["top_not_understood"] == [["讲个笑话", 1]]
     assert m["conversions"] == 1 and m["conversion_rate"] == 0.2
-    assert ["request_human", 1] in m["top_intents"]
-    assert dict(m["top_items"]) == {"T001": 2, "T002": 1}
+    assert {"key": "request_human", "label": "要求转人工", "count": 1} in m["top_intents"]
+    assert {i["key"]: i["count"] for i in m["top_items"]} == {"T001": 2, "T002": 1}
     assert 0 < m["first_reply_ms_p50"] < 30_000
     assert m["csat"] == 0.0 and m["csat_responses"] == 1  # the one follow-up answer: 不满意
     # What each answer earned: named in Chinese; the shipping answer came directly and settled it.
@@ -136,8 +137,11 @@ def test_the_dashboard_draws_its_charts_from_the_numbers(stack: Stack, script: S
     expect(page.locator("#top-unclear")).to_contain_text("讲个笑话")
     shipping = page.locator("#answers tbody tr", has_text="问包邮/运费")
     expect(shipping.locator("td")).to_have_text(["意图", "问包邮/运费", "1", "100.0%", "0.0%", "暂无评价"])
-    for chart in ("#chart-hours", "#chart-days", "#chart-reasons", "#chart-intents"):
+    for chart in ("#chart-hours", "#chart-days"):
         expect(page.locator(f"{chart} canvas")).to_have_count(1)
+    for chart in ("#chart-reasons", "#chart-intents"):  # drawn as SVG: their names are the page's text
+        expect(page.locator(f"{chart} svg")).to_have_count(1)
+    expect(page.locator("#chart-reasons svg")).to_contain_text("回访不满意")
     # The hourly chart has drawn bars and lines: a good share of its canvas is not background.
     page.locator("#chart-hours").screenshot(path=str(tmp_path / "hours.png"))
     inked = page.evaluate("""() => {

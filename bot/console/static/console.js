@@ -63,7 +63,7 @@
       item.dataset.conversation = card.conversation_id;
       item.dataset.state = card.state;
       item.appendChild(el("b", card.buyer_name ? card.buyer_name + "（" + card.buyer_id + "）" : card.buyer_id));
-      item.appendChild(el("span", card.reason_label, "reason"));
+      item.appendChild(el("span", card.reason_label + (card.order_id ? " · 订单 " + card.order_id : ""), "reason"));
       item.appendChild(el("span", stateLabel(card) + " · 已等 " + wait(card.wait_seconds), "muted"));
       item.addEventListener("click", function () { open(card.conversation_id); });
       list.appendChild(item);
@@ -106,7 +106,7 @@
     const list = $("intents");
     list.replaceChildren();
     summary.intents.forEach(function (guess) {
-      list.appendChild(el("li", guess.name + "  " + percent(guess.confidence)));
+      list.appendChild(el("li", guess.label + "  " + percent(guess.confidence)));
     });
     if (!summary.intents.length) list.appendChild(el("li", "—", "muted"));
   }
@@ -190,7 +190,7 @@
     }
     try {
       const saved = await api("POST", "/api/training/corrections", body);
-      status((saved.replaced ? "已改标注：" : "已标注：") + saved.correction.correct_intent, false);
+      status((saved.replaced ? "已改标注：" : "已标注：") + saved.correction.correct_intent_label, false);
       closeMarkForm();
     } catch (error) {
       status(error.message, true);
@@ -223,13 +223,13 @@
     const intent = el("select");
     intent.name = "intent";
     option(intent, "", "请选择");
-    vocabulary.intents.forEach(function (name) { option(intent, name); });
+    vocabulary.intents.forEach(function (name) { option(intent, name, vocabulary.labels[name]); });
     const preset = mark ? mark.correct_intent : line.intent;
     intent.value = vocabulary.intents.indexOf(preset) >= 0 ? preset : "";
     const entity = el("select");
     entity.name = "entity";
     option(entity, "", "无实体");
-    vocabulary.entities.forEach(function (name) { option(entity, name); });
+    vocabulary.entities.forEach(function (name) { option(entity, name, vocabulary.labels[name]); });
     const covered = el("input");
     covered.name = "covered";
     covered.placeholder = "实体在原话里的文字，如 一米七五";
@@ -256,8 +256,8 @@
     if (!line.message_ref) return; // neither a message id nor a timestamp: nothing identifies it
     const mark = marks[line.message_ref];
     if (mark) {
-      const entities = mark.entities.map(function (e) { return e.entity + "=" + e.value; }).join("，");
-      item.appendChild(el("span", "已标注：" + mark.correct_intent + (entities ? "（" + entities + "）" : "") +
+      const entities = mark.entities.map(function (e) { return (mark.entity_labels[e.entity] || e.entity) + "=" + e.value; }).join("，");
+      item.appendChild(el("span", "已标注：" + mark.correct_intent_label + (entities ? "（" + entities + "）" : "") +
         " · " + mark.corrected_by, "mark"));
     }
     const edit = el("button", mark ? "改标注" : "标注意图", "link mark-edit");
@@ -304,7 +304,7 @@
       if (line.agent) who += " " + line.agent;
       item.appendChild(el("span", who, "who"));
       item.appendChild(el("span", line.text, "text"));
-      if (line.intent) item.appendChild(el("span", line.intent + " " + percent(line.confidence), "intent"));
+      if (line.intent) item.appendChild(el("span", line.intent_label + " " + percent(line.confidence), "intent"));
       if (line.source) item.appendChild(answerSource(line.source));
       if (line.speaker === "buyer") markControls(line, item);
       list.appendChild(item);

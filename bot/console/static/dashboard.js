@@ -33,7 +33,8 @@ function volumeChart(id, periods, label) {
 }
 
 function pie(id, rows) {
-  const chart = echarts.init(document.getElementById(id));
+  // SVG, not canvas: the slices' names are text in the page (screen readers, the browser test).
+  const chart = echarts.init(document.getElementById(id), null, { renderer: "svg" });
   chart.setOption({
     animation: false,
     tooltip: { trigger: "item" },
@@ -79,10 +80,11 @@ async function load() {
   const charts = [
     volumeChart("chart-hours", m.hours.slice(-48), hourLabel),
     volumeChart("chart-days", m.days, (iso) => iso.slice(5, 10)),
-    pie("chart-reasons", Object.entries(m.handoff_reasons)),
-    pie("chart-intents", m.top_intents),
+    // Rows are {key, label, count}: the owner reads the Chinese label (bot/labels.py).
+    pie("chart-reasons", m.handoff_reasons.map((r) => [r.label, r.count])),
+    pie("chart-intents", m.top_intents.map((i) => [i.label, i.count])),
   ];
-  list("top-items", m.top_items, "次");
+  list("top-items", m.top_items.map((i) => [i.label, i.count]), "次");
   list("top-unclear", m.top_not_understood, "次");
   answersTable(m.answers);
   window.addEventListener("resize", () => charts.forEach((c) => c.resize()));

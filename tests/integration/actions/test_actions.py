@@ -75,7 +75,7 @@ def test_unclear_twice_hands_off(services: Services) -> None:
     assert slot_events(events)["unclear_count"] == 1 and "换个说法" not in first[0]
     second, events = run(ActionUnclear(services), tracker(intent="nlu_fallback", text="啊啊", slots={"unclear_count": 1}))
     assert "人工" in second[0]
-    assert [r.reason for r in services.store.requests("handoff")] == ["assistant did not understand twice in a row"]
+    assert [r.reason for r in services.store.requests("handoff")] == ["not_understood"]
 
 
 def test_a_failing_action_hands_off_politely(services: Services, redis_client) -> None:
@@ -84,7 +84,7 @@ def test_a_failing_action_hands_off_politely(services: Services, redis_client) -
     redis_client.sadd("shop:demo:buyer_orders:buyer_xiaomei", "261126009914")
     texts, _ = run(ActionOrderStatus(services), tracker(intent="ask_order_status"))
     assert "人工" in texts[0]
-    assert services.store.requests("handoff")[0].reason == "action action_order_status failed"
+    assert services.store.requests("handoff")[0].reason == "action_failed"
 
 
 def test_follow_up_continues_the_order_topic(services: Services) -> None:

@@ -14,7 +14,7 @@ from actions.products import ActionStock
 from bot.context import Services
 from bot.replies import chat as chat_replies
 from bot.handoff.queue import HandoffQueue
-from bot.models import HandoffState, OrderStatus
+from bot.models import HandoffReason, HandoffState, OrderStatus
 from tests.integration.actions.test_actions import run, tracker
 
 
@@ -28,10 +28,10 @@ def test_asking_for_a_human_queues_the_chat(services: Services) -> None:
     texts, events = run(ActionHandoff(services), tracker(intent="request_human", text="转人工"))
     assert "人工" in texts[0] and "非工作时间" not in texts[0]  # 14:00 is within the shop's working hours
     # The session is marked handed off, with why (the owner's numbers count it).
-    assert {"event": "slot", "name": "handoff_reason", "value": "buyer asked for a human"} in [
+    assert {"event": "slot", "name": "handoff_reason", "value": HandoffReason.buyer_asked} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
-    assert queued(services, "buyer_xiaomei").reason == "buyer asked for a human"
+    assert queued(services, "buyer_xiaomei").reason == HandoffReason.buyer_asked
     assert HandoffQueue(services.store).with_human("buyer_xiaomei")
 
 
@@ -42,7 +42,7 @@ def test_a_quality_complaint_is_recorded_answered_and_handed_off(services: Servi
     assert "人工" in texts[1]
     assert services.store.complaint_counts("T001")["掉色"] == 1
     assert services.store.requests("quality_complaint")[0].order_id == "261103004512"  # her T001 parcel
-    assert queued(services, "buyer_xiaomei").reason == "quality complaint"
+    assert queued(services, "buyer_xiaomei").reason == HandoffReason.quality_complaint
 
 
 def test_an_angry_buyer_gets_the_answer_then_a_human(services: Services) -> None:
@@ -50,8 +50,8 @@ def test_an_angry_buyer_gets_the_answer_then_a_human(services: Services) -> None
     texts, _ = run(ActionStock(services), t)
     assert "【" in texts[0]  # the question is still answered
     assert "抱歉让您不开心" in texts[1] and "人工" in texts[1]
-    assert queued(services, "buyer_xiaomei").reason == "buyer is upset"
-    assert [r.reason for r in services.store.requests("handoff")] == ["buyer is upset"]
+    assert queued(services, "buyer_xiaomei").reason == HandoffReason.buyer_upset
+    assert [r.reason for r in services.store.requests("handoff")] == [HandoffReason.buyer_upset]
 
 
 def test_the_size_form_hands_an_upset_buyer_to_a_human_and_stops(services: Services) -> None:
@@ -62,8 +62,8 @@ def test_the_size_form_hands_an_upset_buyer_to_a_human_and_stops(services: Servi
     events = asyncio.run(ValidateSizeForm(services).run(dispatcher, t, {}))
     assert "人工" in dispatcher.messages[0]["text"]
     assert [e["name"] for e in events if e["event"] == "active_loop"] == [None]
-    assert [e["value"] for e in events if e.get("name") == "handoff_reason"] == ["buyer is upset"]
-    assert queued(services, "buyer_xiaomei").reason == "buyer is upset"
+    assert [e["value"] for e in events if e.get("name") == "handoff_reason"] == [HandoffReason.buyer_upset]
+    assert queued(services, "buyer_xiaomei").reason == HandoffReason.buyer_upset
     # Rasa then runs the form's closing action in the same turn: it must leave the chat to the human.
     texts, _ = run(ActionRecommendSize(services), t)
     assert texts == [] and len(services.store.requests("handoff")) == 1
@@ -106,7 +106,7 @@ def test_a_refund_over_the_shops_amount_goes_to_a_human(services: Services) -> N
     texts, _ = run(ActionReturnExchange(services), t)
     assert order.id in texts[0] and "人工" in texts[0] and "人工" in texts[1]
     handoff = queued(services, "buyer_ahua")
-    assert handoff.order_id == order.id and "over the shop's 200 yuan limit" in handoff.reason
+    assert handoff.order_id == order.id and handoff.reason is HandoffReason.refund_over_limit
     assert services.store.requests("return_exchange") == []  # the agent decides, not the assistant
 
 
@@ -137,7 +137,7 @@ def test_an_angry_follow_up_hands_off_once(services: Services) -> None:
     texts, _ = run(ActionFollowUp(services), t)
     assert order.id in texts[0]  # the order is still answered
     assert sum("人工" in text for text in texts) == 1
-    assert [r.reason for r in services.store.requests("handoff")] == ["buyer is upset"]
+    assert [r.reason for r in services.store.requests("handoff")] == [HandoffReason.buyer_upset]
 
 
 def test_a_failure_without_a_handoff_promises_no_human(services: Services, redis_client) -> None:
@@ -158,7 +158,7 @@ def said(action, t) -> List[str]:
 def test_an_upset_no_is_answered_and_handed_off(services: Services) -> None:
     messages = said(ActionDeny(services), tracker(intent="deny", text="不要了 差评"))
     assert messages[0] in chat_replies.ACKNOWLEDGEMENTS["ack"] and "人工" in messages[1]
-    assert queued(services, "buyer_xiaomei").reason == "buyer is upset"
+    assert queued(services, "buyer_xiaomei").reason == HandoffReason.buyer_upset
 
 
 def test_a_calm_thanks_is_only_answered(services: Services) -> None:
@@ -185,7 +185,7 @@ def test_a_waiting_chat_is_still_answered_and_told_once_when_it_waited_long(serv
     from bot.handoff.queue import wall_clock
 
     long_ago = wall_clock() - timedelta(minutes=30)
-    HandoffQueue(services.store, clock=lambda: long_ago).request("buyer_xiaomei", "buyer_xiaomei", "buyer asked for a human")
+    HandoffQueue(services.store, clock=lambda: long_ago).request("buyer_xiaomei", "buyer_xiaomei", HandoffReason.buyer_asked)
     ask = tracker(intent="ask_stock", text="有货吗", slots={"current_product": "T001"})
     first, _ = run(ActionStock(services), ask)
     again, _ = run(ActionStock(services), tracker(intent="ask_stock", text="有货吗", slots={"current_product": "T001"}))
@@ -195,7 +195,31 @@ def test_a_waiting_chat_is_still_answered_and_told_once_when_it_waited_long(serv
 
 def test_a_claimed_chat_gets_nothing_from_the_assistant(services: Services) -> None:
     queue = HandoffQueue(services.store)
-    queue.request("buyer_xiaomei", "buyer_xiaomei", "buyer asked for a human")
+    queue.request("buyer_xiaomei", "buyer_xiaomei", HandoffReason.buyer_asked)
     queue.claim("buyer_xiaomei", "alice")
     texts, _ = run(ActionStock(services), tracker(intent="ask_stock", text="有货吗", slots={"current_product": "T001"}))
     assert texts == []
+
+
+def test_an_action_reads_the_handoff_record_once_a_turn(services: Services, monkeypatch) -> None:
+    """Silenced? handed off this turn? already with a person? a wait update due? One read."""
+    from actions.chat import ActionUnclear
+    from bot.handoff.queue import HandoffQueue
+    from bot.models import HandoffReason
+    from tests.integration.actions.test_precision import tracker
+
+    store = services.store
+    store_reads = {"handoff": 0, "handoff_state": 0}
+    for name in store_reads:
+        original = getattr(store, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            store_reads[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, counted)
+    HandoffQueue(store).request("buyer_xiaomei", "buyer_xiaomei", HandoffReason.buyer_asked)
+    store_reads.update(handoff=0, handoff_state=0)
+    texts, _ = run(ActionUnclear(services), tracker("那个咋整的啊", "nlu_fallback", confidence=0.35))
+    assert "人工" in " ".join(texts)  # the promise of a person stands (it did read the record)
+    assert store_reads == {"handoff": 1, "handoff_state": 0}

@@ -166,3 +166,20 @@ def test_right_after_a_policy_answer_its_follow_up_words_keep_the_topic(services
     assert services.store.handoff("buyer_xiaomei") is None
     texts, events = run(ActionCourier(services), tracker("是快递寄给我还是发我邮箱", "ask_courier", confidence=0.6))
     assert slot_events(events)[BEHAVIOUR_SLOT] != "faq:invoice"
+
+
+def test_news_that_the_parcel_came_is_acknowledged_not_answered_with_its_tracking(services: Services) -> None:
+    from actions.orders import ActionOrderStatus
+
+    texts, events = run(ActionOrderStatus(services), tracker("好啦 已经到了", "ask_order_status", confidence=0.99))
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "ack" and "单号" not in texts[0]
+    texts, events = run(ActionOrderStatus(services), tracker("到了吗", "ask_order_status", confidence=0.99))
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "answer:ask_order_status"
+
+
+def test_a_cancel_request_is_not_taken_by_a_policy_keyword_it_mentions(services: Services) -> None:
+    texts, events = run(ActionReturnExchange(services), tracker("帮我把订单取消了 优惠券忘用了", "return_exchange", confidence=0.85))
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "flow:cancel_order" and "取消" in texts[0]
+    assert services.store.requests("cancel") == []  # asked first, nothing done yet
+    texts, events = run(ActionReturnExchange(services), tracker("取消订单的话优惠券会退回吗", "return_exchange", confidence=0.85))
+    assert slot_events(events)[BEHAVIOUR_SLOT].startswith("faq:")

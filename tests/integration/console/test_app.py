@@ -17,7 +17,7 @@ from bot.console.auth import AgentDirectory, LoginThrottle, SessionSigner, hash_
 from bot.console.callback import ShopCallback
 from bot.console.rasa_client import RasaClient
 from bot.handoff.queue import HandoffQueue
-from bot.models import ShopData
+from bot.models import HandoffReason, ShopData
 from bot.store import ShopStore
 
 SECRET = "test-secret"
@@ -129,7 +129,7 @@ async def running(store: ShopStore, with_callback: bool = True, **console_option
 
 
 def handed_off(store: ShopStore, conversation: str = "buyer_xiaomei") -> None:
-    HandoffQueue(store).request(conversation, conversation, "buyer asked for a human", "转人工")
+    HandoffQueue(store).request(conversation, conversation, HandoffReason.buyer_asked, "转人工")
 
 
 def test_nothing_but_login_chat_and_static_files_without_a_session(store: ShopStore, demo: ShopData) -> None:
@@ -179,8 +179,10 @@ def test_an_agent_sees_the_queue_and_the_summary_card(store: ShopStore, demo: Sh
             summary = await (await alice.get("/api/handoffs/buyer_xiaomei")).json()
             assert summary["buyer"]["nickname"] == "小美"
             assert summary["item"]["sku"] == "T001"
-            assert summary["intents"][0] == {"name": "request_human", "confidence": 0.97}
-            assert summary["slots"] == {"current_product": "T001", "height_cm": 165.0, "weight_kg": 55.0}
+            # Agents read intents and the current item in Chinese (bot/labels.py), the SKU beside the name.
+            assert summary["intents"][0] == {"name": "request_human", "label": "要求转人工", "confidence": 0.97}
+            item = f'{summary["item"]["name"]}（T001）'
+            assert summary["slots"] == {"current_product": item, "height_cm": 165.0, "weight_kg": 55.0}
             assert {o["id"] for o in summary["orders"]} == {o.id for o in store.orders_of("buyer_xiaomei")}
             speakers = [(line["speaker"], line["text"]) for line in summary["transcript"]]
             assert speakers[0] == ("buyer", "亲 这件包邮吗") and speakers[-1] == ("agent", "亲，稍等")

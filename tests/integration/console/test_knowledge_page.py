@@ -12,7 +12,7 @@ from bot.console.summary import summarize
 from bot.handoff.queue import HandoffQueue
 from bot.knowledge.matching import KnowledgeIndex
 from bot.knowledge.records import KnowledgeRecords
-from bot.models import KnowledgeEntry, ShopData
+from bot.models import HandoffReason, KnowledgeEntry, ShopData
 from bot.store import ShopStore
 from tests.conftest import DEMO_NOW
 from tests.integration.console.test_app import API, HASHES, running
@@ -122,7 +122,7 @@ def test_try_it_tells_an_intent_and_a_close_call() -> None:
 
 
 def test_the_transcript_says_where_each_answer_came_from(store: ShopStore, demo: ShopData) -> None:
-    HandoffQueue(store).request("buyer_xiaomei", "buyer_xiaomei", "buyer asked for a human", "转人工")
+    HandoffQueue(store).request("buyer_xiaomei", "buyer_xiaomei", HandoffReason.buyer_asked, "转人工")
     events = [
         {"event": "user", "text": "能开发票吗", "timestamp": 1.0,
          "parse_data": {"intent": {"name": "out_of_scope", "confidence": 0.5}}},

@@ -63,7 +63,7 @@ def test_an_agent_marks_buyer_messages_and_the_marks_are_in_redis(
 
         # A message with Rasa's message id, marked with another intent and an entity.
         asked = page.locator("#transcript .line.buyer", has_text="亲 这件包邮吗")
-        expect(asked.locator(".intent")).to_have_text("ask_free_shipping 90%")
+        expect(asked.locator(".intent")).to_have_text("问包邮/运费 90%")
         asked.locator(".mark-edit").click()
         form = asked.locator(".mark-form")
         expect(form.locator("select[name=intent]")).to_have_value("ask_free_shipping")
@@ -75,14 +75,14 @@ def test_an_agent_marks_buyer_messages_and_the_marks_are_in_redis(
         assert store.corrections() == []
         form.locator("input[name=covered]").fill("这件")
         form.locator("button[type=submit]").click()
-        expect(asked.locator(".mark")).to_have_text("已标注：ask_product_info（product=这件） · alice")
+        expect(asked.locator(".mark")).to_have_text("已标注：问商品信息（商品=这件） · alice")
 
         # A message without a message id is marked by its timestamp; then the mark is removed.
         human = page.locator("#transcript .line.buyer", has_text="转人工")
         human.locator(".mark-edit").click()
         human.locator("select[name=intent]").select_option("complain_quality")
         human.locator(".mark-form button[type=submit]").click()
-        expect(human.locator(".mark")).to_contain_text("complain_quality")
+        expect(human.locator(".mark")).to_contain_text("质量问题")
         assert {c.message_ref: c.correct_intent for c in store.corrections(BUYER)} == {
             "m-1": "ask_product_info", "ts:4.0": "complain_quality",
         }
@@ -92,7 +92,7 @@ def test_an_agent_marks_buyer_messages_and_the_marks_are_in_redis(
         # The page shows the marks kept in Redis when the chat is opened again.
         page.reload()
         page.click(f'li.handoff[data-conversation="{BUYER}"]')
-        expect(asked.locator(".mark")).to_contain_text("ask_product_info")
+        expect(asked.locator(".mark")).to_contain_text("问商品信息")
         expect(human.locator(".mark")).to_have_count(0)
 
     [mark] = store.corrections()

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.handoff.queue import HandoffQueue
-from bot.models import Handoff, HandoffMode, HandoffState, ShopData
+from bot.models import Handoff, HandoffMode, HandoffReason, HandoffState, ShopData
 from bot.handoff.request import request_handoff
 from bot.handoff.rules import assistant_answers, has_words, owes_wait_update, queues_new_chat
 from bot.store import ShopStore
@@ -17,7 +17,7 @@ NOW = datetime(2026, 11, 26, 6, 0, tzinfo=timezone.utc)  # 14:00 in Shanghai
 
 def handoff(state: HandoffState, minutes_ago: float = 1) -> Handoff:
     return Handoff(
-        conversation_id="c", buyer_id="c", reason="buyer asked for a human", state=state,
+        conversation_id="c", buyer_id="c", reason=HandoffReason.buyer_asked, state=state,
         created_at=NOW - timedelta(minutes=minutes_ago),
     )
 
@@ -63,7 +63,7 @@ def test_one_wait_update_after_the_wait_in_working_hours(demo: ShopData) -> None
 def test_the_queue_gives_the_wait_update_once(store: ShopStore, demo: ShopData) -> None:
     long_ago = NOW - timedelta(minutes=30)
     queue = HandoffQueue(store, clock=lambda: long_ago)
-    queue.request("c", "c", "buyer asked for a human")
+    queue.request("c", "c", HandoffReason.buyer_asked)
     later = HandoffQueue(store, clock=lambda: NOW)
     assert later.take_wait_update("c", DEMO_NOW) is True
     assert later.take_wait_update("c", DEMO_NOW) is False
@@ -92,7 +92,7 @@ def test_presence_expires(store: ShopStore) -> None:
 def test_assistant_only_records_the_request_and_queues_nothing(store: ShopStore, demo: ShopData) -> None:
     shop = demo.shop.copy(update={"policy": policy(demo, HandoffMode.assistant_only)})
     store.write_all(demo.copy(update={"shop": shop}))
-    outcome = request_handoff(store, "c", "c", "buyer asked for a human", "转人工", lambda: DEMO_NOW)
+    outcome = request_handoff(store, "c", "c", HandoffReason.buyer_asked, "转人工", lambda: DEMO_NOW)
     assert outcome.queued is False
     assert store.handoff("c") is None and store.open_handoffs() == []
     (request,) = store.requests("handoff")

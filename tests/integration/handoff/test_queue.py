@@ -13,7 +13,7 @@ from bot.handoff.queue import (
     HandoffQueue,
     HandoffTaken,
 )
-from bot.models import HandoffEventKind, HandoffState
+from bot.models import HandoffEventKind, HandoffReason, HandoffState
 from bot.store import ShopStore
 
 
@@ -24,16 +24,16 @@ def queue(store: ShopStore) -> HandoffQueue:
 
 def test_a_request_queues_the_chat_and_silences_the_assistant(queue: HandoffQueue) -> None:
     assert not queue.with_human("c1")
-    handoff = queue.request("c1", "buyer_xiaomei", "buyer asked for a human", "转人工")
+    handoff = queue.request("c1", "buyer_xiaomei", HandoffReason.buyer_asked, "转人工")
     assert handoff.state is HandoffState.waiting and handoff.last_message == "转人工"
     assert queue.with_human("c1")
     assert [h.conversation_id for h in queue.open_handoffs()] == ["c1"]
 
 
 def test_asking_again_while_queued_changes_nothing(queue: HandoffQueue) -> None:
-    first = queue.request("c1", "b", "buyer asked for a human")
+    first = queue.request("c1", "b", HandoffReason.buyer_asked)
     queue.claim("c1", "alice")
-    again = queue.request("c1", "b", "buyer is upset")
+    again = queue.request("c1", "b", HandoffReason.buyer_upset)
     assert again.state is HandoffState.claimed and again.claimed_by == "alice"
     assert again.reason == first.reason
     assert [e.kind for e in queue.history("c1")] == [HandoffEventKind.requested, HandoffEventKind.claimed]
@@ -41,13 +41,13 @@ def test_asking_again_while_queued_changes_nothing(queue: HandoffQueue) -> None:
 
 def test_open_handoffs_come_oldest_first(queue: HandoffQueue) -> None:
     for conversation in ("c1", "c2", "c3"):
-        queue.request(conversation, "b", "r")
+        queue.request(conversation, "b", HandoffReason.buyer_asked)
     queue.hand_back("c2", "alice")  # unclaimed: any agent may hand it back
     assert [h.conversation_id for h in queue.open_handoffs()] == ["c1", "c3"]
 
 
 def test_two_agents_cannot_claim_the_same_chat(queue: HandoffQueue) -> None:
-    queue.request("c1", "b", "r")
+    queue.request("c1", "b", HandoffReason.buyer_asked)
     winners: List[str] = []
     losers: List[str] = []
     agents = [f"agent{i}" for i in range(12)]
@@ -74,7 +74,7 @@ def test_two_agents_cannot_claim_the_same_chat(queue: HandoffQueue) -> None:
 
 
 def test_only_the_holder_can_reply_hand_back_or_close(queue: HandoffQueue) -> None:
-    queue.request("c1", "b", "r")
+    queue.request("c1", "b", HandoffReason.buyer_asked)
     with pytest.raises(HandoffNotClaimed):
         queue.check_holder("c1", "alice")
     queue.claim("c1", "alice")
@@ -90,7 +90,7 @@ def test_only_the_holder_can_reply_hand_back_or_close(queue: HandoffQueue) -> No
 
 
 def test_hand_back_ends_the_handoff_and_a_new_request_starts_fresh(queue: HandoffQueue) -> None:
-    queue.request("c1", "b", "first")
+    queue.request("c1", "b", HandoffReason.buyer_asked)
     queue.claim("c1", "alice")
     queue.record_reply("c1", "alice", "亲，我来帮您看看")
     returned = queue.hand_back("c1", "alice")
@@ -100,15 +100,15 @@ def test_hand_back_ends_the_handoff_and_a_new_request_starts_fresh(queue: Handof
         queue.close("c1", "alice")
     with pytest.raises(HandoffEnded):
         queue.claim("c1", "bob")
-    again = queue.request("c1", "b", "second")
-    assert again.state is HandoffState.waiting and again.claimed_by is None and again.reason == "second"
+    again = queue.request("c1", "b", HandoffReason.not_understood)
+    assert again.state is HandoffState.waiting and again.claimed_by is None and again.reason is HandoffReason.not_understood
     kinds = [e.kind.value for e in queue.history("c1")]
     assert kinds == ["requested", "claimed", "replied", "handed_back", "requested"]
     assert queue.history("c1")[2].text == "亲，我来帮您看看"
 
 
 def test_close_ends_the_handoff(queue: HandoffQueue) -> None:
-    queue.request("c1", "b", "r")
+    queue.request("c1", "b", HandoffReason.buyer_asked)
     queue.claim("c1", "alice")
     assert queue.close("c1", "alice").state is HandoffState.closed
     assert not queue.with_human("c1")

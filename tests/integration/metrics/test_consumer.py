@@ -9,7 +9,7 @@ import pytest
 
 from bot.metrics.broker import RedisStreamEventBroker
 from bot.metrics.consumer import GROUP, MetricsConsumer
-from bot.metrics.report import report
+from bot.metrics.report import Counted, report
 from bot.store import MetricsKeys
 
 T0 = datetime(2026, 11, 11, 2, 0, tzinfo=timezone.utc).timestamp()  # 双十一, 10:00 in Shanghai
@@ -26,7 +26,9 @@ def chat(buyer: str, start: float, handoff: bool = False) -> List[Dict]:
         {"event": "action", "name": "action_unclear", "timestamp": start + 5.1},
     ]
     if handoff:
-        events.append({"event": "slot", "name": "handoff_reason", "value": "buyer asked for a person", "timestamp": start + 6})
+        # Two typed reasons and one written before reasons were typed, with its order id inside.
+        reason = "order 2611%s is late for dispatch" % buyer[-1] if buyer.endswith("2") else "late_dispatch"
+        events.append({"event": "slot", "name": "handoff_reason", "value": reason, "timestamp": start + 6})
     return [{"sender_id": buyer, **e} for e in events]
 
 
@@ -46,8 +48,11 @@ def test_two_servers_publish_and_every_event_counts_once(redis_client, store, de
     m = numbers(redis_client, store)
     assert (m.conversations, m.buyer_messages, m.handoffs, m.not_understood) == (10, 20, 3, 10)
     assert m.auto_reply_rate == 0.7 and m.handoff_rate == 0.3 and m.not_understood_rate == 0.5
-    assert m.handoff_reasons == {"buyer asked for a person": 3}
-    assert m.first_reply_ms_p50 == 300 and m.top_items == [("T001", 10)]
+    # One slice per reason, not per order, in Chinese for the owner.
+    assert m.handoff_reasons == [Counted(key="late_dispatch", label="订单发货延迟", count=3)]
+    assert m.first_reply_ms_p50 == 300 and [(i.key, i.count) for i in m.top_items] == [("T001", 10)]
+    assert m.top_items[0].label.endswith("（T001）") and len(m.top_items[0].label) > len("（T001）")
+    assert {(i.key, i.label) for i in m.top_intents} == {("ask_free_shipping", "问包邮/运费"), ("out_of_scope", "店铺帮不上的问题")}
     assert m.top_not_understood == [("讲个笑话", 10)]
     assert m.peak_hour == datetime.fromtimestamp(T0, SHANGHAI)
 
@@ -107,7 +112,7 @@ def test_only_item_ids_that_name_a_product_are_counted(redis_client, store, demo
         broker.publish_many([{"sender_id": f"buyer_{n}", "event": "user", "text": "这件包邮吗", "timestamp": T0 + n,
                               "metadata": {"item_id": item}}])
     MetricsConsumer(store).drain()
-    assert numbers(redis_client, store).top_items == [("T001", 3), ("T002", 1)]  # 白T is T001's alias
+    assert [(i.key, i.count) for i in numbers(redis_client, store).top_items] == [("T001", 3), ("T002", 1)]  # 白T is T001's alias
 
 
 def test_the_stream_keeps_only_what_is_not_yet_acknowledged(redis_client, store, demo) -> None:

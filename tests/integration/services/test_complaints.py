@@ -35,7 +35,8 @@ def test_the_report_counts_each_item_by_reason_share_and_week(store: ShopStore, 
     t002, t001 = report.items  # most complained-of first
     assert (t002.sku, t002.complaints) == ("T002", 3)
     assert t002.by_reason == {"掉色": 1, "起球": 1, OTHER: 1}
-    assert t002.received_orders == 1 and t002.share_of_received == 3.0  # one delivered T002 order
+    # Three complaints about one delivered T002 order: one order in one drew a complaint, never "300%".
+    assert (t002.received_orders, t002.complained_orders, t002.share_of_received) == (1, 1, 1.0)
     assert [q.words for q in t002.latest] == ["穿着静电好大", "才穿两次就起球了", "洗了一次就掉色了"]  # newest first
     assert list(t002.by_week.values()) == [0, 0, 1, 2]
     assert (t001.complaints, t001.received_orders, t001.share_of_received) == (1, 2, 0.5)
@@ -86,3 +87,20 @@ def test_the_command_writes_buyers_formulas_as_text(store: ShopStore, demo, redi
     rows = list(csv.reader(out.open(encoding="utf-8-sig", newline="")))
     no_formula_cells(rows)
     assert any("HYPERLINK" in cell for row in rows for cell in row)  # the words are kept, as text
+
+
+def test_the_share_is_of_received_orders_and_never_passes_one(store: ShopStore, demo) -> None:
+    clock = fixed_clock(DEMO_NOW)
+    paid_shirt = store.order("261124019907")  # chenchen's C001 shirt: paid, never received
+    for words in ("衣服有线头", "又发现一个破洞", "还掉色"):
+        record_quality_complaint(store, "buyer_chenchen", "c1", words, store.product("C001"), paid_shirt, clock)
+    # T001: ahua complains of a parcel still on its way, xiaomei of her delivered one, twice.
+    record_quality_complaint(store, "buyer_ahua", "c2", "领口开线", None, store.order("261125003371"), clock)
+    for words in ("掉色了", "又洗了一次还掉色"):
+        record_quality_complaint(store, "buyer_xiaomei", "c3", words, None, store.order("261103004512"), clock)
+    items = {item.sku: item for item in complaint_report(store, DEMO_NOW).items}
+    shirt, tee = items["C001"], items["T001"]
+    assert (shirt.complaints, shirt.received_orders, shirt.complained_orders, shirt.share_of_received) == (3, 0, 0, None)
+    assert (tee.complaints, tee.received_orders, tee.complained_orders, tee.share_of_received) == (3, 2, 1, 0.5)
+    assert tee.by_reason_orders["掉色"] == 1
+    assert all(row[5] in ("", "0.0000", "0.5000") for row in report_rows(complaint_report(store, DEMO_NOW))[1:])

@@ -43,8 +43,9 @@ CHAT = [
     *turn(T0 + 3, "包邮吗", "answer:ask_free_shipping", intent="ask_free_shipping"),  # a 猜你想问 click
     *turn(T0 + 4, "好的", "ack"),
     *turn(T0 + 5, "谢谢", "answer:thank", intent="thank"),
-    *turn(T0 + 6, "啥意思", "handoff", handoff="assistant did not understand twice in a row", intent="nlu_fallback"),
-    *turn(T0 + 7, "找人工", "handoff", handoff="buyer asked for a human", intent="request_human"),
+    *turn(T0 + 6, "啥意思", "handoff", handoff="not_understood", intent="nlu_fallback"),
+    *turn(T0 + 7, "找人工", "handoff", handoff="buyer_asked", intent="request_human"),
+    *turn(T0 + 8, "我要找个真人说", "handoff", handoff="buyer asked for a human", intent="nlu_fallback"),  # an old reason
     {"event": "action", "name": "action_session_start", "timestamp": T0 + 86400},
     *turn(T0 + 86401, "满意", "ack", extra=[
         {"event": "slot", "name": "satisfaction", "value": "satisfied", "timestamp": T0 + 86401.05}]),

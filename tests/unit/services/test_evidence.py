@@ -85,3 +85,10 @@ def test_a_question_is_told_from_a_statement() -> None:
 
     assert all(asks_a_question(t) for t in ("快递几点能到", "到了吗", "寄过去要多久", "能不能快点？"))
     assert not any(asks_a_question(t) for t in ("送货快慢我不在乎", "好的 我等着", "放门口就行"))
+
+
+def test_news_of_arrival_is_told_from_a_question_or_a_problem() -> None:
+    from bot.services.evidence import reports_arrival
+
+    assert all(reports_arrival(t) for t in ("好了 到了", "已经收到了", "包裹签收了 谢谢"))
+    assert not any(reports_arrival(t) for t in ("到了吗", "怎么还没到", "收到了 但是破了个洞", "什么时候能收到"))
