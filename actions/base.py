@@ -8,7 +8,7 @@ import logging
 import math
 from abc import ABC, abstractmethod
 from functools import cached_property
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Type
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -24,6 +24,7 @@ from bot.behaviours import (
     HANDOFF,
     SIBLING_INTENTS,
     SIBLINGS_SURE,
+    answer,
     behaviour_of_action,
     flow,
 )
@@ -42,6 +43,7 @@ from bot.replies import handoff as handoff_replies
 from bot.replies.repeats import first_unsaid
 from bot.services.acknowledgement import Acknowledgement
 from bot.services.evidence import asks_a_question
+from bot.services.questions import second_question
 from bot.services.products import resolve_product
 
 logger = logging.getLogger(__name__)
@@ -283,8 +285,21 @@ def handoff_events(reason: Optional[HandoffReason]) -> List[EventType]:
     return [SlotSet(HANDOFF_SLOT, reason.value)] if reason else []
 
 
+# The action that answers each intent when it comes as the second question of a message
+# (bot/services/questions.py); filled by the actions that declare `answers_second`.
+SECOND_ANSWERS: Dict[str, Type["ShopAction"]] = {}
+
+
 class ShopAction(Action, ABC):
     """Base of every custom action. Tests construct actions with their own Services."""
+
+    # The intent this action also answers as a message's second question ("包邮吗？发什么快递？").
+    answers_second: Optional[str] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("answers_second"):
+            SECOND_ANSWERS[cls.__dict__["answers_second"]] = cls
 
     # The topic a later `inform` turn (an order id, a region, a height) continues.
     topic: Optional[str] = None
@@ -322,6 +337,7 @@ class ShopAction(Action, ABC):
                 events = words_first(turn, dispatcher, asks_back_when_unsure=self.asks_back_when_unsure)
             if events is None:
                 events = list(self.respond(turn, dispatcher))
+                events += self._answer_second_question(turn, dispatcher)
             avoid_repeats(turn, dispatcher, self.behaviour_of(turn))
             if not turn.handed_off and is_angry(turn.text) and not turn.already_handed_off():
                 # Answer what was asked, then let a person calm things down.
@@ -342,6 +358,20 @@ class ShopAction(Action, ABC):
             events.append(SlotSet("last_topic", self.topic))
         if self.resets_unclear_count and not turn.asked_back and tracker.get_slot("unclear_count"):
             events.append(SlotSet("unclear_count", 0))
+        return events
+
+    def _answer_second_question(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
+        """A second question in its own clause, answered after the first by its own action (only
+        where the first was answered, not asked back or handed to a person)."""
+        if turn.asked_back or turn.handed_off or turn.behaviour not in (None, answer(str(turn.intent))):
+            return []
+        second = second_question(turn.text, turn.intent)
+        action = SECOND_ANSWERS.get(second or "")
+        if action is None or isinstance(self, action):
+            return []
+        behaviour = turn.behaviour
+        events = list(action(self._services).respond(turn, dispatcher))
+        turn.behaviour = behaviour  # the turn is still the first question's
         return events
 
     def behaviour_of(self, turn: Turn) -> Optional[str]:

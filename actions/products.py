@@ -28,6 +28,7 @@ class ActionProductInfo(ShopAction):
 
 
 class ActionStock(ShopAction):
+    answers_second = "ask_stock"
     topic = "stock"
 
     def name(self) -> str:

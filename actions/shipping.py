@@ -17,6 +17,7 @@ from bot.services.shipping import asks_about_an_order, asks_about_arrival, asks_
 
 
 class ActionFreeShipping(ShopAction):
+    answers_second = "ask_free_shipping"
     topic = "free_shipping"
 
     def name(self) -> str:
@@ -39,6 +40,7 @@ class ActionFreeShipping(ShopAction):
 
 
 class ActionCourier(ShopAction):
+    answers_second = "ask_courier"
     topic = "courier"
 
     def name(self) -> str:
@@ -58,6 +60,7 @@ class ActionCourier(ShopAction):
 
 
 class ActionShippingTime(ShopAction):
+    answers_second = "ask_shipping_time"
     def name(self) -> str:
         return "action_shipping_time"
 

@@ -183,3 +183,11 @@ def test_a_cancel_request_is_not_taken_by_a_policy_keyword_it_mentions(services:
     assert services.store.requests("cancel") == []  # asked first, nothing done yet
     texts, events = run(ActionReturnExchange(services), tracker("取消订单的话优惠券会退回吗", "return_exchange", confidence=0.85))
     assert slot_events(events)[BEHAVIOUR_SLOT].startswith("faq:")
+
+
+def test_two_questions_in_one_message_are_both_answered(services: Services) -> None:
+    texts, events = run(ActionFreeShipping(services), tracker("亲这件包邮吗？发什么快递呀", "ask_free_shipping", confidence=0.95))
+    assert len(texts) == 2 and "包邮" in texts[0] and "圆通" in texts[1]
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "answer:ask_free_shipping"
+    texts, _ = run(ActionFreeShipping(services), tracker("亲这件包邮吗", "ask_free_shipping", confidence=0.95))
+    assert len(texts) == 1
