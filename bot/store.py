@@ -37,9 +37,12 @@ Numbers for the shop owner (bot/metrics/), under `metrics:`:
   metrics:events           stream: the conversation events the Rasa servers publish (event broker), each
                            until the consumer has counted it
   metrics:hour:{YYYYMMDDHH} hash, one UTC hour: counters (conversations, buyer_messages,
-                           handed_off, not_understood) and `intent:…`, `item:…`, `reason:…` counts
+                           handed_off, not_understood) and `intent:…`, `item:…`, `reason:…` counts; per answer source
+                           (`knowledge:<key>`, `intent:<name>`): `answered:`, `precise:`, `unsure_after:`, `rated:`, `satisfied:`
   metrics:hour:{…}:first_reply list: first-reply times (ms) of the hour's conversations
   metrics:hour:{…}:unclear hash: not-understood message text -> count
+  metrics:hour:{…}:missed  list: MissedMessage (JSON) the assistant asked back on or handed off (a month;
+                           the questions nobody answered, bot/mining/)
   metrics:conversations    sorted set: `buyer|session start` by session start (for conversion)
   metrics:conversation:{id} hash: where the buyer's current session stands (the consumer's state)
 
@@ -155,6 +158,9 @@ class MetricsKeys:
 
     def unclear(self, hour: str) -> str:
         return f"{self.prefix}:hour:{hour}:unclear"
+
+    def missed(self, hour: str) -> str:
+        return f"{self.prefix}:hour:{hour}:missed"
 
     @property
     def conversations(self) -> str:

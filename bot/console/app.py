@@ -26,6 +26,7 @@ from bot.bootstrap import Server, server_services
 from bot.console.agent_reply import send_reply
 from bot.console.auth import SESSION_COOKIE, AgentDirectory, LoginThrottle, Session, SessionSigner, load_agents
 from bot.console.callback import ShopCallback
+from bot.console.mining_page import mining_routes
 from bot.console.pages import STATIC, Pages
 from bot.console.rasa_client import RasaClient, RasaUnavailable
 from bot.console.summary import HandoffCard, handoff_card, summarize
@@ -347,6 +348,8 @@ def create_app(console: Console) -> web.Application:
             web.static("/static", STATIC),
         ]
     )
+    app.add_routes(mining_routes(lambda r: r.app[CONSOLE].store, lambda r: r.app[CONSOLE].owners,
+                                 lambda r: r.app[CONSOLE].timezone))
     app.add_routes(training_routes(lambda request: request.app[CONSOLE].store))
     app.add_routes(owner_routes(
         lambda request: request.app[CONSOLE].store,

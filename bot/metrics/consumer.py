@@ -28,6 +28,7 @@ BATCH = 500
 # The per-conversation state outlives a session long enough for its last replies to arrive.
 STATE_KEEP_SECONDS = 7 * 86400
 HOUR_KEEP_SECONDS = 400 * 86400  # a year of hours, for the same day last year
+MISSED_KEEP_SECONDS = 31 * 86400  # the mining page looks back 30 days; the words go with them
 
 
 class MetricsConsumer:
@@ -133,6 +134,10 @@ class MetricsConsumer:
                 hour, text = result.unclear
                 pipe.hincrby(self.keys.unclear(hour), text, 1)
                 pipe.expire(self.keys.unclear(hour), HOUR_KEEP_SECONDS)
+            if result.missed:
+                hour, message = result.missed
+                pipe.rpush(self.keys.missed(hour), message.json(ensure_ascii=False))
+                pipe.expire(self.keys.missed(hour), MISSED_KEEP_SECONDS)
             if result.conversation:
                 member, start = result.conversation
                 pipe.zadd(self.keys.conversations, {member: start})

@@ -9,20 +9,35 @@ Definitions (README, "The shop owner's numbers"):
 - satisfaction (csat) is the share of follow-up answers that were satisfied, in the hour answered;
 - a buyer message is not understood when the assistant answered it with its "not sure what you
   mean" action (`action_unclear`, which rules run for nlu_fallback, out_of_scope and the core
-  fallback) or Rasa's default fallback.
+  fallback) or Rasa's default fallback;
+- a turn ends at the `action_listen` after its buyer message, with the `behaviour` and
+  `answer_source` slots its actions set. It is *answered* by a knowledge entry (`answer_source`)
+  or an intent (`answer:<intent>`); the answer is *precise* unless the turn before asked back
+  (猜你想问); it is *followed by unsure* when this or one of the next two turns asks back or hands
+  off; a follow-up rating counts for every answer given to the buyer since their last rating;
+- a turn is *missed* (the questions nobody answered, bot/mining/) when it asked back, was not
+  understood, or went to a person for any reason but the buyer asking for one.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from pydantic import BaseModel
 
+from bot.behaviours import ANSWER_SOURCE_SLOT, BEHAVIOUR_SLOT, CLARIFY, HANDOFF
+from bot.models import HandoffReason
+
 HANDOFF_SLOT = "handoff_reason"
 SATISFACTION_SLOT = "satisfaction"  # bot/outreach/answers.py sets it with each follow-up answer
 NOT_UNDERSTOOD_ACTIONS = frozenset({"action_unclear", "action_default_fallback"})
 UNCLEAR_TEXT_CHARS = 60  # enough for a trainer to recognise the message
+MISSED_TEXT_CHARS = 200  # a missed message may become a knowledge entry's question: kept whole
+FOLLOW_TURNS = 2  # an answer followed by asking back or a person this many turns later did not settle it
+# A handoff the buyer asked for is no question the assistant failed to answer.
+ASKED_FOR_A_PERSON_INTENTS = ("request_human",)
 
 
 def as_text(value: Any) -> str:
@@ -33,6 +48,19 @@ def as_text(value: Any) -> str:
 def hour_of(timestamp: float) -> str:
     """The UTC hour a moment falls in, as the key part `YYYYMMDDHH`."""
     return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y%m%d%H")
+
+
+class MissedMessage(BaseModel):
+    """A buyer message the assistant did not answer (asked back or handed off): what the mining
+    page groups, and what a trainer's mark needs to name it."""
+
+    text: str
+    conversation_id: str
+    message_id: Optional[str] = None
+    timestamp: float
+    behaviour: str  # `clarify` or `handoff`
+    intent: Optional[str] = None
+    confidence: Optional[float] = None
 
 
 class ConversationState(BaseModel):
@@ -47,26 +75,36 @@ class ConversationState(BaseModel):
     last_text: str = ""  # the latest buyer message, cut, and its hour
     last_hour: str = ""
     last_unclear: bool = False  # the latest buyer message is already counted as not understood
+    # The turn under way (from its buyer message to the next action_listen) and the one before.
+    turn: int = 0
+    turn_open: bool = False
+    turn_message: Optional[MissedMessage] = None  # the buyer message, as it would be kept if missed
+    turn_behaviour: str = ""
+    turn_source: str = ""
+    turn_unclear: bool = False
+    turn_handoff: str = ""  # the handoff reason set this turn
+    previous_behaviour: str = ""
+    # Answers whose next FOLLOW_TURNS turns are still to come: [source, hour, turn].
+    pending: List[Tuple[str, str, int]] = []
+    # Sources answered since the buyer's last follow-up rating (carried into new sessions).
+    unrated: List[str] = []
 
     def to_hash(self) -> Dict[str, str]:
-        return {k: "" if v is None else str(int(v) if isinstance(v, bool) else v) for k, v in self.dict().items()}
+        return {k: "" if v is None else _hash_value(v) for k, v in self.dict().items()}
 
     @classmethod
     def from_hash(cls, raw: Dict[str, str]) -> "ConversationState":
-        if not raw:
-            return cls()
-        number = lambda k: float(raw[k]) if raw.get(k) else None  # noqa: E731
-        return cls(
-            session_start=number("session_start"),
-            counted=raw.get("counted") == "1",
-            hour=raw.get("hour", ""),
-            awaiting_since=number("awaiting_since"),
-            replied=raw.get("replied") == "1",
-            handed_off=raw.get("handed_off") == "1",
-            last_text=raw.get("last_text", ""),
-            last_hour=raw.get("last_hour", ""),
-            last_unclear=raw.get("last_unclear") == "1",
-        )
+        fields = {k: v for k, v in raw.items() if k in cls.__fields__ and v != ""}
+        for name in ("pending", "unrated", "turn_message"):
+            if name in fields:
+                fields[name] = json.loads(fields[name])
+        return cls.parse_obj(fields)
+
+
+def _hash_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(int(value))
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
 
 
 @dataclass
@@ -77,6 +115,7 @@ class Fold:
     counts: Dict[Tuple[str, str], int] = field(default_factory=dict)  # (hour, field) -> +n
     first_reply: Optional[Tuple[str, int]] = None  # (hour, ms)
     unclear: Optional[Tuple[str, str]] = None  # (hour, text)
+    missed: Optional[Tuple[str, MissedMessage]] = None  # (hour, message)
     conversation: Optional[Tuple[str, float]] = None  # (member, session start)
 
     def add(self, hour: str, name: str, n: int = 1) -> None:
@@ -96,7 +135,7 @@ def fold(state: ConversationState, conversation_id: str, event: Dict[str, Any], 
     if not isinstance(stamp, (int, float)):
         return Fold(state)
     if kind == "action" and event.get("name") == "action_session_start":
-        return Fold(ConversationState(session_start=stamp))
+        return Fold(ConversationState(session_start=stamp, unrated=state.unrated))
     result = Fold(state.copy())
     new = result.state
     if kind == "user":
@@ -117,7 +156,12 @@ def fold(state: ConversationState, conversation_id: str, event: Dict[str, Any], 
         sku = skus.get(item_id(event) or "")
         if sku:
             result.add(hour, f"item:{sku}")
+        _open_turn(new, conversation_id, event, intent)
+    elif kind == "action" and event.get("name") == "action_listen":
+        if new.turn_open:
+            _close_turn(new, result)
     elif kind == "action" and event.get("name") in NOT_UNDERSTOOD_ACTIONS:
+        new.turn_unclear = new.turn_open
         if new.last_hour and not new.last_unclear:
             new.last_unclear = True
             result.add(new.last_hour, "not_understood")
@@ -131,13 +175,77 @@ def fold(state: ConversationState, conversation_id: str, event: Dict[str, Any], 
             result.add(hour_of(stamp), "csat_responses")
             if event["value"] == "satisfied":
                 result.add(hour_of(stamp), "csat_satisfied")
+            for source in new.unrated:
+                result.add(hour_of(stamp), f"rated:{source}")
+                if event["value"] == "satisfied":
+                    result.add(hour_of(stamp), f"satisfied:{source}")
+            new.unrated = []
+    elif kind == "slot" and event.get("name") in (BEHAVIOUR_SLOT, ANSWER_SOURCE_SLOT):
+        if new.turn_open:
+            value = event.get("value") or ""
+            if event["name"] == BEHAVIOUR_SLOT:
+                new.turn_behaviour = value
+            else:
+                new.turn_source = value
     elif kind == "slot" and event.get("name") == HANDOFF_SLOT and event.get("value"):
+        if new.turn_open and not new.turn_handoff:
+            new.turn_handoff = str(event["value"])
         # A new session carries the slot over before its first buyer message: not counted then.
         if new.counted and not new.handed_off:
             new.handed_off = True
             result.add(new.hour, "handed_off")
             result.add(new.hour, f"reason:{event['value']}")
     return result
+
+
+def _open_turn(state: ConversationState, conversation_id: str, event: Dict[str, Any], intent: Optional[str]) -> None:
+    if state.turn_open:  # the last turn never reached action_listen (an action failed): it ends here
+        state.previous_behaviour = state.turn_behaviour
+    confidence = ((event.get("parse_data") or {}).get("intent") or {}).get("confidence")
+    state.turn += 1
+    state.turn_open = True
+    state.turn_message = MissedMessage(
+        text=(event.get("text") or "").strip()[:MISSED_TEXT_CHARS], conversation_id=conversation_id,
+        message_id=event.get("message_id") or None, timestamp=float(event["timestamp"]), behaviour="",
+        intent=intent, confidence=confidence if isinstance(confidence, (int, float)) else None,
+    )
+    state.turn_behaviour = state.turn_source = state.turn_handoff = ""
+    state.turn_unclear = False
+    state.pending = [p for p in state.pending if p[2] >= state.turn - FOLLOW_TURNS]
+
+
+def answer_source(behaviour: str, source: str) -> Optional[str]:
+    """What answered a turn: `knowledge:<key>`, `intent:<name>`, or None (no answer)."""
+    if source.startswith("knowledge:"):
+        return source
+    if behaviour.startswith("answer:"):
+        return f"intent:{behaviour[len('answer:'):]}"
+    return None
+
+
+def _close_turn(state: ConversationState, result: Fold) -> None:
+    message = state.turn_message
+    hour = hour_of(message.timestamp) if message else state.last_hour
+    behaviour = state.turn_behaviour
+    source = answer_source(behaviour, state.turn_source)
+    if source:
+        result.add(hour, f"answered:{source}")
+        if state.previous_behaviour != CLARIFY:
+            result.add(hour, f"precise:{source}")
+        state.pending = state.pending + [(source, hour, state.turn)]
+        if source not in state.unrated:
+            state.unrated = state.unrated + [source]
+    asked_for_person = (state.turn_handoff and HandoffReason.read(state.turn_handoff) is HandoffReason.buyer_asked) or (
+        message and message.intent in ASKED_FOR_A_PERSON_INTENTS)
+    if behaviour in (CLARIFY, HANDOFF) or state.turn_unclear or state.turn_handoff:
+        for pending_source, pending_hour, _ in state.pending:
+            result.add(pending_hour, f"unsure_after:{pending_source}")
+        state.pending = []
+    if message and message.text and (behaviour == CLARIFY or state.turn_unclear or (behaviour == HANDOFF and not asked_for_person)):
+        result.missed = (hour, message.copy(update={"behaviour": HANDOFF if behaviour == HANDOFF else CLARIFY}))
+    state.previous_behaviour = behaviour
+    state.turn_open = False
+    state.turn_message = None
 
 
 def hours_between(since: datetime, until: datetime) -> List[str]:

@@ -8,7 +8,9 @@ from typing import Dict, List, Optional, Tuple
 import redis
 from pydantic import BaseModel
 
+from bot.knowledge.records import KnowledgeRecords
 from bot.labels import intent_label, product_label, reason_label
+from bot.metrics.answers import AnswerStats, answer_stats
 from bot.metrics.fold import as_text, hours_between
 from bot.models import HandoffReason
 from bot.outreach import reminder_log
@@ -62,6 +64,7 @@ class Metrics(BaseModel):
     unpaid_reminder_conversion: Optional[float]
     top_intents: List[Counted]
     top_items: List[Counted]  # label: the product's name with its SKU beside it
+    answers: List[AnswerStats]  # what each knowledge entry and intent earns
     peak_hour: Optional[datetime]
     hours: List[Period]
     days: List[Period]
@@ -144,6 +147,7 @@ def report(
         unpaid_reminder_conversion=_rate(paid, reminded),
         top_intents=[Counted(key=i, label=intent_label(i), count=n) for i, n in _top(_prefixed(totals, "intent:"))],
         top_items=[Counted(key=sku, label=_product_name(store, sku), count=n) for sku, n in _top(_prefixed(totals, "item:"))],
+        answers=answer_stats(totals, KnowledgeRecords(client, store.shop_id).entries()),
         peak_hour=busiest.start if busiest and busiest.buyer_messages else None,
         hours=series,
         days=[_finish(day) for day in days.values()],

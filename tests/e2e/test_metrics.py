@@ -104,6 +104,10 @@ def test_metrics_json_gives_exactly_the_expected_numbers(stack: Stack, script: S
     assert {i["key"]: i["count"] for i in m["top_items"]} == {"T001": 2, "T002": 1}
     assert 0 < m["first_reply_ms_p50"] < 30_000
     assert m["csat"] == 0.0 and m["csat_responses"] == 1  # the one follow-up answer: 不满意
+    # What each answer earned: named in Chinese; the shipping answer came directly and settled it.
+    shipping = next(row for row in m["answers"] if row["name"] == "问包邮/运费")
+    assert (shipping["kind"], shipping["answered"], shipping["precise_rate"], shipping["unsure_after_rate"]) == (
+        "意图", 1, 1.0, 0.0)
     # Asked again: the stream is folded once, so nothing is counted twice.
     again = json.loads(bot_command(stack, "metrics", "--json", "--since", script.since, "--until", script.until).stdout)
     assert (again["conversations"], again["buyer_messages"]) == (5, 6)
@@ -131,6 +135,8 @@ def test_the_dashboard_draws_its_charts_from_the_numbers(stack: Stack, script: S
     expect(page.locator("#kpi-conversion")).to_have_text("20.0%")
     expect(page.locator("#kpi-csat")).to_have_text("0.0%")
     expect(page.locator("#top-unclear")).to_contain_text("讲个笑话")
+    shipping = page.locator("#answers tbody tr", has_text="问包邮/运费")
+    expect(shipping.locator("td")).to_have_text(["意图", "问包邮/运费", "1", "100.0%", "0.0%", "暂无评价"])
     for chart in ("#chart-hours", "#chart-days"):
         expect(page.locator(f"{chart} canvas")).to_have_count(1)
     for chart in ("#chart-reasons", "#chart-intents"):  # drawn as SVG: their names are the page's text

@@ -43,6 +43,23 @@ function pie(id, rows) {
   return chart;
 }
 
+function answersTable(rows) {
+  const body = document.querySelector("#answers tbody");
+  body.replaceChildren(...rows.map((r) => {
+    const tr = document.createElement("tr");
+    const csat = r.csat_responses ? `${pct(r.csat)}（${r.csat_responses}条评价）` : "暂无评价";
+    for (const text of [r.kind, r.name, r.answered, pct(r.precise_rate), pct(r.unsure_after_rate), csat]) {
+      tr.appendChild(Object.assign(document.createElement("td"), { textContent: String(text) }));
+    }
+    return tr;
+  }));
+  if (!rows.length) {
+    const td = Object.assign(document.createElement("td"), { textContent: "暂无", colSpan: 6 });
+    body.replaceChildren(Object.assign(document.createElement("tr")));
+    body.firstChild.appendChild(td);
+  }
+}
+
 async function load() {
   const response = await fetch("/api/metrics", { credentials: "same-origin" });
   if (!response.ok) throw new Error(`metrics: ${response.status}`);
@@ -69,6 +86,7 @@ async function load() {
   ];
   list("top-items", m.top_items.map((i) => [i.label, i.count]), "次");
   list("top-unclear", m.top_not_understood, "次");
+  answersTable(m.answers);
   window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
   document.body.dataset.rendered = "yes"; // for the browser test: the charts are drawn
 }

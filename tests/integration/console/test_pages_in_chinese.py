@@ -1,6 +1,7 @@
-"""The owner's and agents' pages read in Chinese (issue 22): the dashboard, the agent workbench and
-the complaint report, opened in a real headless Chromium with handoffs of every reason (some
-written before reasons were typed), complaints and many intents, show no English word.
+"""The owner's and agents' pages read in Chinese (issue 22): the dashboard, the agent workbench,
+the complaint report and the questions nobody answered, opened in a real headless Chromium with
+handoffs of every reason (some written before reasons were typed), complaints, many intents and
+missed messages, show no English word.
 
 "English word" is any `[a-z_]{6,}` run in the pages' visible text (the SVG pie charts' labels
 included). Exempt, and nothing else: text inside <code>/<kbd>/<samp>, and whole identifiers of the
@@ -27,6 +28,7 @@ from bot.services.aftersales import record_quality_complaint
 from bot.store import ShopStore, shop_key
 from tests.integration.console.test_app import PASSWORDS
 from tests.integration.console.test_marks_in_browser import console_in_a_thread
+from tests.integration.mining.test_mining_page import publish_missed
 
 OWNER, OWNER_PASSWORD = "boss", "boss-password"
 ENGLISH = re.compile(r"[a-z_]{6,}")
@@ -149,7 +151,12 @@ def test_dashboard_workbench_and_complaint_report_show_no_english(
         expect(owner.locator('.complaint-item[data-sku="T001"] .share')).to_have_text("50.0%")
         report = owner.evaluate(VISIBLE_TEXT)
 
-    for page, text in (("workbench", workbench), ("dashboard", dashboard), ("complaints", report)):
+        publish_missed(store)  # the questions nobody answered, with every action a group offers
+        owner.goto(f"{url}/mining")
+        expect(owner.locator(".mined-group")).to_have_count(5)
+        mining = owner.evaluate(VISIBLE_TEXT)
+
+    for page, text in (("workbench", workbench), ("dashboard", dashboard), ("complaints", report), ("mining", mining)):
         assert english_words(text, ids) == [], page
     shares = [float(share) for share in re.findall(r"占\s*([\d.]+)%", report)]
     assert shares and all(share <= 100 for share in shares)

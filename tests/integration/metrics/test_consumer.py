@@ -1,6 +1,7 @@
 """The event stream folded exactly once: two Rasa servers publishing, a consumer that dies."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from typing import Dict, List
 
@@ -129,3 +130,29 @@ def test_the_stream_keeps_only_what_is_not_yet_acknowledged(redis_client, store,
     broker.publish_many(chat("buyer_late", T0 + 3600))
     assert consumer.drain() == 5
     assert redis_client.xlen(events) == 7
+
+
+def test_what_each_answer_earns_comes_through_the_stream_named_as_the_owner_knows_it(redis_client, store, demo) -> None:
+    def said(buyer: str, t: float, text: str, behaviour: str, source: str = "") -> List[Dict]:
+        return [{"sender_id": buyer, **e} for e in (
+            {"event": "user", "text": text, "timestamp": t, "parse_data": {"intent": {"name": "nlu_fallback"}}},
+            {"event": "slot", "name": "behaviour", "value": behaviour, "timestamp": t + 0.1},
+            {"event": "slot", "name": "answer_source", "value": source or None, "timestamp": t + 0.1},
+            {"event": "action", "name": "action_listen", "timestamp": t + 0.2},
+        )]
+
+    broker = RedisStreamEventBroker(redis_client)
+    for n, buyer in enumerate(("buyer_a", "buyer_b")):
+        start = T0 + 60 * n
+        broker.publish_many([{"sender_id": buyer, "event": "action", "name": "action_session_start", "timestamp": start}]
+                            + said(buyer, start + 1, "能开发票吗", "faq:invoice", "knowledge:invoice_how")
+                            + said(buyer, start + 2, "那电子的呢" if n else "好的", "clarify" if n else "ack")
+                            + said(buyer, start + 3, "几天到", "answer:ask_shipping_time"))
+    MetricsConsumer(store).drain()
+    rows = {row.name: row for row in numbers(redis_client, store).answers}
+    invoice = rows[next(e.question for e in demo.knowledge if e.key == "invoice_how")]
+    assert (invoice.kind, invoice.answered, invoice.unsure_after_rate, invoice.precise_rate) == ("知识库", 2, 0.5, 1.0)
+    timing = rows["问发货/到货时间"]
+    assert (timing.kind, timing.answered, timing.precise_rate, timing.csat) == ("意图", 2, 0.5, None)
+    missed = redis_client.lrange(MetricsKeys().missed(datetime.fromtimestamp(T0, timezone.utc).strftime("%Y%m%d%H")), 0, -1)
+    assert [json.loads(m)["text"] for m in missed] == ["那电子的呢"]
