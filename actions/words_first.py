@@ -33,12 +33,13 @@ from bot.replies import handoff as handoff_replies
 from bot.replies import knowledge as knowledge_replies
 from bot.replies import orders as orders_replies
 from bot.replies.repeats import varied
-from bot.services.acknowledgement import Acknowledgement, acknowledgement
+from bot.services.acknowledgement import Acknowledgement, acknowledgement, closing_words
 from bot.services.evidence import (
     asks_a_question,
     asks_cancel,
     asks_for_a_person,
     gives_delivery_instruction,
+    is_plain_statement,
     states_own_plan,
 )
 from bot.services.orders import record_delivery_note
@@ -65,6 +66,8 @@ def words_first(turn: Turn, dispatcher: CollectingDispatcher, asks_back_when_uns
     kind = acknowledgement(turn.text)
     if kind is None and turn.classifier_unsure() and states_own_plan(turn.text):
         kind = Acknowledgement.ack  # "那我明天上午来一趟吧": noted, nothing to answer
+    if kind is None and turn.classifier_unsure() and is_plain_statement(turn.text):
+        kind = closing_words(turn.text)  # "之前买过 就是问问 没事了 谢谢": a goodbye
     if kind is not None and not turn.awaits_cancel_answer():
         turn.say_acknowledgement(kind, dispatcher)
         return []

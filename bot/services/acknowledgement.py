@@ -40,6 +40,19 @@ _ORDERED = sorted(
 _PUNCTUATION = re.compile(r"[\s,.!?;:~…，。！？；：、～\-_\"'“”‘’()（）\[\]【】]")
 
 
+_CLAUSE_BREAK = re.compile(r"[，,。.！!；;～~\s]+")
+
+
+def closing_words(text: str) -> Optional[Acknowledgement]:
+    """Thanks or a closing as the message's last clause ("…就是问问 没事了 谢谢"): the kind, else None.
+    Whether the rest only tells (asks and requests nothing) is for the caller to judge."""
+    clauses = [c for c in _CLAUSE_BREAK.split(text or "") if c]
+    if len(clauses) < 2:
+        return None
+    kind = acknowledgement(clauses[-1])
+    return kind if kind in (Acknowledgement.thanks, Acknowledgement.closing) else None
+
+
 def acknowledgement(text: str, max_chars: int = 24) -> Optional[Acknowledgement]:
     """What the whole message is, if it is only acknowledgement, thanks, praise or closing
     phrases; None when anything else is left (a question, a fact, a request)."""

@@ -138,10 +138,13 @@ _REQUEST = re.compile(r"帮我|给我|请|麻烦|能不能|可不可以|要求|�
 _SPECULATION = re.compile(r"可能|应该|估计|大概|也许|怕是")
 
 
+def is_plain_statement(text: str) -> bool:
+    """Asks nothing, names no problem, requests nothing and guesses at nothing: news only."""
+    return not (asks_a_question(text) or names_a_problem(text) or _REQUEST.search(text) or _SPECULATION.search(text))
+
+
 def states_own_plan(text: str) -> bool:
-    return bool(_OWN_PLAN.search(text.strip())) and not (
-        asks_a_question(text) or names_a_problem(text) or _REQUEST.search(text) or _SPECULATION.search(text)
-    )
+    return bool(_OWN_PLAN.search(text.strip())) and is_plain_statement(text)
 
 
 def asks_a_question(text: str) -> bool:

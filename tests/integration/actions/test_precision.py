@@ -199,3 +199,11 @@ def test_an_unsure_statement_of_the_buyers_own_plan_is_acknowledged(services: Se
     assert slot_events(events)[BEHAVIOUR_SLOT] == "ack" and len(texts) == 1
     _, events = run(ActionUnclear(services), tracker("那我下午能收到吗", "nlu_fallback", confidence=0.35, ranking=ranking))
     assert slot_events(events)[BEHAVIOUR_SLOT] == "clarify"
+
+
+def test_a_statement_that_ends_in_thanks_is_a_goodbye_but_a_question_is_not(services: Services) -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.35}, {"name": "ask_courier", "confidence": 0.3}]
+    _, events = run(ActionUnclear(services), tracker("以前都是这么发的 就是问问 没事了 谢谢", "nlu_fallback", confidence=0.35, ranking=ranking))
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "ack"
+    _, events = run(ActionUnclear(services), tracker("那这次发什么快递 谢谢", "nlu_fallback", confidence=0.35, ranking=ranking))
+    assert slot_events(events)[BEHAVIOUR_SLOT] == "clarify"

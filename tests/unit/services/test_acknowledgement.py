@@ -34,3 +34,12 @@ def test_waiting_and_having_submitted_are_acknowledgements() -> None:
     assert acknowledgement("好吧，我等等看。") is Acknowledgement.ack
     assert acknowledgement("我提交了") is Acknowledgement.ack
     assert acknowledgement("我提交了 怎么还没退款") is None
+
+
+def test_a_closing_clause_after_a_statement_is_found() -> None:
+    from bot.services.acknowledgement import Acknowledgement, closing_words
+
+    assert closing_words("以前都是这么发的 就是问问 没事了 谢谢") is Acknowledgement.thanks
+    assert closing_words("那就这样吧，再见") is Acknowledgement.closing
+    assert closing_words("谢谢") is None  # one clause: acknowledgement() reads it whole
+    assert closing_words("什么时候发货 谢谢") is Acknowledgement.thanks  # the caller checks the rest asks nothing
