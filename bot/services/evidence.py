@@ -116,7 +116,7 @@ def asks_for_a_person(text: str) -> bool:
 
 # Any question at all: a question mark, a particle or a question word ("到了吗", "几点能到").
 # Broader than _QUESTION above, which only tells a delivery instruction from a question about it.
-_ANY_QUESTION = re.compile(r"[?？]|[吗嘛么呢]|几|多久|多少|什么|啥|哪|怎么|能不能|是不是|有没有|可不可以|会不会")
+_ANY_QUESTION = re.compile(r"[?？]|[吗嘛呢]|(?<![这那多])么|几|多久|多少|什么|啥|哪|怎么|能不能|是不是|有没有|可不可以|会不会")
 
 
 _ARRIVED = re.compile(r"(已经|已)?(到了|收到了|签收了|已签收|拿到了|取到了)")
