@@ -25,6 +25,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         "--merge", action="store_true",
         help="keep products, buyers and orders the file does not mention (default: the file replaces them)",
     )
+    load.add_argument(
+        "--knowledge-from-file", action="store_true",
+        help="overwrite the knowledge entries owners edited in the console with the file's (default: keep the owners')",
+    )
     commands.add_parser("load-demo", help="load the demo shop (data/shop/demo_shop.yml)")
     trainer_cli.add_commands(commands)
     console_cli.add_commands(commands)
@@ -47,7 +51,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         move_to = shop.now() if args.command == "load-demo" else None
         try:
             merge = bool(getattr(args, "merge", False))
-            print(summary(load_file(path, shop.store, move_to, merge, now=shop.now()), path))
+            from_file = bool(getattr(args, "knowledge_from_file", False))
+            print(summary(load_file(path, shop.store, move_to, merge, now=shop.now(), knowledge_from_file=from_file), path))
         except DataFileError as error:
             print(f"not loaded, nothing written: {error}", file=sys.stderr)
             return 2

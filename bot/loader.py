@@ -159,12 +159,13 @@ def _check_references(path: Path, data: ShopData, existing: Optional[ShopStore] 
 
 def load_file(
     path: Path, store: ShopStore, move_to: Optional[datetime] = None, merge: bool = False,
-    now: Optional[datetime] = None,
+    now: Optional[datetime] = None, knowledge_from_file: bool = False,
 ) -> ShopData:
     """Validate `path` completely, then write it to the store in one transaction: its records
     replace the shop's (ShopStore.write_all; `merge` keeps the ones it does not mention). With
     `move_to` (the demo), a file with `as_of` has its order times moved to that day. `now`: the
-    shop's clock (default: the real time)."""
+    shop's clock (default: the real time). Knowledge entries the owner edited in the console keep
+    the owner's version unless `knowledge_from_file` (a reload must not wipe an owner's answers)."""
     data = parse(path, read_file(path), store if merge else None, now)
     if move_to is not None:
         data = data.moved_to(move_to)
@@ -172,6 +173,9 @@ def load_file(
         raise DataFileError(
             path, "shop", "id", f"file is for shop {data.shop.id!r} but the store is shop {store.shop_id!r}"
         )
+    if not knowledge_from_file:
+        owner_versions = knowledge_records.KnowledgeRecords(store.client, store.shop_id).owner_versions()
+        data = data.copy(update={"knowledge": knowledge_records.with_owner_edits(data.knowledge, owner_versions)})
     store.write_all(
         data, merge=merge,
         also=[lambda pipe: knowledge_records.write(pipe, store.shop_id, data.knowledge, replace=not merge)],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import datetime
-from typing import Any, List, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import redis
 
@@ -33,6 +33,17 @@ class KnowledgeChange(Model):
 
 class KnowledgeConflict(RuntimeError):
     """The entry is no longer what the change was made from (someone changed it meanwhile)."""
+
+
+def with_owner_edits(
+    entries: Sequence[KnowledgeEntry], owner_versions: Mapping[str, Optional[KnowledgeEntry]]
+) -> List[KnowledgeEntry]:
+    """A file's entries with the owner's console edits kept: an entry the owner changed stays as
+    the owner left it (or stays deleted), and one the owner added stays."""
+    kept = [owner_versions.get(e.key) if e.key in owner_versions else e for e in entries]
+    named = {e.key for e in entries}
+    added = [entry for key, entry in owner_versions.items() if key not in named]
+    return [entry for entry in kept + added if entry is not None]
 
 
 def write(pipe: Any, shop_id: str, entries: Sequence[KnowledgeEntry], replace: bool) -> None:
@@ -105,6 +116,14 @@ class KnowledgeRecords:
                 pipe.execute()
             except redis.WatchError as error:
                 raise KnowledgeConflict(change.key) from error
+
+    def owner_versions(self) -> Dict[str, Optional[KnowledgeEntry]]:
+        """Each entry an owner changed in the console, as the newest change left it (None: deleted);
+        a reload of the shop file keeps these (bot/loader.py)."""
+        latest: Dict[str, Optional[KnowledgeEntry]] = {}
+        for change in self.history():  # newest first
+            latest.setdefault(change.key, change.after)
+        return latest
 
     def history(self, limit: int = HISTORY_LENGTH) -> List[KnowledgeChange]:
         """The changes, newest first."""

@@ -108,3 +108,26 @@ def test_the_owners_answer_fills_a_pending_entry_in_the_shops_time_zone() -> Non
     assert filled.key == "warranty" and filled.missing_facts == [] and filled.keywords == ["保修", "质保"]
     assert filled.valid_until is not None and filled.valid_until.utcoffset().total_seconds() == 8 * 3600  # type: ignore[union-attr]
     assert filled.live(DEMO_NOW)
+
+
+def test_reloading_the_shop_file_keeps_the_owners_console_edits(store: ShopStore, demo: ShopData) -> None:
+    """A developer reloads the file (new prices); the owner's answers stay: an edited entry as the
+    owner left it, a deleted one deleted, an added one there. `knowledge_from_file` overwrites them."""
+    from bot.loader import load_file
+    from tests.conftest import DEMO_FILE
+
+    editor = KnowledgeEditor(records(store))
+    before = records(store).entry("invoice_how")
+    assert before is not None
+    editor.update(entry_from_form({**before.dict(), "answer": "亲，发票下单时备注就行～"}, SHANGHAI, base=before), "boss")
+    editor.delete("warranty", "boss")
+    added = editor.add(entry_from_form(DOWN, SHANGHAI), "boss")
+
+    load_file(DEMO_FILE, store)
+    assert records(store).entry("invoice_how").answer == "亲，发票下单时备注就行～"  # type: ignore[union-attr]
+    assert records(store).entry("warranty") is None
+    assert records(store).entry(added.key) is not None
+
+    load_file(DEMO_FILE, store, knowledge_from_file=True)
+    assert records(store).entry("invoice_how") == before
+    assert records(store).entry("warranty") is not None and records(store).entry(added.key) is None
