@@ -292,10 +292,14 @@ def recommend(
             continue
         scored.append(Match(product=product, met=met, missed=[c for c in criteria if c not in met]))
 
+    # Beside a 女款 item, a 男款 one comes last (and the other way round).
+    other_cut = {"女款": "男款", "男款": "女款"}.get(next((w for w in ("女款", "男款") if viewed and w in viewed.name), ""))
+
     def order(match: Match) -> Tuple:
         p = match.product
         return (
             viewed is None or p.category != viewed.category,
+            bool(other_cut) and str(other_cut) in p.name,
             ask.recipient_tag not in p.tags if ask.recipient_tag else False,
             abs(p.price - ask.price_about) if ask.price_about else 0,
             p.price,
