@@ -61,10 +61,11 @@ _BETWEEN = re.compile(rf"{_NUMBER}\s*(?:-|~|到|至)\s*{_NUMBER}\s*(?:块钱|块
 
 # The words of a request: asking for items, not about one.
 _REQUEST = re.compile(
-    r"推荐|推介|介绍几|哪款好|哪个好|哪件好|选哪|买什么|买啥|挑(一|几)?(件|款|个)|有没有|有什么|有啥|"
+    r"推荐|推介|介绍几|哪款好|哪个好|哪件好|选哪|买(什么|啥)(好|合适)|挑(一|几)?(件|款|个)|有没有|有什么|有啥|"
     r"有.{0,12}的.{0,6}(吗|么|嘛|没|不)|想(买|要|找|入)|求|适合.{0,8}的|送.{1,4}的|(以内|以下|左右|以上)的"
 )
-_EXPLICIT = re.compile(r"推荐|推介|买什么|买啥|挑(一|几)?(件|款|个)")
+# "买什么什么降价" complains of prices: only "买什么好" asks what to buy.
+_EXPLICIT = re.compile(r"推荐|推介|买(什么|啥)(好|合适)|挑(一|几)?(件|款|个)")
 # "这件有厚一点的吗": a version of the item in view.
 _THIS_ITEM = re.compile(r"这(件|款|个|条|套|种|只)(还)?有")
 _COMPARE = re.compile(r"(两|俩|2)(件|款|个|条|套|只)?.{0,6}(哪|区别|比较|对比|差别|不同)|(比较|对比)一下")

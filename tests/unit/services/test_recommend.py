@@ -136,6 +136,8 @@ def test_no_match_is_said_with_the_nearest_item_and_why(store: MemoryShopStore) 
 def test_a_vague_request_and_a_comparison_are_told_apart(store: MemoryShopStore) -> None:
     assert asks_vaguely("有什么推荐的吗", ask(store, "有什么推荐的吗"))
     assert not asks_vaguely("推荐一下冬天穿的", ask(store, "推荐一下冬天穿的"))
+    assert asks_vaguely("买什么好呢", ask(store, "买什么好呢"))
+    assert not asks_vaguely("为啥我买什么什么就降价", ask(store, "为啥我买什么什么就降价"))
     assert asks_to_compare("这两件哪个好") and asks_to_compare("两款有什么区别")
     assert not asks_to_compare("哪个颜色好看") and not asks_to_compare("两件包邮吗")
 
