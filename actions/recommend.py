@@ -7,11 +7,19 @@ from typing import TYPE_CHECKING, List, Optional
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.free_shipping import free_shipping_text
 from bot.behaviours import CLARIFY, UNSURE_BELOW, UNSURE_INTENTS, answer
 from bot.models import Product
 from bot.replies import recommend as recommend_replies
 from bot.services.products import resolve_product
-from bot.services.recommend import asks_for_recommendation, asks_to_compare, asks_vaguely, read_ask, recommend
+from bot.services.recommend import (
+    asks_for_add_ons,
+    asks_for_recommendation,
+    asks_to_compare,
+    asks_vaguely,
+    read_ask,
+    recommend,
+)
 
 if TYPE_CHECKING:
     from actions.base import Turn
@@ -46,9 +54,13 @@ def products_in_chat(turn: Turn, limit: int = 2) -> List[Product]:
 
 
 def recommend_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:
-    """Recommendations or a comparison when the words ask for one; None: the action answers."""
+    """Recommendations, a comparison or 凑单 when the words ask for one; None: the action answers."""
     if not _may_recommend(turn):
         return None
+    if asks_for_add_ons(turn.text):  # "帮我凑个单": the free-shipping answer and what closes its gap
+        dispatcher.utter_message(text=free_shipping_text(turn))
+        turn.behaviour = answer("ask_free_shipping")
+        return []
     size = turn.entity("size") or turn.slot("size")
     if asks_to_compare(turn.text):
         two = products_in_chat(turn)

@@ -204,6 +204,14 @@ def asks_for_recommendation(text: str, ask: Ask, viewed: Optional[Product] = Non
     return bool(named)
 
 
+_ADD_ONS = re.compile(r"凑(个|一)?单|凑(个|点)?包邮|凑够")
+
+
+def asks_for_add_ons(text: str) -> bool:
+    """"凑单推荐一下", "帮我凑个包邮": items that close the gap to free shipping."""
+    return bool(_ADD_ONS.search(text))
+
+
 def asks_to_compare(text: str) -> bool:
     """"这两件哪个好", "两款有什么区别": a comparison of two items."""
     return bool(_COMPARE.search(text.lower()))

@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.bargaining import ActionBargain, ActionGift
+from actions.chat import ActionUnclear
 from actions.base import ShopAction
 from actions.products import ActionProductInfo, ActionStock
 from actions.shipping import ActionFreeShipping
@@ -143,3 +144,7 @@ def test_cou_dan_the_suggested_items_close_the_gap_and_are_in_stock(services: Se
     assert [p.price for p in offered] == sorted(p.price for p in offered)  # the least to add first
     buyer = services.store.buyer("buyer_xiaomei")
     assert buyer is not None and all(buyer.region not in p.restricted_regions for p in offered)
+    # 凑单推荐一下: the model is unsure (nlu_fallback 0.35); the words ask for the same items.
+    again = chat.say(ActionUnclear, "凑单推荐一下", "nlu_fallback", 0.35)
+    assert [p.sku for p in named(services, again) if p.sku != tee.sku] == [p.sku for p in offered]
+    assert chat.slots[BEHAVIOUR_SLOT] == answer("ask_free_shipping")

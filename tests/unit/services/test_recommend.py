@@ -10,6 +10,7 @@ from bot.replies.recommend import comparison, recommendations
 from bot.services.recommend import (
     Ask,
     Criterion,
+    asks_for_add_ons,
     asks_for_recommendation,
     asks_to_compare,
     asks_vaguely,
@@ -149,3 +150,8 @@ def test_a_comparison_is_facts_only(store: MemoryShopStore) -> None:
         assert product.name in text and product.material.composition in text
     assert f"便宜{heavy.price - tee.price:g}元" in text
     assert not any(word in text for word in ("更好", "推荐您", "建议选", "性价比"))  # no opinion the data lacks
+
+
+def test_cou_dan_is_read_from_its_words() -> None:
+    assert asks_for_add_ons("凑单推荐一下") and asks_for_add_ons("帮我凑个单") and asks_for_add_ons("想凑够包邮")
+    assert not asks_for_add_ons("还差几块包邮") and not asks_for_add_ons("单号多少")
