@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, List, Optional
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.free_shipping import free_shipping_text
 from bot.behaviours import CLARIFY, UNSURE_BELOW, UNSURE_INTENTS, answer
 from bot.models import Product
 from bot.replies import recommend as recommend_replies
-from bot.services.products import resolve_product
+from bot.replies import shipping as shipping_replies
+from bot.services.products import add_ons_for_quote, resolve_product
 from bot.services.recommend import (
     asks_for_add_ons,
     asks_for_recommendation,
@@ -20,6 +20,7 @@ from bot.services.recommend import (
     read_ask,
     recommend,
 )
+from bot.services.shipping import quote
 
 if TYPE_CHECKING:
     from actions.base import Turn
@@ -57,8 +58,13 @@ def recommend_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
     """Recommendations, a comparison or 凑单 when the words ask for one; None: the action answers."""
     if not _may_recommend(turn):
         return None
-    if asks_for_add_ons(turn.text):  # "帮我凑个单": the free-shipping answer and what closes its gap
-        dispatcher.utter_message(text=free_shipping_text(turn))
+    if asks_for_add_ons(turn.text):
+        if turn.product is None:
+            return None  # no item, no gap to close: the action answers (or asks back)
+        # "帮我凑个单": the free-shipping answer for the item in the chat, and what closes its gap.
+        shipping = quote(turn.shop.policy, turn.product, turn.region, turn.buyer)
+        extras = add_ons_for_quote(turn.store, shipping, turn.product)
+        dispatcher.utter_message(text=shipping_replies.free_shipping_with_add_ons(shipping, turn.product, extras))
         turn.behaviour = answer("ask_free_shipping")
         return []
     size = turn.entity("size") or turn.slot("size")

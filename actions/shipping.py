@@ -7,12 +7,12 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
-from actions.free_shipping import free_shipping_text
 from actions.orders import order_in_question, say_order_not_found, tell_order_status
 from bot.behaviours import answer
 from bot.replies import shipping as shipping_replies
 from bot.models import OrderStatus
 from bot.services.orders import expected_dispatch
+from bot.services.products import add_ons_for_quote
 from bot.services.shipping import asks_about_an_order, asks_about_arrival, asks_which_courier, courier_options, find_courier, quote
 
 
@@ -24,7 +24,13 @@ class ActionFreeShipping(ShopAction):
         return "action_free_shipping"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        dispatcher.utter_message(text=free_shipping_text(turn))
+        policy = turn.shop.policy
+        if turn.product is None and not turn.entity("region"):
+            dispatcher.utter_message(text=shipping_replies.free_shipping_rule(policy))
+            return []
+        shipping = quote(policy, turn.product, turn.region, turn.buyer)
+        extras = add_ons_for_quote(turn.store, shipping, turn.product)  # 凑单: what closes the gap
+        dispatcher.utter_message(text=shipping_replies.free_shipping_with_add_ons(shipping, turn.product, extras))
         return []
 
 
