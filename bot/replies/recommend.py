@@ -6,7 +6,7 @@ from typing import List, Optional, Sequence
 
 from bot.models import Product
 from bot.replies.format import join, money
-from bot.replies.products import _STRETCH, _THICKNESS
+from bot.replies.products import STRETCH_WORDS, THICKNESS_WORDS
 from bot.services.recommend import Ask, Criterion, Match, Recommendations, matching_colour, price_over
 
 
@@ -66,9 +66,9 @@ def _fact(product: Product, ask: Ask, criterion: Criterion) -> Optional[str]:
     if criterion is Criterion.tags:
         return f"适合{ask.recipient_tag}" if ask.recipient_tag in product.tags else f"适合{join(ask.tags)}"
     if criterion is Criterion.thickness:
-        return _THICKNESS.get(material.thickness or "")
+        return THICKNESS_WORDS.get(material.thickness or "")
     if criterion is Criterion.stretch:
-        return _STRETCH.get(material.stretch or "")
+        return STRETCH_WORDS.get(material.stretch or "")
     if criterion is Criterion.breathable:
         return "透气性好"
     if criterion is Criterion.colour:
@@ -92,9 +92,9 @@ def _missed(product: Product, ask: Ask, criterion: Criterion) -> Optional[str]:
     if criterion is Criterion.tags:
         return f"没有标注适合{join(t for t in ask.tags if t not in product.tags)}"
     if criterion is Criterion.thickness:
-        return _THICKNESS.get(material.thickness or "", "厚度没有标注")
+        return THICKNESS_WORDS.get(material.thickness or "", "厚度没有标注")
     if criterion is Criterion.stretch:
-        return _STRETCH.get(material.stretch or "", "弹力没有标注")
+        return STRETCH_WORDS.get(material.stretch or "", "弹力没有标注")
     if criterion is Criterion.breathable:
         return "透气性一般"
     if criterion is Criterion.colour:
@@ -146,10 +146,10 @@ def ask_which_two() -> str:
 def _facts(product: Product, size: Optional[str]) -> str:
     material = product.material
     parts = [money(product.price), f"{material.name}（{material.composition}）"]
-    if material.thickness in _THICKNESS:
-        parts.append(_THICKNESS[str(material.thickness)])
-    if material.stretch in _STRETCH:
-        parts.append(_STRETCH[str(material.stretch)])
+    if material.thickness in THICKNESS_WORDS:
+        parts.append(THICKNESS_WORDS[str(material.thickness)])
+    if material.stretch in STRETCH_WORDS:
+        parts.append(STRETCH_WORDS[str(material.stretch)])
     if size and size in product.sizes:
         count = product.stock_of(None, size)
         parts.append(f"{size}码有货" if count > 0 else f"{size}码暂时没货")

@@ -9,6 +9,7 @@ Decisions (documented because they are judgement calls):
 - A colour or a size alone ("有黑色的吗") is a stock question about the item in view.
 - "适合冬天穿吗" asks about the item; "适合冬天穿的" / "有适合冬天穿的吗" asks for items.
 - Thickness, stretch, season and warmth are asked of clothes: only items with a size chart.
+- "有没有便宜点的" stays a bargain; "有没有小礼物" stays a freebie question.
 """
 from __future__ import annotations
 
@@ -34,16 +35,28 @@ _MATERIALS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("牛仔", ("牛仔",)), ("真皮", ("牛皮", "真皮", "羊皮")), ("针织", ("针织",)), ("德绒", ("德绒",)),
     ("羊毛", ("羊毛",)), ("帆布", ("帆布",)), ("真丝", ("真丝", "桑蚕丝")), ("棉", ("棉",)),
 )
-# Buyer words -> the shop file's tag they mean (a tag written in the message counts as itself).
-_TAG_WORDS: Dict[str, Tuple[str, ...]] = {
-    "冬季": ("冬天", "冬季", "冬装", "过冬", "天冷", "怕冷", "秋冬"),
-    "夏季": ("夏天", "夏季", "夏装", "天热", "怕热"),
-    "春秋": ("春秋", "春天", "秋天", "春季", "秋季"),
-    "保暖": ("保暖", "暖和", "御寒"),
-    "送礼": ("送人", "送礼", "礼物", "送给", "送妈", "送我妈", "送爸", "送男", "送女", "送老", "送长辈", "送朋友", "送闺蜜"),
-    "宽松": ("宽松", "oversize", "遮肉"),
-    "通勤": ("通勤", "上班"),
+# Buyer words -> the shop file's tag they mean. Gifts only as "送X的" or 送礼: "有没有小礼物" asks for
+# a freebie and "送人的话有包装吗" for wrapping.
+_TAG_WORDS: Dict[str, re.Pattern] = {
+    "冬季": re.compile(r"冬天|冬季|冬装|过冬|天冷|怕冷|秋冬"),
+    "夏季": re.compile(r"夏天|夏季|夏装|天热|怕热"),
+    "春秋": re.compile(r"春秋|春天|秋天|春季|秋季"),
+    "保暖": re.compile(r"保暖|暖和|御寒"),
+    "送礼": re.compile(
+        r"送礼|送(给)?(我)?(妈妈|妈|爸爸|爸|老公|老婆|男朋友|女朋友|男友|女友|长辈|朋友|闺蜜|老人|人)的(?!话)"
+    ),
+    "宽松": re.compile(r"宽松|oversize|遮肉"),
+    "通勤": re.compile(r"通勤|上班穿"),
 }
+
+
+def _names_tag(text: str, tag: str) -> bool:
+    """A shop's own tag asked for as a kind of item ("学生的", "适合通勤", "运动穿的"), not a word
+    in passing ("我是学生 有没有优惠")."""
+    tag = re.escape(tag.lower())
+    return bool(re.search(rf"{tag}(穿|用|背|款)?的|适合{tag}", text))
+
+
 _THICK = re.compile(r"厚(一)?(点|些)|加厚|厚实|厚的|厚款")
 _THIN = re.compile(r"薄(一)?(点|些)|轻薄|薄的|薄款")
 _MORE = re.compile(r"(厚|薄)(一)?(点|些)")
@@ -169,9 +182,9 @@ def read_ask(
     bagless = _NOT_A_BAG.sub("", text)
     category = next((w for w in _CATEGORY_WORDS if w in bagless), None)
     material = next((word for word, _ in _MATERIALS if word in text), None)
-    tags = [tag for tag, words in _TAG_WORDS.items() if any(w in text for w in words)]
-    tags += [t for t in catalogue_tags if t.lower() in text and t not in tags and not t.startswith("送")]
-    recipient = next((t for t in catalogue_tags if t.startswith("送") and t in text), None)
+    tags = [tag for tag, words in _TAG_WORDS.items() if words.search(text)]
+    tags += [t for t in catalogue_tags if t not in tags and not t.startswith("送") and _names_tag(text, t)]
+    recipient = next((t for t in catalogue_tags if t.startswith("送") and t in text), None) if "送礼" in tags else None
     at_least = at_most = None
     # "厚一点" beside an item: thicker than it; else simply a thick (thin) one.
     own = _THICKNESS_RANK.get(viewed.material.thickness or "") if viewed is not None else None

@@ -42,6 +42,8 @@ def ask(store: MemoryShopStore, text: str, viewed: Optional[Product] = None, col
         ("有没有纯棉的T恤", None, None),
         ("这件太薄了 有没有厚一点的", "T001", None),  # turns away from the item in view
         ("有黑色的卫衣吗", "T001", "黑色"),  # a hoodie, asked on the T-shirt's page
+        ("有没有适合学生的包", None, None),  # the shop's own tag
+        ("想买件送男朋友的", None, None),
     ],
 )
 def test_requests_for_items(store: MemoryShopStore, text: str, viewed_sku: Optional[str], colour: Optional[str]) -> None:
@@ -70,6 +72,10 @@ def test_requests_for_items(store: MemoryShopStore, text: str, viewed_sku: Optio
         ("还差几块包邮", "T001", None),
         ("99以上包邮吗", None, None),
         ("有没有运费险", None, None),
+        ("有没有小礼物", "T001", None),  # a freebie, not a gift to buy
+        ("送人的话有没有包装", "T001", None),
+        ("我是学生 有没有优惠", "B001", None),
+        ("有没有便宜点的", "T001", None),
     ],
 )
 def test_not_requests_for_items(store: MemoryShopStore, text: str, viewed_sku: Optional[str], colour: Optional[str]) -> None:
