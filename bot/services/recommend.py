@@ -27,8 +27,8 @@ _CATEGORY_WORDS = (
     "连衣裙", "半身裙", "裙", "牛仔裤", "阔腿裤", "运动裤", "裤", "t恤", "短袖", "长袖", "衬衫", "卫衣", "内衣",
     "双肩包", "斜挎包", "包", "风扇", "外套", "毛衣", "羽绒服", "大衣", "棉服", "鞋", "帽", "围巾", "袜", "睡衣",
 )
-# 包 in 包邮/包装/包退 is not a bag.
-_NOT_A_BAG = re.compile(r"包(?=邮|装|退|换|括|含|裹|运费)|[面红]包")
+# 包 in 包邮/包装/包退, 10包 (a count) and 邮政小包 (a parcel) is not a bag.
+_NOT_A_BAG = re.compile(r"包(?=邮|装|退|换|括|含|裹|运费)|[面红\d一二两三四五六七八九十几多每]包|邮政小包")
 # Materials as buyers say them -> what the material's name or composition must contain.
 _MATERIALS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("纯棉", ("纯棉", "100%棉")), ("棉麻", ("棉麻",)), ("亚麻", ("亚麻",)), ("雪纺", ("雪纺",)),
@@ -81,7 +81,7 @@ _REQUEST = re.compile(
 _EXPLICIT = re.compile(r"推荐|推介|买(什么|啥)(好|合适)|挑(一|几)?(件|款|个)")
 # "这件有厚一点的吗": a version of the item in view.
 _THIS_ITEM = re.compile(r"这(件|款|个|条|套|种|只)(还)?有")
-_COMPARE = re.compile(r"(两|俩|2)(件|款|个|条|套|只)?.{0,6}(哪|区别|比较|对比|差别|不同)|(比较|对比)一下")
+_COMPARE = re.compile(r"((这|那)(两|俩)|(两|俩|2)(件|款|个|条|套|只|种)).{0,6}(哪|区别|比较|对比|差别|不同)")
 ABOUT_MARGIN = 0.2  # "200左右" is 160-240
 
 

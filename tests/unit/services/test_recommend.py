@@ -96,6 +96,8 @@ def test_what_a_request_asks_for(store: MemoryShopStore) -> None:
     assert ask(store, "厚一点的", store.product("T001")).thickness_at_least == 2
     assert ask(store, "厚一点的", store.product("C001")).thickness_at_least == 1
     assert ask(store, "包邮吗").category is None  # 包 of 包邮 is no bag
+    assert ask(store, "送的10包纸巾有吗").category is None and ask(store, "能发邮政小包吗").category is None
+    assert ask(store, "有没有小包").category == "包"
 
 
 def test_matches_meet_every_ask_and_are_in_stock(store: MemoryShopStore) -> None:
@@ -146,7 +148,9 @@ def test_a_vague_request_and_a_comparison_are_told_apart(store: MemoryShopStore)
     assert asks_vaguely("买什么好呢", ask(store, "买什么好呢"))
     assert not asks_vaguely("为啥我买什么什么就降价", ask(store, "为啥我买什么什么就降价"))
     assert asks_to_compare("这两件哪个好") and asks_to_compare("两款有什么区别")
+    assert asks_to_compare("这俩哪个厚") and asks_to_compare("2款对比一下")
     assert not asks_to_compare("哪个颜色好看") and not asks_to_compare("两件包邮吗")
+    assert not asks_to_compare("买三袋送2袋不同口味吗") and not asks_to_compare("预售和当天买的哪个划算")
 
 
 def test_a_comparison_is_facts_only(store: MemoryShopStore) -> None:
