@@ -12,14 +12,7 @@ from bot.models import Product
 from bot.replies import recommend as recommend_replies
 from bot.replies import shipping as shipping_replies
 from bot.services.products import add_ons_for_quote, resolve_product
-from bot.services.recommend import (
-    asks_for_add_ons,
-    asks_for_recommendation,
-    asks_to_compare,
-    asks_vaguely,
-    read_ask,
-    recommend,
-)
+from bot.services import recommend as rules
 from bot.services.shipping import quote
 
 if TYPE_CHECKING:
@@ -58,7 +51,7 @@ def recommend_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
     """Recommendations, a comparison or 凑单 when the words ask for one; None: the action answers."""
     if not _may_recommend(turn):
         return None
-    if asks_for_add_ons(turn.text):
+    if rules.asks_for_add_ons(turn.text):
         if turn.product is None:
             return None  # no item, no gap to close: the action answers (or asks back)
         # "帮我凑个单": the free-shipping answer for the item in the chat, and what closes its gap.
@@ -68,7 +61,7 @@ def recommend_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
         turn.behaviour = answer("ask_free_shipping")
         return []
     size = turn.entity("size") or turn.slot("size")
-    if asks_to_compare(turn.text):
+    if rules.asks_to_compare(turn.text):
         two = products_in_chat(turn)
         if len(two) < 2:
             dispatcher.utter_message(text=recommend_replies.ask_which_two())
@@ -80,14 +73,14 @@ def recommend_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
     products = turn.store.products()
     catalogue_tags = sorted({tag for p in products for tag in p.tags})
     viewed = turn.product
-    ask = read_ask(turn.text, catalogue_tags, turn.entity("colour"), size, viewed)
-    if asks_for_recommendation(turn.text, ask, viewed):
-        found = recommend(products, ask, viewed, turn.region)
+    ask = rules.read_ask(turn.text, catalogue_tags, turn.entity("colour"), size, viewed)
+    if rules.asks_for_recommendation(turn.text, ask, viewed):
+        found = rules.recommend(products, ask, viewed, turn.region)
         categories = list(dict.fromkeys(p.category for p in products))
         dispatcher.utter_message(text=recommend_replies.recommendations(found, categories))
         turn.behaviour = answer("ask_product_info")
         return []
-    if asks_vaguely(turn.text, ask):
+    if rules.asks_vaguely(turn.text, ask):
         dispatcher.utter_message(text=recommend_replies.ask_what_kind())
         turn.behaviour = CLARIFY
         return []
