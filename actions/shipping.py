@@ -12,7 +12,7 @@ from bot.behaviours import answer
 from bot.replies import shipping as shipping_replies
 from bot.models import OrderStatus
 from bot.services.orders import expected_dispatch
-from bot.services.products import add_ons_for_free_shipping
+from bot.services.products import add_ons_for_quote
 from bot.services.shipping import asks_about_an_order, asks_about_arrival, asks_which_courier, courier_options, find_courier, quote
 
 
@@ -29,13 +29,8 @@ class ActionFreeShipping(ShopAction):
             dispatcher.utter_message(text=shipping_replies.free_shipping_rule(policy))
             return []
         shipping = quote(policy, turn.product, turn.region, turn.buyer)
-        text = shipping_replies.free_shipping(shipping, turn.product)
-        gap = shipping.short_of_threshold
-        if gap and not shipping.restricted:  # 凑单: what closes the gap, from the catalogue
-            add_ons = add_ons_for_free_shipping(turn.store, gap, turn.product, shipping.region)
-            if add_ons:
-                text += shipping_replies.add_ons(add_ons, gap)
-        dispatcher.utter_message(text=text)
+        extras = add_ons_for_quote(turn.store, shipping, turn.product)  # 凑单: what closes the gap
+        dispatcher.utter_message(text=shipping_replies.free_shipping_with_add_ons(shipping, turn.product, extras))
         return []
 
 

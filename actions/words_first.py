@@ -1,7 +1,7 @@
 """What a turn's words decide before the classifier's intent is taken at its word.
 
 Precision before recall: a person asked for by name, a delivery instruction, a bare
-acknowledgement and a knowledge keyword are read from the words themselves; an intent the
+acknowledgement, a request for recommendations and a knowledge keyword are read from the words themselves; an intent the
 classifier is not sure of is asked back (猜你想问), never answered as a guess; a policy answer's
 unsure follow-up goes to a person; no reply goes out a third time. `ShopAction.run` (actions/base.py)
 calls these around every action's own answer.
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, List, Optional
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.recommend import recommend_first
 from bot.behaviours import (
     ANSWER_SOURCE_SLOT,
     CLARIFY,
@@ -71,6 +72,10 @@ def words_first(turn: Turn, dispatcher: CollectingDispatcher, asks_back_when_uns
     if kind is not None and not turn.awaits_cancel_answer():
         turn.say_acknowledgement(kind, dispatcher)
         return []
+    # "有没有厚一点的", "100以内的裙子": the words ask for items, whatever the classifier read.
+    recommended = recommend_first(turn, dispatcher)
+    if recommended is not None:
+        return recommended
     known = knowledge_first(turn, dispatcher)
     if known is not None:
         return known

@@ -194,6 +194,23 @@ class Product(Model):
     description: str = ""
     restricted_regions: List[str] = []
     restriction_reason: str = ""
+    # What a buyer may ask for that the material does not say (冬季, 加厚, 送礼, 宽松…): the
+    # recommendations match them (bot/services/recommend.py).
+    tags: List[str] = Field(default=[], max_items=20)
+    image_url: Optional[str] = Field(default=None, regex=r"^https?://\S+$")
+
+    @validator("tags", each_item=True)
+    def _tag_is_a_word(cls, value: str) -> str:
+        value = value.strip()
+        if not value or len(value) > 10:
+            raise ValueError("a tag is a short word (1-10 characters), e.g. 冬季")
+        return value
+
+    @validator("tags")
+    def _tags_unique(cls, value: List[str]) -> List[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a tag is listed twice")
+        return value
 
     @root_validator(skip_on_failure=True)
     def _variants_use_known_colours(cls, values: dict) -> dict:

@@ -17,8 +17,8 @@ def unknown_product_hint(products: List[Product]) -> str:
     return f"亲，店里目前有这些宝贝：{names}……您想了解哪一款呢？"
 
 
-_STRETCH = {"none": "没有弹力", "slight": "微弹", "high": "弹力很好"}
-_THICKNESS = {"thin": "偏薄款", "medium": "厚度适中", "thick": "偏厚款"}
+STRETCH_WORDS = {"none": "没有弹力", "slight": "微弹", "high": "弹力很好"}
+THICKNESS_WORDS = {"thin": "偏薄款", "medium": "厚度适中", "thick": "偏厚款"}
 
 
 def material_line(product: Product) -> str:
@@ -26,10 +26,10 @@ def material_line(product: Product) -> str:
     parts = [f"【{product.name}】面料是{material.name}（{material.composition}）"]
     if material.breathable is not None:
         parts.append("透气性好" if material.breathable else "透气性一般")
-    if material.stretch in _STRETCH:
-        parts.append(_STRETCH[material.stretch])
-    if material.thickness in _THICKNESS:
-        parts.append(_THICKNESS[material.thickness])
+    if material.stretch in STRETCH_WORDS:
+        parts.append(STRETCH_WORDS[material.stretch])
+    if material.thickness in THICKNESS_WORDS:
+        parts.append(THICKNESS_WORDS[material.thickness])
     return "，".join(parts) + "。"
 
 
@@ -55,10 +55,10 @@ def product_info(product: Product, topic: ProductTopic) -> str:
     if topic is ProductTopic.breathable and material.breathable is not None:
         verdict = "透气性好，夏天穿也舒服" if material.breathable else "透气性一般，更适合凉快的天气"
         return f"亲，【{product.name}】是{material.name}（{material.composition}），{verdict}～"
-    if topic is ProductTopic.stretch and material.stretch in _STRETCH:
-        return f"亲，【{product.name}】是{material.name}（{material.composition}），{_STRETCH[material.stretch]}哦～"
-    if topic is ProductTopic.thickness and material.thickness in _THICKNESS:
-        return f"亲，【{product.name}】{_THICKNESS[material.thickness]}，面料是{material.name}（{material.composition}）～"
+    if topic is ProductTopic.stretch and material.stretch in STRETCH_WORDS:
+        return f"亲，【{product.name}】是{material.name}（{material.composition}），{STRETCH_WORDS[material.stretch]}哦～"
+    if topic is ProductTopic.thickness and material.thickness in THICKNESS_WORDS:
+        return f"亲，【{product.name}】{THICKNESS_WORDS[material.thickness]}，面料是{material.name}（{material.composition}）～"
     if topic is ProductTopic.care and material.care:
         return f"亲，【{product.name}】的洗护建议：{material.care}～"
     text = f"亲，{material_line(product)}"

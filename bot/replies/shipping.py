@@ -136,3 +136,10 @@ def add_ons(products: Sequence[Product], gap: float) -> str:
     """The items that close the gap to free shipping, each with its price and one fact."""
     items = "；".join(f"【{p.name}】{money(p.price)}（{p.material.name}）" for p in products)
     return f"想凑单的话，这几款都有货，任拍一件就能补上这{money(gap)}：{items}，一起拍就包邮啦～"
+
+
+def free_shipping_with_add_ons(quote: ShippingQuote, product: Optional[Product], extras: Sequence[Product]) -> str:
+    """The free-shipping answer, then what closes its gap (凑单) when there is one."""
+    text = free_shipping(quote, product)
+    gap = quote.short_of_threshold
+    return text + add_ons(extras, gap) if extras and gap else text

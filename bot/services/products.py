@@ -6,6 +6,7 @@ from typing import List, Optional, Tuple
 
 from bot.models import Product
 from bot.services.ports import ShopReader
+from bot.services.shipping import ShippingQuote
 
 
 class ProductTopic(str, Enum):
@@ -90,3 +91,12 @@ def add_ons_for_free_shipping(
     same_category = viewed.category if viewed else None
     candidates.sort(key=lambda p: (round(p.price - gap, 2), p.category != same_category, p.sku))
     return candidates[:limit]
+
+
+def add_ons_for_quote(store: ShopReader, shipping: ShippingQuote, viewed: Optional[Product]) -> List[Product]:
+    """凑单 beside a free-shipping answer: only when the order is short of the threshold and the
+    item can go to the buyer's region at all."""
+    gap = shipping.short_of_threshold
+    if not gap or shipping.restricted:
+        return []
+    return add_ons_for_free_shipping(store, gap, viewed, shipping.region)

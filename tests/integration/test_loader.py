@@ -68,6 +68,12 @@ def test_json_file_loads_the_same(tmp_path: Path, store: ShopStore) -> None:
         (lambda r: r["shop"]["policy"].update(working_hours="00:00-00:00"), "shop", "policy.working_hours"),
         (lambda r: r["shop"]["policy"].update(working_hours="09:30-09:30"), "shop", "policy.working_hours"),
         (lambda r: r["products"][3].update(colour="红"), "products[3] (sku", "colour"),
+        # Recommendations match tags and a card shows image_url: a blank or doubled tag or a
+        # picture that is no web address would be shown to buyers as it is.
+        (lambda r: r["products"][5].update(tags=["冬季", " "]), "products[5] (sku", "tags.1"),
+        (lambda r: r["products"][5].update(tags=["冬季", "冬季"]), "products[5] (sku", "tags"),
+        (lambda r: r["products"][6].update(tags="冬季"), "products[6] (sku", "tags"),
+        (lambda r: r["products"][6].update(image_url="pics/hoodie.jpg"), "products[6] (sku", "image_url"),
         # A consent "given" in 2099 would beat every 退订 until then: a consent is recorded after it is given.
         (lambda r: r["buyers"][0]["marketing_opt_in"].update(at="2099-01-01T00:00:00+08:00"), "buyers[0] (id",
          "marketing_opt_in.at"),
@@ -208,3 +214,12 @@ def test_the_unpaid_reminder_minutes_are_checked(tmp_path: Path, store: ShopStor
     message = str(error.value)
     assert str(path) in message and "shop" in message and "field 'policy.unpaid_reminder_minutes'" in message
     assert redis_client.dbsize() == 0
+
+
+def test_product_tags_and_picture_load_as_written(tmp_path: Path, store: ShopStore) -> None:
+    raw = demo_raw()
+    raw["products"][0]["image_url"] = "https://img.example.com/T001.jpg"
+    load_file(write(tmp_path, raw), store)
+    product = store.product(raw["products"][0]["sku"])
+    assert product is not None and product.image_url == "https://img.example.com/T001.jpg"
+    assert product.tags == raw["products"][0]["tags"] and product.tags  # the demo's items carry tags
