@@ -13,7 +13,7 @@ from actions.shipping import ActionShippingTime
 from actions.words_first import ask_back
 from bot.handoff.rules import has_words
 from bot.models import HandoffReason, OrderStatus
-from bot.behaviours import UNSURE_BELOW, answer
+from bot.behaviours import ACK, UNSURE_BELOW, answer
 from bot.replies import chat as chat_replies
 from bot.replies.repeats import first_unsaid
 from bot.services.acknowledgement import Acknowledgement, acknowledgement
@@ -27,6 +27,7 @@ class ActionGreet(ShopAction):
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         if turn.buyer_spoke_before():  # 在吗 in the middle of a chat: no second welcome
             dispatcher.utter_message(text=first_unsaid(chat_replies.GREET_AGAIN, turn.said_before))
+            turn.behaviour = ACK  # "我在的，您请说": presence acknowledged, not a welcome
         else:
             dispatcher.utter_message(text=chat_replies.greet(turn.shop, turn.buyer, turn.product))
         return []

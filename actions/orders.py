@@ -24,7 +24,7 @@ from bot.services.orders import (
     request_cancel,
 )
 from bot.services.acknowledgement import Acknowledgement
-from bot.services.evidence import asks_address_change, reports_arrival
+from bot.services.evidence import asks_address_change, reports_arrival, says_not_ordered_yet
 
 
 def order_in_question(turn: Turn, prefer: Sequence[OrderStatus] = ()) -> Optional[Order]:
@@ -60,7 +60,7 @@ class ActionOrderStatus(ShopAction):
         return "action_order_status"
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
-        if reports_arrival(turn.text):  # "好了 到了": news, not a question about the parcel
+        if reports_arrival(turn.text) or says_not_ordered_yet(turn.text):  # news, not a question
             turn.say_acknowledgement(Acknowledgement.ack, dispatcher)
             return []
         order = order_in_question(turn, PARCEL_QUESTION)

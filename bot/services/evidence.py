@@ -138,6 +138,14 @@ _REQUEST = re.compile(r"帮我|给我|请|麻烦|能不能|可不可以|要求|�
 _SPECULATION = re.compile(r"可能|应该|估计|大概|也许|怕是")
 
 
+_NOT_ORDERED = re.compile(r"(还)?(没|没有|未)(下单|拍|买|付款|付钱|支付)")
+
+
+def says_not_ordered_yet(text: str) -> bool:
+    """"我还没有下单": there is no order to look up; news, not a question about one."""
+    return bool(_NOT_ORDERED.search(text)) and not asks_a_question(text)
+
+
 def is_plain_statement(text: str) -> bool:
     """Asks nothing, names no problem, requests nothing and guesses at nothing: news only."""
     return not (asks_a_question(text) or names_a_problem(text) or _REQUEST.search(text) or _SPECULATION.search(text))

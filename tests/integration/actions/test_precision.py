@@ -207,3 +207,14 @@ def test_a_statement_that_ends_in_thanks_is_a_goodbye_but_a_question_is_not(serv
     assert slot_events(events)[BEHAVIOUR_SLOT] == "ack"
     _, events = run(ActionUnclear(services), tracker("那这次发什么快递 谢谢", "nlu_fallback", confidence=0.35, ranking=ranking))
     assert slot_events(events)[BEHAVIOUR_SLOT] == "clarify"
+
+
+def test_a_greeting_mid_chat_acknowledges_presence_without_a_second_welcome(services: Services) -> None:
+    from actions.chat import ActionGreet
+
+    t = tracker("还在吗", "greet", confidence=0.9)
+    t.events.insert(0, {"event": "user", "text": "这件包邮吗", "timestamp": time.time() - 60})
+    texts, events = run(ActionGreet(services), t)
+    assert "欢迎" not in texts[0] and "在" in texts[0] and slot_events(events)[BEHAVIOUR_SLOT] == "ack"
+    texts, events = run(ActionGreet(services), tracker("在吗", "greet", confidence=0.9))
+    assert "欢迎" in texts[0] and slot_events(events)[BEHAVIOUR_SLOT] == "answer:greet"

@@ -102,3 +102,10 @@ def test_the_buyers_own_plan_is_news_not_a_question_request_or_guess() -> None:
         states_own_plan(t)
         for t in ("我明天能收到吗", "我先退了吧", "那我可能周末才在家", "我去看了 袖子破了", "帮我看下物流", "这件挺好")
     )
+
+
+def test_not_having_ordered_yet_is_news_unless_asked() -> None:
+    from bot.services.evidence import says_not_ordered_yet
+
+    assert says_not_ordered_yet("我还没有下单") and says_not_ordered_yet("还没拍 先了解一下")
+    assert not says_not_ordered_yet("还没付款能改地址吗") and not says_not_ordered_yet("我下单了")
