@@ -15,12 +15,13 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWa
 NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml)
 MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard data/jieba/*) $(wildcard data/lexicon/*) $(wildcard bot/nlu/*.py)
 
-.PHONY: install run console test unit integration rasa e2e lint types train validate eval eval-dialogues bench bench-load load-demo dictionary clean help export-corrections story
+.PHONY: install run console test check unit integration rasa e2e lint types train validate eval eval-dialogues bench bench-load load-demo dictionary clean help export-corrections story
 
 help:
 	@echo "make run        start Redis (embedded unless REDIS_URL), action server :5055, Rasa :5005, agent console :5006"
 	@echo "make console    start only the agent console (Redis and the Rasa server already running)"
 	@echo "make test       run every test (unit, integration, Rasa data and conversation tests, NLU, end-to-end)"
+	@echo "make check      lint, types and unit tests: what CI runs before anything heavy"
 	@echo "make unit       the fast inner loop: tests/unit/ (no Redis, no trained model; prints its time)"
 	@echo "make integration tests/integration/ against a throwaway redis-server (no trained model)"
 	@echo "make rasa       tests/rasa/ (rasa data validate, conversation tests) and tests/nlu/ (trains if needed)"
@@ -57,6 +58,9 @@ $(MODEL_STAMP): $(INSTALLED) $(MODEL_INPUTS)
 	touch $@
 
 train: $(MODEL_STAMP)
+
+# The fast checks CI runs first (no trained model, no Redis, no browser): under a minute warm.
+check: lint types unit
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check bot actions tests
