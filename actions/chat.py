@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import List
+from typing import Any, Dict, List
 
-from rasa_sdk.events import EventType
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ShopAction, Turn
@@ -68,6 +69,14 @@ class ActionUnclear(ShopAction):
 
     def name(self) -> str:
         return "action_unclear"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        # Rasa also runs this action as its core fallback, where no rule fits (a message the
+        # size form rejected). No rule then says "listen", so Rasa would predict it again and
+        # again until its circuit breaker trips, and as that leaves no action_listen behind,
+        # every later message of the chat trips it at once: the chat goes silent for good.
+        # One answer per turn, then wait for the buyer (an active form stays active).
+        return [*super().run(dispatcher, tracker, domain), FollowupAction("action_listen")]
 
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         if turn.slot("last_topic") == ActionChangeAddress.topic and looks_like_address(turn.text):

@@ -48,7 +48,13 @@ class ValidateSizeForm(FormValidationAction):
             # end the form quietly instead of asking for a measurement.
             return self._stop()
         if not is_angry(turn.text):
-            return await super().run(dispatcher, tracker, domain)
+            events = await super().run(dispatcher, tracker, domain)
+            if turn.intent == "ask_size" and not any(e.get("event") == "slot" for e in events):
+                # "那我穿多大码" while asked for a height: still the size question, nothing new in
+                # it. Rasa would reject the form and fall back to asking back; the form asks
+                # again for what it still needs instead (a set slot keeps the form's turn).
+                events.append(SlotSet("last_topic", "sizing"))
+            return events
         dispatcher.utter_message(text=turn.hand_off(HandoffReason.buyer_upset, upset=True))
         return self._stop() + handoff_events(turn.handoff_reason)
 

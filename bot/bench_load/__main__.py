@@ -10,11 +10,12 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from bot.handoff.delivery import rasa_api_token
 from bot.bootstrap import shop_store
 from bot.bench_load import traffic
+from bot.bench_load.texts import TURNS_PER_CHAT, BuyerTexts, distinct_share, evaluation_texts
 from bot.bench_load.servers import BENCH_SECRET, Processes, Server, start_project, start_stock
 from bot.loader import load_file
 from bot.redis_server import RedisServer, free_port
@@ -32,10 +33,16 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--long", type=int, default=500, help="messages in the one long chat")
     parser.add_argument("--bursts", type=int, default=100, help="bursts of 12 from one buyer over 2 replicas")
     parser.add_argument("--memory", type=int, default=10000, help="conversations for the memory figure (0: skip)")
-    parser.add_argument("--quick", action="store_true", help="1,10,50 buyers, 20 chats, 100-message chat, 10 bursts, no memory")
+    parser.add_argument("--rates", default="10,20,40,80", help="open-loop arrival rates, msg/s, comma-separated")
+    parser.add_argument("--rate-seconds", type=float, default=20, help="seconds of arrivals per open-loop rate")
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="1,10,50 buyers, 20 chats, 100-message chat, 10 bursts, rates 10,20,40 for 10 s, no memory",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.levels, args.chats, args.long, args.bursts, args.memory = "1,10,50", 20, 100, 10, 0
+        args.rates, args.rate_seconds = "10,20,40", 10
     return args
 
 
@@ -43,35 +50,79 @@ def ratio(ours: Optional[float], theirs: Optional[float]) -> str:
     return "" if not ours or not theirs else f"{ours / theirs:.2f}×"
 
 
+def tally(replies: traffic.Replies) -> str:
+    return f"{replies.errors} / {replies.empty} / {replies.throttled}"
+
+
 def fmt(value: Optional[float], digits: int = 0) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
+def no_reply_note(levels: List[traffic.Level]) -> None:
+    empty = [pair for level in levels for pair in level.replies.empty_texts]
+    if empty:
+        print(f"\nMessages the project answered with nothing ({len(empty)}; sender, text): "
+              + "; ".join(f"{sender} «{text}»" for sender, text in empty[:12]))
+
+
 async def measure(args: argparse.Namespace, project: List[Server], stock: Server, cpu_of: List[Server]) -> None:
     tag = uuid.uuid4().hex[:6]
+    texts = BuyerTexts(avoid=evaluation_texts())
     print("\n## Concurrent buyers (8-turn chats with metadata.item_id)\n")
-    print(f"Each buyer words the questions one of 3-4 ways and gives their own height and weight: "
-          f"{traffic.distinct_share(args.chats):.0%} of {args.chats} chats' messages are a text not sent before.\n")
-    print("| buyers | stock msg/s | project msg/s | ratio | stock p50/p95/p99 ms | project p50/p95/p99 ms | p99 ratio | stock CPU ms/msg | project CPU ms/msg (Rasa + actions + metrics) | errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("Texts: our generator (bot/bench_load/texts.py: templates × slots × 亲/Traditional/typos/emoji/"
+          "measurements/order ids); other buyers at each level; both bots get the same texts.\n")
+    print("| buyers | stock msg/s | project msg/s | ratio | stock p50/p95/p99 ms | project p50/p95/p99 ms | p99 ratio "
+          "| stock CPU ms/msg | project CPU ms/msg (Rasa + actions + metrics) | distinct texts | project parse-cache share "
+          "| failed / no reply / throttled: stock | project |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    ours_levels = []
     for level in [int(x) for x in args.levels.split(",")]:
         chats = max(args.chats, level)
-        theirs = await traffic.run_level(stock, level, chats, f"{tag}s", [stock])
-        ours = await traffic.run_level(project[0], level, chats, f"{tag}p", cpu_of)
+        sent = [texts.turn(n + 1000 * level, turn) for n in range(chats) for turn in range(TURNS_PER_CHAT)]
+        theirs = await traffic.run_level(stock, level, chats, f"{tag}s", [stock], texts)
+        ours = await traffic.run_level(project[0], level, chats, f"{tag}p", cpu_of, texts)
+        ours_levels.append(ours)
         print(
             f"| {level} | {theirs.throughput:.1f} | {ours.throughput:.1f} | {ratio(ours.throughput, theirs.throughput)} "
             f"| {theirs.p(.5):.0f} / {theirs.p(.95):.0f} / {theirs.p(.99):.0f} "
             f"| {ours.p(.5):.0f} / {ours.p(.95):.0f} / {ours.p(.99):.0f} | {ratio(ours.p(.99), theirs.p(.99))} "
-            f"| {fmt(theirs.cpu_ms_per_message, 1)} | {fmt(ours.cpu_ms_per_message, 1)} | {theirs.errors} / {ours.errors} |",
+            f"| {fmt(theirs.cpu_ms_per_message, 1)} | {fmt(ours.cpu_ms_per_message, 1)} "
+            f"| {distinct_share(sent):.0%} | {ours.repeat_share:.0%} | {tally(theirs.replies)} | {tally(ours.replies)} |",
             flush=True,
         )
+    no_reply_note(ours_levels)
+
+    rates = [float(x) for x in args.rates.split(",") if x]
+    if rates:
+        print(f"\n## Open loop: Poisson arrivals at fixed rates for {args.rate_seconds:g} s each (new buyers' 8-turn chats)\n")
+        print("| offered msg/s | stock done msg/s | stock p50/p95/p99 ms | project done msg/s | project p50/p95/p99 ms "
+              "| failed / no reply / throttled: stock | project |")
+        print("|---|---|---|---|---|---|---|")
+        p99s: Dict[str, List[float]] = {"stock": [], "project": []}
+        first_chat = 2 * 10**6
+        open_levels = []
+        for rate in rates:
+            theirs = await traffic.open_loop(stock, rate, args.rate_seconds, f"{tag}s", texts, first_chat)
+            ours = await traffic.open_loop(project[0], rate, args.rate_seconds, f"{tag}p", texts, first_chat)
+            first_chat += 10**5
+            open_levels.append(ours)
+            p99s["stock"].append(theirs.p(.99))
+            p99s["project"].append(ours.p(.99))
+            print(f"| {rate:g} | {theirs.throughput:.1f} | {theirs.p(.5):.0f} / {theirs.p(.95):.0f} / {theirs.p(.99):.0f} "
+                  f"| {ours.throughput:.1f} | {ours.p(.5):.0f} / {ours.p(.95):.0f} / {ours.p(.99):.0f} "
+                  f"| {tally(theirs.replies)} | {tally(ours.replies)} |", flush=True)
+        for name, values in p99s.items():
+            print(f"\n{name}: p99 passes 1 s {traffic.where_p99_passes(rates, values, 1000)}.", end="")
+        print()
+        no_reply_note(open_levels)
 
     # Stock's cost per message grows with the square of the chat: its 500-message chat alone would
     # take about half an hour, so it stops at STOCK_LONG_LIMIT (the figure its README gives).
     stock_long = min(args.long, STOCK_LONG_LIMIT)
     print(f"\n## One buyer, {args.long} messages (stock: {stock_long}); median ms of the 5 messages ending at each\n")
-    theirs_long = await traffic.long_chat(stock, stock_long, f"{tag}s")
-    ours_long = await traffic.long_chat(project[0], args.long, f"{tag}p")
+    print(f"(one message every {traffic.LONG_CHAT_PACE_SECONDS:.2f} s at most, under the channel's rate limit)\n")
+    theirs_long, theirs_tally = await traffic.long_chat(stock, stock_long, f"{tag}s", texts)
+    ours_long, ours_tally = await traffic.long_chat(project[0], args.long, f"{tag}p", texts)
     marks = [m for m in (5, 50, 100, 200, 500) if m <= args.long] or [args.long]
     print("| message | " + " | ".join(str(m) for m in marks) + " | last ÷ 5th |")
     print("|---|" + "---|" * (len(marks) + 1))
@@ -80,6 +131,7 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
         first, last = cells[0], [c for c in cells if c is not None][-1]
         assert first is not None  # both chats reach the first mark
         print(f"| {name} | " + " | ".join(fmt(c) for c in cells) + f" | {last / first:.2f}× |")
+    print(f"\nfailed / no reply / throttled: stock {tally(theirs_tally)}, project {tally(ours_tally)}")
 
     if args.bursts:
         servers = project[:2]
@@ -93,9 +145,9 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
 
     if args.memory and project[0].process:
         print("\n## Rasa-server memory (RSS), two-message conversations at 50 at a time\n")
-        await traffic.many_conversations(project[0], 100, 50, f"{tag}m1")
+        await traffic.many_conversations(project[0], 100, 50, f"{tag}m1", texts)
         after_100 = project[0].rss_mb()
-        await traffic.many_conversations(project[0], args.memory - 100, 50, f"{tag}m2")
+        await traffic.many_conversations(project[0], args.memory - 100, 50, f"{tag}m2", texts)
         after_n = project[0].rss_mb()
         print(f"| after 100 | after {args.memory} | ratio |\n|---|---|---|\n| {after_100:.0f} MB | {after_n:.0f} MB | {ratio(after_n, after_100)} |")
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Set
 
 from bot.handoff.delivery import rasa_api_token
 from bot.model_files import trained_model
@@ -27,6 +27,7 @@ class Server:
     name: str
     url: str
     process: Optional[subprocess.Popen] = None
+    texts_sent: Set[str] = field(default_factory=set)  # what a cache keyed by text has seen
 
     @property
     def pid(self) -> Optional[int]:

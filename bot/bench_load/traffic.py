@@ -3,43 +3,24 @@ every message), and what was measured."""
 from __future__ import annotations
 
 import asyncio
+import random
 import statistics
 import time
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Deque, Dict, List, Optional, Sequence, Tuple
 
 import aiohttp
 
 from bot.bench_load.servers import Server
+from bot.bench_load.texts import TURNS_PER_CHAT, BuyerTexts
+from bot.handoff.gate import RATE_LIMIT, RATE_WINDOW_SECONDS
+from bot.replies.handoff import slow_down
 
-# Eight turns a buyer on an item page typically sends (pre-sale questions, then goodbye), each
-# in several wordings, and the sizing turn with the buyer's own height and weight: real buyers
-# repeat the short questions but not their measurements, so caches keyed by text (the Rasa
-# server's parse cache, the sentence embeddings) see repeats and new texts in about the
-# proportion a shop does.
-TURNS = [
-    ("亲 在吗", "在吗", "你好 在不在", "掌柜的在吗"),
-    ("这件包邮吗", "包邮吗亲", "这个包不包邮", "能包邮吗"),
-    ("有什么颜色", "有几个颜色", "还有别的颜色吗"),
-    ("身高{height}体重{weight}斤穿什么码", "{height} {weight}斤 穿多大的", "我{height}cm {weight}斤选哪个码"),
-    ("能便宜点吗", "可以优惠吗", "便宜点呗"),
-    ("什么时候发货", "几天发货", "今天能发吗"),
-    ("发什么快递", "默认什么快递", "一般发哪家快递"),
-    ("好的 谢谢", "谢谢亲", "好的 谢谢啦"),
-]
-
-
-def chat_turn(chat: int, turn: int) -> str:
-    """The `turn`-th message of buyer number `chat`: the same for both bots, different per buyer."""
-    wordings = TURNS[turn % len(TURNS)]
-    return wordings[(chat + turn) % len(wordings)].format(height=150 + chat % 36, weight=85 + (chat * 7) % 80)
-
-
-def distinct_share(chats: int) -> float:
-    """Share of the messages of `chats` chats whose text was not sent before."""
-    texts = [chat_turn(n, turn) for n in range(chats) for turn in range(len(TURNS))]
-    return len(set(texts)) / len(texts)
-
+# One buyer's long chat stays under the channel's rate limit (bot/handoff/gate.py) with a margin,
+# so it measures turns, not the throttle's cheap "slow down" reply.
+LONG_CHAT_PACE_SECONDS = RATE_WINDOW_SECONDS / RATE_LIMIT * 1.1
+SLOW_DOWN = slow_down()
 
 ITEMS = ["T001", "T002", "T003", "C001", "W001", "K001"]
 TIMEOUT = aiohttp.ClientTimeout(total=300)
@@ -51,6 +32,29 @@ def percentile(samples: Sequence[float], share: float) -> float:
 
 
 @dataclass
+class Replies:
+    """What came back for the messages of one level: failures, empty answers, throttles, and
+    how many texts the server had been sent before (answered by a cache keyed by text)."""
+
+    errors: int = 0  # no HTTP 200 (or no answer at all)
+    empty: int = 0  # a 200 with no reply: the buyer hears nothing
+    throttled: int = 0  # the rate limiter's "slow down" instead of an answer
+    repeated: int = 0
+    empty_texts: List[Tuple[str, str]] = field(default_factory=list)  # (sender, text), for the report
+
+    def count(self, server: Server, sender: str, text: str, replies: Optional[list]) -> None:
+        self.repeated += text in server.texts_sent
+        server.texts_sent.add(text)
+        if replies is None:
+            self.errors += 1
+        elif not any(r.get("text") or r.get("buttons") or r.get("custom") for r in replies):
+            self.empty += 1
+            self.empty_texts.append((sender, text))
+        elif any(SLOW_DOWN in (r.get("text") or "") for r in replies):
+            self.throttled += 1
+
+
+@dataclass
 class Level:
     """One concurrency level against one server."""
 
@@ -59,7 +63,15 @@ class Level:
     seconds: float
     latencies_ms: List[float]
     cpu_seconds: Optional[float]
-    errors: int = 0
+    replies: Replies = field(default_factory=Replies)
+
+    @property
+    def errors(self) -> int:
+        return self.replies.errors
+
+    @property
+    def repeat_share(self) -> float:
+        return self.replies.repeated / self.messages if self.messages else 0.0
 
     @property
     def throughput(self) -> float:
@@ -96,23 +108,25 @@ def _cpu(servers: Sequence[Server]) -> Optional[float]:
     return None if any(r is None for r in readings) else sum(readings)  # type: ignore[arg-type]
 
 
-async def run_level(server: Server, concurrency: int, chats: int, tag: str, cpu_of: Sequence[Server]) -> Level:
+async def run_level(
+    server: Server, concurrency: int, chats: int, tag: str, cpu_of: Sequence[Server], texts: BuyerTexts
+) -> Level:
     """`chats` eight-turn chats, `concurrency` buyers at a time, each waiting for its reply."""
     latencies: List[float] = []
-    errors = 0
+    tally = Replies()
     queue: asyncio.Queue = asyncio.Queue()
     for n in range(chats):
         queue.put_nowait(n)
 
     async def buyer(http: aiohttp.ClientSession) -> None:
-        nonlocal errors
         while not queue.empty():
             n = queue.get_nowait()
             sender, item = f"{tag}-c{concurrency}-{n}", ITEMS[n % len(ITEMS)]
-            for turn in range(len(TURNS)):  # other buyers at each level, not the last level's again
-                elapsed, replies = await say(http, server, sender, chat_turn(n + 1000 * concurrency, turn), item)
+            for turn in range(TURNS_PER_CHAT):  # other buyers at each level, not the last level's again
+                text = texts.turn(n + 1000 * concurrency, turn)
+                elapsed, replies = await say(http, server, sender, text, item)
                 latencies.append(elapsed)
-                errors += replies is None
+                tally.count(server, sender, text, replies)
 
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=TIMEOUT) as http:
@@ -122,17 +136,71 @@ async def run_level(server: Server, concurrency: int, chats: int, tag: str, cpu_
         seconds = time.perf_counter() - start
         cpu_after = _cpu(cpu_of)
     cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
-    return Level(concurrency, len(latencies), seconds, latencies, cpu, errors)
+    return Level(concurrency, len(latencies), seconds, latencies, cpu, tally)
 
 
-async def long_chat(server: Server, messages: int, tag: str) -> List[float]:
-    """One buyer, `messages` messages one after another; the latency of each."""
+async def long_chat(server: Server, messages: int, tag: str, texts: BuyerTexts) -> Tuple[List[float], Replies]:
+    """One buyer, `messages` messages one after another, paced under the rate limit; the
+    latency of each."""
     latencies = []
+    tally = Replies()
+    sender = f"{tag}-long"
     async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
         for n in range(messages):
-            elapsed, _ = await say(http, server, f"{tag}-long", chat_turn(n // len(TURNS), n), "T001")
+            started = time.perf_counter()
+            text = texts.turn(10**6 + n // TURNS_PER_CHAT, n)
+            elapsed, replies = await say(http, server, sender, text, "T001")
             latencies.append(elapsed)
-    return latencies
+            tally.count(server, sender, text, replies)
+            await asyncio.sleep(max(0.0, LONG_CHAT_PACE_SECONDS - (time.perf_counter() - started)))
+    return latencies, tally
+
+
+async def open_loop(
+    server: Server, rate: float, seconds: float, tag: str, texts: BuyerTexts, first_chat: int
+) -> Level:
+    """Messages arriving as a Poisson process at `rate` a second for `seconds`, whatever the
+    server's pace (a shop's peak does not wait for it). Each goes to a buyer not waiting for a
+    reply (a new one when all are), as the next turn of its 8-turn chat."""
+    rng = random.Random(f"{tag}-{rate}")
+    latencies: List[float] = []
+    tally = Replies()
+    idle: Deque[Tuple[int, int]] = deque()  # (chat, next turn) of buyers who have their reply
+    chats = first_chat
+    pending: List[asyncio.Task] = []
+
+    async def send(http: aiohttp.ClientSession, chat: int, turn: int) -> None:
+        sender, text = f"{tag}-open{rate:g}-{chat}", texts.turn(chat, turn)
+        elapsed, replies = await say(http, server, sender, text, ITEMS[chat % len(ITEMS)])
+        latencies.append(elapsed)
+        tally.count(server, sender, text, replies)
+        if turn + 1 < TURNS_PER_CHAT:
+            idle.append((chat, turn + 1))
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=TIMEOUT) as http:
+        start = time.perf_counter()
+        due = start
+        while True:
+            due += rng.expovariate(rate)
+            if due - start > seconds:
+                break
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            if idle:
+                chat, turn = idle.popleft()
+            else:
+                chat, turn, chats = chats, 0, chats + 1
+            pending.append(asyncio.create_task(send(http, chat, turn)))
+        await asyncio.gather(*pending)
+        elapsed = time.perf_counter() - start
+    return Level(int(rate), len(latencies), elapsed, latencies, None, tally)
+
+
+def where_p99_passes(rates: Sequence[float], p99s: Sequence[float], limit_ms: float) -> str:
+    """Between which offered rates the p99 latency first exceeds `limit_ms`."""
+    for n, (rate, p99) in enumerate(zip(rates, p99s)):
+        if p99 > limit_ms:
+            return f"at or below {rate:g} msg/s" if n == 0 else f"between {rates[n - 1]:g} and {rate:g} msg/s"
+    return f"above {rates[-1]:g} msg/s (not reached)"
 
 
 def around(latencies: Sequence[float], message: int, window: int = 5) -> float:
@@ -190,7 +258,9 @@ async def bursts(
     return result
 
 
-async def many_conversations(server: Server, conversations: int, concurrency: int, tag: str) -> None:
+async def many_conversations(
+    server: Server, conversations: int, concurrency: int, tag: str, texts: BuyerTexts
+) -> None:
     """`conversations` short chats (two messages each), to watch the server's memory."""
     queue: asyncio.Queue = asyncio.Queue()
     for n in range(conversations):
@@ -200,7 +270,7 @@ async def many_conversations(server: Server, conversations: int, concurrency: in
         while not queue.empty():
             n = queue.get_nowait()
             for turn in range(2):
-                await say(http, server, f"{tag}-mem-{n}", chat_turn(n, turn), ITEMS[n % len(ITEMS)])
+                await say(http, server, f"{tag}-mem-{n}", texts.turn(10**7 + n, turn), ITEMS[n % len(ITEMS)])
 
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=TIMEOUT) as http:
         await asyncio.gather(*(buyer(http) for _ in range(concurrency)))

@@ -76,6 +76,8 @@ def test_unclear_twice_hands_off(services: Services) -> None:
     second, events = run(ActionUnclear(services), tracker(intent="nlu_fallback", text="啊啊", slots={"unclear_count": 1}))
     assert "人工" in second[0]
     assert [r.reason for r in services.store.requests("handoff")] == ["not_understood"]
+    # Rasa's core fallback too: one answer, then listen (never predicted again in the same turn)
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}
 
 
 def test_a_failing_action_hands_off_politely(services: Services, redis_client) -> None:

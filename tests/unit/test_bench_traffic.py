@@ -1,0 +1,24 @@
+"""How the load benchmark reads replies and open-loop latencies."""
+from __future__ import annotations
+
+from bot.bench_load.servers import Server
+from bot.bench_load.traffic import SLOW_DOWN, Replies, where_p99_passes
+
+
+def test_replies_are_told_apart_and_repeats_counted_per_server() -> None:
+    server, other = Server("project", "http://x"), Server("stock", "http://y")
+    tally = Replies()
+    tally.count(server, "b1", "包邮吗", [{"text": "亲，满59包邮哦"}])
+    tally.count(server, "b1", "包邮吗", [])  # the same text again, answered with nothing
+    tally.count(server, "b2", "在吗", None)  # the request failed
+    tally.count(server, "b3", "发什么快递", [{"recipient_id": "b3", "text": SLOW_DOWN}])
+    tally.count(server, "b4", "哪个码", [{"buttons": [{"title": "尺码", "payload": "尺码"}]}])
+    tally.count(other, "b1", "包邮吗", [{"text": "包邮"}])  # another server has its own cache
+    assert (tally.errors, tally.empty, tally.throttled, tally.repeated) == (1, 1, 1, 1)
+    assert tally.empty_texts == [("b1", "包邮吗")]
+
+
+def test_where_p99_passes_one_second() -> None:
+    assert where_p99_passes([10, 20, 40], [200, 600, 7000], 1000) == "between 20 and 40 msg/s"
+    assert where_p99_passes([10, 20], [1200, 3000], 1000) == "at or below 10 msg/s"
+    assert where_p99_passes([10, 20], [100, 300], 1000) == "above 20 msg/s (not reached)"
