@@ -48,5 +48,17 @@ def attach_to_open_complaint(store: ShopStore, conversation_id: str, ids: List[s
     return True
 
 
+# A photo sent shortly before the buyer's words about the problem belongs to that complaint.
+EARLIER_PHOTOS = timedelta(hours=1)
+
+
+def attach_earlier_photos(store: ShopStore, conversation_id: str, now: datetime) -> List[str]:
+    """When a complaint is recorded: the photos the buyer sent just before join it."""
+    ids = records(store).ids_since(conversation_id, now - EARLIER_PHOTOS)
+    if ids:
+        attach_to_open_complaint(store, conversation_id, ids, now)
+    return ids
+
+
 def acknowledge(store: ShopStore, conversation_id: str, ids: List[str], now: datetime) -> str:
     return RECEIVED_FOR_COMPLAINT if attach_to_open_complaint(store, conversation_id, ids, now) else RECEIVED

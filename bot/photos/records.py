@@ -64,6 +64,9 @@ class PhotoRecords:
         """The conversation's photos still kept, oldest first."""
         return list(self.client.zrange(self._list_key(conversation_id), 0, -1))
 
+    def ids_since(self, conversation_id: str, since: datetime) -> List[str]:
+        return list(self.client.zrangebyscore(self._list_key(conversation_id), since.timestamp(), "+inf"))
+
     def attach_to_complaint(self, request_id: str, photo_ids: List[str]) -> None:
         """The complaint's record (a stream entry, fixed once written) gains these photos."""
         if not photo_ids:

@@ -90,3 +90,18 @@ def test_the_agents_transcript_names_the_photos_of_a_buyer_line() -> None:
     events = [{"event": "user", "text": "", "timestamp": 1.0, "metadata": {"photo_ids": ["p1", "p2"]}},
               {"event": "user", "text": "还有", "timestamp": 2.0, "metadata": {}}]
     assert [line.photo_ids for line in transcript({"events": events})] == [["p1", "p2"], []]
+
+
+def test_photos_sent_just_before_the_complaint_join_it(store: ShopStore, demo: ShopData) -> None:
+    from datetime import timedelta
+
+    from bot.photos.intake import attach_earlier_photos
+
+    old = {"attachments": [data_url("image/png", PNG)]}
+    take_photos(store, "buyer_a", old, NOW - timedelta(hours=3))  # another matter, long before
+    recent = {"attachments": [data_url("image/jpeg", JPEG)]}
+    take_photos(store, "buyer_a", recent, NOW - timedelta(minutes=5))
+    record_quality_complaint(store, "buyer_a", "buyer_a", "洗了一次就掉色", store.product("T001"), None, fixed_clock(NOW))
+    assert attach_earlier_photos(store, "buyer_a", NOW) == recent["photo_ids"]
+    found = store.latest_request("buyer_a", "quality_complaint")
+    assert found is not None and records(store).complaint_photos(found[0]) == recent["photo_ids"]
