@@ -9,6 +9,7 @@ chat goes to the queue first, with a short acknowledgement. The check runs under
 conversation's lock, so a message that arrives while the claiming turn is still running waits
 for it. Before that: the per-sender rate limit (every message counts, 退订 too: a 退订 over the
 limit still opts out, with the throttle's reply), 退订, and an answer to a follow-up question.
+A message's photos are checked and stored first (bot/photos/intake.py); a photo alone is acknowledged.
 """
 from __future__ import annotations
 
