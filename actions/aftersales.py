@@ -17,6 +17,7 @@ from bot.services.evidence import asks_cancel, asks_return, is_praise, mentions_
 from bot.replies import aftersales as aftersales_replies
 from bot.services.aftersales import complaint_subject, record_quality_complaint, request_return
 from bot.services.orders import AFTER_SALES, order_to_cancel
+from bot.photos.intake import attach_earlier_photos
 
 
 class ActionReturnExchange(ShopAction):
@@ -71,6 +72,7 @@ class ActionComplainQuality(ShopAction):
         record = record_quality_complaint(
             turn.store, turn.buyer_id, turn.conversation_id, turn.text, product, order, turn.services.clock
         )
+        attach_earlier_photos(turn.store, turn.conversation_id, turn.services.clock())
         dispatcher.utter_message(text=aftersales_replies.complaint(record))
         # The photos, the remedy and the buyer's mood are for a person to handle.
         dispatcher.utter_message(text=turn.hand_off(HandoffReason.quality_complaint, order_id=order.id if order else None))

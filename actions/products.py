@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ShopAction, Turn
 from bot.behaviours import CLARIFY
 from bot.replies import products as products_replies
+from bot.replies.cards import product_card
 from bot.services.products import match_colour, question_topic
 
 
@@ -24,6 +25,9 @@ class ActionProductInfo(ShopAction):
             turn.behaviour = CLARIFY  # a question back, not an answer
             return []
         dispatcher.utter_message(text=products_replies.product_info(turn.product, question_topic(turn.text)))
+        card = product_card(turn.product)
+        if card:
+            dispatcher.utter_message(attachment=card)
         return []
 
 

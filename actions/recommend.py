@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.behaviours import CLARIFY, UNSURE_BELOW, UNSURE_INTENTS, answer
 from bot.models import Product
 from bot.replies import recommend as recommend_replies
+from bot.replies.cards import product_card
 from bot.replies import shipping as shipping_replies
 from bot.services.products import add_ons_for_quote, resolve_product
 from bot.services import recommend as rules
@@ -78,6 +79,10 @@ def recommend_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
         found = rules.recommend(products, ask, viewed, turn.region)
         categories = list(dict.fromkeys(p.category for p in products))
         dispatcher.utter_message(text=recommend_replies.recommendations(found, categories))
+        for match in found.items or ([found.nearest] if found.nearest else []):
+            card = product_card(match.product)
+            if card:
+                dispatcher.utter_message(attachment=card)
         turn.behaviour = answer("ask_product_info")
         return []
     if rules.asks_vaguely(turn.text, ask):

@@ -17,6 +17,7 @@ from bot.models import HandoffReason
 from bot.nlu.measurements import height_of, weight_of
 from bot.replies import products as products_replies
 from bot.replies import sizing as sizing_replies
+from bot.replies.cards import size_chart_image
 from bot.services.sizing import REQUIRED, Measurements, SizeOutcome, recommend_size
 
 # Plausible adult body ranges; outside them the value is a misreading, so we ask again.
@@ -128,8 +129,11 @@ class ActionRecommendSize(ShopAction):
         if product is None:
             dispatcher.utter_message(text=products_replies.ask_which_product())
             return []
-        if product.size_chart and wants_chart(turn.text):
-            dispatcher.utter_message(text=sizing_replies.size_chart(product))
+        if (product.size_chart or product.size_chart_image_url) and wants_chart(turn.text):
+            if product.size_chart:
+                dispatcher.utter_message(text=sizing_replies.size_chart(product))
+            if product.size_chart_image_url:
+                dispatcher.utter_message(text=sizing_replies.size_chart_picture(product), image=size_chart_image(product))
             return []
         body = Measurements(
             height_cm=turn.number_slot("height_cm"),
@@ -142,4 +146,6 @@ class ActionRecommendSize(ShopAction):
             dispatcher.utter_message(text=sizing_replies.ask_measurements(advice.missing))
             return []
         dispatcher.utter_message(text=sizing_replies.size_advice(product, advice, body.height_cm, body.weight_kg))
+        if product.size_chart_image_url:
+            dispatcher.utter_message(image=size_chart_image(product))
         return []

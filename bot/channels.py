@@ -250,6 +250,9 @@ class ShopSocketIOInput(SocketIOInput):
         # Rasa turns python-socketio's Origin check off; a page of another site must not open a
         # buyer's session in a visitor's browser. Clients that send no Origin (apps) are let in.
         sio.eio.cors_allowed_origins = list(settings.browser_origins)
+        # A buyer's photo (≤ 2 MB, base64 in the message) must fit in one socket.io packet;
+        # python-engineio's default 1 MB would drop it without a word.
+        sio.eio.max_http_buffer_size = 4 * 1024 * 1024
 
         secret = settings.buyer_token_secret
         handlers = sio.handlers[self.namespace or "/"]

@@ -198,6 +198,7 @@ class Product(Model):
     # recommendations match them (bot/services/recommend.py).
     tags: List[str] = Field(default=[], max_items=20)
     image_url: Optional[str] = Field(default=None, regex=r"^https?://\S+$")
+    size_chart_image_url: Optional[str] = Field(default=None, regex=r"^https?://\S+$")  # shown with the size answer
 
     @validator("tags", each_item=True)
     def _tag_is_a_word(cls, value: str) -> str:

@@ -28,6 +28,10 @@ Layout, all under `shop:{shop_id}:`
   unpaid_reminders         sorted set: order ids reminded to pay (催付) by reminder time (the dashboard)
   unpaid_reminded:{buyer}  sorted set: the buyer's reminded order ids by time (two a day at most)
                            (bot/outreach/reminder_log.py does this Redis work; sends use outreach:unpaid:{order})
+  photo:{conversation}:{id} hash: a buyer's photo (content_type, at, base64 data), 30 days
+  photos:{conversation}    sorted set: the conversation's photo ids by time (30 days)
+  complaint_photos:{request id} list: photo ids attached to a quality complaint (its stream id)
+                           (bot/photos/records.py does this Redis work; the console serves them to agents only)
   knowledge                hash: entry key -> KnowledgeEntry (JSON), the shop's own answers
   knowledge_version        moves on with every change (a digest of a loaded file's entries, else
                            a random token): each process rebuilds its index when it differs (bot/knowledge/records.py does this Redis work)
@@ -295,6 +299,14 @@ class ShopStore:
         entries = self.client.xrange(self._key("requests"))
         found = [ShopRequest.parse_raw(fields["json"]) for _, fields in entries]
         return [r for r in found if kind is None or r.kind.value == kind]
+
+    def latest_request(self, conversation_id: str, kind: str) -> Optional[tuple[str, ShopRequest]]:
+        """The newest request of this kind in the conversation, with its stream id."""
+        for entry_id, fields in self.client.xrevrange(self._key("requests")):
+            request = ShopRequest.parse_raw(fields["json"])
+            if request.conversation_id == conversation_id and request.kind.value == kind:
+                return entry_id, request
+        return None
 
     def count_complaint(self, sku: str, reason: str) -> int:
         return int(self.client.hincrby(self._key("complaints", sku), reason, 1))

@@ -42,6 +42,7 @@ from bot.handoff.queue import (
     HandoffTaken,
 )
 from bot.models import Handoff, Model
+from bot.photos.intake import records as photo_records
 from bot.settings import Settings
 from bot.store import ShopStore
 
@@ -251,6 +252,15 @@ async def handoff_summary(request: web.Request) -> web.Response:
     return _json(summarize(handoff, tracker, console.store, datetime.now(timezone.utc)))
 
 
+async def photo(request: web.Request) -> web.Response:
+    """A buyer's photo, for the agents only (require_login guards every /api route)."""
+    found = photo_records(_console(request).store).get(request.match_info["conversation_id"], request.match_info["photo_id"])
+    if found is None:
+        raise web.HTTPNotFound(text="这张图片不存在或已过期")
+    return web.Response(body=found.data, content_type=found.content_type,
+                        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+
 async def claim(request: web.Request) -> web.Response:
     console = _console(request)
     handoff = console.queue.claim(request.match_info["conversation_id"], request["agent"])
@@ -341,6 +351,7 @@ def create_app(console: Console) -> web.Application:
             web.post("/api/presence", heartbeat),
             web.get("/api/handoffs/{conversation_id}", handoff_summary),
             web.post("/api/handoffs/{conversation_id}/claim", claim),
+            web.get("/api/conversations/{conversation_id}/photos/{photo_id}", photo),
             web.post("/api/handoffs/{conversation_id}/reply", reply),
             web.post("/api/handoffs/{conversation_id}/handback", hand_back),
             web.post("/api/handoffs/{conversation_id}/close", close),

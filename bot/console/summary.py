@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional
 from bot.console.answer_source import AnswerSource, answer_sources, knowledge_questions
 from bot.knowledge.records import KnowledgeRecords
 from bot.labels import ORDER_STATUS_LABELS, intent_label, product_label, reason_label
+from bot.photos.intake import photo_ids
 from bot.models import Buyer, Handoff, HandoffReason, Model, Order
 from bot.store import ShopStore
 from bot.trainer.corrections import message_ref
@@ -39,6 +40,7 @@ class TranscriptLine(Model):
     message_id: Optional[str] = None
     timestamp: Optional[float] = None
     message_ref: Optional[str] = None
+    photo_ids: List[str] = []  # buyer lines: photos sent with it (GET /api/conversations/{id}/photos/{photo id})
     source: Optional[AnswerSource] = None  # assistant lines: the intent and action, or the knowledge entry
 
 
@@ -125,6 +127,7 @@ def transcript(tracker: Dict[str, Any], questions: Optional[Mapping[str, str]] =
                     intent_label=intent_label(intent["name"]) if intent.get("name") else None,
                     message_id=event.get("message_id"), timestamp=timestamp,
                     message_ref=message_ref(event.get("message_id"), timestamp) or None,
+                    photo_ids=photo_ids(event.get("metadata")),
                 )
             )
         else:

@@ -9,6 +9,7 @@ chat goes to the queue first, with a short acknowledgement. The check runs under
 conversation's lock, so a message that arrives while the claiming turn is still running waits
 for it. Before that: the per-sender rate limit (every message counts, 退订 too: a 退订 over the
 limit still opts out, with the throttle's reply), 退订, and an answer to a follow-up question.
+A message's photos are checked and stored first (bot/photos/intake.py); a photo alone is acknowledged.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from bot.clock import Clock
 from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT, SATISFACTION_SLOT
 from bot.models import HandoffReason
+from bot.photos.intake import acknowledge, has_attachments, photo_ids, take_photos
 from bot.outreach.answers import answer_follow_up, pending_rating, unsubscribe
 from bot.outreach.consent import is_unsubscribe
 from bot.outreach.ratings import read_rating
@@ -135,6 +137,11 @@ class HandoffGate:
     def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
         async def handle(message: UserMessage) -> None:
             try:
+                if has_attachments(message.metadata):
+                    refusal = await asyncio.to_thread(self._take_photos, message)
+                    if refusal:  # nothing stored, nothing recorded: the buyer may simply send another
+                        await message.output_channel.send_text_message(message.sender_id, refusal)
+                        return
                 await self._handle(message, on_new_message)
             except STORE_ERRORS:
                 # Redis is down: nothing of this turn was stored (the lock and the tracker live
@@ -146,6 +153,21 @@ class HandoffGate:
 
         return handle
 
+    def _take_photos(self, message: UserMessage) -> Optional[str]:
+        self.queue()  # connects, sets the clock
+        assert self._shop_clock is not None and message.metadata is not None
+        return take_photos(self.queue().store, message.sender_id, message.metadata, self._shop_clock())
+
+    def _photo_answer(self, message: UserMessage) -> Optional[str]:
+        """A photo sent without words gets the gate's own acknowledgement (the assistant's model
+        reads words); with words, the assistant answers them. Either way it joins the complaint."""
+        ids = photo_ids(message.metadata)
+        if not ids:
+            return None
+        assert self._shop_clock is not None  # set by queue()
+        text = acknowledge(self.queue().store, message.sender_id, ids, self._shop_clock())
+        return None if (message.text or "").strip() else text
+
     async def _handle(self, message: UserMessage, on_new_message: OnNewMessage) -> None:
         agent = getattr(self._app.ctx, "agent", None) if self._app else None
         if agent is None or not agent.is_ready():
@@ -156,6 +178,14 @@ class HandoffGate:
         ordered = in_sequence(message.sender_id, sequence_number(message)) if in_sequence else contextlib.nullcontext()
         async with ordered, lock_store.lock(message.sender_id):
             gate = await self.decision(message)
+            if gate in (Gate.answer, Gate.record):
+                photo_reply = await asyncio.to_thread(self._photo_answer, message)
+                if photo_reply and gate is Gate.answer:
+                    tracker = await agent.processor.log_message(message, should_save_tracker=False)
+                    tracker.update(BotUttered(photo_reply))
+                    await agent.processor.save_tracker(tracker)
+                    await message.output_channel.send_text_message(message.sender_id, photo_reply)
+                    return
             if gate is Gate.answer:
                 await agent.processor.handle_message(message)
                 return

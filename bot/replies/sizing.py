@@ -60,6 +60,10 @@ def ask_measurements(missing: Iterable[str]) -> str:
     return f"亲，方便告诉我您的{wanted}吗？比如：165cm 110斤，我按这款的尺码表帮您推荐～"
 
 
+def size_chart_picture(product: Product) -> str:
+    return f"亲，这是【{product.name}】的尺码表图片，可以对照着看看哦～"
+
+
 def size_chart(product: Product) -> str:
     rows = [
         f"{r.size}：身高{r.height_cm.min:g}-{r.height_cm.max:g}cm，体重{r.weight_kg.min * 2:g}-{r.weight_kg.max * 2:g}斤"

@@ -74,6 +74,8 @@ def test_json_file_loads_the_same(tmp_path: Path, store: ShopStore) -> None:
         (lambda r: r["products"][5].update(tags=["冬季", "冬季"]), "products[5] (sku", "tags"),
         (lambda r: r["products"][6].update(tags="冬季"), "products[6] (sku", "tags"),
         (lambda r: r["products"][6].update(image_url="pics/hoodie.jpg"), "products[6] (sku", "image_url"),
+        (lambda r: r["products"][6].update(size_chart_image_url="尺码表.jpg"), "products[6] (sku",
+         "size_chart_image_url"),
         # A consent "given" in 2099 would beat every 退订 until then: a consent is recorded after it is given.
         (lambda r: r["buyers"][0]["marketing_opt_in"].update(at="2099-01-01T00:00:00+08:00"), "buyers[0] (id",
          "marketing_opt_in.at"),
@@ -219,7 +221,9 @@ def test_the_unpaid_reminder_minutes_are_checked(tmp_path: Path, store: ShopStor
 def test_product_tags_and_picture_load_as_written(tmp_path: Path, store: ShopStore) -> None:
     raw = demo_raw()
     raw["products"][0]["image_url"] = "https://img.example.com/T001.jpg"
+    raw["products"][0]["size_chart_image_url"] = "https://img.example.com/T001-sizes.jpg"
     load_file(write(tmp_path, raw), store)
     product = store.product(raw["products"][0]["sku"])
     assert product is not None and product.image_url == "https://img.example.com/T001.jpg"
+    assert product.size_chart_image_url == "https://img.example.com/T001-sizes.jpg"
     assert product.tags == raw["products"][0]["tags"] and product.tags  # the demo's items carry tags

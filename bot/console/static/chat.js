@@ -31,6 +31,43 @@
     line.appendChild(box);
   }
 
+  // A product card (a reply's attachment of type product_card): picture, name, price, link.
+  function productCard(card) {
+    const link = document.createElement("a");
+    link.className = "product-card";
+    link.href = card.url;
+    const picture = document.createElement("img");
+    picture.src = card.image_url;
+    picture.alt = card.name;
+    const name = document.createElement("b");
+    name.textContent = card.name;
+    const price = document.createElement("span");
+    price.className = "price";
+    price.textContent = "¥" + card.price;
+    link.append(picture, name, price);
+    return link;
+  }
+
+  function addImage(who, src, alt) {
+    const line = document.createElement("li");
+    line.className = "msg " + who;
+    const picture = document.createElement("img");
+    picture.className = "chat-image";
+    picture.src = src;
+    picture.alt = alt;
+    line.appendChild(picture);
+    messages.appendChild(line);
+    messages.scrollTop = messages.scrollHeight;
+  }
+
+  function addCard(card) {
+    const line = document.createElement("li");
+    line.className = "msg assistant";
+    line.appendChild(productCard(card));
+    messages.appendChild(line);
+    messages.scrollTop = messages.scrollHeight;
+  }
+
   function add(who, text, choices) {
     const line = document.createElement("li");
     line.className = "msg " + who;
@@ -74,6 +111,35 @@
     if (message && message.text) {
       add(message.from_agent ? "agent" : "assistant", message.text, message.quick_replies || message.buttons);
     }
+    const attachment = message && message.attachment;
+    if (attachment && attachment.type === "image" && attachment.payload && attachment.payload.src) {
+      addImage("assistant", attachment.payload.src, "尺码表");
+    } else if (attachment && attachment.type === "product_card" && attachment.payload) {
+      addCard(attachment.payload);
+    }
+  });
+
+  function metadata(extra) {
+    const data = config.itemId ? { item_id: config.itemId } : {};
+    return Object.assign(data, extra || {});
+  }
+
+  // A photo (a broken seam, the size label): sent as a data URL; the server checks its type and size.
+  const photoInput = document.getElementById("photo");
+  photoInput.addEventListener("change", function () {
+    const file = photoInput.files && photoInput.files[0];
+    if (!file || connection.dataset.state !== "ready") return;
+    const reader = new FileReader();
+    reader.onload = function () {
+      addImage("buyer", reader.result, "我发送的图片");
+      socket.emit("user_uttered", {
+        message: "",
+        session_id: buyer,
+        metadata: metadata({ attachments: [reader.result] }),
+      });
+      photoInput.value = "";
+    };
+    reader.readAsDataURL(file);
   });
 
   function send(message, shown) {
@@ -84,7 +150,7 @@
     socket.emit("user_uttered", {
       message: message,
       session_id: buyer,
-      metadata: config.itemId ? { item_id: config.itemId } : {},
+      metadata: metadata(),
     });
     return true;
   }

@@ -304,6 +304,18 @@
       if (line.agent) who += " " + line.agent;
       item.appendChild(el("span", who, "who"));
       item.appendChild(el("span", line.text, "text"));
+      (line.photo_ids || []).forEach(function (id) {
+        // The buyer's photo, served only to logged-in agents; a click opens it full size.
+        const src = "/api/conversations/" + encodeURIComponent(current) + "/photos/" + encodeURIComponent(id);
+        const link = el("a", null, "photo");
+        link.href = src;
+        link.target = "_blank";
+        const img = el("img", null, "buyer-photo");
+        img.src = src;
+        img.alt = "买家发来的图片";
+        link.appendChild(img);
+        item.appendChild(link);
+      });
       if (line.intent) item.appendChild(el("span", line.intent_label + " " + percent(line.confidence), "intent"));
       if (line.source) item.appendChild(answerSource(line.source));
       if (line.speaker === "buyer") markControls(line, item);
