@@ -1,7 +1,7 @@
 """What the buyer hears when the action server fails or cannot be reached.
 
 Rasa 3.6 logs the error and carries on with nothing said: the buyer's message goes unanswered.
-The README promises that a failed action goes to a person; this is where that happens in the
+docs/agents.md promises that a failed action goes to a person; this is where that happens in the
 Rasa server (bot.rasa_runtime.patches wraps RemoteAction.run): the chat is handed off and the
 buyer gets the apology, or, when even the handoff cannot be recorded, the apology that asks to
 send again and promises no person.

@@ -31,7 +31,7 @@ def bot_command(stack: Stack, *args: str) -> subprocess.CompletedProcess:
 
 
 def place_order(stack: Stack, buyer_id: str, directory: Path) -> None:
-    """The shop's order import: the loader with --merge, as the README documents."""
+    """The shop's order import: the loader with --merge, as docs/shop-data.md documents."""
     now = datetime.now(timezone.utc)
     order = Order(
         id=f"M{uuid.uuid4().hex[:8]}", buyer_id=buyer_id, status=OrderStatus.paid, region="浙江",

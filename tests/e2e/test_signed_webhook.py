@@ -27,7 +27,7 @@ def open_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 def signed(body: bytes, secret: str = SECRET, at: Optional[float] = None) -> Dict[str, str]:
-    """The headers the shop's server sends (README, "Signed REST beyond loopback")."""
+    """The headers the shop's server sends (docs/chatting.md, "Signed REST beyond loopback")."""
     timestamp = str(int(time.time() if at is None else at))
     return {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: body_signature(secret, timestamp, body)}
 

@@ -1,4 +1,4 @@
-"""The import contract of the code's layers (README, Layout): actions → replies → services →
+"""The import contract of the code's layers (docs/layout.md): actions → replies → services →
 store → models, nothing lower importing anything higher, and no import circle."""
 from __future__ import annotations
 
