@@ -7,6 +7,8 @@ import re
 from enum import Enum
 from typing import Optional, Tuple
 
+from bot.services.questions import clauses
+
 
 class Acknowledgement(str, Enum):
     ack = "ack"  # 好的, 嗯, 我看看, 到了
@@ -40,16 +42,13 @@ _ORDERED = sorted(
 _PUNCTUATION = re.compile(r"[\s,.!?;:~…，。！？；：、～\-_\"'“”‘’()（）\[\]【】]")
 
 
-_CLAUSE_BREAK = re.compile(r"[，,。.！!；;～~\s]+")
-
-
 def closing_words(text: str) -> Optional[Acknowledgement]:
     """Thanks or a closing as the message's last clause ("…就是问问 没事了 谢谢"): the kind, else None.
     Whether the rest only tells (asks and requests nothing) is for the caller to judge."""
-    clauses = [c for c in _CLAUSE_BREAK.split(text or "") if c]
-    if len(clauses) < 2:
+    parts = clauses(text)
+    if len(parts) < 2:
         return None
-    kind = acknowledgement(clauses[-1])
+    kind = acknowledgement(parts[-1])
     return kind if kind in (Acknowledgement.thanks, Acknowledgement.closing) else None
 
 

@@ -23,21 +23,22 @@ SECOND_QUESTION_WORDS: Dict[str, re.Pattern[str]] = {
 }
 
 
-def _clauses(text: str) -> List[str]:
+def clauses(text: str) -> List[str]:
+    """The message cut where one question or remark ends and the next begins."""
     return [c for c in _CLAUSE_BREAK.split(text or "") if c]
 
 
 def second_question(text: str, first_intent: Optional[str]) -> Optional[str]:
     """The intent of another question the message asks in a clause of its own, besides
     `first_intent` (the one being answered); None when there is none or the message is one clause."""
-    clauses = _clauses(text)
-    if len(clauses) < 2:
+    parts = clauses(text)
+    if len(parts) < 2:
         return None
     first_words = SECOND_QUESTION_WORDS.get(first_intent or "")
     for intent, words in SECOND_QUESTION_WORDS.items():
         if intent == first_intent:
             continue
-        for clause in clauses:
+        for clause in parts:
             if words.search(clause) and not (first_words and first_words.search(clause)):
                 return intent
     return None
