@@ -14,10 +14,10 @@ import aiohttp
 
 from bot.bench_load.servers import Server
 from bot.bench_load.texts import TURNS_PER_CHAT, BuyerTexts
-from bot.handoff.gate import RATE_LIMIT, RATE_WINDOW_SECONDS
+from bot.channels.gate import RATE_LIMIT, RATE_WINDOW_SECONDS
 from bot.replies.handoff import slow_down
 
-# One buyer's long chat stays under the channel's rate limit (bot/handoff/gate.py) with a margin,
+# One buyer's long chat stays under the channel's rate limit (bot/channels/gate.py) with a margin,
 # so it measures turns, not the throttle's cheap "slow down" reply.
 LONG_CHAT_PACE_SECONDS = RATE_WINDOW_SECONDS / RATE_LIMIT * 1.1
 SLOW_DOWN = slow_down()
