@@ -15,7 +15,8 @@ TOP = ("actions", "bot.bootstrap", "bot.channels", "bot.console", "bot.rasa_runt
        "bot.bench_load", "bot.metrics.cli", "bot.outreach.cli", "bot.outreach.__main__", "bot.metrics.__main__",
        "bot.rasa_server", "bot.action_server", "bot.replicas", "bot.trainer.cli", "bot.benchmark", "bot.evaluation")
 LOWER = ("bot.models", "bot.store", "bot.services", "bot.replies", "bot.metrics.fold", "bot.outreach.consent",
-         "bot.outreach.ratings", "bot.outreach.answers", "bot.handoff", "bot.photos")
+         "bot.outreach.ratings", "bot.outreach.answers", "bot.outreach.records", "bot.trainer.records", "bot.handoff",
+         "bot.photos")
 
 
 def module_name(path: Path) -> str:
