@@ -1,13 +1,10 @@
-"""The one table of Redis keys, and the catalogue, buyers and orders. Each feature's records module
-(named below) does the Redis work of its keys; callers get typed models and never build keys.
-
-Under `shop:{shop_id}:`, this module's:
+"""The one table of Redis keys, and the catalogue, buyers and orders; each feature's records module
+(named below) does its keys' Redis work. Callers get typed models. Under `shop:{shop_id}:`, this module's:
   info  Shop (JSON)     product:{sku}  Product (JSON)     products  set of skus     alias  hash: lower-cased name -> sku
   buyer:{id}  Buyer (JSON)   order:{id}  Order (JSON)               buyer_orders:{buyer_id}  set of order ids
   requests                 stream of ShopRequest (address changes, returns, complaints, handoffs)
   complaints:{sku}         hash: complaint reason -> count (what the shop takes to the factory)
-bot/handoff/records.py:
-  handoff:{conversation_id} hash: the conversation's current or last Handoff
+bot/handoff/records.py:  handoff:{conversation_id}  hash: the conversation's current or last Handoff
   handoffs:open            sorted set: conversation ids waiting or claimed, by request time
   handoff_events           stream of HandoffEvent: the durable log of every step of every handoff
   agents_online            sorted set: agent -> until when (epoch seconds) they count as online (console heartbeat)
@@ -23,14 +20,11 @@ bot/outreach/records.py (reminder_log.py: the 催付 keys):
                            follow_up:{order}, unpaid:{order}): `sending` while it goes out, then `sent`
   marketing_log:{buyer}    sorted set: marketing message ids by send time (the frequency cap)
   follow_up_pending:{buyer} the order a follow-up question asked about (a week)   follow_up_answers  order id -> FollowUpAnswer
-  unpaid_reminders         sorted set: order ids reminded to pay (催付) by reminder time (the dashboard)
-  unpaid_reminded:{buyer}  sorted set: the buyer's reminded order ids by time (two a day at most)
-bot/photos/records.py (30 days; the console serves them to agents only):
-  photo:{conversation}:{id} hash: a buyer's photo (content_type, at, base64 data)
+  unpaid_reminders / unpaid_reminded:{buyer}  sorted sets: order ids reminded to pay (催付) by time, all / the buyer's
+bot/photos/records.py (30 days; agents only):  photo:{conversation}:{id}  hash: a buyer's photo (content_type, at, data)
   photos:{conversation}    sorted set: the conversation's photo ids by time
   complaint_photos:{request id} list: photo ids attached to a quality complaint (its stream id)
-bot/knowledge/records.py:
-  knowledge                hash: entry key -> KnowledgeEntry (JSON), the shop's own answers
+bot/knowledge/records.py:  knowledge  hash: entry key -> KnowledgeEntry (JSON), the shop's own answers
   knowledge_version        moves on with every change: each process rebuilds its index when it differs
   knowledge_history        list of KnowledgeChange (JSON), newest first: the owners' console edits, for undo
 
@@ -149,8 +143,8 @@ class MetricsKeys:
         return f"{self.prefix}:conversation:{conversation_id}"
 
 
-# Several features' reads in one round trip (the channels' gate reads a chat so): `read_…(pipe, …)`
-# queues its commands and returns this, which turns their replies (in order) into the value.
+# `read_…(pipe, …)` queues a read on a pipeline shared by several features (one round trip) and returns
+# this, which turns its replies (in order) into the value.
 Read = Callable[[Iterator[Any]], Any]
 
 
@@ -163,13 +157,19 @@ def shop_key(shop_id: str, *parts: str) -> str:
     return ":".join(("shop", shop_id, *parts))
 
 
-class ShopStore:
+class ShopRecords:
+    """One feature's Redis work for one shop (its package's records.py): the client the composition
+    root connected, and the feature's keys of the layout above."""
+
     def __init__(self, client: redis.Redis, shop_id: str) -> None:
         self.client = client
         self.shop_id = shop_id
 
     def _key(self, *parts: str) -> str:
         return shop_key(self.shop_id, *parts)
+
+
+class ShopStore(ShopRecords):
 
     def has_shop(self) -> bool:
         return bool(self.client.exists(self._key("info")))

@@ -138,7 +138,9 @@ class HandoffGate:
         # A follow-up answer: decided under this same lock, so the question is still open.
         rating = read_rating(text)
         assert rating is not None and view is not None and view.follow_up_order is not None  # decide() saw them
-        outcome = answer_follow_up(store, outreach, message.sender_id, view.follow_up_order, text, rating, clock)
+        outcome = answer_follow_up(
+            store, outreach, message.sender_id, view.follow_up_order, view.policy, text, rating, clock
+        )
         events: List[Any] = [SlotSet(SATISFACTION_SLOT, outcome.rating.value)]
         if outcome.handoff_reason:
             events.append(SlotSet(HANDOFF_SLOT, outcome.handoff_reason.value))

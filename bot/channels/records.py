@@ -5,23 +5,15 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import redis
 
-from bot.store import Read, shop_key
+from bot.store import Read, ShopRecords
 
 # A day: long enough for any client retry, short enough to keep Redis small.
 MESSAGE_ID_SECONDS = 24 * 3600
 PENDING = "__pending__"  # stored for a message id while its first delivery is being answered
 
 
-class ChannelRecords:
-    def __init__(self, client: redis.Redis, shop_id: str) -> None:
-        self.client = client
-        self.shop_id = shop_id
-
-    def _key(self, *parts: str) -> str:
-        return shop_key(self.shop_id, *parts)
-
+class ChannelRecords(ShopRecords):
     # -- a retried message is answered once ------------------------------------------------
     def claim_message_id(self, sender: str, message_id: str) -> Optional[str]:
         """None if this message id is new (now claimed); else what is stored for it: the

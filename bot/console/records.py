@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from typing import Optional
 
-import redis
 
-from bot.store import shop_key
+from bot.store import ShopRecords
 
 
-class ConsoleSessions:
-    def __init__(self, client: redis.Redis, shop_id: str) -> None:
-        self.client = client
-        self.shop_id = shop_id
-
-    def _key(self, session_id: str) -> str:
-        return shop_key(self.shop_id, "console_session", session_id)
-
+class ConsoleSessions(ShopRecords):
     def open(self, session_id: str, agent: str, seconds: int) -> None:
-        self.client.set(self._key(session_id), agent, ex=seconds)
+        self.client.set(self._key("console_session", session_id), agent, ex=seconds)
 
     def agent(self, session_id: str) -> Optional[str]:
-        return self.client.get(self._key(session_id)) if session_id else None
+        return self.client.get(self._key("console_session", session_id)) if session_id else None
 
     def close(self, session_id: str) -> None:
-        self.client.delete(self._key(session_id))
+        self.client.delete(self._key("console_session", session_id))

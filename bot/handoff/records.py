@@ -10,10 +10,9 @@ import json
 from datetime import datetime
 from typing import Any, List, Optional
 
-import redis
 
 from bot.models import Handoff, HandoffChange, HandoffEvent, HandoffState
-from bot.store import Read, shop_key
+from bot.store import Read, ShopRecords
 
 _OPEN = """
 local state = redis.call('HGET', KEYS[1], 'state')
@@ -56,14 +55,7 @@ def _handoff_of(fields: dict) -> Optional[Handoff]:
     return Handoff.parse_obj(fields) if fields else None
 
 
-class HandoffRecords:
-    def __init__(self, client: redis.Redis, shop_id: str) -> None:
-        self.client = client
-        self.shop_id = shop_id
-
-    def _key(self, *parts: str) -> str:
-        return shop_key(self.shop_id, *parts)
-
+class HandoffRecords(ShopRecords):
     # -- one conversation's handoff --------------------------------------------------------
     def open(self, handoff: Handoff, event: HandoffEvent) -> bool:
         """Start a handoff unless one is already open for the conversation (then False)."""

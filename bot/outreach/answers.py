@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Optional
 
 from bot.clock import Clock
-from bot.models import FollowUpAnswer, HandoffReason, Satisfaction
+from bot.models import FollowUpAnswer, HandoffReason, Policy, Satisfaction
 from bot.handoff.request import request_handoff
 from bot.outreach.records import OutreachRecords
 from bot.replies import outreach as outreach_replies
@@ -32,16 +32,16 @@ def answer_follow_up(
     records: OutreachRecords,
     buyer_id: str,
     order_id: str,
+    policy: Policy,
     text: str,
     rating: Satisfaction,
     clock: Clock,
 ) -> FollowUpOutcome:
-    """`order_id`: the follow-up question's, as the gate read it for this message (under the
-    conversation's lock, so it is still open)."""
+    """`order_id` (the follow-up question's) and `policy` as the gate read them for this message,
+    under the conversation's lock (so the question is still open)."""
     records.record_follow_up_answer(buyer_id, FollowUpAnswer(order_id=order_id, rating=rating, words=text[:500], at=clock()))
     if rating is not Satisfaction.unsatisfied:
         return FollowUpOutcome(outreach_replies.follow_up_thanks(rating is Satisfaction.satisfied), rating, None)
-    policy = store.shop().policy
     reason = None
     if policy.follow_up_unhappy_to_human:
         reason = HandoffReason.unhappy_follow_up

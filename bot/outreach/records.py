@@ -8,23 +8,15 @@ import time
 from datetime import datetime
 from typing import Any, Optional
 
-import redis
 
 from bot.models import FollowUpAnswer
-from bot.store import Read, shop_key
+from bot.store import Read, ShopRecords
 
 SEND_STALE_SECONDS = 120  # a `sending` older than this was left by a run that died
 SEND_KEEP_SECONDS = 400 * 86400  # a year of sends: a campaign or birthday is never sent twice
 
 
-class OutreachRecords:
-    def __init__(self, client: redis.Redis, shop_id: str) -> None:
-        self.client = client
-        self.shop_id = shop_id
-
-    def _key(self, *parts: str) -> str:
-        return shop_key(self.shop_id, *parts)
-
+class OutreachRecords(ShopRecords):
     # -- consent -----------------------------------------------------------------------------
     def opt_out(self, buyer_id: str, at: datetime) -> None:
         self.client.hset(self._key("opt_outs"), buyer_id, at.isoformat())

@@ -6,36 +6,34 @@ from __future__ import annotations
 import json
 from typing import List, Optional
 
-import redis
 
 from bot.models import Correction
-from bot.store import shop_key
+from bot.store import ShopRecords
 
 
 def _field(conversation_id: str, message_ref: str) -> str:
     return json.dumps([conversation_id, message_ref], ensure_ascii=False)
 
 
-class CorrectionRecords:
-    def __init__(self, client: redis.Redis, shop_id: str) -> None:
-        self.client = client
-        self.shop_id = shop_id
-        self._key = shop_key(shop_id, "corrections")
+class CorrectionRecords(ShopRecords):
+    @property
+    def _hash(self) -> str:
+        return self._key("corrections")
 
     def add(self, correction: Correction) -> bool:
         """Store a mark; True when it replaced an earlier mark of the same message."""
         field = _field(correction.conversation_id, correction.message_ref)
-        return not self.client.hset(self._key, field, correction.json())
+        return not self.client.hset(self._hash, field, correction.json())
 
     def get(self, conversation_id: str, message_ref: str) -> Optional[Correction]:
-        raw = self.client.hget(self._key, _field(conversation_id, message_ref))
+        raw = self.client.hget(self._hash, _field(conversation_id, message_ref))
         return Correction.parse_raw(raw) if raw else None
 
     def all(self, conversation_id: Optional[str] = None) -> List[Correction]:
         """Every mark (or one conversation's), oldest first."""
-        found = [Correction.parse_raw(raw) for raw in self.client.hvals(self._key)]
+        found = [Correction.parse_raw(raw) for raw in self.client.hvals(self._hash)]
         found = [c for c in found if conversation_id is None or c.conversation_id == conversation_id]
         return sorted(found, key=lambda c: (c.created_at, c.conversation_id, c.message_ref))
 
     def delete(self, conversation_id: str, message_ref: str) -> bool:
-        return bool(self.client.hdel(self._key, _field(conversation_id, message_ref)))
+        return bool(self.client.hdel(self._hash, _field(conversation_id, message_ref)))
