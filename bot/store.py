@@ -14,7 +14,7 @@ bot/channels/records.py:
   signature:{signature}    a signed REST request's signature, seen once (kept while its timestamp is taken)
 bot/console/records.py:  console_session:{id}  the agent of an open console session (expires with it)
 bot/trainer/records.py:  corrections  hash: JSON [conversation_id, message_ref] -> Correction (trainer marks)
-bot/outreach/records.py (reminder_log.py: the 催付 keys):
+bot/outreach/records.py:
   opt_outs                 hash: buyer id -> when they replied 退订 (ISO); survives file loads
   outreach:{send key}      one proactive message (campaign:{id}:{buyer}, birthday:{year}:{buyer},
                            follow_up:{order}, unpaid:{order}): `sending` while it goes out, then `sent`

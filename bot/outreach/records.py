@@ -1,12 +1,12 @@
 """Keeping in touch's Redis work (keys `opt_outs`, `outreach:…`, `marketing_log:…`,
-`follow_up_pending:…`, `follow_up_answers`; the table is in bot/store.py): who opted out, which
-proactive messages went out, the marketing frequency cap, and the follow-up question and its
-answers. The 催付 log is bot/outreach/reminder_log.py."""
+`follow_up_pending:…`, `follow_up_answers`, `unpaid_remind…`; the table is in bot/store.py): who
+opted out, which proactive messages went out, the marketing frequency cap, the follow-up question
+and its answers, and the 催付 reminders sent (the per-buyer daily cap, the owner's 催付 conversion)."""
 from __future__ import annotations
 
 import time
-from datetime import datetime
-from typing import Any, Optional
+from datetime import datetime, timezone
+from typing import Any, List, Optional, Tuple
 
 
 from bot.models import FollowUpAnswer
@@ -80,3 +80,25 @@ class OutreachRecords(ShopRecords):
     def follow_up_answer(self, order_id: str) -> Optional[FollowUpAnswer]:
         raw = self.client.hget(self._key("follow_up_answers"), order_id)
         return FollowUpAnswer.parse_raw(raw) if raw else None
+
+    # -- 催付 reminders sent ------------------------------------------------------------------
+    def record_reminder(self, order_id: str, buyer_id: str, at: datetime) -> None:
+        """Idempotent: a delivery taken over after a crash keeps the order's first reminder time."""
+        shop_wide, of_buyer = self._key("unpaid_reminders"), self._key("unpaid_reminded", buyer_id)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.zadd(shop_wide, {order_id: at.timestamp()}, nx=True)
+        pipe.zadd(of_buyer, {order_id: at.timestamp()}, nx=True)
+        pipe.zremrangebyscore(of_buyer, "-inf", at.timestamp() - 2 * 86400)  # only today's count matters
+        pipe.expire(of_buyer, 2 * 86400)
+        pipe.zremrangebyscore(shop_wide, "-inf", at.timestamp() - SEND_KEEP_SECONDS)  # a year of conversion numbers
+        pipe.execute()
+
+    def reminded_since(self, buyer_id: str, since: datetime) -> int:
+        return int(self.client.zcount(self._key("unpaid_reminded", buyer_id), since.timestamp(), "+inf"))
+
+    def reminded_between(self, since: datetime, until: datetime) -> List[Tuple[str, datetime]]:
+        """(order id, when reminded) of the reminders sent in [since, until)."""
+        found = self.client.zrangebyscore(
+            self._key("unpaid_reminders"), since.timestamp(), f"({until.timestamp()}", withscores=True
+        )
+        return [(str(order_id), datetime.fromtimestamp(score, timezone.utc)) for order_id, score in found]

@@ -16,7 +16,6 @@ from typing import Optional
 from bot.clock import Clock
 from bot.hours import in_working_hours
 from bot.models import OrderStatus, RequestKind, Shop
-from bot.outreach import reminder_log
 from bot.outreach.consent import may_market, may_remind
 from bot.outreach.sender import OutreachSender
 from bot.services.unpaid import MAX_REMINDERS_A_DAY, is_due, reminder_facts
@@ -105,10 +104,10 @@ class OutreachScheduler:
             buyer = self.store.buyer(order.buyer_id)
             if not may_remind(buyer, self.records.opted_out_at(order.buyer_id)):
                 continue
-            if reminder_log.reminded_since(self.store, order.buyer_id, midnight) >= MAX_REMINDERS_A_DAY:
+            if self.records.reminded_since(order.buyer_id, midnight) >= MAX_REMINDERS_A_DAY:
                 continue
             facts = reminder_facts(order, self.store.product(order.items[0].sku), buyer, shop.policy, now)
             if await self.sender.send_once(send_key, order.buyer_id, outreach_replies.unpaid_reminder(facts), now, marketing=False):
-                reminder_log.record(self.store, order.id, order.buyer_id, now)
+                self.records.record_reminder(order.id, order.buyer_id, now)
                 sent += 1
         return sent
