@@ -230,7 +230,7 @@ class Turn:
     def handoff(self) -> Optional[Handoff]:
         """The chat's handoff record as this action found it: read once a turn (issue: an action
         read it three or four times); after `hand_off` this turn, `handed_off` says the rest."""
-        return self.store.handoff(self.conversation_id)
+        return self.queue.records.handoff(self.conversation_id)
 
     @cached_property
     def queue(self) -> HandoffQueue:

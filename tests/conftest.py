@@ -15,7 +15,10 @@ from bot.loader import load_file
 from bot.models import ShopData
 from bot.redis_server import RedisServer, free_port
 from bot.settings import PROJECT_ROOT
+from bot.handoff.records import HandoffRecords
+from bot.outreach.records import OutreachRecords
 from bot.store import ShopStore, connect
+from bot.trainer.records import CorrectionRecords
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -78,6 +81,19 @@ def demo(store: ShopStore) -> ShopData:
 @pytest.fixture
 def services(store: ShopStore, demo: ShopData) -> Services:
     return Services(store, fixed_clock(DEMO_NOW))
+
+
+# Each feature's records on the same Redis and shop as a store (what the tests read back).
+def handoffs_of(store: ShopStore) -> HandoffRecords:
+    return HandoffRecords(store.client, store.shop_id)
+
+
+def outreach_of(store: ShopStore) -> OutreachRecords:
+    return OutreachRecords(store.client, store.shop_id)
+
+
+def marks_of(store: ShopStore) -> CorrectionRecords:
+    return CorrectionRecords(store.client, store.shop_id)
 
 
 def at(text: str) -> datetime:

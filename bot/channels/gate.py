@@ -9,6 +9,7 @@ chat goes to the queue first, with a short acknowledgement. The check runs under
 conversation's lock, so a message that arrives while the claiming turn is still running waits
 for it. Before that: the per-sender rate limit (every message counts, 退订 too: a 退订 over the
 limit still opts out, with the throttle's reply), 退订, and an answer to a follow-up question.
+What these checks need of the chat is read once per message, in one round trip (bot/channels/view.py).
 A message's photos are checked and stored first (bot/photos/intake.py); a photo alone is acknowledged.
 """
 from __future__ import annotations
@@ -26,12 +27,15 @@ from rasa.shared.core.events import BotUttered, SlotSet
 from sanic import Blueprint, Sanic
 
 from bot.bootstrap import Server, server_services
+from bot.channels.records import ChannelRecords
+from bot.channels.view import ChatView, read_chat
 from bot.clock import Clock
 from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT, SATISFACTION_SLOT
 from bot.models import HandoffReason
-from bot.outreach.answers import answer_follow_up, pending_rating, unsubscribe
+from bot.outreach.answers import answer_follow_up, unsubscribe
 from bot.outreach.consent import is_unsubscribe
+from bot.outreach.records import OutreachRecords
 from bot.outreach.ratings import read_rating
 from bot.photos.intake import acknowledge, has_attachments, photo_ids, take_photos
 from bot.replies import handoff as handoff_replies
@@ -65,7 +69,10 @@ class HandoffGate:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._queue: Optional[HandoffQueue] = None
-        self._shop_clock: Optional[Clock] = None  # set with the queue, from the same settings
+        # Set with the queue, from the same settings and Redis client:
+        self._shop_clock: Optional[Clock] = None
+        self._channel: Optional[ChannelRecords] = None
+        self._outreach: Optional[OutreachRecords] = None
         self._app: Optional[Sanic] = None
 
     def attach(self, blueprint: Blueprint) -> None:
@@ -81,58 +88,74 @@ class HandoffGate:
             shop = server_services(self.settings, Server.RASA_SERVER)
             self._queue = HandoffQueue(shop.store)
             self._shop_clock = shop.clock
+            self._channel = ChannelRecords(shop.store.client, shop.store.shop_id)
+            self._outreach = OutreachRecords(shop.store.client, shop.store.shop_id)
         return self._queue
 
-    def decide(self, message: UserMessage) -> Gate:
+    def channel(self) -> ChannelRecords:
+        self.queue()
+        assert self._channel is not None  # set by queue()
+        return self._channel
+
+    def read(self, message: UserMessage) -> ChatView:
+        """The chat as this message finds it, read once; every message counts towards the
+        fair-use limit, 退订 and ratings included."""
         queue = self.queue()
-        text = message.text or ""
-        # Every message counts towards the fair-use limit, 退订 and ratings included.
-        if queue.store.count_message(message.sender_id, RATE_WINDOW_SECONDS) > RATE_LIMIT:
+        assert self._channel is not None and self._outreach is not None  # set by queue()
+        return read_chat(queue, self._channel, self._outreach, message.sender_id, RATE_WINDOW_SECONDS, queue.clock())
+
+    def decide(self, message: UserMessage, view: ChatView) -> Gate:
+        queue, text = self.queue(), message.text or ""
+        if view.messages_in_window > RATE_LIMIT:
             return Gate.throttled
         # Then: a buyer who asks to stop is opted out, whoever has the chat.
         if is_unsubscribe(text):
             return Gate.unsubscribe
-        if pending_rating(queue.store, message.sender_id, text) is not None:
+        if view.follow_up_order is not None and read_rating(text) is not None:
             return Gate.follow_up_answer
         assert self._shop_clock is not None  # set by queue()
-        shop_now = self._shop_clock()
-        policy = queue.store.shop().policy
-        handoff = queue.store.handoff(message.sender_id)
+        shop_now, handoff = self._shop_clock(), view.handoff
         if handoff is not None and handoff.state.with_human:
-            return Gate.answer if queue.answers(handoff, shop_now, policy) else Gate.record
-        if handoff is None and queue.queue_new_chat_first(message.sender_id, message.text or "", shop_now, policy):
+            return Gate.answer if queue.answers(handoff, shop_now, view.policy, view.agents_online) else Gate.record
+        if handoff is None and queue.queue_new_chat_first(message.sender_id, text, shop_now, view.policy, view.agents_online):
             return Gate.queued_first
         return Gate.answer
 
-    def _reply_without_assistant(self, gate: Gate, message: UserMessage) -> Tuple[str, List[Any]]:
+    def _reply_without_assistant(self, gate: Gate, message: UserMessage, view: Optional[ChatView]) -> Tuple[str, List[Any]]:
         """What the gate itself says, and the events it adds, when the assistant does not answer:
         a human_first queueing, a throttle, a 退订 or a follow-up answer (bot/outreach/answers.py)."""
         if gate is Gate.queued_first:
             return handoff_replies.queued_for_a_person(), [SlotSet(HANDOFF_SLOT, HandoffReason.human_first.value)]
-        store, clock = self.queue().store, self._shop_clock
-        assert clock is not None  # set by queue()
+        store, outreach, clock = self.queue().store, self._outreach, self._shop_clock
+        assert clock is not None and outreach is not None  # set by queue()
         text = message.text or ""
         if gate is Gate.throttled:
             if is_unsubscribe(text):  # a 退订 in a flood still opts out; the reply is the throttle's
-                unsubscribe(store, message.sender_id, clock())
+                unsubscribe(outreach, message.sender_id, clock())
             return handoff_replies.slow_down(), []
         if gate is Gate.unsubscribe:
-            return unsubscribe(store, message.sender_id, clock()), []
+            return unsubscribe(outreach, message.sender_id, clock()), []
         # A follow-up answer: decided under this same lock, so the question is still open.
         rating = read_rating(text)
-        assert rating is not None  # decide() saw one
-        outcome = answer_follow_up(store, message.sender_id, text, rating, clock)
+        assert rating is not None and view is not None and view.follow_up_order is not None  # decide() saw them
+        outcome = answer_follow_up(
+            store, outreach, message.sender_id, view.follow_up_order, view.policy, text, rating, clock
+        )
         events: List[Any] = [SlotSet(SATISFACTION_SLOT, outcome.rating.value)]
         if outcome.handoff_reason:
             events.append(SlotSet(HANDOFF_SLOT, outcome.handoff_reason.value))
         return outcome.text, events
 
-    async def decision(self, message: UserMessage) -> Gate:
+    async def decision(self, message: UserMessage) -> Tuple[Gate, Optional[ChatView]]:
+        def read_and_decide() -> Tuple[Gate, Optional[ChatView]]:
+            view = self.read(message)
+            return self.decide(message, view), view
+
         try:
-            return await asyncio.to_thread(self.decide, message)
+            return await asyncio.to_thread(read_and_decide)
         except Exception:  # Redis trouble must not silence the assistant
             logger.exception("could not read the handoff state of %s", message.sender_id)
-            return Gate.answer
+            return Gate.answer, None
 
     def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
         async def handle(message: UserMessage) -> None:
@@ -177,7 +200,7 @@ class HandoffGate:
         in_sequence = getattr(lock_store, "in_sequence", None)  # ShopLockStore; Rasa's own has none
         ordered = in_sequence(message.sender_id, sequence_number(message)) if in_sequence else contextlib.nullcontext()
         async with ordered, lock_store.lock(message.sender_id):
-            gate = await self.decision(message)
+            gate, view = await self.decision(message)
             if gate in (Gate.answer, Gate.record):
                 photo_reply = await asyncio.to_thread(self._photo_answer, message)
                 if photo_reply and gate is Gate.answer:
@@ -191,7 +214,7 @@ class HandoffGate:
                 return
             tracker = await agent.processor.log_message(message, should_save_tracker=gate is Gate.record)
             if gate is not Gate.record:
-                text, events = await asyncio.to_thread(self._reply_without_assistant, gate, message)
+                text, events = await asyncio.to_thread(self._reply_without_assistant, gate, message, view)
                 for event in events:
                     tracker.update(event)
                 tracker.update(BotUttered(text))

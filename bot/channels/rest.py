@@ -26,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.gate import REST_CHANNEL, SEQ_FIELD, STORE_ERRORS, HandoffGate, OnNewMessage
+from bot.channels.records import PENDING
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ class ShopRestInput(RestInput):
             if signature:  # a captured request sent again is refused (a client's retry signs afresh)
                 try:
                     first_use = await asyncio.to_thread(
-                        self.gate.queue().store.claim_signature, signature, 2 * SIGNATURE_MAX_AGE_SECONDS
+                        self.gate.channel().claim_signature, signature, 2 * SIGNATURE_MAX_AGE_SECONDS
                     )
                 except STORE_ERRORS:
                     return _store_unavailable()
@@ -168,13 +169,13 @@ class ShopRestInput(RestInput):
             message_id = _body(request).get("message_id")
             if message_id is not None and not (isinstance(message_id, str) and 0 < len(message_id) <= 200):
                 raise InvalidUsage("message_id: a string of 1 to 200 characters, when given")
-            store = self.gate.queue().store
+            records = self.gate.channel()
             if message_id:
                 try:
-                    earlier = await asyncio.to_thread(store.claim_message_id, sender_id, message_id)
+                    earlier = await asyncio.to_thread(records.claim_message_id, sender_id, message_id)
                 except STORE_ERRORS:
                     return _store_unavailable()
-                if earlier == store.PENDING:  # the first delivery is still being answered
+                if earlier == PENDING:  # the first delivery is still being answered
                     return response.json({"error": "this message_id is being processed; retry shortly"},
                                          status=409, headers={"Retry-After": "1"})
                 if earlier is not None:  # a retry of a message already answered: same answer
@@ -185,13 +186,13 @@ class ShopRestInput(RestInput):
             except STORE_ERRORS:
                 if message_id:
                     with contextlib.suppress(*STORE_ERRORS):
-                        await asyncio.to_thread(store.release_message_id, sender_id, message_id)
+                        await asyncio.to_thread(records.release_message_id, sender_id, message_id)
                 return _store_unavailable()
             except Exception:  # as Rasa does: log it, answer with what was said so far
                 logger.exception("REST message from %s failed", sender_id)
             if message_id:
                 await asyncio.to_thread(
-                    store.finish_message_id, sender_id, message_id, json.dumps(collector.messages, ensure_ascii=False)
+                    records.finish_message_id, sender_id, message_id, json.dumps(collector.messages, ensure_ascii=False)
                 )
             return response.json(collector.messages)
 

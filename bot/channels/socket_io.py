@@ -125,10 +125,10 @@ class ShopSocketIOInput(SocketIOInput):
         except ValidationError as error:
             return response.json({"error": str(error)}, status=400)
         agent = request.app.ctx.agent
-        store = self.gate.queue().store
+        records = self.gate.channel()
         delivery_id = f"delivery:{message.message_id}" if message.message_id else None
         if delivery_id:
-            earlier = await asyncio.to_thread(store.claim_message_id, message.conversation_id, delivery_id)
+            earlier = await asyncio.to_thread(records.claim_message_id, message.conversation_id, delivery_id)
             if earlier is not None:  # delivered before (or being delivered): never twice
                 return response.json({"delivered": True, "repeat": True})
         try:
@@ -144,7 +144,7 @@ class ShopSocketIOInput(SocketIOInput):
         except Exception:
             if delivery_id:  # nothing stored: a retry must go through
                 with contextlib.suppress(*STORE_ERRORS):
-                    await asyncio.to_thread(store.release_message_id, message.conversation_id, delivery_id)
+                    await asyncio.to_thread(records.release_message_id, message.conversation_id, delivery_id)
             raise
         await sio.emit(
             self.bot_message_evt,
@@ -153,5 +153,5 @@ class ShopSocketIOInput(SocketIOInput):
             namespace=self.namespace,
         )
         if delivery_id:
-            await asyncio.to_thread(store.finish_message_id, message.conversation_id, delivery_id, "[]")
+            await asyncio.to_thread(records.finish_message_id, message.conversation_id, delivery_id, "[]")
         return response.json({"delivered": True})

@@ -13,6 +13,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable, List, Optional
 
@@ -28,6 +29,7 @@ from bot.console.auth import SESSION_COOKIE, AgentDirectory, LoginThrottle, Sess
 from bot.console.callback import ShopCallback
 from bot.console.mining_page import mining_routes
 from bot.console.pages import STATIC, Pages
+from bot.console.records import ConsoleSessions
 from bot.console.rasa_client import RasaClient, RasaUnavailable
 from bot.console.summary import HandoffCard, handoff_card, summarize
 from bot.console.owner import owner_routes
@@ -81,6 +83,11 @@ class Console:
     def store(self) -> ShopStore:
         return self.queue.store
 
+    @cached_property
+    def open_sessions(self) -> ConsoleSessions:
+        """Which agent each open session belongs to (in Redis, so a logout ends it everywhere)."""
+        return ConsoleSessions(self.store.client, self.store.shop_id)
+
 
 CONSOLE = web.AppKey("console", Console)
 
@@ -104,7 +111,7 @@ def current_session(request: web.Request) -> Optional[Session]:
     session = console.sessions.session(request.cookies.get(SESSION_COOKIE), time.time())
     if session is None or (session.agent not in console.agents and session.agent not in console.owners):
         return None
-    if console.store.console_session_agent(session.session_id) != session.agent:
+    if console.open_sessions.agent(session.session_id) != session.agent:
         return None
     return session
 
@@ -199,7 +206,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         return console.pages.render("login.html", status=401, error="账号或密码不对")
     console.login_throttle.succeeded(keys)
     session_id = secrets.token_urlsafe(16)
-    console.store.open_console_session(session_id, agent, console.sessions.max_age)
+    console.open_sessions.open(session_id, agent, console.sessions.max_age)
     response = web.HTTPFound("/")
     response.set_cookie(
         SESSION_COOKIE,
@@ -215,8 +222,8 @@ async def login(request: web.Request) -> web.StreamResponse:
 async def logout(request: web.Request) -> web.StreamResponse:
     session = current_session(request)
     if session:
-        _console(request).store.close_console_session(session.session_id)
-        _console(request).store.mark_agent_offline(session.agent)
+        _console(request).open_sessions.close(session.session_id)
+        _console(request).queue.records.mark_agent_offline(session.agent)
     response = web.HTTPFound("/login")
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
@@ -237,7 +244,7 @@ async def heartbeat(request: web.Request) -> web.Response:
     """The workbench is open: its agent counts as online (buyers are told a person is there)."""
     console = _console(request)
     until = datetime.now(timezone.utc) + timedelta(seconds=PRESENCE_SECONDS)
-    console.store.mark_agent_online(request["agent"], until)
+    console.queue.records.mark_agent_online(request["agent"], until)
     return web.json_response({"online_until": until.isoformat()})
 
 

@@ -31,6 +31,7 @@ from bot.mining.records import missed_messages
 from bot.models import KnowledgeEntry
 from bot.store import ShopStore
 from bot.trainer.corrections import CorrectionError, mark_message
+from bot.trainer.records import CorrectionRecords
 from bot.trainer.vocabulary import Vocabulary
 
 PERIODS = (7, 30)  # days the page looks back
@@ -141,11 +142,12 @@ def mining_routes(
         body, found = await texts_of(request)
         intent = str(body.get("intent") or "")
         store = store_of(request)
+        marks = CorrectionRecords(store.client, store.shop_id)
 
         def mark_all() -> int:
             vocabulary = Vocabulary.from_domain()
             for m in found:
-                mark_message(store, conversation_id=m.conversation_id, text=m.text, correct_intent=intent,
+                mark_message(marks, conversation_id=m.conversation_id, text=m.text, correct_intent=intent,
                              corrected_by=request["agent"], message_id=m.message_id, event_timestamp=m.timestamp,
                              predicted_intent=m.intent, predicted_confidence=m.confidence, vocabulary=vocabulary)
             return len(found)

@@ -1,6 +1,6 @@
 """The queue of chats handed to human agents: request, claim, reply, hand back, close.
 
-State lives in Redis (bot/store.py): a hash per conversation, an index of open handoffs and a
+State lives in Redis (bot/handoff/records.py): a hash per conversation, an index of open handoffs and a
 stream logging every step, so a restart of any process loses nothing. Every change that depends
 on the current state is one atomic step in Redis: two agents cannot claim the same chat, and only
 the agent holding a chat can reply to it, hand it back or close it.
@@ -18,6 +18,7 @@ from bot.hours import in_working_hours
 from bot.models import (
     Handoff, HandoffChange, HandoffEvent, HandoffEventKind, HandoffMode, HandoffReason, HandoffState, Policy,
 )
+from bot.handoff.records import HandoffRecords
 from bot.handoff.rules import assistant_answers, owes_wait_update, queues_new_chat
 from bot.store import ShopStore
 
@@ -53,7 +54,8 @@ class HandoffNotClaimed(HandoffError):
 
 class HandoffQueue:
     def __init__(self, store: ShopStore, clock: Clock = wall_clock) -> None:
-        self.store = store
+        self.store = store  # the shop's policy
+        self.records = HandoffRecords(store.client, store.shop_id)
         self.clock = clock
 
     # -- the assistant's side ---------------------------------------------------------------
@@ -79,25 +81,32 @@ class HandoffQueue:
         event = HandoffEvent(
             kind=HandoffEventKind.requested, conversation_id=conversation_id, at=now, text=reason.value
         )
-        self.store.open_handoff(handoff, event)
-        return self.store.handoff(conversation_id) or handoff
+        self.records.open(handoff, event)
+        return self.records.handoff(conversation_id) or handoff
 
     def with_human(self, conversation_id: str) -> bool:
         """Whether a person was asked for or has the chat (the handoff is open)."""
-        state = self.store.handoff_state(conversation_id)
+        state = self.records.state(conversation_id)
         return state is not None and state.with_human
 
     def agents_online(self) -> List[str]:
-        return self.store.agents_online(self.clock())
+        return self.records.agents_online(self.clock())
 
     def assistant_answers(
         self, conversation_id: str, shop_now: datetime, policy: Optional[Policy] = None
     ) -> bool:
         """Whether the assistant answers this conversation's next message (bot.handoff.rules.
         assistant_answers); `shop_now` decides the working hours."""
-        return self.answers(self.store.handoff(conversation_id), shop_now, policy)
+        return self.answers(self.records.handoff(conversation_id), shop_now, policy)
 
-    def answers(self, handoff: Optional[Handoff], shop_now: datetime, policy: Optional[Policy] = None) -> bool:
+    def answers(
+        self,
+        handoff: Optional[Handoff],
+        shop_now: datetime,
+        policy: Optional[Policy] = None,
+        agents_online: Optional[List[str]] = None,
+    ) -> bool:
+        """A caller that read the chat this turn (the channels' gate) passes what it read."""
         if handoff is None or not handoff.state.with_human:
             return True
         if handoff.state is HandoffState.claimed:
@@ -105,19 +114,21 @@ class HandoffQueue:
         policy = policy or self.store.shop().policy
         in_hours = in_working_hours(policy.working_hours, shop_now)
         # Who is online matters only to a human_first shop in working hours: read it only then.
-        online = policy.handoff_mode is HandoffMode.human_first and in_hours and bool(self.agents_online())
+        online = policy.handoff_mode is HandoffMode.human_first and in_hours and bool(
+            self.agents_online() if agents_online is None else agents_online
+        )
         return assistant_answers(handoff, policy, in_hours, online, self.clock())
 
     def queue_new_chat_first(
-        self, conversation_id: str, last_message: str, shop_now: datetime, policy: Optional[Policy] = None
+        self, conversation_id: str, last_message: str, shop_now: datetime, policy: Policy, agents_online: List[str]
     ) -> bool:
-        """human_first: a chat never handed off before goes to the queue before the assistant
-        says anything, while it is working hours and an agent is online. True if it was queued."""
-        policy = policy or self.store.shop().policy
-        if policy.handoff_mode is not HandoffMode.human_first or self.store.handoff(conversation_id) is not None:
+        """human_first: a chat never handed off before (the caller read that it has no handoff,
+        and who is online) goes to the queue before the assistant says anything, while it is
+        working hours and an agent is online. True if it was queued."""
+        if policy.handoff_mode is not HandoffMode.human_first:
             return False
         in_hours = in_working_hours(policy.working_hours, shop_now)
-        if not queues_new_chat(policy, in_hours, bool(self.agents_online()), ever_handed_off=False):
+        if not queues_new_chat(policy, in_hours, bool(agents_online), ever_handed_off=False):
             return False
         self.request(conversation_id, conversation_id, HandoffReason.human_first, last_message)
         return True
@@ -132,27 +143,27 @@ class HandoffQueue:
         """True once, when a waiting chat has waited handoff_wait_minutes of working hours: the
         caller then tells the buyer (one update, never a stream). A caller that already read the
         handoff and the policy this turn passes them."""
-        handoff = handoff or self.store.handoff(conversation_id)
+        handoff = handoff or self.records.handoff(conversation_id)
         policy = policy or self.store.shop().policy
         if not owes_wait_update(handoff, policy, in_working_hours(policy.working_hours, shop_now), self.clock()):
             return False
-        return self.store.mark_wait_update(conversation_id, self.clock())
+        return self.records.mark_wait_update(conversation_id, self.clock())
 
     # -- the agents' side -------------------------------------------------------------------
     def get(self, conversation_id: str) -> Handoff:
-        handoff = self.store.handoff(conversation_id)
+        handoff = self.records.handoff(conversation_id)
         if handoff is None:
             raise HandoffNotFound(conversation_id)
         return handoff
 
     def open_handoffs(self) -> List[Handoff]:
-        return self.store.open_handoffs()
+        return self.records.open_handoffs()
 
     def claim(self, conversation_id: str, agent: str) -> Handoff:
         event = HandoffEvent(
             kind=HandoffEventKind.claimed, conversation_id=conversation_id, at=self.clock(), agent=agent
         )
-        change, holder = self.store.claim_handoff(conversation_id, agent, event)
+        change, holder = self.records.claim(conversation_id, agent, event)
         self._raise_unless_done(conversation_id, change, holder)
         return self.get(conversation_id)
 
@@ -168,7 +179,7 @@ class HandoffQueue:
         return handoff
 
     def record_reply(self, conversation_id: str, agent: str, text: str) -> None:
-        self.store.record_handoff_event(
+        self.records.record_event(
             HandoffEvent(
                 kind=HandoffEventKind.replied,
                 conversation_id=conversation_id,
@@ -187,14 +198,14 @@ class HandoffQueue:
         return self._end(conversation_id, agent, HandoffState.closed, HandoffEventKind.closed)
 
     def history(self, conversation_id: str) -> List[HandoffEvent]:
-        return self.store.handoff_events(conversation_id)
+        return self.records.events(conversation_id)
 
     # -- helpers ----------------------------------------------------------------------------
     def _end(
         self, conversation_id: str, agent: str, state: HandoffState, kind: HandoffEventKind
     ) -> Handoff:
         event = HandoffEvent(kind=kind, conversation_id=conversation_id, at=self.clock(), agent=agent)
-        change, holder = self.store.end_handoff(conversation_id, agent, state, event)
+        change, holder = self.records.end(conversation_id, agent, state, event)
         self._raise_unless_done(conversation_id, change, holder)
         return self.get(conversation_id)
 

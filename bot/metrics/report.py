@@ -13,7 +13,7 @@ from bot.labels import intent_label, product_label, reason_label
 from bot.metrics.answers import AnswerStats, answer_stats
 from bot.metrics.fold import as_text, hours_between
 from bot.models import HandoffReason
-from bot.outreach import reminder_log
+from bot.outreach.records import OutreachRecords
 from bot.store import MetricsKeys, ShopStore
 
 TOP = 10
@@ -193,7 +193,7 @@ def _conversions(
 def _unpaid_reminders(store: ShopStore, since: datetime, until: datetime) -> Tuple[int, int]:
     """催付 reminders sent in the period, and how many of their orders were paid within 24 h after
     one (paid before it, the import only came late: not the reminder's doing)."""
-    reminders = reminder_log.reminded_between(store, since, until)
+    reminders = OutreachRecords(store.client, store.shop_id).reminded_between(since, until)
     paid = 0
     for order_id, at in reminders:
         order = store.order(order_id)

@@ -15,6 +15,7 @@ from bot.mining.groups import MissedGroup, group_missed
 from bot.mining.records import missed_messages
 from bot.models import KnowledgeEntry, message_ref
 from bot.store import ShopStore
+from bot.trainer.records import CorrectionRecords
 
 MAX_WORDINGS = 2000  # distinct wordings grouped on one visit (~40 s of embedding the first time, then cached)
 
@@ -24,7 +25,7 @@ class Mined:
         MetricsConsumer(store).drain()  # what the running consumer has not folded yet
         self.entries: List[KnowledgeEntry] = KnowledgeRecords(store.client, store.shop_id).entries()
         index = KnowledgeIndex(self.entries)
-        marked = {(c.conversation_id, c.message_ref) for c in store.corrections()}
+        marked = {(c.conversation_id, c.message_ref) for c in CorrectionRecords(store.client, store.shop_id).all()}
         self.answered_now: List[MissedMessage] = []
         self.marked: List[MissedMessage] = []
         self.messages: List[MissedMessage] = []

@@ -23,7 +23,7 @@ class Buyer(Model):
     tags: List[str] = []
     past_orders: int = Field(default=0, ge=0)
     # Marketing (campaigns, birthday wishes) only with consent; None: never. A buyer who replies
-    # 退订 is opted out in Redis at once (ShopStore.opt_out), whatever a later file load says,
+    # 退订 is opted out in Redis at once (bot/outreach/records.py), whatever a later file load says,
     # unless the file records a consent given after that.
     marketing_opt_in: Optional[MarketingConsent] = None
     birthday: Optional[str] = Field(default=None, regex=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", description="MM-DD")

@@ -7,25 +7,17 @@ from datetime import datetime
 from typing import Optional
 
 from bot.clock import Clock
-from bot.models import FollowUpAnswer, HandoffReason, Satisfaction
-from bot.outreach.ratings import read_rating
+from bot.models import FollowUpAnswer, HandoffReason, Policy, Satisfaction
 from bot.handoff.request import request_handoff
+from bot.outreach.records import OutreachRecords
 from bot.replies import outreach as outreach_replies
 from bot.store import ShopStore
 
 
-
-def unsubscribe(store: ShopStore, buyer_id: str, now: datetime) -> str:
+def unsubscribe(records: OutreachRecords, buyer_id: str, now: datetime) -> str:
     """Opt the buyer out at once (before any further send) and say so."""
-    store.opt_out(buyer_id, now)
+    records.opt_out(buyer_id, now)
     return outreach_replies.unsubscribed()
-
-
-def pending_rating(store: ShopStore, buyer_id: str, text: str) -> Optional[Satisfaction]:
-    """The rating in `text`, when `text` is one and the buyer has a follow-up question open (the
-    exact rule first: most messages are no rating, and then Redis is not asked)."""
-    rating = read_rating(text)
-    return rating if rating is not None and store.pending_follow_up(buyer_id) else None
 
 
 @dataclass(frozen=True)
@@ -35,14 +27,21 @@ class FollowUpOutcome:
     handoff_reason: Optional[HandoffReason]
 
 
-def answer_follow_up(store: ShopStore, buyer_id: str, text: str, rating: Satisfaction, clock: Clock) -> FollowUpOutcome:
-    order_id = store.pending_follow_up(buyer_id)
-    if order_id is None:  # answered a moment ago: thank them again, record nothing twice
-        return FollowUpOutcome(outreach_replies.follow_up_thanks(rating is Satisfaction.satisfied), rating, None)
-    store.record_follow_up_answer(buyer_id, FollowUpAnswer(order_id=order_id, rating=rating, words=text[:500], at=clock()))
+def answer_follow_up(
+    store: ShopStore,
+    records: OutreachRecords,
+    buyer_id: str,
+    order_id: str,
+    policy: Policy,
+    text: str,
+    rating: Satisfaction,
+    clock: Clock,
+) -> FollowUpOutcome:
+    """`order_id` (the follow-up question's) and `policy` as the gate read them for this message,
+    under the conversation's lock (so the question is still open)."""
+    records.record_follow_up_answer(buyer_id, FollowUpAnswer(order_id=order_id, rating=rating, words=text[:500], at=clock()))
     if rating is not Satisfaction.unsatisfied:
         return FollowUpOutcome(outreach_replies.follow_up_thanks(rating is Satisfaction.satisfied), rating, None)
-    policy = store.shop().policy
     reason = None
     if policy.follow_up_unhappy_to_human:
         reason = HandoffReason.unhappy_follow_up

@@ -26,6 +26,7 @@ from pydantic import Field, ValidationError, constr, root_validator, validator
 from bot.loader import DataFileError, read_file
 from bot.models import Buyer, Model, OrderStatus
 from bot.outreach.consent import may_market
+from bot.outreach.records import OutreachRecords
 from bot.store import ShopStore
 
 
@@ -112,18 +113,19 @@ def plan_campaign(campaign: Campaign, store: ShopStore, now: datetime) -> Plan:
     skipped: List[Skipped] = []
     outside = 0
     since = now - timedelta(days=campaign.frequency_cap.per_days)
+    records = OutreachRecords(store.client, store.shop_id)
     for buyer in sorted(store.buyers(), key=lambda b: b.id):
         bought = {item.sku for order in store.orders_of(buyer.id) if order.status is not OrderStatus.unpaid
                   for item in order.items}
         if not _in_audience(buyer, campaign.audience, bought):
             outside += 1
             continue
-        opted_out = store.opted_out_at(buyer.id)
+        opted_out = records.opted_out_at(buyer.id)
         if not may_market(buyer, opted_out):
             skipped.append(Skipped(buyer_id=buyer.id, why="replied 退订" if opted_out else "no marketing consent"))
-        elif store.send_state(campaign.send_key(buyer.id)) == "sent":
+        elif records.send_state(campaign.send_key(buyer.id)) == "sent":
             skipped.append(Skipped(buyer_id=buyer.id, why="already sent this campaign"))
-        elif store.marketing_since(buyer.id, since) >= campaign.frequency_cap.max_messages:
+        elif records.marketing_since(buyer.id, since) >= campaign.frequency_cap.max_messages:
             skipped.append(Skipped(buyer_id=buyer.id, why=f"frequency cap ({campaign.frequency_cap.max_messages} per {campaign.frequency_cap.per_days} days)"))
         else:
             send.append(Planned(buyer_id=buyer.id, nickname=buyer.nickname, text=campaign.text))

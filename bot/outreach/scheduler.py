@@ -2,7 +2,7 @@
 
 Nothing is queued ahead: every tick (a minute, `python -m bot.outreach`, started by `make run`)
 works out from the shop's data what is due now, and each message's send key in Redis
-(ShopStore.claim_send) says whether it went out. So a restart loses nothing (the next tick finds
+(OutreachRecords.claim_send) says whether it went out. So a restart loses nothing (the next tick finds
 what is still due) and repeats nothing (a sent key is never sent again). Messages go out only in
 the shop's working hours; one due at night waits for the morning.
 """
@@ -16,7 +16,6 @@ from typing import Optional
 from bot.clock import Clock
 from bot.hours import in_working_hours
 from bot.models import OrderStatus, RequestKind, Shop
-from bot.outreach import reminder_log
 from bot.outreach.consent import may_market, may_remind
 from bot.outreach.sender import OutreachSender
 from bot.services.unpaid import MAX_REMINDERS_A_DAY, is_due, reminder_facts
@@ -39,6 +38,7 @@ class OutreachScheduler:
     def __init__(self, sender: OutreachSender, clock: Clock) -> None:
         self.sender = sender
         self.store = sender.store
+        self.records = sender.records
         self.clock = clock
 
     async def tick(self) -> Tick:
@@ -56,7 +56,7 @@ class OutreachScheduler:
         coupon = shop.policy.birthday_coupon
         sent = 0
         for buyer in self.store.buyers():
-            if buyer.birthday != now.strftime("%m-%d") or not may_market(buyer, self.store.opted_out_at(buyer.id)):
+            if buyer.birthday != now.strftime("%m-%d") or not may_market(buyer, self.records.opted_out_at(buyer.id)):
                 continue
             text = outreach_replies.birthday_wish(
                 shop, buyer, coupon.yuan if coupon else None, coupon.min_order_yuan if coupon else 0,
@@ -75,13 +75,13 @@ class OutreachScheduler:
             due = order.delivered_at + timedelta(days=days)
             if not due <= now < due + timedelta(days=FOLLOW_UP_LATE_DAYS):
                 continue
-            if self.store.opted_out_at(order.buyer_id) is not None:
+            if self.records.opted_out_at(order.buyer_id) is not None:
                 continue  # 退订 stops every message the shop starts, this one too
-            if self.store.send_state(f"follow_up:{order.id}") == "sent":
+            if self.records.send_state(f"follow_up:{order.id}") == "sent":
                 continue
             product = self.store.product(order.items[0].sku)
             # Ask first, then send: an answer that comes in at once finds the question asked.
-            self.store.ask_follow_up(order.buyer_id, order.id, FOLLOW_UP_ANSWER_SECONDS)
+            self.records.ask_follow_up(order.buyer_id, order.id, FOLLOW_UP_ANSWER_SECONDS)
             went = await self.sender.send_once(
                 f"follow_up:{order.id}", order.buyer_id, outreach_replies.follow_up_question(order, product), now, marketing=False,
             )
@@ -99,15 +99,15 @@ class OutreachScheduler:
         sent = 0
         for order in due:
             send_key = f"unpaid:{order.id}"
-            if order.id in cancelled or self.store.send_state(send_key) == "sent":
+            if order.id in cancelled or self.records.send_state(send_key) == "sent":
                 continue
             buyer = self.store.buyer(order.buyer_id)
-            if not may_remind(buyer, self.store.opted_out_at(order.buyer_id)):
+            if not may_remind(buyer, self.records.opted_out_at(order.buyer_id)):
                 continue
-            if reminder_log.reminded_since(self.store, order.buyer_id, midnight) >= MAX_REMINDERS_A_DAY:
+            if self.records.reminded_since(order.buyer_id, midnight) >= MAX_REMINDERS_A_DAY:
                 continue
             facts = reminder_facts(order, self.store.product(order.items[0].sku), buyer, shop.policy, now)
             if await self.sender.send_once(send_key, order.buyer_id, outreach_replies.unpaid_reminder(facts), now, marketing=False):
-                reminder_log.record(self.store, order.id, order.buyer_id, now)
+                self.records.record_reminder(order.id, order.buyer_id, now)
                 sent += 1
         return sent

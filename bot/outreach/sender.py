@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from bot.handoff.delivery import AgentMessage
 from bot.console.callback import AgentReply, CallbackOutcome, ShopCallback
 from bot.console.rasa_client import RasaClient, RasaUnavailable
+from bot.outreach.records import OutreachRecords
 from bot.store import ShopStore
 
 logger = logging.getLogger(__name__)
@@ -20,22 +21,23 @@ SHOP_SENDER = "店铺消息"  # who the console and the shop's system see as the
 class OutreachSender:
     def __init__(self, store: ShopStore, rasa: RasaClient, callback: ShopCallback) -> None:
         self.store = store
+        self.records = OutreachRecords(store.client, store.shop_id)
         self.rasa = rasa
         self.callback = callback
 
     async def send_once(self, send_key: str, buyer_id: str, text: str, now: datetime, marketing: bool) -> bool:
         """Send unless this send key was sent already; True when it went out now."""
-        if self.store.claim_send(send_key) is not None:
+        if self.records.claim_send(send_key) is not None:
             return False
         try:
             await self.rasa.deliver(AgentMessage(conversation_id=buyer_id, agent=SHOP_SENDER, text=text, message_id=send_key))
         except RasaUnavailable as error:
             logger.warning("outreach %s not delivered: %s", send_key, error)
-            self.store.finish_send(send_key, sent=False)  # the next run tries again
+            self.records.finish_send(send_key, sent=False)  # the next run tries again
             return False
-        self.store.finish_send(send_key, sent=True)
+        self.records.finish_send(send_key, sent=True)
         if marketing:
-            self.store.log_marketing(buyer_id, send_key, now)
+            self.records.log_marketing(buyer_id, send_key, now)
         outcome = await self.callback.send(AgentReply(
             conversation_id=buyer_id, buyer_id=buyer_id, agent=SHOP_SENDER, text=text, sent_at=datetime.now(timezone.utc),
         ))

@@ -9,11 +9,10 @@ import uuid
 from datetime import datetime
 from typing import List, Optional
 
-import redis
 
 from bot.models import Model
 from bot.photos.checks import Image
-from bot.store import shop_key
+from bot.store import ShopRecords
 
 PHOTO_DAYS = 30
 PHOTO_SECONDS = PHOTO_DAYS * 24 * 3600
@@ -27,19 +26,15 @@ class Photo(Model):
     at: datetime
 
 
-class PhotoRecords:
-    def __init__(self, client: redis.Redis, shop_id: str) -> None:
-        self.client = client
-        self.shop_id = shop_id
-
+class PhotoRecords(ShopRecords):
     def _photo_key(self, conversation_id: str, photo_id: str) -> str:
-        return shop_key(self.shop_id, "photo", conversation_id, photo_id)
+        return self._key("photo", conversation_id, photo_id)
 
     def _list_key(self, conversation_id: str) -> str:
-        return shop_key(self.shop_id, "photos", conversation_id)
+        return self._key("photos", conversation_id)
 
     def _complaint_key(self, request_id: str) -> str:
-        return shop_key(self.shop_id, "complaint_photos", request_id)
+        return self._key("complaint_photos", request_id)
 
     def save(self, conversation_id: str, image: Image, at: datetime) -> str:
         photo_id = uuid.uuid4().hex

@@ -18,7 +18,7 @@ from bot.model_files import latest_model
 from bot.settings import PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:
-    from bot.store import ShopStore
+    from bot.trainer.records import CorrectionRecords
 
 DEFAULT_STORIES = PROJECT_ROOT / "data" / "stories" / "from_conversations.yml"
 DEFAULT_TEST = PROJECT_ROOT / "tests" / "rasa" / "test_from_conversations.yml"
@@ -75,17 +75,17 @@ def run(args: argparse.Namespace) -> int:
         return _corrections(args, settings, url)
 
 
-def _shop_store(settings: Settings, url: str) -> "ShopStore":
-    from bot.bootstrap import shop_store
+def _marks(settings: Settings, url: str) -> "CorrectionRecords":
     from bot.store import connect
+    from bot.trainer.records import CorrectionRecords
 
-    return shop_store(connect(url), settings.shop_id)
+    return CorrectionRecords(connect(url), settings.shop_id)
 
 
 def _export(args: argparse.Namespace, settings: Settings, url: str) -> int:
     from bot.trainer.export import RETRAIN_REMINDER, export_corrections
 
-    report = export_corrections(_shop_store(settings, url).corrections(), out=args.out, eval_file=args.eval_file)
+    report = export_corrections(_marks(settings, url).all(), out=args.out, eval_file=args.eval_file)
     print(report.summary())
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -97,12 +97,12 @@ def _export(args: argparse.Namespace, settings: Settings, url: str) -> int:
 def _corrections(args: argparse.Namespace, settings: Settings, url: str) -> int:
     from bot.trainer.corrections import pending_corrections, unmark
 
-    store = _shop_store(settings, url)
+    marks = _marks(settings, url)
     if args.delete:
-        deleted = unmark(store, *args.delete)
+        deleted = unmark(marks, *args.delete)
         print("deleted" if deleted else "no such correction")
         return 0 if deleted else 1
-    found = pending_corrections(store) if args.pending else store.corrections()
+    found = pending_corrections(marks) if args.pending else marks.all()
     for c in found:
         if args.conversation in (None, c.conversation_id):
             entities = " ".join(f"{e.entity}={e.value}" for e in c.entities)
@@ -152,7 +152,7 @@ def _story(args: argparse.Namespace, settings: Settings, url: str) -> int:
 
 def _note_corrections(settings: Settings, url: str, sender_id: str) -> None:
     """The story keeps what the model predicted; say so when a trainer corrected a message in it."""
-    for c in _shop_store(settings, url).corrections(sender_id):
+    for c in _marks(settings, url).all(sender_id):
         print(f"note: {c.text!r} was marked {c.correct_intent} (the model said {c.predicted_intent}); "
               "the story keeps the model's intent and the bot's actions: edit it if they should differ")
 

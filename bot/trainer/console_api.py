@@ -24,6 +24,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
+from bot.trainer.records import CorrectionRecords
 from bot.trainer.corrections import (
     Correction,
     CorrectionError,
@@ -59,22 +60,22 @@ def _error(status: int, message: str) -> ApiResponse:
     return ApiResponse(status, {"error": message})
 
 
-def list_corrections(store: Any, pending: bool = False, conversation_id: Optional[str] = None) -> ApiResponse:
-    found = pending_corrections(store) if pending else store.corrections()
+def list_corrections(marks: CorrectionRecords, pending: bool = False, conversation_id: Optional[str] = None) -> ApiResponse:
+    found = pending_corrections(marks) if pending else marks.all()
     found = [c for c in found if conversation_id is None or c.conversation_id == conversation_id]
     return ApiResponse(200, {"corrections": [correction_json(c) for c in found]})
 
 
-def _check_said(store: Any, conversation_id: str, ref: str, text: Any) -> None:
+def _check_said(marks: CorrectionRecords, conversation_id: str, ref: str, text: Any) -> None:
     """A mark becomes training data: it must name a message a buyer sent, in their words."""
-    said = buyer_message(store.client, conversation_id, ref)
+    said = buyer_message(marks.client, conversation_id, ref)
     if said is None:
         raise CorrectionError(f"conversation {conversation_id!r} has no buyer message {ref!r}")
     if said.get("text") != text:
         raise CorrectionError(f"text: not what the buyer wrote in message {ref!r}")
 
 
-def mark(store: Any, body: Mapping[str, Any], user: Optional[str] = None,
+def mark(marks: CorrectionRecords, body: Mapping[str, Any], user: Optional[str] = None,
          vocabulary: Optional[Vocabulary] = None) -> ApiResponse:
     vocabulary = vocabulary or Vocabulary.from_domain()
     common: Dict[str, Any] = dict(
@@ -92,24 +93,24 @@ def mark(store: Any, body: Mapping[str, Any], user: Optional[str] = None,
                 raise CorrectionError("event must be a tracker event object")
             event = body["event"]
             ref = message_ref(event.get("message_id"), event.get("timestamp"))
-            _check_said(store, conversation_id, ref, event.get("text"))
-            replaced = store.correction(conversation_id, ref) is not None
-            correction = mark_event(store, conversation_id, event, **common)
+            _check_said(marks, conversation_id, ref, event.get("text"))
+            replaced = marks.get(conversation_id, ref) is not None
+            correction = mark_event(marks, conversation_id, event, **common)
         else:
             fields: Dict[str, Any] = {name: body.get(name) for name in MARK_FIELDS}
             ref = message_ref(fields["message_id"], fields["event_timestamp"])
-            _check_said(store, conversation_id, ref, fields["text"])
-            replaced = store.correction(conversation_id, ref) is not None
-            correction = mark_message(store, conversation_id=conversation_id, **fields, **common)
+            _check_said(marks, conversation_id, ref, fields["text"])
+            replaced = marks.get(conversation_id, ref) is not None
+            correction = mark_message(marks, conversation_id=conversation_id, **fields, **common)
     except CorrectionError as error:
         return _error(400, str(error))
     return ApiResponse(201, {"correction": correction_json(correction), "replaced": replaced})
 
 
-def delete(store: Any, conversation_id: Optional[str], ref: Optional[str]) -> ApiResponse:
+def delete(marks: CorrectionRecords, conversation_id: Optional[str], ref: Optional[str]) -> ApiResponse:
     if not conversation_id or not ref:
         return _error(400, "give conversation_id and message_ref")
-    if not unmark(store, conversation_id, ref):
+    if not unmark(marks, conversation_id, ref):
         return _error(404, f"no mark of message {ref!r} in conversation {conversation_id!r}")
     return ApiResponse(200, {"deleted": True})
 
@@ -135,13 +136,14 @@ def handle(
     route = (method.upper(), tail.strip("/"))
     if route == ("GET", "vocabulary"):
         return vocabulary_json()
+    marks = CorrectionRecords(store.client, store.shop_id)
     if route == ("GET", "corrections"):
         pending = str(query.get("pending", "")).lower() in ("1", "true", "yes")
-        return list_corrections(store, pending, query.get("conversation_id") or None)
+        return list_corrections(marks, pending, query.get("conversation_id") or None)
     if route == ("POST", "corrections"):
         if not isinstance(body, Mapping):
             return _error(400, "the body must be a JSON object")
-        return mark(store, body, user)
+        return mark(marks, body, user)
     if route == ("DELETE", "corrections"):
-        return delete(store, query.get("conversation_id"), query.get("message_ref"))
+        return delete(marks, query.get("conversation_id"), query.get("message_ref"))
     return _error(404, f"no training route {method.upper()} {tail!r}")

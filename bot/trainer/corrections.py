@@ -1,6 +1,6 @@
 """Intent corrections: a trainer marks a buyer message with the intent (and entities) it should have.
 
-Corrections live in Redis (bot.store, section "trainer corrections"), one per conversation and
+Corrections live in Redis (bot/trainer/records.py), one per conversation and
 message: marking the same message again replaces the earlier mark. `python -m bot
 export-corrections` (bot.trainer.export) turns them into Rasa NLU training examples.
 
@@ -16,9 +16,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 from pydantic import ValidationError
 
 from bot.models import Correction, CorrectionEntity, Model, message_ref  # noqa: F401  (their home is bot.models)
+from bot.trainer.records import CorrectionRecords
 from bot.trainer.vocabulary import Vocabulary
-
-from bot.store import ShopStore
 
 
 class CorrectionError(ValueError):
@@ -57,7 +56,7 @@ def build_correction(vocabulary: Optional[Vocabulary] = None, **fields: Any) -> 
 
 
 def mark_message(
-    store: ShopStore,
+    marks: CorrectionRecords,
     *,
     conversation_id: str,
     text: str,
@@ -86,12 +85,12 @@ def mark_message(
     if now is not None:
         fields["created_at"] = now
     correction = build_correction(vocabulary, **fields)
-    store.add_correction(correction)
+    marks.add(correction)
     return correction
 
 
 def mark_event(
-    store: ShopStore,
+    marks: CorrectionRecords,
     conversation_id: str,
     event: Mapping[str, Any],
     *,
@@ -107,7 +106,7 @@ def mark_event(
     parse_data = event.get("parse_data") or {}
     intent = parse_data.get("intent") or {}
     return mark_message(
-        store,
+        marks,
         conversation_id=conversation_id,
         text=event.get("text") or "",
         correct_intent=correct_intent,
@@ -122,18 +121,18 @@ def mark_event(
     )
 
 
-def unmark(store: ShopStore, conversation_id: str, ref: str) -> bool:
+def unmark(marks: CorrectionRecords, conversation_id: str, ref: str) -> bool:
     """Delete a mark (`ref` as in Correction.message_ref); False when there was none."""
-    return store.delete_correction(conversation_id, ref)
+    return marks.delete(conversation_id, ref)
 
 
-def pending_corrections(store: ShopStore, nlu_dir: Optional[Path] = None) -> List[Correction]:
+def pending_corrections(marks: CorrectionRecords, nlu_dir: Optional[Path] = None) -> List[Correction]:
     """Marks whose text is not yet a training example of their intent under data/nlu/."""
     from bot.trainer.examples import NLU_DIR, ExampleIndex, plain_key
 
     index = ExampleIndex.read(nlu_dir or NLU_DIR)
     return [
         c
-        for c in store.corrections()
+        for c in marks.all()
         if c.correct_intent not in {place.intent for place in index.places(plain_key(c.text))}
     ]

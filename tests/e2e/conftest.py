@@ -21,7 +21,7 @@ from bot.redis_server import RedisServer, free_port
 from bot.runner import RASA, redis_env, wait_for
 from bot.settings import PROJECT_ROOT
 from bot.store import ShopStore, connect
-from tests.conftest import DEMO_FILE, DEMO_NOW
+from tests.conftest import DEMO_FILE, DEMO_NOW, handoffs_of
 
 # Console logins of the end-to-end stack.
 AGENTS = {"alice": "alice-password-1", "bob": "bob-password-2"}
@@ -192,7 +192,7 @@ def sender() -> str:
 
 def end_handoff(store: ShopStore, sender: str) -> None:
     """Give the chat back to the assistant if a test left it with a human."""
-    handoff = store.handoff(sender)
+    handoff = handoffs_of(store).handoff(sender)
     if handoff is not None and handoff.state.with_human:
         HandoffQueue(store).close(sender, handoff.claimed_by or "e2e")
 
@@ -213,4 +213,4 @@ def nobody_online(request: pytest.FixtureRequest) -> None:
     if "stack" in request.fixturenames or "assistant" in request.fixturenames:
         store = request.getfixturevalue("stack").store
         for name in AGENTS:
-            store.mark_agent_offline(name)
+            handoffs_of(store).mark_agent_offline(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import Stack, end_handoff
+from tests.conftest import handoffs_of
 
 pytestmark = pytest.mark.e2e
 
@@ -16,7 +17,7 @@ def test_a_dead_action_server_means_an_apology_and_a_handoff(stack: Stack, sende
     try:
         reply = "".join(assistant.say(sender, "有什么颜色", item_id="T001"))
         assert "人工" in reply and "开了个小差" in reply
-        handoff = assistant.store.handoff(sender)
+        handoff = handoffs_of(assistant.store).handoff(sender)
         assert handoff is not None and handoff.state.value == "waiting" and handoff.reason == "action_failed"
     finally:
         stack.start("actions")

@@ -7,6 +7,7 @@ from bot.models import HandoffReason
 from bot.replies.format import money
 from bot.services.sizing import Measurements, recommend_size
 from tests.e2e.conftest import Assistant, restart
+from tests.conftest import handoffs_of
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +63,7 @@ def test_an_upset_buyer_inside_the_size_form_gets_a_human_not_the_next_question(
     reply = joined(assistant.say(sender, "165 问这么多 气死了", item_id="D002"))
     assert "人工" in reply
     assert "体重" not in reply and "建议拍" not in reply  # neither the next question nor advice
-    assert assistant.store.handoff(sender).reason == HandoffReason.buyer_upset
+    assert handoffs_of(assistant.store).handoff(sender).reason == HandoffReason.buyer_upset
     assert assistant.tracker(sender)["active_loop"] in ({}, None)
 
 

@@ -9,6 +9,7 @@ import requests
 
 from bot.handoff.delivery import DELIVERY_PATH, TOKEN_HEADER
 from tests.e2e.conftest import Assistant, ConsoleClient, Stack, restart
+from tests.conftest import handoffs_of
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +24,7 @@ def test_a_waiting_chat_is_answered_and_a_claimed_one_only_recorded(stack: Stack
     assert "包邮" in "".join(assistant.say(sender, "这件包邮吗", item_id="T001"))
     asked = "".join(assistant.say(sender, "转人工", item_id="T001"))
     assert "人工" in asked and "不在线" in asked  # 14:00, working hours, but no console open
-    assert assistant.store.handoff(sender).state.value == "waiting"
+    assert handoffs_of(assistant.store).handoff(sender).state.value == "waiting"
 
     # Waiting for a person, the buyer still gets every answer the assistant can give.
     assert "".join(assistant.say(sender, "能便宜点吗", item_id="T001"))
@@ -51,7 +52,7 @@ def test_a_waiting_chat_is_answered_and_a_claimed_one_only_recorded(stack: Stack
 def test_complaints_and_angry_buyers_go_to_a_human(assistant: Assistant, sender: str) -> None:
     reply = "".join(assistant.say(sender, "衣服洗了一次就掉色了 太差了", item_id="T002"))
     assert "照片" in reply and "人工" in reply
-    assert assistant.store.handoff(sender).reason == "quality_complaint"
+    assert handoffs_of(assistant.store).handoff(sender).reason == "quality_complaint"
     assert assistant.say(sender, "人呢")  # still answered while nobody has claimed the chat
 
 

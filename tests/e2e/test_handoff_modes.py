@@ -9,7 +9,7 @@ import pytest
 
 from bot.loader import load_file
 from bot.models import HandoffMode
-from tests.conftest import DEMO_FILE
+from tests.conftest import DEMO_FILE, handoffs_of
 from tests.e2e.conftest import Assistant, ConsoleClient, Stack, end_handoff
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +37,7 @@ def agent_online(stack: Stack, name: str = "alice") -> Iterator[ConsoleClient]:
     try:
         yield agent
     finally:
-        stack.store.mark_agent_offline(name)
+        handoffs_of(stack.store).mark_agent_offline(name)
 
 
 def text_of(assistant: Assistant, sender: str, message: str) -> str:
@@ -70,7 +70,7 @@ def test_assistant_first_in_working_hours(stack: Stack, assistant: Assistant, se
             asked = text_of(assistant, sender, "转人工")
             assert "不在线" in asked
             assert "包邮" in text_of(assistant, sender, "这件包邮吗")
-        assert stack.store.handoff(sender).state.value == "waiting"
+        assert handoffs_of(stack.store).handoff(sender).state.value == "waiting"
     end_handoff(stack.store, sender)
 
 
@@ -78,7 +78,7 @@ def test_human_first_with_an_agent_online_queues_new_chats_first(stack: Stack, a
     with shop_policy(stack, handoff_mode=HandoffMode.human_first, handoff_wait_minutes=10):
         with agent_online(stack) as alice:
             assert "人工客服在线" in text_of(assistant, sender, "这件包邮吗")  # acknowledged, queued
-            assert stack.store.handoff(sender).state.value == "waiting"
+            assert handoffs_of(stack.store).handoff(sender).state.value == "waiting"
             assert assistant.say(sender, "有什么颜色") == []  # the agent answers, within the wait
             assert alice.post(f"/api/handoffs/{sender}/claim").status_code == 200
             assert alice.post(f"/api/handoffs/{sender}/close").status_code == 200
@@ -89,7 +89,7 @@ def test_human_first_with_an_agent_online_queues_new_chats_first(stack: Stack, a
 def test_human_first_with_nobody_online_is_answered_by_the_assistant(stack: Stack, assistant: Assistant, sender: str) -> None:
     with shop_policy(stack, handoff_mode=HandoffMode.human_first):
         assert "包邮" in text_of(assistant, sender, "这件包邮吗")
-        assert stack.store.handoff(sender) is None
+        assert handoffs_of(stack.store).handoff(sender) is None
 
 
 def test_human_first_after_the_wait_the_assistant_answers(stack: Stack, assistant: Assistant, sender: str) -> None:
@@ -109,7 +109,7 @@ def test_assistant_only_never_queues(stack: Stack, assistant: Assistant, sender:
         else:
             asked = text_of(assistant, sender, "转人工")
         assert "记录下来转给店铺" in asked
-        assert stack.store.handoff(sender) is None
+        assert handoffs_of(stack.store).handoff(sender) is None
         assert "包邮" in text_of(assistant, sender, "这件包邮吗")
         assert any(r.conversation_id == sender for r in stack.store.requests("handoff"))
 
@@ -117,5 +117,5 @@ def test_assistant_only_never_queues(stack: Stack, assistant: Assistant, sender:
 def test_empty_and_wordless_messages_never_create_a_handoff(assistant: Assistant, sender: str) -> None:
     for message in ("", "   ", "😀", "\x00"):
         assert assistant.say(sender, message), repr(message)  # a polite answer each time
-    assert assistant.store.handoff(sender) is None
+    assert handoffs_of(assistant.store).handoff(sender) is None
     assert "包邮" in text_of(assistant, sender, "这件包邮吗")

@@ -15,6 +15,7 @@ import pytest
 
 from bot.redis_server import free_port
 from tests.e2e.conftest import ConsoleClient, Stack
+from tests.conftest import handoffs_of
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +76,7 @@ def test_restarting_every_process_during_a_handoff_loses_nothing(tmp_path: Path,
         restart_everything(stack)
 
         # The queued handoff and every buyer message are still there.
-        handoff = stack.store.handoff(sender)
+        handoff = handoffs_of(stack.store).handoff(sender)
         assert handoff is not None and handoff.state.value == "waiting"
         assert [h["conversation_id"] for h in alice.handoffs()] == [sender]  # same session cookie
         assert alice.post(f"/api/handoffs/{sender}/claim").status_code == 200
@@ -88,7 +89,7 @@ def test_restarting_every_process_during_a_handoff_loses_nothing(tmp_path: Path,
 
         restart_everything(stack)
 
-        assert stack.store.handoff(sender).claimed_by == "alice"
+        assert handoffs_of(stack.store).handoff(sender).claimed_by == "alice"
         assert bob.post(f"/api/handoffs/{sender}/reply", {"text": "亲"}).status_code == 409
         sent = alice.post(f"/api/handoffs/{sender}/reply", {"text": "亲，帮您催了快递，今天会有更新～"})
         assert sent.json() == {"chat_window": True, "shop_callback": "sent"}
@@ -101,7 +102,7 @@ def test_restarting_every_process_during_a_handoff_loses_nothing(tmp_path: Path,
 
         assert alice.post(f"/api/handoffs/{sender}/handback").status_code == 200
         assert stack.assistant.say(sender, "你好")  # the assistant answers again
-        kinds = [e.kind.value for e in stack.store.handoff_events(sender)]
+        kinds = [e.kind.value for e in handoffs_of(stack.store).events(sender)]
         assert kinds == ["requested", "claimed", "replied", "handed_back"]
     finally:
         stack.stop_all()

@@ -20,6 +20,7 @@ from bot.models import Buyer, Order, OrderItem, OrderStatus, ShopData
 from bot.settings import PROJECT_ROOT
 from bot.store import MetricsKeys
 from tests.e2e.conftest import AGENTS, OWNERS, ConsoleClient, Stack, end_handoff
+from tests.conftest import outreach_of
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +81,7 @@ def script(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
         assert assistant.say(unclear, "讲个笑话")
         assert assistant.say(ordering, "这件有什么颜色", item_id="T002")
         place_order(stack, ordering, tmp_path_factory.mktemp("orders"))
-        stack.store.ask_follow_up(rated, "261103004512", 3600)  # as the outreach schedule does
+        outreach_of(stack.store).ask_follow_up(rated, "261103004512", 3600)  # as the outreach schedule does
         assert "抱歉" in "".join(assistant.say(rated, "不满意"))
         until = datetime.now(timezone.utc) + timedelta(minutes=1)
         yield Script(since.isoformat(), until.isoformat())

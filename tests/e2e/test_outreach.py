@@ -20,7 +20,7 @@ from bot.models import Satisfaction
 from bot.outreach.scheduler import OutreachScheduler, Tick
 from bot.outreach.sender import SHOP_SENDER, OutreachSender
 from bot.settings import PROJECT_ROOT
-from tests.conftest import DEMO_NOW
+from tests.conftest import DEMO_NOW, handoffs_of, outreach_of
 from tests.e2e.conftest import CONSOLE_SECRET, Stack, end_handoff
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +57,7 @@ def ticked(stack: Stack) -> Iterator[Tick]:
         yield tick(stack)
     finally:
         for buyer in DEMO_BUYERS:  # later tests chat as these buyers
-            store.forget_follow_up(buyer)
+            outreach_of(store).forget_follow_up(buyer)
             end_handoff(store, buyer)
 
 
@@ -67,7 +67,7 @@ def test_birthday_wishes_and_follow_ups_go_once_and_only_where_allowed(stack: St
     assert len(wish) == 1 and "10元生日券" in wish[0] and "满99元可用" in wish[0]  # the shop's real coupon
     assert not [t for t in shop_messages(stack, "buyer_lili") if "生日" in t]  # her birthday too, no consent
     for buyer, order in FOLLOW_UPS.items():
-        assert stack.store.pending_follow_up(buyer) == order
+        assert outreach_of(stack.store).pending_follow_up(buyer) == order
         assert len([t for t in shop_messages(stack, buyer) if "满意" in t]) == 1
     # A restart: the next tick finds everything sent.
     assert tick(stack) == Tick(0, 0)
@@ -82,21 +82,21 @@ def test_a_send_left_half_done_by_a_dead_run_is_finished_once(stack: Stack, tick
     before = shop_messages(stack, "buyer_dawei")
     assert tick(stack).follow_ups == 1  # taken over and delivered again …
     assert shop_messages(stack, "buyer_dawei") == before  # … which the Rasa server knew: not shown twice
-    assert store.send_state(key) == "sent"
+    assert outreach_of(store).send_state(key) == "sent"
 
 
 def test_follow_up_answers_are_understood_in_the_chat(stack: Stack, ticked: Tick) -> None:
     assistant, store = stack.assistant, stack.store
     unhappy = "".join(assistant.say("buyer_chenchen", "不满意"))
     assert "抱歉" in unhappy and "7天内可以申请退换（内衣、袜子除外）" in unhappy and "售后同事" in unhappy
-    assert store.follow_up_answer(FOLLOW_UPS["buyer_chenchen"]).rating is Satisfaction.unsatisfied
-    assert store.handoff("buyer_chenchen").reason == "unhappy_follow_up"
+    assert outreach_of(store).follow_up_answer(FOLLOW_UPS["buyer_chenchen"]).rating is Satisfaction.unsatisfied
+    assert handoffs_of(store).handoff("buyer_chenchen").reason == "unhappy_follow_up"
     happy = "".join(assistant.say("buyer_xiaomei", "5分"))
     assert "谢谢亲的认可" in happy
-    answer = store.follow_up_answer(FOLLOW_UPS["buyer_xiaomei"])
+    answer = outreach_of(store).follow_up_answer(FOLLOW_UPS["buyer_xiaomei"])
     assert answer.rating is Satisfaction.satisfied and answer.words == "5分"
     # Answered: the next 满意 is an ordinary message for the assistant, not a second rating.
-    assert store.pending_follow_up("buyer_xiaomei") is None
+    assert outreach_of(store).pending_follow_up("buyer_xiaomei") is None
     slots = [e for e in assistant.tracker("buyer_xiaomei")["events"] if e.get("event") == "slot" and e.get("name") == "satisfaction"]
     assert [s["value"] for s in slots] == ["satisfied"]
 
@@ -104,7 +104,7 @@ def test_follow_up_answers_are_understood_in_the_chat(stack: Stack, ticked: Tick
 def test_unsubscribe_is_honoured_at_once_and_a_campaign_sends_nobody_twice(stack: Stack, ticked: Tick, tmp_path: Path) -> None:
     reply = "".join(stack.assistant.say("buyer_dawei", "退订"))
     assert "已经为您退订" in reply
-    assert stack.store.opted_out_at("buyer_dawei") is not None
+    assert outreach_of(stack.store).opted_out_at("buyer_dawei") is not None
     campaign = tmp_path / "winter.yml"
     campaign.write_text(
         "id: winter-new\n"

@@ -7,6 +7,7 @@ import requests
 from bot.channels.rest import MAX_MESSAGE_CHARS
 from bot.channels.gate import RATE_LIMIT
 from tests.e2e.conftest import Assistant
+from tests.conftest import handoffs_of, outreach_of
 
 pytestmark = pytest.mark.e2e
 
@@ -123,7 +124,7 @@ def test_a_buyer_who_types_too_fast_is_answered_normally_once_they_slow_down(sta
     assert "包邮" in answer and "没太看明白" not in answer
     assert "包邮" in "".join(assistant.say(sender, "那这件包邮吗", item_id="T001"))  # and the chat goes on
     store = stack.store
-    assert store.handoff(sender) is None
+    assert handoffs_of(store).handoff(sender) is None
     MetricsConsumer(store).drain()
     numbers = ConversationState.from_hash(store.client.hgetall(MetricsKeys().conversation(sender)))
     assert numbers.counted and not numbers.handed_off and not numbers.last_unclear
@@ -133,4 +134,4 @@ def test_unsubscribe_repeats_are_throttled_like_any_message(stack, assistant: As
     replies = [post(assistant, {"sender": sender, "message": "退订"}).json() for _ in range(RATE_LIMIT + 2)]
     assert "退订" in replies[0][0]["text"]
     assert "太快" in replies[-1][0]["text"]
-    assert stack.store.opted_out_at(sender) is not None
+    assert outreach_of(stack.store).opted_out_at(sender) is not None

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, expect
 from bot.loader import load_file
 from bot.metrics.report import report
 from bot.models import Buyer, Order, OrderItem, OrderStatus, ShopData
-from tests.conftest import SHANGHAI
+from tests.conftest import SHANGHAI, outreach_of
 from tests.e2e.conftest import Stack
 from tests.e2e.test_metrics import owner_page
 from tests.e2e.test_outreach import shop_messages, tick
@@ -89,12 +89,12 @@ def test_an_order_left_unpaid_gets_exactly_one_reminder_at_14_30(stack: Stack, a
     assert "包邮" not in text  # 59.9 yuan is short of the 99 threshold: not claimed
     [big] = reminders(stack, afternoon["big"])
     assert "【加绒连帽卫衣】" in big and "这单已经满99元包邮啦" in big
-    assert stack.store.send_state(f"unpaid:{afternoon['unpaid_order']}") == "sent"
+    assert outreach_of(stack.store).send_state(f"unpaid:{afternoon['unpaid_order']}") == "sent"
 
 
 def test_an_order_paid_at_14_20_gets_none(stack: Stack, afternoon: Dict[str, str]) -> None:
     assert shop_messages(stack, afternoon["paying"]) == []
-    assert stack.store.send_state(f"unpaid:{afternoon['paying_order']}") is None
+    assert outreach_of(stack.store).send_state(f"unpaid:{afternoon['paying_order']}") is None
 
 
 def test_a_restart_sends_nothing_twice(stack: Stack, afternoon: Dict[str, str]) -> None:
@@ -106,7 +106,7 @@ def test_a_restart_sends_nothing_twice(stack: Stack, afternoon: Dict[str, str]) 
     key = f"unpaid:{afternoon['unpaid_order']}"
     store.client.set(store._key("outreach", key), "sending:0")
     assert tick(stack, moment("15:05")).unpaid_reminders == 1
-    assert store.send_state(key) == "sent"
+    assert outreach_of(store).send_state(key) == "sent"
     assert len(reminders(stack, afternoon["unpaid"])) == 1 and len(reminders(stack, afternoon["big"])) == 1
 
 
@@ -136,7 +136,7 @@ def test_unsubscribing_stops_it(stack: Stack, tmp_path: Path) -> None:
     for clock_time in ("16:30", "17:00", "22:00"):
         tick(stack, moment(clock_time))
     assert reminders(stack, buyer) == []
-    assert stack.store.send_state(f"unpaid:{buyer}-o") is None
+    assert outreach_of(stack.store).send_state(f"unpaid:{buyer}-o") is None
 
 
 def test_a_buyer_gets_at_most_two_a_day(stack: Stack, tmp_path: Path) -> None:
@@ -146,7 +146,7 @@ def test_a_buyer_gets_at_most_two_a_day(stack: Stack, tmp_path: Path) -> None:
     for clock_time in ("10:40", "10:50", "11:30", "18:00"):
         tick(stack, moment(clock_time))
     assert len(reminders(stack, buyer)) == 2
-    assert [stack.store.send_state(f"unpaid:{o.id}") for o in orders] == ["sent", "sent", None]  # the oldest first
+    assert [outreach_of(stack.store).send_state(f"unpaid:{o.id}") for o in orders] == ["sent", "sent", None]  # the oldest first
 
 
 def test_the_dashboard_counts_the_reminder_and_the_payment(stack: Stack, afternoon: Dict[str, str], browser: Browser) -> None:

@@ -16,10 +16,11 @@ from bot.replies import chat as chat_replies
 from bot.handoff.queue import HandoffQueue
 from bot.models import HandoffReason, HandoffState, OrderStatus
 from tests.integration.actions.test_actions import run, tracker
+from tests.conftest import handoffs_of
 
 
 def queued(services: Services, conversation_id: str):
-    handoff = services.store.handoff(conversation_id)
+    handoff = handoffs_of(services.store).handoff(conversation_id)
     assert handoff is not None and handoff.state is HandoffState.waiting
     return handoff
 
@@ -84,7 +85,7 @@ def test_the_size_form_ends_quietly_when_an_interrupting_action_handed_off(servi
 def test_a_calm_buyer_stays_with_the_assistant(services: Services) -> None:
     calm = tracker(intent="ask_stock", text="有货吗", slots={"current_product": "T001"})
     texts, _ = run(ActionStock(services), calm)
-    assert len(texts) == 1 and services.store.handoff("buyer_xiaomei") is None
+    assert len(texts) == 1 and handoffs_of(services.store).handoff("buyer_xiaomei") is None
 
 
 def test_an_angry_failing_action_hands_off_once(services: Services, redis_client) -> None:
@@ -120,12 +121,12 @@ def test_a_refund_under_the_amount_is_decided_by_the_assistant(services: Service
         entities=[{"entity": "order_id", "value": order.id}],
     )
     texts, events = run(ActionReturnExchange(services), t)
-    assert len(texts) == 1 and services.store.handoff("buyer_dawei") is None
+    assert len(texts) == 1 and handoffs_of(services.store).handoff("buyer_dawei") is None
     # Not shipped yet: a cancel, recorded once the buyer confirms it (no person needed).
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     run(ActionAffirm(services), tracker(sender="buyer_dawei", intent="affirm", text="确认", slots=slots))
     assert [r.order_id for r in services.store.requests("cancel")] == [order.id]
-    assert services.store.handoff("buyer_dawei") is None
+    assert handoffs_of(services.store).handoff("buyer_dawei") is None
 
 
 def test_an_angry_follow_up_hands_off_once(services: Services) -> None:
@@ -163,7 +164,7 @@ def test_an_upset_no_is_answered_and_handed_off(services: Services) -> None:
 
 def test_a_calm_thanks_is_only_answered(services: Services) -> None:
     assert said(ActionThank(services), tracker(intent="thank", text="谢谢亲")) == [chat_replies.ACKNOWLEDGEMENTS["thanks"][0]]
-    assert services.store.handoff("buyer_xiaomei") is None
+    assert handoffs_of(services.store).handoff("buyer_xiaomei") is None
 
 
 def test_messages_without_words_never_lead_to_a_person(services: Services) -> None:
@@ -176,7 +177,7 @@ def test_messages_without_words_never_lead_to_a_person(services: Services) -> No
         texts, events = run(ActionUnclear(services), t)
         assert texts and "人工" not in texts[0], text
         slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
-    assert services.store.handoff("buyer_xiaomei") is None
+    assert handoffs_of(services.store).handoff("buyer_xiaomei") is None
 
 
 def test_a_waiting_chat_is_still_answered_and_told_once_when_it_waited_long(services: Services) -> None:
@@ -205,21 +206,22 @@ def test_an_action_reads_the_handoff_record_once_a_turn(services: Services, monk
     """Silenced? handed off this turn? already with a person? a wait update due? One read."""
     from actions.chat import ActionUnclear
     from bot.handoff.queue import HandoffQueue
+    from bot.handoff.records import HandoffRecords
     from bot.models import HandoffReason
     from tests.integration.actions.test_precision import tracker
 
     store = services.store
-    store_reads = {"handoff": 0, "handoff_state": 0}
-    for name in store_reads:
-        original = getattr(store, name)
+    reads = {"handoff": 0, "state": 0}
+    for name in reads:
+        original = getattr(HandoffRecords, name)
 
         def counted(*args, _name=name, _original=original, **kwargs):
-            store_reads[_name] += 1
+            reads[_name] += 1
             return _original(*args, **kwargs)
 
-        monkeypatch.setattr(store, name, counted)
+        monkeypatch.setattr(HandoffRecords, name, counted)
     HandoffQueue(store).request("buyer_xiaomei", "buyer_xiaomei", HandoffReason.buyer_asked)
-    store_reads.update(handoff=0, handoff_state=0)
+    reads.update(handoff=0, state=0)
     texts, _ = run(ActionUnclear(services), tracker("那个咋整的啊", "nlu_fallback", confidence=0.35))
     assert "人工" in " ".join(texts)  # the promise of a person stands (it did read the record)
-    assert store_reads == {"handoff": 1, "handoff_state": 0}
+    assert reads == {"handoff": 1, "state": 0}

@@ -17,6 +17,7 @@ from bot.context import Services
 from bot.models import OrderStatus
 from bot.replies.repeats import REMINDER, offer_a_person
 from tests.integration.actions.test_actions import run, slot_events
+from tests.conftest import handoffs_of
 
 
 def tracker(
@@ -42,7 +43,7 @@ def tracker(
 def test_praise_is_thanked_and_never_recorded_as_a_complaint(services: Services) -> None:
     texts, events = run(ActionComplainQuality(services), tracker("收到了 质量不错 很喜欢", "complain_quality"))
     assert "谢谢" in texts[0] or "喜欢" in texts[0]
-    assert services.store.requests("quality_complaint") == [] and services.store.handoff("buyer_xiaomei") is None
+    assert services.store.requests("quality_complaint") == [] and handoffs_of(services.store).handoff("buyer_xiaomei") is None
     assert slot_events(events)[BEHAVIOUR_SLOT] == "ack"
 
 
@@ -102,7 +103,7 @@ def test_the_same_reply_is_never_sent_three_times(services: Services) -> None:
     first = said[0]
     assert said[1] == REMINDER + first and offer_a_person() in said
     assert max(said.count(text) for text in said) <= 1
-    assert services.store.handoff("buyer_xiaomei") is not None  # the fourth time: a person
+    assert handoffs_of(services.store).handoff("buyer_xiaomei") is not None  # the fourth time: a person
 
 
 def test_unsure_messages_get_likely_questions_as_buttons(services: Services) -> None:
@@ -163,7 +164,7 @@ def test_right_after_a_policy_answer_its_follow_up_words_keep_the_topic(services
         ActionCourier(services), tracker("是快递寄给我还是发我邮箱", "ask_courier", confidence=0.6, slots=after_invoice)
     )
     assert "邮箱" in texts[0] and slot_events(events)["answer_source"] == "knowledge:invoice_where"
-    assert services.store.handoff("buyer_xiaomei") is None
+    assert handoffs_of(services.store).handoff("buyer_xiaomei") is None
     texts, events = run(ActionCourier(services), tracker("是快递寄给我还是发我邮箱", "ask_courier", confidence=0.6))
     assert slot_events(events)[BEHAVIOUR_SLOT] != "faq:invoice"
 

@@ -16,6 +16,7 @@ from bot.services.orders import looks_like_address
 from bot.store import ShopStore
 from bot.replies.format import money
 from tests.integration.actions.test_actions import run, tracker
+from tests.conftest import handoffs_of
 
 
 def test_a_late_order_is_really_handed_to_a_person(services: Services) -> None:
@@ -26,7 +27,7 @@ def test_a_late_order_is_really_handed_to_a_person(services: Services) -> None:
         entities=[{"entity": "order_id", "value": late.id}],
     ))
     assert "人工" in texts[0]
-    handoff = services.store.handoff("buyer_chenchen")
+    handoff = handoffs_of(services.store).handoff("buyer_chenchen")
     assert handoff is not None and handoff.order_id == late.id and "late" in handoff.reason
 
 
@@ -35,7 +36,7 @@ def test_an_order_on_time_stays_with_the_assistant(services: Services) -> None:
         sender="buyer_lili", intent="ask_order_status", text="261126005580发了吗",
         entities=[{"entity": "order_id", "value": "261126005580"}],
     ))
-    assert len(texts) == 1 and services.store.handoff("buyer_lili") is None
+    assert len(texts) == 1 and handoffs_of(services.store).handoff("buyer_lili") is None
 
 
 def test_goodbye_promises_dispatch_only_for_a_paid_order(store: ShopStore, demo: ShopData, services: Services) -> None:
@@ -108,7 +109,7 @@ def test_odd_slot_and_metadata_types_do_not_fail_over(services: Services, slots,
     for action in (ActionOrderStatus, ActionRecommendSize, ActionBargain, ActionUnclear, ActionProductInfo):
         texts, _ = run(action(services), t)
         assert texts and all("开了个小差" not in text for text in texts), action.__name__
-    assert services.store.handoff("buyer_xiaomei") is None
+    assert handoffs_of(services.store).handoff("buyer_xiaomei") is None
 
 
 def test_an_emoji_is_not_an_empty_message(services: Services) -> None:
@@ -155,7 +156,7 @@ def test_when_will_it_ship_about_a_late_order_also_gets_a_person(services: Servi
     asked = tracker(sender="buyer_chenchen", intent="ask_shipping_time", text="我前天付的款怎么还没发出去")
     texts, _ = run(ActionShippingTime(services), asked)
     assert "261124019907" in texts[0] and "人工" in texts[-1]
-    assert services.store.handoff("buyer_chenchen").order_id == "261124019907"
+    assert handoffs_of(services.store).handoff("buyer_chenchen").order_id == "261124019907"
 
 
 @pytest.mark.parametrize("text", ["现在拍下今天能发出吗", "晚上下单明天发吗", "寄到云南要几天", "今天拍什么时候发货", "什么时候发货"])
@@ -171,7 +172,7 @@ def test_a_pre_sale_shipping_question_gets_the_cut_off_rule_even_with_a_pending_
     assert f"{policy.same_day_cutoff_hour}点前付款当天发货" in texts[0]
     assert policy.default_courier.name in texts[0]
     assert texts[0].index("当天发货") < texts[0].index("261124019907")  # the order only after the answer
-    assert services.store.handoff("buyer_chenchen") is None
+    assert handoffs_of(services.store).handoff("buyer_chenchen") is None
 
 
 def test_a_colour_is_matched_to_the_items_own_shade(services: Services) -> None:

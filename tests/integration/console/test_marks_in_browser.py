@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from bot.models import ShopData
 from bot.store import ShopStore
 from tests.integration.console.test_app import PASSWORDS, TRACKER, handed_off, running
+from tests.conftest import marks_of
 
 BUYER = "buyer_xiaomei"
 
@@ -72,7 +73,7 @@ def test_an_agent_marks_buyer_messages_and_the_marks_are_in_redis(
         form.locator("input[name=covered]").fill("那件")  # not in the buyer's words: refused here
         form.locator("button[type=submit]").click()
         expect(page.locator("#status")).to_contain_text("一字不差")
-        assert store.corrections() == []
+        assert marks_of(store).all() == []
         form.locator("input[name=covered]").fill("这件")
         form.locator("button[type=submit]").click()
         expect(asked.locator(".mark")).to_have_text("已标注：问商品信息（商品=这件） · alice")
@@ -83,7 +84,7 @@ def test_an_agent_marks_buyer_messages_and_the_marks_are_in_redis(
         human.locator("select[name=intent]").select_option("complain_quality")
         human.locator(".mark-form button[type=submit]").click()
         expect(human.locator(".mark")).to_contain_text("质量问题")
-        assert {c.message_ref: c.correct_intent for c in store.corrections(BUYER)} == {
+        assert {c.message_ref: c.correct_intent for c in marks_of(store).all(BUYER)} == {
             "m-1": "ask_product_info", "ts:4.0": "complain_quality",
         }
         human.locator(".mark-delete").click()
@@ -95,7 +96,7 @@ def test_an_agent_marks_buyer_messages_and_the_marks_are_in_redis(
         expect(asked.locator(".mark")).to_contain_text("问商品信息")
         expect(human.locator(".mark")).to_have_count(0)
 
-    [mark] = store.corrections()
+    [mark] = marks_of(store).all()
     assert (mark.conversation_id, mark.message_id, mark.text) == (BUYER, "m-1", "亲 这件包邮吗")
     assert (mark.predicted_intent, mark.predicted_confidence) == ("ask_free_shipping", 0.9)
     assert (mark.correct_intent, mark.corrected_by) == ("ask_product_info", "alice")

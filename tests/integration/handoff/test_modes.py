@@ -10,7 +10,7 @@ from bot.models import Handoff, HandoffMode, HandoffReason, HandoffState, ShopDa
 from bot.handoff.request import request_handoff
 from bot.handoff.rules import assistant_answers, has_words, owes_wait_update, queues_new_chat
 from bot.store import ShopStore
-from tests.conftest import DEMO_NOW
+from tests.conftest import DEMO_NOW, handoffs_of
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=timezone.utc)  # 14:00 in Shanghai
 
@@ -80,13 +80,13 @@ def test_words_count(text: str) -> None:
 
 
 def test_presence_expires(store: ShopStore) -> None:
-    store.mark_agent_online("alice", NOW + timedelta(seconds=30))
-    store.mark_agent_online("bob", NOW - timedelta(seconds=1))
-    assert store.agents_online(NOW) == ["alice"]
-    assert store.agents_online(NOW + timedelta(seconds=31)) == []
-    store.mark_agent_online("alice", NOW + timedelta(seconds=30))
-    store.mark_agent_offline("alice")
-    assert store.agents_online(NOW) == []
+    handoffs_of(store).mark_agent_online("alice", NOW + timedelta(seconds=30))
+    handoffs_of(store).mark_agent_online("bob", NOW - timedelta(seconds=1))
+    assert handoffs_of(store).agents_online(NOW) == ["alice"]
+    assert handoffs_of(store).agents_online(NOW + timedelta(seconds=31)) == []
+    handoffs_of(store).mark_agent_online("alice", NOW + timedelta(seconds=30))
+    handoffs_of(store).mark_agent_offline("alice")
+    assert handoffs_of(store).agents_online(NOW) == []
 
 
 def test_assistant_only_records_the_request_and_queues_nothing(store: ShopStore, demo: ShopData) -> None:
@@ -94,6 +94,6 @@ def test_assistant_only_records_the_request_and_queues_nothing(store: ShopStore,
     store.write_all(demo.copy(update={"shop": shop}))
     outcome = request_handoff(store, "c", "c", HandoffReason.buyer_asked, "转人工", lambda: DEMO_NOW)
     assert outcome.queued is False
-    assert store.handoff("c") is None and store.open_handoffs() == []
+    assert handoffs_of(store).handoff("c") is None and handoffs_of(store).open_handoffs() == []
     (request,) = store.requests("handoff")
     assert request.details["queued"] == "no"

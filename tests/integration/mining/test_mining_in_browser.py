@@ -13,6 +13,7 @@ from tests.integration.console.test_app import HASHES, PASSWORDS
 from tests.integration.console.test_marks_in_browser import console_in_a_thread
 from tests.integration.mining.scripted import KINDS
 from tests.integration.mining.test_mining_page import entry_of, publish_missed
+from tests.conftest import marks_of
 
 
 def test_an_owner_turns_groups_into_answers_and_marks_in_the_browser(store: ShopStore, demo: ShopData, browser: Browser) -> None:
@@ -60,7 +61,7 @@ def test_an_owner_turns_groups_into_answers_and_marks_in_the_browser(store: Shop
         third.locator("select[name=intent]").select_option(label="问商品信息")
         third.locator("form.mark-intent button").click()
         expect(third.locator(".result")).to_contain_text("已把6条消息标为「问商品信息」")
-        assert sorted(c.text for c in store.corrections()) == sorted(KINDS["celebrity"])
+        assert sorted(c.text for c in marks_of(store).all()) == sorted(KINDS["celebrity"])
 
         # On the next visit the answered and the marked groups are gone; the switched-off entry
         # answers nobody, so its group is still there.

@@ -24,6 +24,7 @@ from bot.models import KnowledgeEntry, ShopData
 from bot.store import ShopStore
 from tests.integration.console.test_app import API, HASHES, running
 from tests.integration.mining.scripted import KINDS
+from tests.conftest import marks_of
 
 GROUP = re.compile(r"""<section class="card mined-group" data-group="(\w+)" data-texts='([^']*)'>\s*<h2><span class="count">(\d+)</span>""")
 
@@ -142,8 +143,8 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
                                       headers=API)
             assert marked.status == 200 and (await marked.json()) == {
                 "marked": 8, "intent": "ask_product_info", "label": "问商品信息"}  # each message the buyers sent
-            assert sorted(c.text for c in store.corrections()) == sorted(KINDS["digital_rmb"])
-            assert {c.corrected_by for c in store.corrections()} == {"bob"}
+            assert sorted(c.text for c in marks_of(store).all()) == sorted(KINDS["digital_rmb"])
+            assert {c.corrected_by for c in marks_of(store).all()} == {"bob"}
             no_intent = await agent.post("/api/mining/intent", json={"intent": "", "texts": digital}, headers=API)
             assert no_intent.status == 400
             marked_page = await (await agent.get("/mining?days=7")).text()

@@ -6,6 +6,7 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
 from bot.rasa_runtime import patches
+from tests.conftest import handoffs_of
 
 
 def test_each_patch_targets_the_rasa_code_it_was_written_for() -> None:
@@ -81,6 +82,6 @@ def test_an_unreachable_action_server_hands_the_chat_to_a_person(redis_server, s
     assert len(events) == 2 and isinstance(events[0], BotUttered) and "人工" in events[0].text
     # The session is marked handed off, with why, for the owner's numbers.
     assert isinstance(events[1], SlotSet) and events[1].key == "handoff_reason" and events[1].value == "action_failed"
-    handoff = store.handoff("buyer_xiaomei")
+    handoff = handoffs_of(store).handoff("buyer_xiaomei")
     assert handoff is not None and handoff.reason == "action_failed"
     action_failures._shop.cache_clear()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.store import ShopStore
 from bot.trainer.console_api import handle
+from tests.conftest import marks_of
 
 EVENT = {
     "event": "user",
@@ -47,7 +48,7 @@ def test_mark_list_and_delete(store: ShopStore, said) -> None:
     assert gone.status == 200
     assert handle(store, "DELETE", "corrections",
                   query={"conversation_id": "buyer_lili", "message_ref": "msg-1"}).status == 404
-    assert store.corrections() == []
+    assert marks_of(store).all() == []
 
 
 def test_mark_with_explicit_fields(store: ShopStore, said) -> None:
@@ -69,7 +70,7 @@ def test_bad_requests_get_400_with_the_reason(store: ShopStore, said) -> None:
     assert no_agent.status == 400 and "corrected_by" in no_agent.body["error"]
     assert handle(store, "POST", "corrections", body=["x"]).status == 400
     assert handle(store, "PUT", "corrections").status == 404
-    assert store.corrections() == []
+    assert marks_of(store).all() == []
 
 
 def test_only_a_message_the_buyer_sent_can_be_marked(store: ShopStore, said) -> None:
@@ -88,5 +89,5 @@ def test_only_a_message_the_buyer_sent_can_be_marked(store: ShopStore, said) -> 
     by_fields = handle(store, "POST", "corrections", user="agent_wang", body={
         "conversation_id": "buyer_lili", "text": "随便写的", "event_timestamp": 99.0, "correct_intent": "greet"})
     assert by_fields.status == 400
-    assert store.corrections() == []
+    assert marks_of(store).all() == []
     assert mark("buyer_lili", EVENT).status == 201

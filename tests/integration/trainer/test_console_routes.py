@@ -9,6 +9,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.console.training import training_routes
 from bot.store import ShopStore
+from tests.conftest import marks_of
 
 API = {"X-Requested-With": "console"}
 EVENT = {"event": "user", "timestamp": 2.0, "text": "这个洗了会缩水吗", "message_id": "u-1",
@@ -50,4 +51,4 @@ def test_mark_list_delete_over_http(store: ShopStore, said) -> None:
             assert (await client.get("/api/training/nothing")).status == 404
 
     asyncio.run(scenario())
-    assert store.corrections() == []
+    assert marks_of(store).all() == []

@@ -15,6 +15,7 @@ from bot.trainer.corrections import (
     pending_corrections,
     unmark,
 )
+from tests.conftest import marks_of
 
 T0 = datetime(2026, 11, 26, 6, 0, tzinfo=timezone.utc)
 
@@ -32,44 +33,44 @@ def mark(store: ShopStore, **changes) -> object:
         now=T0,
     )
     fields.update(changes)
-    return mark_message(store, **fields)
+    return mark_message(marks_of(store), **fields)
 
 
 def test_round_trip_in_redis(store: ShopStore) -> None:
     stored = mark(store)
-    assert store.corrections() == [stored]
+    assert marks_of(store).all() == [stored]
     assert stored.entities[0].value == "175"
-    assert store.correction("buyer_xiaomei", "m1") == stored
+    assert marks_of(store).get("buyer_xiaomei", "m1") == stored
     assert stored.created_at == T0
 
 
 def test_marking_the_same_message_again_replaces_the_mark(store: ShopStore) -> None:
     mark(store)
     again = mark(store, correct_intent="inform", entities=[], now=T0 + timedelta(minutes=1))
-    assert store.corrections() == [again]
-    assert not store.add_correction(again.copy(update={"message_id": "m2"}))  # a new message: added
-    assert store.add_correction(again)  # the same message: replaced
-    assert [c.message_ref for c in store.corrections()] == ["m1", "m2"]
+    assert marks_of(store).all() == [again]
+    assert not marks_of(store).add(again.copy(update={"message_id": "m2"}))  # a new message: added
+    assert marks_of(store).add(again)  # the same message: replaced
+    assert [c.message_ref for c in marks_of(store).all()] == ["m1", "m2"]
 
 
 def test_list_is_ordered_and_filters_by_conversation(store: ShopStore) -> None:
     mark(store, conversation_id="b", message_id="x", now=T0 + timedelta(hours=1))
     mark(store, conversation_id="a", message_id="y", now=T0)
-    assert [c.conversation_id for c in store.corrections()] == ["a", "b"]
-    assert [c.message_ref for c in store.corrections("b")] == ["x"]
+    assert [c.conversation_id for c in marks_of(store).all()] == ["a", "b"]
+    assert [c.message_ref for c in marks_of(store).all("b")] == ["x"]
 
 
 def test_delete(store: ShopStore) -> None:
     mark(store)
-    assert unmark(store, "buyer_xiaomei", "m1")
-    assert not unmark(store, "buyer_xiaomei", "m1")
-    assert store.corrections() == []
+    assert unmark(marks_of(store), "buyer_xiaomei", "m1")
+    assert not unmark(marks_of(store), "buyer_xiaomei", "m1")
+    assert marks_of(store).all() == []
 
 
 def test_a_message_without_id_is_identified_by_its_timestamp(store: ShopStore) -> None:
     stored = mark(store, message_id=None, event_timestamp=1764136800.5)
     assert stored.message_ref == "ts:1764136800.5"
-    assert store.correction("buyer_xiaomei", "ts:1764136800.5") == stored
+    assert marks_of(store).get("buyer_xiaomei", "ts:1764136800.5") == stored
 
 
 def test_value_defaults_to_the_covered_text() -> None:
@@ -100,7 +101,7 @@ def test_invalid_marks_are_refused_with_a_clear_error(store: ShopStore, changes:
     with pytest.raises(CorrectionError, match=message.replace("(", r"\(")) as error:
         mark(store, **changes)
     assert message in str(error.value)
-    assert store.corrections() == []
+    assert marks_of(store).all() == []
 
 
 def test_mark_event_takes_a_tracker_user_event(store: ShopStore) -> None:
@@ -111,11 +112,11 @@ def test_mark_event_takes_a_tracker_user_event(store: ShopStore) -> None:
         "message_id": "abc123",
         "parse_data": {"intent": {"name": "return_exchange", "confidence": 0.52}, "entities": []},
     }
-    stored = mark_event(store, "buyer_ahua", event, correct_intent="change_address", corrected_by="agent_li")
+    stored = mark_event(marks_of(store), "buyer_ahua", event, correct_intent="change_address", corrected_by="agent_li")
     assert (stored.text, stored.message_id, stored.event_timestamp) == ("拍了能改地址吗", "abc123", 1764136800.25)
     assert (stored.predicted_intent, stored.predicted_confidence) == ("return_exchange", 0.52)
     with pytest.raises(CorrectionError, match="only buyer messages"):
-        mark_event(store, "buyer_ahua", {"event": "bot", "text": "x"}, correct_intent="greet", corrected_by="a")
+        mark_event(marks_of(store), "buyer_ahua", {"event": "bot", "text": "x"}, correct_intent="greet", corrected_by="a")
 
 
 def test_pending_means_not_yet_an_example_of_its_intent(store: ShopStore, tmp_path: Path) -> None:
@@ -126,4 +127,4 @@ def test_pending_means_not_yet_an_example_of_its_intent(store: ShopStore, tmp_pa
     )
     mark(store)  # exported already (same text, same intent)
     other = mark(store, message_id="m2", text="有没有大一码的", correct_intent="ask_stock", entities=[])
-    assert pending_corrections(store, tmp_path) == [other]
+    assert pending_corrections(marks_of(store), tmp_path) == [other]

@@ -13,6 +13,7 @@ from bot.redis_server import RedisServer
 from bot.store import ShopStore
 from bot.trainer.corrections import Correction, build_correction, mark_message
 from bot.trainer.export import HEADER, export_corrections
+from tests.conftest import marks_of
 
 T0 = datetime(2026, 11, 26, 6, 0, tzinfo=timezone.utc)
 SIZING = """version: "3.1"
@@ -182,9 +183,9 @@ def test_the_command_exports_from_redis_against_the_real_training_data(
 ) -> None:
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     monkeypatch.setenv("SHOP_ID", "demo")
-    mark_message(store, conversation_id="c1", message_id="1", text="穿多大码", correct_intent="inform",
+    mark_message(marks_of(store), conversation_id="c1", message_id="1", text="穿多大码", correct_intent="inform",
                  corrected_by="t")  # an ask_size example in data/nlu/sizing.yml
-    mark_message(store, conversation_id="c1", message_id="2", text="这个小店的快递能寄到阿勒泰吗", correct_intent="ask_courier",
+    mark_message(marks_of(store), conversation_id="c1", message_id="2", text="这个小店的快递能寄到阿勒泰吗", correct_intent="ask_courier",
                  corrected_by="t", entities=[{"entity": "region", "start": 10, "end": 13}])
     out = tmp_path / "corrections.yml"
     assert main(["export-corrections", "--out", str(out)]) == 0

@@ -24,7 +24,7 @@ from bot.redis_server import RedisServer
 from bot.trainer.conversations import ConversationNotFound, conversation_events
 from bot.trainer.stories import FILE_HEADER, StoryError, append_story, stories_from_events
 from bot.trainer.vocabulary import Vocabulary
-from tests.conftest import DEMO_NOW
+from tests.conftest import DEMO_NOW, marks_of
 from tests.integration.trainer.conftest import user
 
 SLOTS = Vocabulary.from_domain().influencing_slots
@@ -200,7 +200,7 @@ def test_the_command_writes_both_files(
 
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     save_conversation("buyer_xiaomei", size_conversation())
-    mark_message(store, conversation_id="buyer_xiaomei", message_id="m1", text="亲 在吗",
+    mark_message(marks_of(store), conversation_id="buyer_xiaomei", message_id="m1", text="亲 在吗",
                  correct_intent="greet", corrected_by="t", predicted_intent="greet")
     stories, tests = tmp_path / "stories.yml", tmp_path / "test_x.yml"
     args = ["story-from-conversation", "buyer_xiaomei", "--stories", str(stories), "--test", str(tests)]
