@@ -3,7 +3,7 @@
 nginx listens where one Rasa server would (RASA_HOST:RASA_PORT), so the channels, the console
 and the chat page do not change. REST goes to the least busy replica; socket.io sticks to one
 replica per client address (its long-polling requests must reach the server holding the
-session), and rooms are shared through Redis (bot/channels.py), so agent replies reach a buyer
+session), and rooms are shared through Redis (bot/channels/socket_io.py), so agent replies reach a buyer
 on any replica. One buyer's messages stay in order and are handled once on any replica: the
 lock store (bot/rasa_runtime/lock_store.py) serialises them in Redis.
 

@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     # browser, besides the console's own chat page: comma-separated. None by default: no wildcard CORS.
     cors_origins: Tuple[str, ...] = Field(default=(), env="RASA_CORS_ORIGINS")
     # The shop's server signs REST requests with it (X-Shop-Timestamp, X-Shop-Signature: sha256=HMAC of
-    # '<timestamp>.<body>'; bot/channels.py).
+    # '<timestamp>.<body>'; bot/channels/rest.py).
     # Unsigned REST is accepted only while the Rasa server listens on loopback (rasa_host).
     webhook_secret: Optional[str] = Field(default=None, env="SHOP_WEBHOOK_SECRET")
 

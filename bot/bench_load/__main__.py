@@ -35,6 +35,8 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--memory", type=int, default=10000, help="conversations for the memory figure (0: skip)")
     parser.add_argument("--rates", default="10,20,40,80", help="open-loop arrival rates, msg/s, comma-separated")
     parser.add_argument("--rate-seconds", type=float, default=20, help="seconds of arrivals per open-loop rate")
+    parser.add_argument("--replicas-level", type=int, default=50,
+                        help="buyers for the one-versus-two Rasa servers level (0: skip)")
     parser.add_argument(
         "--quick", action="store_true",
         help="1,10,50 buyers, 20 chats, 100-message chat, 10 bursts, rates 10,20,40 for 10 s, no memory",
@@ -79,8 +81,8 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
     for level in [int(x) for x in args.levels.split(",")]:
         chats = max(args.chats, level)
         sent = [texts.turn(n + 1000 * level, turn) for n in range(chats) for turn in range(TURNS_PER_CHAT)]
-        theirs = await traffic.run_level(stock, level, chats, f"{tag}s", [stock], texts)
-        ours = await traffic.run_level(project[0], level, chats, f"{tag}p", cpu_of, texts)
+        theirs = await traffic.run_level([stock], level, chats, f"{tag}s", [stock], texts)
+        ours = await traffic.run_level(project[:1], level, chats, f"{tag}p", cpu_of, texts)
         ours_levels.append(ours)
         print(
             f"| {level} | {theirs.throughput:.1f} | {ours.throughput:.1f} | {ratio(ours.throughput, theirs.throughput)} "
@@ -91,6 +93,8 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
             flush=True,
         )
     no_reply_note(ours_levels)
+    if args.replicas_level and len(project) > 1 and cpu_of:
+        await replicas_level(args, project, cpu_of, texts, tag)
 
     rates = [float(x) for x in args.rates.split(",") if x]
     if rates:
@@ -152,6 +156,24 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
         print(f"| after 100 | after {args.memory} | ratio |\n|---|---|---|\n| {after_100:.0f} MB | {after_n:.0f} MB | {ratio(after_n, after_100)} |")
 
 
+async def replicas_level(
+    args: argparse.Namespace, project: List[Server], cpu_of: List[Server], texts: BuyerTexts, tag: str
+) -> None:
+    """The same buyers on one Rasa server and then spread over all of them (each buyer kept on one)."""
+    buyers = args.replicas_level
+    chats = max(args.chats, buyers)
+    helpers = cpu_of[1:]  # the action server and the metrics consumer: shared by every replica
+    print(f"\n## Replicas: {buyers} buyers on one Rasa server, then over {len(project)} (other buyers each time)\n")
+    print("| Rasa servers | msg/s | p50 / p99 ms | CPU ms/msg (all of ours) | failed / no reply / throttled |")
+    print("|---|---|---|---|---|")
+    for count in (1, len(project)):
+        servers = project[:count]
+        level = await traffic.run_level(servers, buyers, chats, f"{tag}r{count}", [*servers, *helpers], texts,
+                                       first_chat=5 * 10**6 + count * 10**5)
+        print(f"| {count} | {level.throughput:.1f} | {level.p(.5):.0f} / {level.p(.99):.0f} "
+              f"| {fmt(level.cpu_ms_per_message, 1)} | {tally(level.replies)} |", flush=True)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     processes = Processes()
@@ -167,7 +189,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 project = [Server("project", rasa_url.rstrip("/"))]
                 cpu_of: List[Server] = []
             else:
-                started_project = start_project(processes, redis.url, replicas=2 if args.bursts else 1)
+                started_project = start_project(processes, redis.url, replicas=2 if args.bursts or args.replicas_level else 1)
                 project = started_project.rasa
                 cpu_of = [project[0], *started_project.helpers]
             print(f"servers up in {time.perf_counter() - started:.0f} s; machine: {os.cpu_count()} cores")

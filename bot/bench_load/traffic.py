@@ -14,10 +14,10 @@ import aiohttp
 
 from bot.bench_load.servers import Server
 from bot.bench_load.texts import TURNS_PER_CHAT, BuyerTexts
-from bot.handoff.gate import RATE_LIMIT, RATE_WINDOW_SECONDS
+from bot.channels.gate import RATE_LIMIT, RATE_WINDOW_SECONDS
 from bot.replies.handoff import slow_down
 
-# One buyer's long chat stays under the channel's rate limit (bot/handoff/gate.py) with a margin,
+# One buyer's long chat stays under the channel's rate limit (bot/channels/gate.py) with a margin,
 # so it measures turns, not the throttle's cheap "slow down" reply.
 LONG_CHAT_PACE_SECONDS = RATE_WINDOW_SECONDS / RATE_LIMIT * 1.1
 SLOW_DOWN = slow_down()
@@ -109,9 +109,11 @@ def _cpu(servers: Sequence[Server]) -> Optional[float]:
 
 
 async def run_level(
-    server: Server, concurrency: int, chats: int, tag: str, cpu_of: Sequence[Server], texts: BuyerTexts
+    servers: Sequence[Server], concurrency: int, chats: int, tag: str, cpu_of: Sequence[Server], texts: BuyerTexts,
+    first_chat: int = 0,
 ) -> Level:
-    """`chats` eight-turn chats, `concurrency` buyers at a time, each waiting for its reply."""
+    """`chats` eight-turn chats, `concurrency` buyers at a time, each waiting for its reply; a
+    chat stays on one of `servers` (as nginx keeps a buyer on one replica)."""
     latencies: List[float] = []
     tally = Replies()
     queue: asyncio.Queue = asyncio.Queue()
@@ -122,8 +124,9 @@ async def run_level(
         while not queue.empty():
             n = queue.get_nowait()
             sender, item = f"{tag}-c{concurrency}-{n}", ITEMS[n % len(ITEMS)]
+            server = servers[n % len(servers)]
             for turn in range(TURNS_PER_CHAT):  # other buyers at each level, not the last level's again
-                text = texts.turn(n + 1000 * concurrency, turn)
+                text = texts.turn(first_chat + n + 1000 * concurrency, turn)
                 elapsed, replies = await say(http, server, sender, text, item)
                 latencies.append(elapsed)
                 tally.count(server, sender, text, replies)

@@ -4,7 +4,7 @@ The same shared secret also gives the token of Rasa's HTTP API (`rasa run --auth
 console uses to read trackers: without it anyone reaching port 5005 could read every conversation.
 
 The console POSTs an `AgentMessage` to `DELIVERY_PATH` on the Rasa server with `TOKEN_HEADER`
-set to `delivery_token(CONSOLE_SECRET)`; the Rasa server (bot/channels.py) records the reply in
+set to `delivery_token(CONSOLE_SECRET)`; the Rasa server (bot/channels/socket_io.py) records the reply in
 the conversation's tracker and emits it to the buyer's socket.io room. Both sides import this.
 """
 from __future__ import annotations

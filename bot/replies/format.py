@@ -21,7 +21,7 @@ def day(value: date, today: Optional[date] = None) -> str:
 
 
 def moment(value: Optional[datetime]) -> str:
-    assert value is not None  # bot/models.py requires the times an order's status implies
+    assert value is not None  # bot/models/orders.py requires the times an order's status implies
     return f"{value.month}月{value.day}日 {value:%H:%M}"
 
 

@@ -56,7 +56,7 @@ def request_return(
         return ReturnDecision(ReturnOutcome.cancel_recorded, order, window)
     if order.status is OrderStatus.shipped:
         return ReturnDecision(ReturnOutcome.in_transit, order, window)
-    assert order.delivered_at is not None  # bot/models.py requires it of a delivered order
+    assert order.delivered_at is not None  # bot/models/orders.py requires it of a delivered order
     deadline = (order.delivered_at + timedelta(days=window)).date()
     if now.date() > deadline:
         return ReturnDecision(ReturnOutcome.window_passed, order, window, deadline)

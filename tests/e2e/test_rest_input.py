@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from bot.channels import MAX_MESSAGE_CHARS
-from bot.handoff.gate import RATE_LIMIT
+from bot.channels.rest import MAX_MESSAGE_CHARS
+from bot.channels.gate import RATE_LIMIT
 from tests.e2e.conftest import Assistant
 
 pytestmark = pytest.mark.e2e
@@ -104,7 +104,7 @@ def test_a_buyer_who_types_too_fast_is_answered_normally_once_they_slow_down(sta
     from concurrent.futures import ThreadPoolExecutor
     import time
 
-    from bot.handoff.gate import RATE_WINDOW_SECONDS
+    from bot.channels.gate import RATE_WINDOW_SECONDS
     from bot.metrics.consumer import MetricsConsumer
     from bot.metrics.fold import ConversationState
     from bot.store import MetricsKeys

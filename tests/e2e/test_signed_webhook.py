@@ -9,7 +9,7 @@ from typing import Dict, Iterator, Optional
 import pytest
 import requests
 
-from bot.channels import SIGNATURE_HEADER, SIGNATURE_MAX_AGE_SECONDS, TIMESTAMP_HEADER, body_signature
+from bot.channels.rest import SIGNATURE_HEADER, SIGNATURE_MAX_AGE_SECONDS, TIMESTAMP_HEADER, body_signature
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e

@@ -185,7 +185,7 @@ def test_the_tracker_store_interface_is_the_one_this_store_implements() -> None:
 
 
 def _gate_reply(tracker: DialogueStateTracker, text: str, stamp: float) -> None:
-    """A turn the channels' gate answered itself (a throttle, 退订), as bot/handoff/gate.py stores it."""
+    """A turn the channels' gate answered itself (a throttle, 退订), as bot/channels/gate.py stores it."""
     tracker.update(UserUttered(text, {"name": "greet", "confidence": 0.9}, timestamp=stamp))
     tracker.update(BotUttered("亲，您发得太快啦", timestamp=stamp + 0.1))
 

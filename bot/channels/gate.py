@@ -1,4 +1,4 @@
-"""The handoff gate of both input channels (bot/channels.py): per buyer message, whether the
+"""The gate of both input channels (bot/channels/): per buyer message, whether the
 assistant answers it or only records it.
 
 While an agent has claimed the chat (or, in a human_first shop, while an online agent has not yet
@@ -30,10 +30,10 @@ from bot.clock import Clock
 from bot.handoff.queue import HandoffQueue
 from bot.metrics.fold import HANDOFF_SLOT, SATISFACTION_SLOT
 from bot.models import HandoffReason
-from bot.photos.intake import acknowledge, has_attachments, photo_ids, take_photos
 from bot.outreach.answers import answer_follow_up, pending_rating, unsubscribe
 from bot.outreach.consent import is_unsubscribe
 from bot.outreach.ratings import read_rating
+from bot.photos.intake import acknowledge, has_attachments, photo_ids, take_photos
 from bot.replies import handoff as handoff_replies
 from bot.settings import Settings
 

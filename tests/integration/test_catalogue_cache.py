@@ -1,0 +1,62 @@
+"""Parsed products are kept by the catalogue's version, and a write of other products is seen at
+once: by this process's store, by another store object, after Redis was emptied and loaded again."""
+from __future__ import annotations
+
+import redis
+
+from bot.models import ShopData
+from bot.store import ShopStore
+
+
+def repriced(demo: ShopData, sku: str, price: float) -> ShopData:
+    products = [p.copy(update={"price": price}) if p.sku == sku else p for p in demo.products]
+    return demo.copy(update={"products": products})
+
+
+def test_a_product_is_parsed_once_per_catalogue_version(demo: ShopData, store: ShopStore) -> None:
+    first = store.product("T001")
+    assert first is not None and store.product("T001") is first
+    everything = store.products()
+    assert [p.sku for p in everything] == sorted(p.sku for p in demo.products)
+    assert store.products()[0] is everything[0]
+    assert store.product("NOPE") is None
+
+
+def test_a_new_price_is_read_at_once(demo: ShopData, store: ShopStore, redis_client: redis.Redis) -> None:
+    old_price = store.product("T001").price  # type: ignore[union-attr]
+    store.products()
+    store.write_all(repriced(demo, "T001", old_price + 10))
+    other_store = ShopStore(redis_client, "demo")
+    assert store.product("T001").price == old_price + 10  # type: ignore[union-attr]
+    assert next(p for p in other_store.products() if p.sku == "T001").price == old_price + 10
+
+
+def test_an_emptied_redis_loaded_with_other_products_is_not_answered_from_memory(
+    demo: ShopData, store: ShopStore, redis_client: redis.Redis
+) -> None:
+    store.products()
+    redis_client.flushdb()
+    store.write_all(repriced(demo, "T001", 1.5))
+    assert store.product("T001").price == 1.5  # type: ignore[union-attr]
+    redis_client.flushdb()
+    assert store.product("T001") is None and store.products() == []
+
+
+def test_a_merge_keeps_the_version_of_the_whole_catalogue(demo: ShopData, store: ShopStore) -> None:
+    t001 = store.product("T001")
+    assert t001 is not None
+    only_t001 = demo.copy(update={"products": [t001], "buyers": [], "orders": []})
+    store.write_all(only_t001, merge=True)  # nothing changed
+    assert len(store.products()) == len(demo.products)
+    store.write_all(repriced(only_t001, "T001", 2.0), merge=True)
+    assert store.product("T001").price == 2.0  # type: ignore[union-attr]
+    assert len(store.products()) == len(demo.products)
+    store.write_all(only_t001)  # the file is the truth: the others go
+    assert [p.sku for p in store.products()] == ["T001"]
+
+
+def test_shops_do_not_share_parsed_products(demo: ShopData, store: ShopStore, redis_client: redis.Redis) -> None:
+    other = ShopStore(redis_client, "other")
+    other.write_all(repriced(demo, "T001", 3.0))
+    assert store.product("T001").price != 3.0  # type: ignore[union-attr]
+    assert other.product("T001").price == 3.0  # type: ignore[union-attr]
