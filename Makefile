@@ -18,14 +18,14 @@ MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard data/jieba/*) $(wil
 .PHONY: install run console test check unit integration rasa e2e lint types train validate eval eval-dialogues bench bench-load load-demo dictionary clean help export-corrections story
 
 help:
-	@echo "make run        start Redis (embedded unless REDIS_URL), action server :5055, Rasa :5005, agent console :5006"
+	@echo "make run        start Redis (embedded unless REDIS_URL), Rasa :5005 (actions in it), agent console :5006"
 	@echo "make console    start only the agent console (Redis and the Rasa server already running)"
 	@echo "make test       run every test (unit, integration, Rasa data and conversation tests, NLU, end-to-end)"
 	@echo "make check      lint, types and unit tests: what CI runs before anything heavy"
 	@echo "make unit       the fast inner loop: tests/unit/ (no Redis, no trained model; prints its time)"
 	@echo "make integration tests/integration/ against a throwaway redis-server (no trained model)"
 	@echo "make rasa       tests/rasa/ (rasa data validate, conversation tests) and tests/nlu/ (trains if needed)"
-	@echo "make e2e        tests/e2e/: Redis, the action server, the Rasa server and the console for real"
+	@echo "make e2e        tests/e2e/: Redis, the Rasa server (and action server), the console for real"
 	@echo "make lint       ruff (pyflakes rules) on bot/, actions/ and tests/; the layer contract is a test"
 	@echo "make types      mypy on bot/ and actions/ (settings in pyproject.toml, [tool.mypy])"
 	@echo "make install    create .venv (Python 3.10) with the pinned dependencies"

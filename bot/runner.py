@@ -1,5 +1,5 @@
-"""`make run`: Redis (REDIS_URL or the embedded one), demo data, model, action server, Rasa server,
-the agent console.
+"""`make run`: Redis (REDIS_URL or the embedded one), demo data, model, the Rasa server (running our
+actions in its process, or with ACTIONS_IN_PROCESS=false beside an action server), the agent console.
 
 Ctrl-C stops everything this started.
 """
@@ -152,17 +152,19 @@ def rasa_server_command(host: str, port: int, cors_origins: Tuple[str, ...] = ()
 
 def start_replica(
     name: str, env: Dict[str, str], rasa_host: str, rasa_port: int, action_port: int, started: List[Service],
-    cors_origins: Tuple[str, ...] = (),
+    cors_origins: Tuple[str, ...] = (), actions_in_process: bool = True,
 ) -> Service:
-    """One action server and the Rasa server that calls it (endpoints.yml reads ACTION_PORT)."""
+    """A Rasa server running our actions in its process, or (not actions_in_process) one action
+    server and the Rasa server that calls it (endpoints.yml reads ACTION_PORT)."""
     replica_env = {**env, "ACTION_PORT": str(action_port), TOKEN_VARIABLE: rasa_api_token(env["CONSOLE_SECRET"])}
-    # Only the Rasa server calls the action server, which answers any sender's orders: loopback.
-    actions = Service.start(
-        f"action server{name}", action_server_command(action_port),
-        {**replica_env, "SANIC_HOST": "127.0.0.1"},  # rasa-sdk's only way to choose the interface
-        started,
-    )
-    wait_for(f"http://127.0.0.1:{action_port}/health", actions.process, 120)
+    if not actions_in_process:
+        # Only the Rasa server calls the action server, which answers any sender's orders: loopback.
+        actions = Service.start(
+            f"action server{name}", action_server_command(action_port),
+            {**replica_env, "SANIC_HOST": "127.0.0.1"},  # rasa-sdk's only way to choose the interface
+            started,
+        )
+        wait_for(f"http://127.0.0.1:{action_port}/health", actions.process, 120)
     command = rasa_server_command(rasa_host, rasa_port, cors_origins)
     return Service.start(f"Rasa server{name}", command, replica_env, started)
 
@@ -172,14 +174,18 @@ def start_services(settings: Settings, env: Dict[str, str], started: List[Servic
     one is still starting must stop the earlier ones too."""
     if settings.replicas <= 1:
         server = start_replica(
-            "", env, settings.rasa_host, settings.rasa_port, settings.action_port, started, settings.cors_origins
+            "", env, settings.rasa_host, settings.rasa_port, settings.action_port, started, settings.cors_origins,
+            settings.actions_in_process,
         )
         wait_for(f"{settings.rasa_url}/", server.process, 300)  # "/" needs no token
     else:
         # Replicas listen on loopback only; nginx takes RASA_HOST:RASA_PORT (bot/replicas.py).
         ports = [free_port() for _ in range(settings.replicas)]
         servers = [
-            start_replica(f" {n + 1}", env, "127.0.0.1", port, free_port(), started, settings.cors_origins)
+            start_replica(
+                f" {n + 1}", env, "127.0.0.1", port, free_port(), started, settings.cors_origins,
+                settings.actions_in_process,
+            )
             for n, port in enumerate(ports)
         ]
         for server, port in zip(servers, ports):
@@ -210,7 +216,8 @@ def refuse_taken_ports(settings: Settings) -> None:
     only crash-loop the server meant for it."""
     wanted = [("Rasa server", "RASA_PORT", settings.rasa_host, settings.rasa_port),
               ("agent console", "CONSOLE_PORT", settings.console_host, settings.console_port)]
-    if settings.replicas <= 1:  # replicas take free ports for their action servers
+    # Replicas take free ports for their action servers; in-process actions need none.
+    if settings.replicas <= 1 and not settings.actions_in_process:
         wanted.append(("action server", "ACTION_PORT", "127.0.0.1", settings.action_port))
     for name, variable, host, port in wanted:
         if port_in_use(host, port):

@@ -54,8 +54,11 @@ class Settings(BaseSettings):
     shop_callback_url: Optional[str] = Field(default=None, env="SHOP_CALLBACK_URL")
     # When set, a socket.io session needs a buyer token (bot/buyer_tokens.py); unset: trusted.
     buyer_token_secret: Optional[str] = Field(default=None, env="BUYER_TOKEN_SECRET")
-    # Rasa servers (each with its action server) behind nginx on rasa_host:rasa_port (bot/replicas.py).
+    # Rasa servers behind nginx on rasa_host:rasa_port (bot/replicas.py).
     replicas: int = Field(default=1, env="REPLICAS")
+    # Our actions run inside each Rasa server's process (bot/rasa_runtime/in_process_actions.py);
+    # false: over HTTP, to an action server on action_port that `make run` starts beside it.
+    actions_in_process: bool = Field(default=True, env="ACTIONS_IN_PROCESS")
     # Web pages (origins, e.g. "https://shop.example") allowed to call the Rasa server from a
     # browser, besides the console's own chat page: comma-separated. None by default: no wildcard CORS.
     cors_origins: Tuple[str, ...] = Field(default=(), env="RASA_CORS_ORIGINS")

@@ -15,7 +15,7 @@ from bot.handoff.delivery import rasa_api_token
 from bot.model_files import trained_model
 from bot.redis_server import free_port
 from bot.runner import RASA, action_server_command, redis_env, wait_for
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
 
 STOCK_SOURCE = PROJECT_ROOT.parent / "shared" / "bench" / "stock_rasa"
 STOCK_DIR = PROJECT_ROOT / ".bench" / "stock"
@@ -88,24 +88,27 @@ def _quiet_env(extra: Dict[str, str]) -> Dict[str, str]:
 @dataclass
 class Project:
     rasa: List[Server]  # the Rasa servers, the first one taking the concurrent-buyer levels
-    helpers: List[Server]  # the action server and the metrics consumer (their CPU counts too)
+    helpers: List[Server]  # the metrics consumer and any action server (their CPU counts too)
 
 
 def start_project(
     processes: Processes, redis_url: str, replicas: int = 1, extra_env: Optional[Dict[str, str]] = None
 ) -> Project:
-    """The action server, the metrics consumer and `replicas` Rasa servers on one Redis, as
-    `make run` starts them (`extra_env`: settings for all of them, e.g. a fixed shop clock)."""
+    """The metrics consumer, `replicas` Rasa servers (and, ACTIONS_IN_PROCESS=false, the action
+    server) on one Redis, as `make run` starts them (`extra_env`: settings for all of them, e.g. a fixed shop clock)."""
     action_port = free_port()
     env = _quiet_env(
         {**redis_env(redis_url), "ACTION_PORT": str(action_port), "CONSOLE_SECRET": BENCH_SECRET, **(extra_env or {})}
     )
     metrics = processes.popen([sys.executable, "-m", "bot.metrics"], PROJECT_ROOT, env, "project-metrics")
-    actions = processes.popen(
-        action_server_command(action_port),
-        PROJECT_ROOT, {**env, "SANIC_HOST": "127.0.0.1"}, "project-actions",
-    )
-    wait_for(f"http://127.0.0.1:{action_port}/health", actions, 120)
+    helpers = [Server("metrics", "", metrics)]
+    if not Settings().actions_in_process:  # ACTIONS_IN_PROCESS=false: actions over HTTP
+        actions = processes.popen(
+            action_server_command(action_port),
+            PROJECT_ROOT, {**env, "SANIC_HOST": "127.0.0.1"}, "project-actions",
+        )
+        wait_for(f"http://127.0.0.1:{action_port}/health", actions, 120)
+        helpers.insert(0, Server("actions", "", actions))
     servers = []
     for n in range(replicas):
         port = free_port()
@@ -120,7 +123,7 @@ def start_project(
         servers.append(Server(f"project-{n}", f"http://127.0.0.1:{port}", process))
     for server in servers:
         wait_for(f"{server.url}/", server.process, 300)  # type: ignore[arg-type]
-    return Project(servers, [Server("actions", "", actions), Server("metrics", "", metrics)])
+    return Project(servers, helpers)
 
 
 def _stock_fingerprint() -> str:

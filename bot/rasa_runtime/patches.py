@@ -30,6 +30,13 @@ logs why) instead of silently changing behaviour it no longer understands.
    so the NLU components still see one parse at a time, as before); the encoder's C code
    releases the GIL, so the event loop serves other buyers meanwhile. The rest is Rasa's own
    (retrieval intent, unseen-feature check); only its debug log line is left out.
+6. `RemoteAction.run` posted every action call to the action server: a new aiohttp session per
+   call, JSON both ways, and a second process whose CPU counts per message. With
+   ACTIONS_IN_PROCESS (the default) Rasa's own `run` is called with the action endpoint swapped
+   for one that hands the same payload to rasa-sdk's executor in this process
+   (bot/rasa_runtime/in_process_actions.py); the reply is validated (1), uttered and
+   deserialised by Rasa's code as before, and a failure still reaches 3. It replaces the same
+   function as 3, so it is installed first and 3 wraps it.
 """
 from __future__ import annotations
 
@@ -179,6 +186,38 @@ def _install_run_or_hand_off(owner: Any) -> None:
     owner.run = _run_or_hand_off
 
 
+# -- 6. actions in this process -----------------------------------------------------------------
+
+_original_http_run: Any = None
+
+
+@lru_cache(maxsize=1)
+def actions_in_process() -> bool:
+    from bot.settings import Settings
+
+    return Settings().actions_in_process
+
+
+async def _run_in_process(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
+    if not actions_in_process():
+        return await _original_http_run(self, output_channel, nlg, tracker, domain)
+    from bot.rasa_runtime.in_process_actions import InProcessEndpoint
+
+    local = copy.copy(self)  # Rasa builds a RemoteAction per call, but keep its endpoint untouched
+    local.action_endpoint = InProcessEndpoint(self.action_endpoint)
+    return await _original_http_run(local, output_channel, nlg, tracker, domain)
+
+
+def _install_run_in_process(owner: Any) -> None:
+    global _original_http_run
+    _original_http_run = owner.run
+    owner.run = _run_in_process
+    if actions_in_process():
+        from bot.rasa_runtime.in_process_actions import executor
+
+        executor()  # actions/ imported while the server starts, not on a buyer's first message
+
+
 # -- 4. parses kept by text ------------------------------------------------------------------------
 
 PARSE_CACHE_SIZE = 10000
@@ -257,6 +296,13 @@ PATCHES: List[Patch] = [
         source_sha256="b5cf570fa7f286c7059ec73d8880528d03a78b28cf4e80285a46079c0fa65968",
         install=_install_event_table,
     ),
+    Patch(  # 6, before 3: 3 wraps it, so a failing action in this process is handed off too
+        name="actions in the Rasa server's process",
+        target=_remote_action,
+        attribute="run",
+        source_sha256="ccabf6f1160d527a157fad5bd285ce69e8221b1bcad23f8a61499b4360a1c17e",
+        install=_install_run_in_process,
+    ),
     Patch(
         name="a failed action server hands the chat to a person",
         target=_remote_action,
@@ -281,12 +327,13 @@ PATCHES: List[Patch] = [
 ]
 
 _applied: Dict[str, bool] = {}
-_originals: Dict[str, Any] = {}  # what each applied patch replaced
+_rasa_code: Dict[Any, Any] = {}  # (owner, attribute) → Rasa's own function, before any patch
 
 
 def original_of(patch: Patch) -> Any:
     """The Rasa code a patch replaces (also after it was applied in this process)."""
-    return _originals.get(patch.name) or getattr(patch.target(), patch.attribute)
+    owner = patch.target()
+    return _rasa_code.get((owner, patch.attribute)) or getattr(owner, patch.attribute)
 
 
 def rasa_version() -> str:
@@ -304,7 +351,9 @@ def apply() -> Dict[str, bool]:
             continue
         owner = patch.target()
         original = getattr(owner, patch.attribute)
-        if version != RASA_VERSION or source_fingerprint(original) != patch.source_sha256:
+        # Two patches of one function (6 and 3) are both checked against Rasa's code.
+        rasa_code = _rasa_code.get((owner, patch.attribute), original)
+        if version != RASA_VERSION or source_fingerprint(rasa_code) != patch.source_sha256:
             logger.error(
                 "not applying the Rasa patch %r: it was written for Rasa %s and %s.%s has "
                 "changed (Rasa %s); check whether the fix is still needed",
@@ -312,7 +361,7 @@ def apply() -> Dict[str, bool]:
             )
             _applied[patch.name] = False
             continue
-        _originals[patch.name] = original
+        _rasa_code.setdefault((owner, patch.attribute), original)
         patch.install(owner)
         _applied[patch.name] = True
     return dict(_applied)

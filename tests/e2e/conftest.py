@@ -1,7 +1,9 @@
-"""The real assistant: a throwaway Redis, the action server, the Rasa server and the agent console
-on free ports. `Stack` can stop and start each process again on the same ports (restart tests)."""
+"""The real assistant: a throwaway Redis, the Rasa server (our actions in its process, or with
+ACTIONS_IN_PROCESS=false an action server beside it) and the agent console on free ports. `Stack`
+can stop and start each process again on the same ports (restart tests)."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -105,6 +107,8 @@ class Stack:
         )
         self.env.pop("SHOP_CALLBACK_URL", None)
         self.env.update(env)
+        # Our actions run in the Rasa server's process unless ACTIONS_IN_PROCESS=false is passed.
+        self.actions_in_process = json.loads(self.env.get("ACTIONS_IN_PROCESS") or "true")
         self.processes: Dict[str, subprocess.Popen] = {}
 
     @property
@@ -160,7 +164,7 @@ class Stack:
         self.redis.start()
         if not self.store.has_shop():
             load_file(DEMO_FILE, self.store)
-        for name in ("actions", "rasa", "console"):
+        for name in ("rasa", "console") if self.actions_in_process else ("actions", "rasa", "console"):
             self.start(name)
         return self
 

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.e2e
 
 
 def test_while_redis_is_down_a_message_is_refused_clearly_and_nothing_half_stored(tmp_path: Path) -> None:
-    stack = Stack(tmp_path, persistent_redis=True)
+    # Over HTTP, so the action server's own /healthz is checked too.
+    stack = Stack(tmp_path, persistent_redis=True, ACTIONS_IN_PROCESS="false")
     sender = "buyer_ahua"
     webhook = f"{stack.assistant.url}/webhooks/rest/webhook"
     try:

@@ -17,7 +17,7 @@ def test_each_patch_targets_the_rasa_code_it_was_written_for() -> None:
         original = patches.original_of(patch)
         assert original not in (
             patches._validate_action_result, patches._resolve_by_type, patches._run_or_hand_off,
-            patches._parse_with_cache, patches._parse_message_off_the_loop,
+            patches._parse_with_cache, patches._parse_message_off_the_loop, patches._run_in_process,
         )
         assert patches.source_fingerprint(original) == patch.source_sha256, patch.name
 
@@ -71,6 +71,8 @@ def test_an_unreachable_action_server_hands_the_chat_to_a_person(redis_server, s
 
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     monkeypatch.setenv("SHOP_ID", "demo")
+    monkeypatch.setenv("ACTIONS_IN_PROCESS", "false")  # over HTTP, to an action server that is not there
+    patches.actions_in_process.cache_clear()
     action_failures._shop.cache_clear()
     patches.apply()
     nowhere = EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook")  # nothing listens there
@@ -85,3 +87,4 @@ def test_an_unreachable_action_server_hands_the_chat_to_a_person(redis_server, s
     handoff = handoffs_of(store).handoff("buyer_xiaomei")
     assert handoff is not None and handoff.reason == "action_failed"
     action_failures._shop.cache_clear()
+    patches.actions_in_process.cache_clear()

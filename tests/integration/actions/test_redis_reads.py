@@ -1,0 +1,40 @@
+"""What one action run asks Redis: the handoff record and the item once each, and a bounded handful
+of commands however many items the catalogue has (one GET an item was 18 commands on the demo
+shop, in most answers; the catalogue is now kept parsed by its version, bot/store.py)."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Dict
+
+from actions.bargaining import ActionBargain
+from actions.products import ActionProductInfo
+from actions.shipping import ActionFreeShipping
+from bot.context import Services
+from tests.integration.actions.test_actions import run, tracker
+
+
+def commands(client: Any) -> Counter:
+    stats: Dict[str, Dict[str, int]] = client.info("commandstats")
+    return Counter({name.split("_", 1)[1]: int(value["calls"]) for name, value in stats.items()})
+
+
+def test_an_answer_reads_the_item_the_handoff_and_the_catalogue_once(services: Services) -> None:
+    client = services.store.client
+    assert len(services.store.products()) > 10  # a catalogue where one GET an item would show
+    services.knowledge.index()  # the process's first message builds the knowledge index (read once)
+    for action, intent, text in (
+        (ActionProductInfo, "ask_product_info", "这件什么面料"),
+        (ActionFreeShipping, "ask_free_shipping", "这件包邮吗"),
+        (ActionBargain, "bargain", "能便宜点吗"),
+    ):
+        before = commands(client)
+        texts, _ = run(action(services), tracker(sender=f"buyer_{intent}", text=text, intent=intent, metadata={"item_id": "T001"}))
+        sent = commands(client) - before
+        sent["info"] -= 1  # this test's own INFO
+        assert texts, action
+        assert sent["hgetall"] == 1, (action, sent)  # the handoff record
+        # The item (with the catalogue's version, in one MULTI), the shop, the buyer, the knowledge
+        # version, and the catalogue's version again when the answer reads the whole catalogue.
+        assert sent["get"] <= 6, (action, sent)
+        assert sent["mget"] <= 1 and sent["smembers"] <= 1, (action, sent)  # the catalogue, when not kept
+        assert sum(sent.values()) <= 10, (action, sent)
