@@ -11,12 +11,12 @@ import redis
 
 from bot.clock import fixed_clock
 from bot.context import Services
+from bot.handoff.records import HandoffRecords
 from bot.loader import load_file
 from bot.models import ShopData
+from bot.outreach.records import OutreachRecords
 from bot.redis_server import RedisServer, free_port
 from bot.settings import PROJECT_ROOT
-from bot.handoff.records import HandoffRecords
-from bot.outreach.records import OutreachRecords
 from bot.store import ShopStore, connect
 from bot.trainer.records import CorrectionRecords
 

@@ -14,8 +14,8 @@ from typing import Dict, Iterator, List, Optional
 import pytest
 import requests
 
-from bot.handoff.delivery import rasa_api_token
 from bot.console.auth import hash_password
+from bot.handoff.delivery import rasa_api_token
 from bot.handoff.queue import HandoffQueue
 from bot.loader import load_file
 from bot.model_files import trained_model

@@ -8,8 +8,8 @@ from typing import Iterator
 
 import pytest
 
-from tests.e2e.conftest import Stack, end_handoff
 from tests.conftest import handoffs_of
+from tests.e2e.conftest import Stack, end_handoff
 
 pytestmark = pytest.mark.e2e
 

@@ -6,8 +6,8 @@ import pytest
 from bot.models import HandoffReason
 from bot.replies.format import money
 from bot.services.sizing import Measurements, recommend_size
-from tests.e2e.conftest import Assistant, restart
 from tests.conftest import handoffs_of
+from tests.e2e.conftest import Assistant, restart
 
 pytestmark = pytest.mark.e2e
 

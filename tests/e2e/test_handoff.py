@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from bot.handoff.delivery import DELIVERY_PATH, TOKEN_HEADER
-from tests.e2e.conftest import Assistant, ConsoleClient, Stack, restart
 from tests.conftest import handoffs_of
+from tests.e2e.conftest import Assistant, ConsoleClient, Stack, restart
 
 pytestmark = pytest.mark.e2e
 

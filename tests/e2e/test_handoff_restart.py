@@ -14,8 +14,8 @@ from typing import Iterator, List
 import pytest
 
 from bot.redis_server import free_port
-from tests.e2e.conftest import ConsoleClient, Stack
 from tests.conftest import handoffs_of
+from tests.e2e.conftest import ConsoleClient, Stack
 
 pytestmark = pytest.mark.e2e
 

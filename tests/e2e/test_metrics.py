@@ -19,8 +19,8 @@ from playwright.sync_api import Browser, Page, expect
 from bot.models import Buyer, Order, OrderItem, OrderStatus, ShopData
 from bot.settings import PROJECT_ROOT
 from bot.store import MetricsKeys
-from tests.e2e.conftest import AGENTS, OWNERS, ConsoleClient, Stack, end_handoff
 from tests.conftest import outreach_of
+from tests.e2e.conftest import AGENTS, OWNERS, ConsoleClient, Stack, end_handoff
 
 pytestmark = pytest.mark.e2e
 

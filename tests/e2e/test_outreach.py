@@ -13,9 +13,9 @@ from typing import Iterator, List
 
 import pytest
 
+from bot.clock import fixed_clock
 from bot.console.callback import ShopCallback
 from bot.console.rasa_client import RasaClient
-from bot.clock import fixed_clock
 from bot.models import Satisfaction
 from bot.outreach.scheduler import OutreachScheduler, Tick
 from bot.outreach.sender import SHOP_SENDER, OutreachSender

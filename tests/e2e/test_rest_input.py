@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 import requests
 
-from bot.channels.rest import MAX_MESSAGE_CHARS
 from bot.channels.gate import RATE_LIMIT
-from tests.e2e.conftest import Assistant
+from bot.channels.rest import MAX_MESSAGE_CHARS
 from tests.conftest import handoffs_of, outreach_of
+from tests.e2e.conftest import Assistant
 
 pytestmark = pytest.mark.e2e
 
@@ -102,8 +102,8 @@ def test_a_buyer_who_types_too_fast_is_answered_normally_once_they_slow_down(sta
     # 40 messages in 8 seconds: 20 answered by the assistant, 20 by the gate's "slow down". The
     # gate's turns then fill the whole bounded tracker view (more than 2 × 8 buyer turns); the
     # next real question must still be understood, and no handoff counted for it.
-    from concurrent.futures import ThreadPoolExecutor
     import time
+    from concurrent.futures import ThreadPoolExecutor
 
     from bot.channels.gate import RATE_WINDOW_SECONDS
     from bot.metrics.consumer import MetricsConsumer

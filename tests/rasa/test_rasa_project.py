@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.model_files import trained_model
 from bot.runner import RASA
 from bot.settings import PROJECT_ROOT
-from bot.model_files import trained_model
 
 
 def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:

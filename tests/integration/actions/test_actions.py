@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time
-
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker

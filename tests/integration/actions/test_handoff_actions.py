@@ -12,11 +12,11 @@ from actions.follow_up import ActionFollowUp
 from actions.orders import ActionOrderStatus
 from actions.products import ActionStock
 from bot.context import Services
-from bot.replies import chat as chat_replies
 from bot.handoff.queue import HandoffQueue
 from bot.models import HandoffReason, HandoffState, OrderStatus
-from tests.integration.actions.test_actions import run, tracker
+from bot.replies import chat as chat_replies
 from tests.conftest import handoffs_of
+from tests.integration.actions.test_actions import run, tracker
 
 
 def queued(services: Services, conversation_id: str):

@@ -16,8 +16,8 @@ from bot.behaviours import BEHAVIOUR_SLOT
 from bot.context import Services
 from bot.models import OrderStatus
 from bot.replies.repeats import REMINDER, offer_a_person
-from tests.integration.actions.test_actions import run, slot_events
 from tests.conftest import handoffs_of
+from tests.integration.actions.test_actions import run, slot_events
 
 
 def tracker(

@@ -10,8 +10,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.bargaining import ActionBargain, ActionGift
-from actions.chat import ActionUnclear
 from actions.base import ShopAction
+from actions.chat import ActionUnclear
 from actions.products import ActionProductInfo, ActionStock
 from actions.shipping import ActionFreeShipping
 from bot.behaviours import BEHAVIOUR_SLOT, CLARIFY, answer

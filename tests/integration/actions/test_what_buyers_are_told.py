@@ -12,11 +12,11 @@ from actions.products import ActionProductInfo, ActionStock
 from actions.sizing import ActionRecommendSize
 from bot.context import Services
 from bot.models import OrderStatus, ShopData
+from bot.replies.format import money
 from bot.services.orders import looks_like_address
 from bot.store import ShopStore
-from bot.replies.format import money
-from tests.integration.actions.test_actions import run, tracker
 from tests.conftest import handoffs_of
+from tests.integration.actions.test_actions import run, tracker
 
 
 def test_a_late_order_is_really_handed_to_a_person(services: Services) -> None:

@@ -11,11 +11,11 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.handoff.delivery import DELIVERY_PATH, TOKEN_HEADER, delivery_token
 from bot.console.app import Console, create_app
 from bot.console.auth import AgentDirectory, LoginThrottle, SessionSigner, hash_password
 from bot.console.callback import ShopCallback
 from bot.console.rasa_client import RasaClient
+from bot.handoff.delivery import DELIVERY_PATH, TOKEN_HEADER, delivery_token
 from bot.handoff.queue import HandoffQueue
 from bot.models import HandoffReason, ShopData
 from bot.store import ShopStore

@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from bot.models import ShopData
 from bot.store import ShopStore
-from tests.integration.console.test_app import PASSWORDS, TRACKER, handed_off, running
 from tests.conftest import marks_of
+from tests.integration.console.test_app import PASSWORDS, TRACKER, handed_off, running
 
 BUYER = "buyer_xiaomei"
 

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.handoff.queue import HandoffQueue
-from bot.models import Handoff, HandoffMode, HandoffReason, HandoffState, ShopData
 from bot.handoff.request import request_handoff
 from bot.handoff.rules import assistant_answers, has_words, owes_wait_update, queues_new_chat
+from bot.models import Handoff, HandoffMode, HandoffReason, HandoffState, ShopData
 from bot.store import ShopStore
 from tests.conftest import DEMO_NOW, handoffs_of
 

@@ -9,11 +9,11 @@ from bot.console.auth import AgentDirectory
 from bot.knowledge.records import KnowledgeRecords
 from bot.models import ShopData
 from bot.store import ShopStore
+from tests.conftest import marks_of
 from tests.integration.console.test_app import HASHES, PASSWORDS
 from tests.integration.console.test_marks_in_browser import console_in_a_thread
 from tests.integration.mining.scripted import KINDS
 from tests.integration.mining.test_mining_page import entry_of, publish_missed
-from tests.conftest import marks_of
 
 
 def test_an_owner_turns_groups_into_answers_and_marks_in_the_browser(store: ShopStore, demo: ShopData, browser: Browser) -> None:

@@ -22,9 +22,9 @@ from bot.knowledge.records import KnowledgeRecords
 from bot.metrics.broker import RedisStreamEventBroker
 from bot.models import KnowledgeEntry, ShopData
 from bot.store import ShopStore
+from tests.conftest import marks_of
 from tests.integration.console.test_app import API, HASHES, running
 from tests.integration.mining.scripted import KINDS
-from tests.conftest import marks_of
 
 GROUP = re.compile(r"""<section class="card mined-group" data-group="(\w+)" data-texts='([^']*)'>\s*<h2><span class="count">(\d+)</span>""")
 

@@ -19,6 +19,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
 
 from bot import bootstrap
 from bot.rasa_runtime import action_failures, in_process_actions, patches
+from tests.conftest import handoffs_of
 
 
 class ActionThatRaises(Action):
@@ -78,7 +79,7 @@ def test_a_turn_runs_our_action_in_this_process(in_process: None, store: Any) ->
     assert said and "包邮" in said[0]
     slots = {e.key: e.value for e in events if isinstance(e, SlotSet)}
     assert slots["current_product"] == "T001"  # the action's own events, deserialised by Rasa
-    assert store.handoff("buyer_xiaomei") is None
+    assert handoffs_of(store).handoff("buyer_xiaomei") is None
     assert in_process_actions.executor() is in_process_actions.executor()  # built once per process
 
 
@@ -87,7 +88,7 @@ def test_an_action_that_raises_in_this_process_hands_the_chat_off_with_the_apolo
     events = run("action_test_raises", asked("buyer_ahua", "这件包邮吗", "ask_free_shipping"))
     assert len(events) == 2 and isinstance(events[0], BotUttered) and "人工" in events[0].text
     assert isinstance(events[1], SlotSet) and events[1].key == "handoff_reason" and events[1].value == "action_failed"
-    handoff = store.handoff("buyer_ahua")
+    handoff = handoffs_of(store).handoff("buyer_ahua")
     assert handoff is not None and handoff.reason == "action_failed"
 
 
@@ -97,7 +98,7 @@ def test_an_unknown_action_is_a_failure_and_a_rejection_stays_a_rejection(in_pro
     in_process_actions.executor().register_action(ActionThatRejects)
     with pytest.raises(ActionExecutionRejection):  # a form's validation still reaches Rasa's form
         run("action_test_rejects", asked("buyer_b", "在吗", "greet"))
-    assert store.handoff("buyer_b") is None
+    assert handoffs_of(store).handoff("buyer_b") is None
 
 
 def test_actions_run_off_the_event_loop(in_process: None) -> None:

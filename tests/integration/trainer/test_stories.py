@@ -14,8 +14,8 @@ from rasa.shared.core.events import (
     Restarted,
     SessionStarted,
     SlotSet,
-    UserUttered,
     UserUtteranceReverted,
+    UserUttered,
 )
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 

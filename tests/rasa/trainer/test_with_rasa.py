@@ -14,12 +14,12 @@ import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered
 
 from bot.cli import main
+from bot.model_files import latest_model
 from bot.redis_server import RedisServer
 from bot.runner import RASA
 from bot.settings import PROJECT_ROOT
-from bot.model_files import latest_model
-from bot.trainer.export import export_corrections
 from bot.trainer.corrections import build_correction
+from bot.trainer.export import export_corrections
 from tests.integration.trainer.conftest import user
 from tests.integration.trainer.test_stories import session_start, size_conversation
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.handoff.delivery import rasa_api_token
 from bot.console.auth import (
     AgentConfigError,
     AgentDirectory,
@@ -19,6 +18,7 @@ from bot.console.auth import (
     verify_password,
 )
 from bot.console.secret import MIN_SECRET_LENGTH, WeakSecret, shared_secret
+from bot.handoff.delivery import rasa_api_token
 from bot.settings import PROJECT_ROOT, Settings
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import OrderStatus, ShopData
 from bot.handoff.rules import is_angry, refund_needs_human
+from bot.models import OrderStatus, ShopData
 
 
 @pytest.mark.parametrize(

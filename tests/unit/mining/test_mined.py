@@ -2,8 +2,8 @@
 assistant's own rule, bot/knowledge/decision.py (pure)."""
 from __future__ import annotations
 
-from bot.knowledge.matching import KnowledgeMatch
 from bot.knowledge.decision import knowledge_answers as entry_answers
+from bot.knowledge.matching import KnowledgeMatch
 from bot.models import KnowledgeEntry
 
 ENTRY = KnowledgeEntry(key="recycle", question="可以回收旧衣服吗", answer="亲，暂时没有旧衣回收哦～")

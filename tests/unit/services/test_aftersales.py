@@ -13,8 +13,8 @@ from bot.services.aftersales import (
     request_return,
 )
 from bot.services.orders import AFTER_SALES
-from tests.unit.memory_store import MemoryShopStore
 from tests.conftest import DEMO_NOW
+from tests.unit.memory_store import MemoryShopStore
 
 
 def test_return_within_window_is_recorded(store: MemoryShopStore, demo) -> None:

@@ -10,8 +10,8 @@ from bot.services.orders import (
     is_late,
     request_address_change,
 )
-from tests.unit.memory_store import MemoryShopStore
 from tests.conftest import DEMO_NOW
+from tests.unit.memory_store import MemoryShopStore
 
 
 def an_order(demo, status: OrderStatus):

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from bot.services.shipping import FeeReason, courier_options, dispatch_day, find_courier, quote
-from tests.unit.memory_store import MemoryShopStore
 from tests.conftest import at
+from tests.unit.memory_store import MemoryShopStore
 
 
 def test_threshold_and_fee_come_from_the_policy(store: MemoryShopStore, demo) -> None:
