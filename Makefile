@@ -26,7 +26,7 @@ help:
 	@echo "make integration tests/integration/ against a throwaway redis-server (no trained model)"
 	@echo "make rasa       tests/rasa/ (rasa data validate, conversation tests) and tests/nlu/ (trains if needed)"
 	@echo "make e2e        tests/e2e/: Redis, the Rasa server (and action server), the console for real"
-	@echo "make lint       ruff (pyflakes rules) on bot/, actions/ and tests/; the layer contract is a test"
+	@echo "make lint       ruff (pyflakes rules) and the formatter check; the layer contract is a test"
 	@echo "make types      mypy on bot/ and actions/ (settings in pyproject.toml, [tool.mypy])"
 	@echo "make install    create .venv (Python 3.10) with the pinned dependencies"
 	@echo "make train      train the Rasa model when the data changed"
@@ -64,6 +64,7 @@ check: lint types unit
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff format --check .
 
 # The files and options are in pyproject.toml ([tool.mypy]).
 types: $(INSTALLED)

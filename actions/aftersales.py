@@ -1,4 +1,5 @@
 """Returns, exchanges, refunds and quality complaints."""
+
 from __future__ import annotations
 
 from typing import List
@@ -44,9 +45,7 @@ class ActionReturnExchange(ShopAction):
             dispatcher.utter_message(text=aftersales_replies.refund_to_human(order))
             dispatcher.utter_message(text=turn.hand_off(HandoffReason.refund_over_limit, order_id=order.id))
             return []
-        decision = request_return(
-            turn.store, policy, order, turn.conversation_id, turn.text, turn.services.clock
-        )
+        decision = request_return(turn.store, policy, order, turn.conversation_id, turn.text, turn.services.clock)
         dispatcher.utter_message(text=aftersales_replies.return_decision(decision))
         return []
 

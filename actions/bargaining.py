@@ -1,4 +1,5 @@
 """Requests for a lower price and for gifts, answered by the shop's ladder."""
+
 from __future__ import annotations
 
 from typing import List

@@ -2,6 +2,7 @@
 
 `ShopAction` is abstract, so rasa-sdk does not register it as an action.
 """
+
 from __future__ import annotations
 
 import logging
@@ -322,9 +323,7 @@ class ShopAction(Action, ABC):
     def respond(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         """Say the answer; return the events (slots) it sets."""
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         turn = Turn(tracker, self.services)
         try:
             if turn.assistant_silenced() or turn.handed_off_this_turn():

@@ -1,4 +1,5 @@
 """Greeting, goodbye, things the assistant cannot help with, and asking for a human."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod

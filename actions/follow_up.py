@@ -1,4 +1,5 @@
 """A bare fact from the buyer (an order id, a region, a height, an item) continues the last topic."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Type
@@ -33,6 +34,7 @@ _BY_TOPIC: Dict[str, Type[ShopAction]] = {
 
 class ActionFollowUp(ShopAction):
     asks_back_when_unsure = False  # a rule-read fact continuing the topic, not a guess
+
     def name(self) -> str:
         return "action_follow_up"
 

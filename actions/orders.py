@@ -1,4 +1,5 @@
 """Order status and address changes, for the chatting buyer's own orders only."""
+
 from __future__ import annotations
 
 from typing import List, Optional, Sequence

@@ -1,4 +1,5 @@
 """Questions about an item: material, feel, colours, price, stock."""
+
 from __future__ import annotations
 
 from typing import List

@@ -1,5 +1,6 @@
 """导购: a message whose words ask for items gets items from the catalogue (bot/services/recommend.py),
 whatever product or stock question the classifier took it for. Called from words_first."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, List, Optional

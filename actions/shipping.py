@@ -1,4 +1,5 @@
 """Free shipping, couriers and when the shop ships."""
+
 from __future__ import annotations
 
 from typing import List
@@ -13,7 +14,14 @@ from bot.replies import shipping as shipping_replies
 from bot.models import OrderStatus
 from bot.services.orders import expected_dispatch
 from bot.services.products import add_ons_for_quote
-from bot.services.shipping import asks_about_an_order, asks_about_arrival, asks_which_courier, courier_options, find_courier, quote
+from bot.services.shipping import (
+    asks_about_an_order,
+    asks_about_arrival,
+    asks_which_courier,
+    courier_options,
+    find_courier,
+    quote,
+)
 
 
 class ActionFreeShipping(ShopAction):
@@ -56,6 +64,7 @@ class ActionCourier(ShopAction):
 
 class ActionShippingTime(ShopAction):
     answers_second = "ask_shipping_time"
+
     def name(self) -> str:
         return "action_shipping_time"
 

@@ -1,4 +1,5 @@
 """Size recommendation: the size form collects height and weight, then the chart decides."""
+
 from __future__ import annotations
 
 import re
@@ -38,9 +39,7 @@ class ValidateSizeForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_size_form"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         # The form runs before any shop action, so an upset buyer ("165 你们烦不烦") would
         # otherwise just be asked for the next measurement.
         turn = Turn(tracker, self._services or action_server_services())
@@ -87,9 +86,7 @@ class ValidateSizeForm(FormValidationAction):
         return self._bare_answer(tracker, "weight_kg", "weight", lambda text: weight_of(text, None))
 
     @staticmethod
-    def _bare_answer(
-        tracker: Tracker, slot: str, entity: str, read: Callable[[str], Optional[float]]
-    ) -> Dict[Text, Any]:
+    def _bare_answer(tracker: Tracker, slot: str, entity: str, read: Callable[[str], Optional[float]]) -> Dict[Text, Any]:
         if tracker.get_slot("requested_slot") != slot or next(tracker.get_latest_entity_values(entity), None):
             return {}
         text = (tracker.latest_message or {}).get("text") or ""
@@ -110,10 +107,14 @@ class ValidateSizeForm(FormValidationAction):
         dispatcher.utter_message(text=sizing_replies.ask_measurements([name]))
         return {name: None}
 
-    def validate_height_cm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_height_cm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return self._bounded("height_cm", value, dispatcher)
 
-    def validate_weight_kg(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_weight_kg(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return self._bounded("weight_kg", value, dispatcher)
 
 

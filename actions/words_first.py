@@ -6,6 +6,7 @@ classifier is not sure of is asked back (猜你想问), never answered as a gues
 unsure follow-up goes to a person; no reply goes out a third time. `ShopAction.run` (actions/base.py)
 calls these around every action's own answer.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, List, Optional
@@ -104,9 +105,7 @@ def ask_back(turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
     if turn.intent == "out_of_scope":
         dispatcher.utter_message(text=chat_replies.out_of_scope())
     elif guesses:
-        dispatcher.utter_message(
-            text=chat_replies.guess_questions(), buttons=[{"title": t, "payload": t} for t in guesses]
-        )
+        dispatcher.utter_message(text=chat_replies.guess_questions(), buttons=[{"title": t, "payload": t} for t in guesses])
     else:
         dispatcher.utter_message(text=chat_replies.rephrase())
     turn.behaviour = CLARIFY
@@ -143,9 +142,7 @@ def knowledge_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
 def answer_from(turn: Turn, dispatcher: CollectingDispatcher, entries: List[KnowledgeEntry]) -> List[EventType]:
     """The entries' answers, the first one leading (the behaviour and the answer source)."""
     for entry in entries:
-        dispatcher.utter_message(
-            text=entry.answer, image=entry.image_url, buttons=knowledge_replies.quick_reply_buttons(entry)
-        )
+        dispatcher.utter_message(text=entry.answer, image=entry.image_url, buttons=knowledge_replies.quick_reply_buttons(entry))
     turn.behaviour = knowledge_behaviour(entries[0].group)
     return [SlotSet("last_topic", None), SlotSet(ANSWER_SOURCE_SLOT, knowledge_source(entries[0].key))]
 

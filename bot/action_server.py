@@ -2,6 +2,7 @@
 `/healthz`, which reports whether the actions can reach Redis (rasa-sdk's own `/health` only
 says the process is up). CORS stays off: only the Rasa server calls it, on loopback.
 """
+
 from __future__ import annotations
 
 import argparse

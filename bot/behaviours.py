@@ -6,6 +6,7 @@ the `behaviour` slot each turn; an action that decides on something other than i
 complaint that turns out to be praise, an unclear message that goes to a person) says so there.
 Later turns read it to follow the thread, and `make eval-dialogues` scores it.
 """
+
 from __future__ import annotations
 
 from typing import Dict, Optional
@@ -17,6 +18,7 @@ ANSWER_SOURCE_SLOT = "answer_source"
 
 def knowledge_source(entry_key: str) -> str:
     return f"knowledge:{entry_key}"
+
 
 # Below this confidence (or on these intents) the classifier is not taken at its word: only the
 # words' own evidence (a knowledge keyword or question, an acknowledgement) or a question back.
@@ -37,7 +39,12 @@ GUESS_AT_LEAST = 0.1
 # Intents answered from the shop's own data: where the classifier is this sure of one, it keeps
 # priority over a knowledge keyword (an entry may override it deliberately).
 DATA_INTENTS = (
-    "ask_free_shipping", "ask_size", "ask_stock", "ask_shipping_time", "ask_courier", "ask_order_status",
+    "ask_free_shipping",
+    "ask_size",
+    "ask_stock",
+    "ask_shipping_time",
+    "ask_courier",
+    "ask_order_status",
     "ask_product_info",
 )
 DATA_INTENT_SURE = 0.97  # at 0.9, "我的发票放在哪儿了" (order status 0.91) lost its invoice answer
@@ -45,14 +52,33 @@ DATA_INTENT_SURE = 0.97  # at 0.9, "我的发票放在哪儿了" (order status 0
 # The buyer intents (intents.md). A knowledge entry whose topic is one of them answers that
 # intent's question from the shop's own words (退款多久到账 is a return/refund question).
 INTENTS = (
-    "greet", "goodbye", "thank", "affirm", "deny", "bargain", "ask_free_shipping", "ask_gift", "ask_size",
-    "ask_product_info", "ask_stock", "ask_shipping_time", "ask_courier", "ask_order_status", "change_address",
-    "return_exchange", "complain_quality", "request_human", "bot_challenge", "out_of_scope",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bargain",
+    "ask_free_shipping",
+    "ask_gift",
+    "ask_size",
+    "ask_product_info",
+    "ask_stock",
+    "ask_shipping_time",
+    "ask_courier",
+    "ask_order_status",
+    "change_address",
+    "return_exchange",
+    "complain_quality",
+    "request_human",
+    "bot_challenge",
+    "out_of_scope",
 )
 
 
 def knowledge_behaviour(topic: str) -> str:
     return answer(topic) if topic in INTENTS else faq(topic)
+
+
 # Right after a shop-policy answer, a question the classifier is less sure of than this is taken
 # as a follow-up on that policy (actions/base.py).
 FOLLOW_UP_SURE = 0.8

@@ -8,6 +8,7 @@ Measured in one run so they can be compared as ratios:
 - the knowledge base: matching one message against 500 entries, building that index, and the
   whole per-turn check an action makes (version GET + match) beside a PING.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -104,8 +105,10 @@ def knowledge_numbers(store: "ShopStore", texts: Sequence[str], ping_ms: float, 
         index.matches(text, now)
         matches.append((time.perf_counter() - start) * 1000)
     print(f"knowledge index of 500 entries (2,000 questions): built in {summary(build)}")
-    print(f"knowledge match, one message against 500 entries: {summary(matches)}; "
-          f"{statistics.median(matches) / parse_ms:.0%} of a median parse")
+    print(
+        f"knowledge match, one message against 500 entries: {summary(matches)}; "
+        f"{statistics.median(matches) / parse_ms:.0%} of a median parse"
+    )
     records = KnowledgeRecords(store.client, store.shop_id)
     for entry in entries:
         records.put(entry)
@@ -116,8 +119,10 @@ def knowledge_numbers(store: "ShopStore", texts: Sequence[str], ping_ms: float, 
         start = time.perf_counter()
         base.matches(text, now)
         turn.append((time.perf_counter() - start) * 1000)
-    print(f"an action's knowledge check (version GET + match, 500 entries): {summary(turn)}; "
-          f"{statistics.median(turn) / ping_ms:.1f}x a PING")
+    print(
+        f"an action's knowledge check (version GET + match, 500 entries): {summary(turn)}; "
+        f"{statistics.median(turn) / ping_ms:.1f}x a PING"
+    )
 
 
 def main() -> int:
@@ -127,8 +132,10 @@ def main() -> int:
     texts = [text for text, _ in read_heldout()]
     parse, warm = asyncio.run(parse_times(texts))
     print(f"NLU parse (full pipeline, in-process), embedding cache cold: {summary(parse)}")
-    print(f"NLU parse, embedding cache warm: {summary(warm)}; "
-          f"{statistics.median(warm) / statistics.median(parse):.2f}x the cold median")
+    print(
+        f"NLU parse, embedding cache warm: {summary(warm)}; "
+        f"{statistics.median(warm) / statistics.median(parse):.2f}x the cold median"
+    )
 
     reader = EntityReader(Lexicon.load(LEXICON))
     rules = []
@@ -149,10 +156,12 @@ def main() -> int:
         product = timed(lambda: store.product("T001"), 2000)
         orders = timed(lambda: store.orders_of("buyer_xiaomei"), 500)
         print(f"Redis PING: {summary(ping)}")
-        print(f"store.product (typed): {summary(product)}; "
-              f"{statistics.median(product) / statistics.median(ping):.1f}x a PING")
-        print(f"store.orders_of (typed): {summary(orders)}; "
-              f"{statistics.median(orders) / statistics.median(ping):.1f}x a PING")
+        print(
+            f"store.product (typed): {summary(product)}; " f"{statistics.median(product) / statistics.median(ping):.1f}x a PING"
+        )
+        print(
+            f"store.orders_of (typed): {summary(orders)}; " f"{statistics.median(orders) / statistics.median(ping):.1f}x a PING"
+        )
         knowledge_numbers(store, texts, statistics.median(ping), statistics.median(parse))
     finally:
         server.stop()

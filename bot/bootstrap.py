@@ -11,6 +11,7 @@ Where Redis is depends on the kind of process, and is decided only here:
 - `make run` and the command-line tools: REDIS_URL, else the embedded server, started when it
   is not running (a tool stops the one it started when it is done).
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager

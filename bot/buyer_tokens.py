@@ -6,6 +6,7 @@ browser could ask for `buyer_xiaomei` and read her orders and her agent's replie
 BUYER_TOKEN_SECRET is set, a session is only granted with `token = buyer_token(secret, buyer_id)`,
 which the shop's web page gets from its server after the buyer logged in.
 """
+
 from __future__ import annotations
 
 from bot.derived_keys import derive_hex, same_token

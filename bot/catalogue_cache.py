@@ -7,6 +7,7 @@ products must not meet an old number; loading the same file twice changes nothin
 every 凑单 and recommendation answer read and validated the whole catalogue (py-spy, 50 buyers:
 41% of the action server's busy time).
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,5 +1,6 @@
 """Command line: `python -m bot load FILE`, `python -m bot load-demo`; trainer tools (bot/trainer/cli.py):
 `export-corrections`, `story-from-conversation SENDER_ID`, `compare-eval OLD NEW`, `corrections`; agent console (bot/console/cli.py): `hash-password`."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,11 +23,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     load = commands.add_parser("load", help="validate a shop data file (YAML/JSON) and load it into Redis")
     load.add_argument("file", type=Path)
     load.add_argument(
-        "--merge", action="store_true",
+        "--merge",
+        action="store_true",
         help="keep products, buyers and orders the file does not mention (default: the file replaces them)",
     )
     load.add_argument(
-        "--knowledge-from-file", action="store_true",
+        "--knowledge-from-file",
+        action="store_true",
         help="overwrite the knowledge entries owners edited in the console with the file's (default: keep the owners')",
     )
     commands.add_parser("load-demo", help="load the demo shop (data/shop/demo_shop.yml)")

@@ -1,4 +1,5 @@
 """The shop's notion of 'now', injectable so rules about cut-offs and windows are testable."""
+
 from __future__ import annotations
 
 from datetime import datetime

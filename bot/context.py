@@ -1,4 +1,5 @@
 """The services an action needs; bot/bootstrap.py builds them once per process, tests pass their own."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,9 +23,7 @@ class Services:
     @property
     def knowledge(self) -> KnowledgeBase:
         if self.knowledge_base is None:
-            object.__setattr__(
-                self, "knowledge_base", KnowledgeBase(KnowledgeRecords(self.store.client, self.store.shop_id))
-            )
+            object.__setattr__(self, "knowledge_base", KnowledgeBase(KnowledgeRecords(self.store.client, self.store.shop_id)))
         assert self.knowledge_base is not None
         return self.knowledge_base
 

@@ -4,6 +4,7 @@ A leaked derived key (the Rasa API token in a log, a buyer's token in a browser)
 the secret nor any other key. The purpose strings are part of the tokens: changing one
 invalidates every token issued for it.
 """
+
 from __future__ import annotations
 
 import hashlib

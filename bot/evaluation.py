@@ -5,6 +5,7 @@ The real buyer file (../shared/eval) is scored with the merges its README asks f
 thank/goodbye as one class and ask_product_info/ask_stock as one class. A prediction of
 nlu_fallback (low confidence) counts as wrong: for a buyer it is not an answer.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,9 +68,7 @@ def score(name: str, gold: Sequence[str], predicted: Sequence[str], merge: bool)
         gold = [MERGES.get(g, g) for g in gold]
         predicted = [MERGES.get(p, p) for p in predicted]
     labels = sorted(set(gold))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        gold, predicted, labels=labels, zero_division=0
-    )
+    precision, recall, f1, support = precision_recall_fscore_support(gold, predicted, labels=labels, zero_division=0)
     per_intent = {
         label: {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": int(s)}
         for label, p, r, f, s in zip(labels, precision, recall, f1, support)
@@ -144,13 +143,15 @@ def threshold_sweep(parsed: Sequence[dict], gold: Sequence[str], merge: bool) ->
         right = sum(g == i for g, i in answered)
         wrong = len(answered) - right
         fallback = len(gold) - len(answered)
-        rows.append({
-            "threshold": threshold,
-            "answered": round(len(answered) / max(len(gold), 1), 4),
-            "right": round(right / max(len(gold), 1), 4),
-            "wrong": round(wrong / max(len(gold), 1), 4),
-            "cost": round((wrong * WRONG_ANSWER_COST + fallback * REPHRASE_COST) / max(len(gold), 1), 4),
-        })
+        rows.append(
+            {
+                "threshold": threshold,
+                "answered": round(len(answered) / max(len(gold), 1), 4),
+                "right": round(right / max(len(gold), 1), 4),
+                "wrong": round(wrong / max(len(gold), 1), 4),
+                "cost": round((wrong * WRONG_ANSWER_COST + fallback * REPHRASE_COST) / max(len(gold), 1), 4),
+            }
+        )
     return rows
 
 
@@ -160,9 +161,7 @@ def entity_scores(parsed: Sequence[dict], cases: Sequence[dict]) -> Dict[str, An
     misses = []
     for result, case in zip(parsed, cases):
         expected = {(k, _canonical(v)) for k, v in (case.get("entities") or {}).items() if k != "product"}
-        found = {
-            (e["entity"], _canonical(e["value"])) for e in result.get("entities", []) if e["entity"] != "product"
-        }
+        found = {(e["entity"], _canonical(e["value"])) for e in result.get("entities", []) if e["entity"] != "product"}
         true_positive += len(expected & found)
         false_positive += len(found - expected)
         false_negative += len(expected - found)
@@ -239,17 +238,23 @@ def main(argv: Optional[List[str]] = None) -> int:
         report["intents"][name]["threshold_sweep"] = sweep
         cheapest = min(sweep, key=lambda row: (row["cost"], -row["threshold"]))
         report["intents"][name]["cheapest_threshold"] = cheapest["threshold"]
-        print(f"{name}: {result.messages} messages, macro-F1 {result.macro_f1:.3f}, "
-              f"accuracy {result.accuracy:.3f}, fallback {result.fallback_rate:.1%}")
+        print(
+            f"{name}: {result.messages} messages, macro-F1 {result.macro_f1:.3f}, "
+            f"accuracy {result.accuracy:.3f}, fallback {result.fallback_rate:.1%}"
+        )
         for label, s in result.per_intent.items():
             print(f"  {label:18s} P {s['precision']:.2f}  R {s['recall']:.2f}  F1 {s['f1']:.2f}  n={s['support']}")
         print("  worst confusions: " + ", ".join(f"{g}→{p} ×{n}" for g, p, n in result.worst_confusions[:5]))
-        print(f"  fallback threshold with the lowest cost on this set: {cheapest['threshold']} "
-              f"(answers {cheapest['answered']:.0%}, right {cheapest['right']:.0%}, wrong {cheapest['wrong']:.0%})")
+        print(
+            f"  fallback threshold with the lowest cost on this set: {cheapest['threshold']} "
+            f"(answers {cheapest['answered']:.0%}, right {cheapest['right']:.0%}, wrong {cheapest['wrong']:.0%})"
+        )
     entities = entity_scores(parsed[offset:], entity_cases)
     report["entities"] = entities
-    print(f"entities: {entities['cases']} cases, precision {entities['precision']:.3f}, "
-          f"recall {entities['recall']:.3f}, F1 {entities['f1']:.3f}")
+    print(
+        f"entities: {entities['cases']} cases, precision {entities['precision']:.3f}, "
+        f"recall {entities['recall']:.3f}, F1 {entities['f1']:.3f}"
+    )
     ordered = sorted(timings)
     report["parse_ms_median"] = round(ordered[len(ordered) // 2] * 1000, 2)
     print(f"parse time (in-process, median of {len(ordered)}): {report['parse_ms_median']} ms")

@@ -1,4 +1,5 @@
 """Is the shop's team at work right now (from the policy's working_hours, e.g. 09:00-23:00)."""
+
 from __future__ import annotations
 
 from datetime import datetime, time

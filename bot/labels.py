@@ -1,6 +1,7 @@
 """What owners, agents and trainers read instead of our internal names: one table of Chinese labels
 for intents, behaviours, order states and handoff reasons, used by the console, the dashboard, CSV exports and
 `python -m bot metrics`. Buyer-facing wording lives in `bot/replies/`, not here."""
+
 from __future__ import annotations
 
 from typing import Dict, Optional
@@ -33,13 +34,24 @@ INTENT_LABELS: Dict[str, str] = {
 }
 
 ORDER_STATUS_LABELS: Dict[str, str] = {
-    "unpaid": "待付款", "paid": "已付款", "shipped": "已发货", "delivered": "已签收", "returned": "已退货",
+    "unpaid": "待付款",
+    "paid": "已付款",
+    "shipped": "已发货",
+    "delivered": "已签收",
+    "returned": "已退货",
 }
 
 # Entities a trainer marks in a buyer's words (domain.yml).
 ENTITY_LABELS: Dict[str, str] = {
-    "height": "身高", "weight": "体重", "bust": "胸围", "waist": "腰围", "size": "尺码", "colour": "颜色",
-    "order_id": "订单号", "product": "商品", "region": "地区",
+    "height": "身高",
+    "weight": "体重",
+    "bust": "胸围",
+    "waist": "腰围",
+    "size": "尺码",
+    "colour": "颜色",
+    "order_id": "订单号",
+    "product": "商品",
+    "region": "地区",
 }
 
 REASON_LABELS: Dict[HandoffReason, str] = {
@@ -98,13 +110,24 @@ def product_label(sku: str, name: Optional[str]) -> str:
 # Shop facts the default knowledge pack's answers name (bot/knowledge/pack.py FACTS): what a 待填写
 # entry still needs, as the owner reads it.
 FACT_LABELS: Dict[str, str] = {
-    "shop_name": "店铺名称", "return_window_days": "退货天数", "same_day_cutoff_hour": "当天发货截止时间",
-    "working_hours": "客服工作时间", "default_courier": "默认快递", "excluded_regions": "不包邮地区",
-    "excluded_categories": "不支持七天无理由的品类", "returning_min_orders": "老客户的订单数",
-    "returning_perks": "老客户福利", "invoice_types": "可开发票类型", "invoice_timing": "开票时间",
-    "invoice_change_days": "发票换开天数", "payment_methods": "支持的付款方式",
-    "payment_methods_not": "不支持的付款方式", "price_protection_days": "价保天数", "warranty_days": "保修天数",
-    "authenticity": "正品保证说明", "ship_from": "发货地",
+    "shop_name": "店铺名称",
+    "return_window_days": "退货天数",
+    "same_day_cutoff_hour": "当天发货截止时间",
+    "working_hours": "客服工作时间",
+    "default_courier": "默认快递",
+    "excluded_regions": "不包邮地区",
+    "excluded_categories": "不支持七天无理由的品类",
+    "returning_min_orders": "老客户的订单数",
+    "returning_perks": "老客户福利",
+    "invoice_types": "可开发票类型",
+    "invoice_timing": "开票时间",
+    "invoice_change_days": "发票换开天数",
+    "payment_methods": "支持的付款方式",
+    "payment_methods_not": "不支持的付款方式",
+    "price_protection_days": "价保天数",
+    "warranty_days": "保修天数",
+    "authenticity": "正品保证说明",
+    "ship_from": "发货地",
 }
 
 

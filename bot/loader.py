@@ -4,6 +4,7 @@ Everything is validated before the first write, so a bad file leaves Redis as it
 names the file, the record (collection, position and id) and the field. Loading the same file
 twice writes the same values again: nothing changes.
 """
+
 from __future__ import annotations
 
 import json
@@ -91,7 +92,9 @@ def _check_consents(path: Path, data: ShopData, now: datetime) -> None:
         consent = buyer.marketing_opt_in
         if consent is not None and consent.at > now:
             raise DataFileError(
-                path, f"buyers[{index}] (id {buyer.id})", "marketing_opt_in.at",
+                path,
+                f"buyers[{index}] (id {buyer.id})",
+                "marketing_opt_in.at",
                 f"{consent.at.isoformat()} is in the future (now {now.isoformat()}): record a consent when it was given",
             )
 
@@ -113,8 +116,10 @@ def _check_references(path: Path, data: ShopData, existing: Optional[ShopStore] 
             ident = getattr(record, _ID_FIELDS[collection])
             if ident in seen:
                 raise DataFileError(
-                    path, f"{collection}[{index}] ({_ID_FIELDS[collection]} {ident})",
-                    _ID_FIELDS[collection], "duplicate id",
+                    path,
+                    f"{collection}[{index}] ({_ID_FIELDS[collection]} {ident})",
+                    _ID_FIELDS[collection],
+                    "duplicate id",
                 )
             seen.add(ident)
     names: dict = {}
@@ -123,7 +128,9 @@ def _check_references(path: Path, data: ShopData, existing: Optional[ShopStore] 
             key = name.strip().lower()
             if names.get(key, product.sku) != product.sku:
                 raise DataFileError(
-                    path, f"products[{index}] (sku {product.sku})", "aliases",
+                    path,
+                    f"products[{index}] (sku {product.sku})",
+                    "aliases",
                     f"name {name!r} is already used by product {names[key]}",
                 )
             names[key] = product.sku
@@ -148,18 +155,22 @@ def _check_references(path: Path, data: ShopData, existing: Optional[ShopStore] 
                 raise DataFileError(path, record, f"items.{item_index}.sku", f"unknown product {item.sku!r}")
             if item.colour not in ordered.colours:
                 raise DataFileError(
-                    path, record, f"items.{item_index}.colour",
+                    path,
+                    record,
+                    f"items.{item_index}.colour",
                     f"{item.colour!r} is not a colour of {item.sku}",
                 )
             if item.size not in ordered.sizes:
-                raise DataFileError(
-                    path, record, f"items.{item_index}.size", f"{item.size!r} is not a size of {item.sku}"
-                )
+                raise DataFileError(path, record, f"items.{item_index}.size", f"{item.size!r} is not a size of {item.sku}")
 
 
 def load_file(
-    path: Path, store: ShopStore, move_to: Optional[datetime] = None, merge: bool = False,
-    now: Optional[datetime] = None, knowledge_from_file: bool = False,
+    path: Path,
+    store: ShopStore,
+    move_to: Optional[datetime] = None,
+    merge: bool = False,
+    now: Optional[datetime] = None,
+    knowledge_from_file: bool = False,
 ) -> ShopData:
     """Validate `path` completely, then write it to the store in one transaction: its records
     replace the shop's (ShopStore.write_all; `merge` keeps the ones it does not mention). With
@@ -170,14 +181,13 @@ def load_file(
     if move_to is not None:
         data = data.moved_to(move_to)
     if data.shop.id != store.shop_id:
-        raise DataFileError(
-            path, "shop", "id", f"file is for shop {data.shop.id!r} but the store is shop {store.shop_id!r}"
-        )
+        raise DataFileError(path, "shop", "id", f"file is for shop {data.shop.id!r} but the store is shop {store.shop_id!r}")
     if not knowledge_from_file:
         owner_versions = knowledge_records.KnowledgeRecords(store.client, store.shop_id).owner_versions()
         data = data.copy(update={"knowledge": knowledge_records.with_owner_edits(data.knowledge, owner_versions)})
     store.write_all(
-        data, merge=merge,
+        data,
+        merge=merge,
         also=[lambda pipe: knowledge_records.write(pipe, store.shop_id, data.knowledge, replace=not merge)],
     )
     return data

@@ -1,4 +1,5 @@
 """The trained Rasa models `make train` writes under models/."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Files only this user may read: generated secrets and the embedded Redis's data."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Rasa reads the token only from `--auth-token`, and a command line is visible to 
 the machine (`ps`). Started as `python -m bot.rasa_server ARGS…`, the token is added to Rasa's
 arguments inside this process: /proc shows only what this process was started with.
 """
+
 from __future__ import annotations
 
 import os

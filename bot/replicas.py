@@ -12,6 +12,7 @@ tries the next replica. A request already delivered to the replica that died is 
 (a POST is not idempotent: its turn may have been stored), so the client gets a 502, a clear
 error it can retry. The runner restarts the replica.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -35,9 +36,7 @@ def listen_address(host: str, port: int) -> str:
 
 def nginx_config(listen_host: str, listen_port: int, replica_ports: Sequence[int], prefix: Path) -> str:
     servers = "\n".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in replica_ports)
-    temp = "\n".join(
-        f"  {kind}_temp_path {prefix / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
+    temp = "\n".join(f"  {kind}_temp_path {prefix / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     return f"""# Written by bot/replicas.py for `make run REPLICAS={len(replica_ports)}`; rewritten at every start.
 worker_processes 1;
 pid {prefix / 'nginx.pid'};

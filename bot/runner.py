@@ -3,6 +3,7 @@ actions in its process, or with ACTIONS_IN_PROCESS=false beside an action server
 
 Ctrl-C stops everything this started.
 """
+
 from __future__ import annotations
 
 import os
@@ -140,19 +141,31 @@ def rasa_server_command(host: str, port: int, cors_origins: Tuple[str, ...] = ()
     cors = ["--cors", *cors_origins] if cors_origins else []
     # The API token reaches Rasa through the environment (bot/rasa_server.py), never argv.
     return [
-        sys.executable, "-m", "bot.rasa_server",
+        sys.executable,
+        "-m",
+        "bot.rasa_server",
         "--enable-api",
         *cors,
-        "--interface", host,
-        "--port", str(port),
-        "--credentials", "credentials.yml",
-        "--endpoints", "endpoints.yml",
+        "--interface",
+        host,
+        "--port",
+        str(port),
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        "endpoints.yml",
     ]
 
 
 def start_replica(
-    name: str, env: Dict[str, str], rasa_host: str, rasa_port: int, action_port: int, started: List[Service],
-    cors_origins: Tuple[str, ...] = (), actions_in_process: bool = True,
+    name: str,
+    env: Dict[str, str],
+    rasa_host: str,
+    rasa_port: int,
+    action_port: int,
+    started: List[Service],
+    cors_origins: Tuple[str, ...] = (),
+    actions_in_process: bool = True,
 ) -> Service:
     """A Rasa server running our actions in its process, or (not actions_in_process) one action
     server and the Rasa server that calls it (endpoints.yml reads ACTION_PORT)."""
@@ -160,7 +173,8 @@ def start_replica(
     if not actions_in_process:
         # Only the Rasa server calls the action server, which answers any sender's orders: loopback.
         actions = Service.start(
-            f"action server{name}", action_server_command(action_port),
+            f"action server{name}",
+            action_server_command(action_port),
             {**replica_env, "SANIC_HOST": "127.0.0.1"},  # rasa-sdk's only way to choose the interface
             started,
         )
@@ -174,7 +188,13 @@ def start_services(settings: Settings, env: Dict[str, str], started: List[Servic
     one is still starting must stop the earlier ones too."""
     if settings.replicas <= 1:
         server = start_replica(
-            "", env, settings.rasa_host, settings.rasa_port, settings.action_port, started, settings.cors_origins,
+            "",
+            env,
+            settings.rasa_host,
+            settings.rasa_port,
+            settings.action_port,
+            started,
+            settings.cors_origins,
             settings.actions_in_process,
         )
         wait_for(f"{settings.rasa_url}/", server.process, 300)  # "/" needs no token
@@ -183,7 +203,13 @@ def start_services(settings: Settings, env: Dict[str, str], started: List[Servic
         ports = [free_port() for _ in range(settings.replicas)]
         servers = [
             start_replica(
-                f" {n + 1}", env, "127.0.0.1", port, free_port(), started, settings.cors_origins,
+                f" {n + 1}",
+                env,
+                "127.0.0.1",
+                port,
+                free_port(),
+                started,
+                settings.cors_origins,
                 settings.actions_in_process,
             )
             for n, port in enumerate(ports)
@@ -214,15 +240,18 @@ def port_in_use(host: str, port: int) -> bool:
 def refuse_taken_ports(settings: Settings) -> None:
     """Before anything starts: a port another process listens on (another `make run`?) would
     only crash-loop the server meant for it."""
-    wanted = [("Rasa server", "RASA_PORT", settings.rasa_host, settings.rasa_port),
-              ("agent console", "CONSOLE_PORT", settings.console_host, settings.console_port)]
+    wanted = [
+        ("Rasa server", "RASA_PORT", settings.rasa_host, settings.rasa_port),
+        ("agent console", "CONSOLE_PORT", settings.console_host, settings.console_port),
+    ]
     # Replicas take free ports for their action servers; in-process actions need none.
     if settings.replicas <= 1 and not settings.actions_in_process:
         wanted.append(("action server", "ACTION_PORT", "127.0.0.1", settings.action_port))
     for name, variable, host, port in wanted:
         if port_in_use(host, port):
-            raise RuntimeError(f"port {port} ({name}) is already in use, by another `make run`? "
-                               f"Stop that, or choose another with {variable}")
+            raise RuntimeError(
+                f"port {port} ({name}) is already in use, by another `make run`? " f"Stop that, or choose another with {variable}"
+            )
 
 
 def stop(services: List[Service]) -> None:
@@ -253,7 +282,9 @@ def main() -> int:
         redis_url, embedded = start_redis(settings)
         if embedded:  # never its URL: that carries the password
             started = "started" if embedded.owner.held else "already running"
-            print(f"embedded Redis on 127.0.0.1:{settings.embedded_redis_port}, {started} (data in {settings.embedded_redis_dir})")
+            print(
+                f"embedded Redis on 127.0.0.1:{settings.embedded_redis_port}, {started} (data in {settings.embedded_redis_dir})"
+            )
         env = service_env(settings, redis_url)
         ensure_shop(settings, redis_url)
         train_if_needed(env)
@@ -265,7 +296,7 @@ def main() -> int:
         print(
             "\nThe assistant is running. Talk to it:\n"
             f"  curl -s localhost:{settings.rasa_port}/webhooks/rest/webhook -H 'Content-Type: application/json' "
-            "-d '{\"sender\": \"buyer_xiaomei\", \"message\": \"亲 这件包邮吗\", \"metadata\": {\"item_id\": \"T001\"}}'\n"
+            '-d \'{"sender": "buyer_xiaomei", "message": "亲 这件包邮吗", "metadata": {"item_id": "T001"}}\'\n'
             f"  socket.io on http://localhost:{settings.rasa_port}/socket.io\n"
             f"Agent console: http://{probe_host(settings.console_host)}:{settings.console_port}/ "
             f"(buyer chat page: /chat?buyer=buyer_xiaomei&item=T001)\n"

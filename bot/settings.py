@@ -1,4 +1,5 @@
 """One settings object, read from the environment, with defaults that make `make run` work."""
+
 from __future__ import annotations
 
 import json
@@ -93,9 +94,11 @@ class Settings(BaseSettings):
     def browser_origins(self) -> Tuple[str, ...]:
         """Origins whose pages may talk to the Rasa server: the console (its chat page) and
         cors_origins. socket.io refuses any other Origin."""
-        hosts = {probe_host(self.console_host), "127.0.0.1", "localhost"} if self.console_host in (
-            "", "0.0.0.0", "::", "127.0.0.1", "localhost"
-        ) else {probe_host(self.console_host)}
+        hosts = (
+            {probe_host(self.console_host), "127.0.0.1", "localhost"}
+            if self.console_host in ("", "0.0.0.0", "::", "127.0.0.1", "localhost")
+            else {probe_host(self.console_host)}
+        )
         console = tuple(sorted(f"http://{host}:{self.console_port}" for host in hosts))
         return console + tuple(o for o in self.cors_origins if o not in console)
 

@@ -4,6 +4,7 @@ report) is made here, so a buyer's words can never run as a formula when the own
 Excel and WPS take a cell that starts with =, +, -, @ (or a tab or carriage return before one)
 as a formula; such a text cell is written with a leading apostrophe, which they show as text.
 """
+
 from __future__ import annotations
 
 import csv

@@ -48,6 +48,7 @@ set in endpoints.yml (`tracker`, `lock`), not per shop: a conversation id is the
   {lock}:{id}:wake:{n}     list: pushed when ticket n may go (what its waiter blocks on)
   {lock}:{id}:seq_done     highest REST `seq` handled (a week)   {lock}:{id}:seq_wake:{n}  list: pushed when n is handled
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -172,7 +173,6 @@ class ShopRecords:
 
 
 class ShopStore(ShopRecords):
-
     def has_shop(self) -> bool:
         return bool(self.client.exists(self._key("info")))
 

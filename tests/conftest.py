@@ -1,4 +1,5 @@
 """Shared fixtures: a throwaway redis-server on a free port (never the developer's database)."""
+
 from __future__ import annotations
 
 from datetime import datetime

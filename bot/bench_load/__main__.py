@@ -1,4 +1,5 @@
 """`make bench-load [BENCH_ARGS=--quick]`: prints the table; see bot/bench_load/__init__.py."""
+
 from __future__ import annotations
 
 import argparse
@@ -35,10 +36,12 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--memory", type=int, default=10000, help="conversations for the memory figure (0: skip)")
     parser.add_argument("--rates", default="10,20,40,80", help="open-loop arrival rates, msg/s, comma-separated")
     parser.add_argument("--rate-seconds", type=float, default=20, help="seconds of arrivals per open-loop rate")
-    parser.add_argument("--replicas-level", type=int, default=50,
-                        help="buyers for the one-versus-two Rasa servers level (0: skip)")
     parser.add_argument(
-        "--quick", action="store_true",
+        "--replicas-level", type=int, default=50, help="buyers for the one-versus-two Rasa servers level (0: skip)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
         help="1,10,50 buyers, 20 chats, 100-message chat, 10 bursts, rates 10,20,40 for 10 s, no memory",
     )
     args = parser.parse_args(argv)
@@ -63,19 +66,25 @@ def fmt(value: Optional[float], digits: int = 0) -> str:
 def no_reply_note(levels: List[traffic.Level]) -> None:
     empty = [pair for level in levels for pair in level.replies.empty_texts]
     if empty:
-        print(f"\nMessages the project answered with nothing ({len(empty)}; sender, text): "
-              + "; ".join(f"{sender} «{text}»" for sender, text in empty[:12]))
+        print(
+            f"\nMessages the project answered with nothing ({len(empty)}; sender, text): "
+            + "; ".join(f"{sender} «{text}»" for sender, text in empty[:12])
+        )
 
 
 async def measure(args: argparse.Namespace, project: List[Server], stock: Server, cpu_of: List[Server]) -> None:
     tag = uuid.uuid4().hex[:6]
     texts = BuyerTexts(avoid=evaluation_texts())
     print("\n## Concurrent buyers (8-turn chats with metadata.item_id)\n")
-    print("Texts: our generator (bot/bench_load/texts.py: templates × slots × 亲/Traditional/typos/emoji/"
-          "measurements/order ids); other buyers at each level; both bots get the same texts.\n")
-    print("| buyers | stock msg/s | project msg/s | ratio | stock p50/p95/p99 ms | project p50/p95/p99 ms | p99 ratio "
-          "| stock CPU ms/msg | project CPU ms/msg (Rasa + actions + metrics) | distinct texts | project parse-cache share "
-          "| failed / no reply / throttled: stock | project |")
+    print(
+        "Texts: our generator (bot/bench_load/texts.py: templates × slots × 亲/Traditional/typos/emoji/"
+        "measurements/order ids); other buyers at each level; both bots get the same texts.\n"
+    )
+    print(
+        "| buyers | stock msg/s | project msg/s | ratio | stock p50/p95/p99 ms | project p50/p95/p99 ms | p99 ratio "
+        "| stock CPU ms/msg | project CPU ms/msg (Rasa + actions + metrics) | distinct texts | project parse-cache share "
+        "| failed / no reply / throttled: stock | project |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     ours_levels = []
     for level in [int(x) for x in args.levels.split(",")]:
@@ -99,8 +108,10 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
     rates = [float(x) for x in args.rates.split(",") if x]
     if rates:
         print(f"\n## Open loop: Poisson arrivals at fixed rates for {args.rate_seconds:g} s each (new buyers' 8-turn chats)\n")
-        print("| offered msg/s | stock done msg/s | stock p50/p95/p99 ms | project done msg/s | project p50/p95/p99 ms "
-              "| failed / no reply / throttled: stock | project |")
+        print(
+            "| offered msg/s | stock done msg/s | stock p50/p95/p99 ms | project done msg/s | project p50/p95/p99 ms "
+            "| failed / no reply / throttled: stock | project |"
+        )
         print("|---|---|---|---|---|---|---|")
         p99s: Dict[str, List[float]] = {"stock": [], "project": []}
         first_chat = 2 * 10**6
@@ -110,11 +121,14 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
             ours = await traffic.open_loop(project[0], rate, args.rate_seconds, f"{tag}p", texts, first_chat)
             first_chat += 10**5
             open_levels.append(ours)
-            p99s["stock"].append(theirs.p(.99))
-            p99s["project"].append(ours.p(.99))
-            print(f"| {rate:g} | {theirs.throughput:.1f} | {theirs.p(.5):.0f} / {theirs.p(.95):.0f} / {theirs.p(.99):.0f} "
-                  f"| {ours.throughput:.1f} | {ours.p(.5):.0f} / {ours.p(.95):.0f} / {ours.p(.99):.0f} "
-                  f"| {tally(theirs.replies)} | {tally(ours.replies)} |", flush=True)
+            p99s["stock"].append(theirs.p(0.99))
+            p99s["project"].append(ours.p(0.99))
+            print(
+                f"| {rate:g} | {theirs.throughput:.1f} | {theirs.p(.5):.0f} / {theirs.p(.95):.0f} / {theirs.p(.99):.0f} "
+                f"| {ours.throughput:.1f} | {ours.p(.5):.0f} / {ours.p(.95):.0f} / {ours.p(.99):.0f} "
+                f"| {tally(theirs.replies)} | {tally(ours.replies)} |",
+                flush=True,
+            )
         for name, values in p99s.items():
             print(f"\n{name}: p99 passes 1 s {traffic.where_p99_passes(rates, values, 1000)}.", end="")
         print()
@@ -141,11 +155,15 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
         servers = project[:2]
         print(f"\n## Bursts: {args.bursts} × 12 messages from one buyer, 20 ms apart, across {len(servers)} Rasa server(s)\n")
         result = await traffic.bursts(servers, args.bursts, 12, f"{tag}p", rasa_api_token(BENCH_SECRET))
-        print("| sent | lost | duplicated | bursts out of order | empty replies | failed requests | extra sessions | burst of 12, median ms | per message ms |")
+        print(
+            "| sent | lost | duplicated | bursts out of order | empty replies | failed requests | extra sessions | burst of 12, median ms | per message ms |"
+        )
         print("|---|---|---|---|---|---|---|---|---|")
         median = statistics.median(result.burst_ms)
-        print(f"| {result.sent} | {result.lost} | {result.duplicated} | {result.out_of_order} | {result.empty_replies} "
-              f"| {result.failed_requests} | {result.extra_sessions} | {median:.0f} | {median / 12:.0f} |")
+        print(
+            f"| {result.sent} | {result.lost} | {result.duplicated} | {result.out_of_order} | {result.empty_replies} "
+            f"| {result.failed_requests} | {result.extra_sessions} | {median:.0f} | {median / 12:.0f} |"
+        )
 
     if args.memory and project[0].process:
         print("\n## Rasa-server memory (RSS), two-message conversations at 50 at a time\n")
@@ -153,7 +171,9 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
         after_100 = project[0].rss_mb()
         await traffic.many_conversations(project[0], args.memory - 100, 50, f"{tag}m2", texts)
         after_n = project[0].rss_mb()
-        print(f"| after 100 | after {args.memory} | ratio |\n|---|---|---|\n| {after_100:.0f} MB | {after_n:.0f} MB | {ratio(after_n, after_100)} |")
+        print(
+            f"| after 100 | after {args.memory} | ratio |\n|---|---|---|\n| {after_100:.0f} MB | {after_n:.0f} MB | {ratio(after_n, after_100)} |"
+        )
 
 
 async def replicas_level(
@@ -168,10 +188,14 @@ async def replicas_level(
     print("|---|---|---|---|---|")
     for count in (1, len(project)):
         servers = project[:count]
-        level = await traffic.run_level(servers, buyers, chats, f"{tag}r{count}", [*servers, *helpers], texts,
-                                       first_chat=5 * 10**6 + count * 10**5)
-        print(f"| {count} | {level.throughput:.1f} | {level.p(.5):.0f} / {level.p(.99):.0f} "
-              f"| {fmt(level.cpu_ms_per_message, 1)} | {tally(level.replies)} |", flush=True)
+        level = await traffic.run_level(
+            servers, buyers, chats, f"{tag}r{count}", [*servers, *helpers], texts, first_chat=5 * 10**6 + count * 10**5
+        )
+        print(
+            f"| {count} | {level.throughput:.1f} | {level.p(.5):.0f} / {level.p(.99):.0f} "
+            f"| {fmt(level.cpu_ms_per_message, 1)} | {tally(level.replies)} |",
+            flush=True,
+        )
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -1,5 +1,6 @@
 """The processes a load benchmark measures: a throwaway Redis, the assistant (action server and
 one or more Rasa servers) and the stock reference bot from ../shared/bench/stock_rasa."""
+
 from __future__ import annotations
 
 import hashlib
@@ -91,9 +92,7 @@ class Project:
     helpers: List[Server]  # the metrics consumer and any action server (their CPU counts too)
 
 
-def start_project(
-    processes: Processes, redis_url: str, replicas: int = 1, extra_env: Optional[Dict[str, str]] = None
-) -> Project:
+def start_project(processes: Processes, redis_url: str, replicas: int = 1, extra_env: Optional[Dict[str, str]] = None) -> Project:
     """The metrics consumer, `replicas` Rasa servers (and, ACTIONS_IN_PROCESS=false, the action
     server) on one Redis, as `make run` starts them (`extra_env`: settings for all of them, e.g. a fixed shop clock)."""
     action_port = free_port()
@@ -105,7 +104,9 @@ def start_project(
     if not Settings().actions_in_process:  # ACTIONS_IN_PROCESS=false: actions over HTTP
         actions = processes.popen(
             action_server_command(action_port),
-            PROJECT_ROOT, {**env, "SANIC_HOST": "127.0.0.1"}, "project-actions",
+            PROJECT_ROOT,
+            {**env, "SANIC_HOST": "127.0.0.1"},
+            "project-actions",
         )
         wait_for(f"http://127.0.0.1:{action_port}/health", actions, 120)
         helpers.insert(0, Server("actions", "", actions))
@@ -114,11 +115,25 @@ def start_project(
         port = free_port()
         process = processes.popen(
             [
-                RASA, "run", "--enable-api", "--auth-token", rasa_api_token(BENCH_SECRET),
-                "--interface", "127.0.0.1", "--port", str(port), "--model", str(trained_model()),
-                "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                RASA,
+                "run",
+                "--enable-api",
+                "--auth-token",
+                rasa_api_token(BENCH_SECRET),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--model",
+                str(trained_model()),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
             ],
-            PROJECT_ROOT, env, f"project-rasa-{n}",
+            PROJECT_ROOT,
+            env,
+            f"project-rasa-{n}",
         )
         servers.append(Server(f"project-{n}", f"http://127.0.0.1:{port}", process))
     for server in servers:
@@ -149,7 +164,10 @@ def stock_model() -> Path:
     print("training the stock reference bot (once per version of its files)…", flush=True)
     subprocess.run(
         [RASA, "train", "--quiet", "--out", "models", "--fixed-model-name", f"stock-{fingerprint}"],
-        cwd=STOCK_DIR, env=_quiet_env({}), check=True, stdout=subprocess.DEVNULL,
+        cwd=STOCK_DIR,
+        env=_quiet_env({}),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     return model
 
@@ -159,10 +177,22 @@ def start_stock(processes: Processes, redis_port: int) -> Server:
     port = free_port()
     process = processes.popen(
         [
-            RASA, "run", "--interface", "127.0.0.1", "--port", str(port), "--model", str(model),
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+            RASA,
+            "run",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--model",
+            str(model),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
         ],
-        STOCK_DIR, _quiet_env({"STOCK_REDIS_PORT": str(redis_port)}), "stock-rasa",
+        STOCK_DIR,
+        _quiet_env({"STOCK_REDIS_PORT": str(redis_port)}),
+        "stock-rasa",
     )
     server = Server("stock", f"http://127.0.0.1:{port}", process)
     wait_for(f"{server.url}/", process, 300)

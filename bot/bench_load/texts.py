@@ -5,6 +5,7 @@ sentence twice, so a cache keyed by text must not answer most of the benchmark: 
 until their texts are new, and both bots get the very same texts (chats are kept by number).
 Never built from ../shared/eval/: a generic text that happens to be one of its lines (在吗, 好的)
 is drawn again, as the corrections export skips them (tests/unit/test_bench_texts.py checks)."""
+
 from __future__ import annotations
 
 import random
@@ -17,25 +18,55 @@ from bot.evaluation import REAL_BUYER_FILE, read_real_buyers
 # Topics a buyer on an item page asks about; each template's {slots} are filled per message.
 QUESTIONS: Dict[str, List[str]] = {
     "ask_size": [
-        "身高{h}体重{w}穿什么码", "{h} {w} 穿多大的", "我{h}，{w}，选哪个码", "{h}{w}穿{size}可以吗",
-        "{w}能穿{size}吗", "胸围{bust}穿几码", "腰围{waist}选什么尺码", "{h}的个子{w}偏胖穿哪个号",
-        "给我老公买 {h} {w} 要多大", "尺码偏大还是偏小 我平时穿{size}", "{h}/{w} 推荐个尺码",
+        "身高{h}体重{w}穿什么码",
+        "{h} {w} 穿多大的",
+        "我{h}，{w}，选哪个码",
+        "{h}{w}穿{size}可以吗",
+        "{w}能穿{size}吗",
+        "胸围{bust}穿几码",
+        "腰围{waist}选什么尺码",
+        "{h}的个子{w}偏胖穿哪个号",
+        "给我老公买 {h} {w} 要多大",
+        "尺码偏大还是偏小 我平时穿{size}",
+        "{h}/{w} 推荐个尺码",
         # without both measurements: the size form asks for them and the next turn may not answer
-        "{thing}我穿多大码合适", "{h}穿多大", "尺码怎么选", "{w}穿几码", "平时穿{size}这个选哪个码",
+        "{thing}我穿多大码合适",
+        "{h}穿多大",
+        "尺码怎么选",
+        "{w}穿几码",
+        "平时穿{size}这个选哪个码",
     ],
     "ask_free_shipping": [
-        "{thing}包邮吗", "寄{region}包邮不", "{region}运费多少", "到{region}要加邮费吗", "满多少包邮",
-        "邮费多少钱啊", "{region}也包邮吗", "买两件包邮不",
+        "{thing}包邮吗",
+        "寄{region}包邮不",
+        "{region}运费多少",
+        "到{region}要加邮费吗",
+        "满多少包邮",
+        "邮费多少钱啊",
+        "{region}也包邮吗",
+        "买两件包邮不",
     ],
     "ask_courier": ["发什么快递", "默认走哪家快递", "能发顺丰吗", "{region}发什么快递到得快", "可以换京东吗 加钱也行"],
     "ask_shipping_time": [
-        "什么时候发货", "今天拍明天能发吗", "几天能到{region}", "寄{region}要几天", "付了款还没发吗",
-        "下午{hour}点前拍今天发吗", "订单{oid}怎么还没发货", "麻烦快点发 急穿",
+        "什么时候发货",
+        "今天拍明天能发吗",
+        "几天能到{region}",
+        "寄{region}要几天",
+        "付了款还没发吗",
+        "下午{hour}点前拍今天发吗",
+        "订单{oid}怎么还没发货",
+        "麻烦快点发 急穿",
     ],
     "ask_order_status": ["订单{oid}到哪了", "我的快递到哪了 单号{oid}", "{oid}显示签收了但我没收到", "查下物流 {oid}"],
     "ask_product_info": [
-        "{thing}是纯棉的吗", "{thing}什么面料", "{colour}会透吗", "{thing}起球吗", "{thing}厚不厚",
-        "洗了会缩水吗", "{colour}和图片色差大吗", "{thing}掉色吗",
+        "{thing}是纯棉的吗",
+        "{thing}什么面料",
+        "{colour}会透吗",
+        "{thing}起球吗",
+        "{thing}厚不厚",
+        "洗了会缩水吗",
+        "{colour}和图片色差大吗",
+        "{thing}掉色吗",
     ],
     "ask_stock": ["{colour}{size}有货吗", "{size}还有吗", "{colour}什么时候补货", "{thing}{colour}还有没有", "现货吗 {size}"],
     "bargain": ["能便宜点吗", "{thing}能优惠吗", "买{n}件能便宜吗", "有优惠券吗", "老顾客有折扣吗", "再少{n}块呗"],
@@ -54,15 +85,67 @@ REGIONS = ["新疆", "西藏", "云南", "上海", "广东", "黑龙江", "内�
 DIGITS = "零一二三四五六七八九"
 # A few characters buyers type in Traditional (shops get both), and typos of the pinyin keyboard.
 TRADITIONAL = {
-    "这": "這", "么": "麼", "吗": "嗎", "码": "碼", "发": "發", "货": "貨", "邮": "郵", "优": "優", "颜": "顏",
-    "还": "還", "没": "沒", "个": "個", "时": "時", "递": "遞", "运": "運", "费": "費", "买": "買", "谢": "謝",
-    "亲": "親", "单": "單", "订": "訂", "换": "換", "质": "質", "现": "現", "长": "長", "裤": "褲", "适": "適",
-    "问": "問", "样": "樣", "几": "幾", "号": "號", "们": "們", "会": "會", "补": "補", "觉": "覺", "厚": "厚",
-    "红": "紅", "绿": "綠", "蓝": "藍", "灰": "灰", "黑": "黑", "门": "門", "钱": "錢", "边": "邊", "赠": "贈",
+    "这": "這",
+    "么": "麼",
+    "吗": "嗎",
+    "码": "碼",
+    "发": "發",
+    "货": "貨",
+    "邮": "郵",
+    "优": "優",
+    "颜": "顏",
+    "还": "還",
+    "没": "沒",
+    "个": "個",
+    "时": "時",
+    "递": "遞",
+    "运": "運",
+    "费": "費",
+    "买": "買",
+    "谢": "謝",
+    "亲": "親",
+    "单": "單",
+    "订": "訂",
+    "换": "換",
+    "质": "質",
+    "现": "現",
+    "长": "長",
+    "裤": "褲",
+    "适": "適",
+    "问": "問",
+    "样": "樣",
+    "几": "幾",
+    "号": "號",
+    "们": "們",
+    "会": "會",
+    "补": "補",
+    "觉": "覺",
+    "厚": "厚",
+    "红": "紅",
+    "绿": "綠",
+    "蓝": "藍",
+    "灰": "灰",
+    "黑": "黑",
+    "门": "門",
+    "钱": "錢",
+    "边": "邊",
+    "赠": "贈",
 }
 TYPOS = {
-    "包邮": "包油", "什么": "神马", "尺码": "尺吗", "发货": "发或", "优惠": "有惠", "快递": "快地", "怎么": "咋",
-    "可以": "可已", "颜色": "眼色", "便宜": "便意", "退货": "退或", "谢谢": "xiexie", "好的": "好滴", "多少": "多少呀",
+    "包邮": "包油",
+    "什么": "神马",
+    "尺码": "尺吗",
+    "发货": "发或",
+    "优惠": "有惠",
+    "快递": "快地",
+    "怎么": "咋",
+    "可以": "可已",
+    "颜色": "眼色",
+    "便宜": "便意",
+    "退货": "退或",
+    "谢谢": "xiexie",
+    "好的": "好滴",
+    "多少": "多少呀",
 }
 PREFIXES = ["", "", "", "亲 ", "亲，", "親 ", "请问", "那个 ", "掌柜 ", "问下 ", "亲亲 "]
 SUFFIXES = ["", "", "", "?", "？", "呀", "啊", "哈", "～", "~", " 😊", "🙏", "😂", "[微笑]", "!!", "。", "呢", "哦"]
@@ -83,15 +166,24 @@ def chinese_number(n: int) -> str:
 def height(rng: random.Random) -> str:
     cm = rng.randint(148, 192)
     metres, rest = divmod(cm, 100)
-    return rng.choice([
-        f"{cm}", f"{cm}cm", f"{cm}CM", f"身高{cm}", f"1.{rest:02d}", f"1米{rest:02d}",
-        f"一米{DIGITS[rest // 10]}{DIGITS[rest % 10] if rest % 10 else ''}",
-    ])
+    return rng.choice(
+        [
+            f"{cm}",
+            f"{cm}cm",
+            f"{cm}CM",
+            f"身高{cm}",
+            f"1.{rest:02d}",
+            f"1米{rest:02d}",
+            f"一米{DIGITS[rest // 10]}{DIGITS[rest % 10] if rest % 10 else ''}",
+        ]
+    )
 
 
 def weight(rng: random.Random) -> str:
     jin = rng.randint(80, 200)
-    return rng.choice([f"{jin}斤", f"{jin // 2}kg", f"{jin // 2}公斤", f"{chinese_number(jin)}斤", f"{jin}斤左右", f"{jin // 2}KG"])
+    return rng.choice(
+        [f"{jin}斤", f"{jin // 2}kg", f"{jin // 2}公斤", f"{chinese_number(jin)}斤", f"{jin}斤左右", f"{jin // 2}KG"]
+    )
 
 
 def order_id(rng: random.Random) -> str:

@@ -1,5 +1,6 @@
 """Realistic buyer traffic over REST, as a shop's chat channel sends it (`metadata.item_id` on
 every message), and what was measured."""
+
 from __future__ import annotations
 
 import asyncio
@@ -86,7 +87,11 @@ class Level:
 
 
 async def say(
-    http: aiohttp.ClientSession, server: Server, sender: str, text: str, item: Optional[str],
+    http: aiohttp.ClientSession,
+    server: Server,
+    sender: str,
+    text: str,
+    item: Optional[str],
     seq: Optional[int] = None,
 ) -> tuple[float, Optional[list]]:
     body: Dict = {"sender": sender, "message": text}
@@ -109,7 +114,12 @@ def _cpu(servers: Sequence[Server]) -> Optional[float]:
 
 
 async def run_level(
-    servers: Sequence[Server], concurrency: int, chats: int, tag: str, cpu_of: Sequence[Server], texts: BuyerTexts,
+    servers: Sequence[Server],
+    concurrency: int,
+    chats: int,
+    tag: str,
+    cpu_of: Sequence[Server],
+    texts: BuyerTexts,
     first_chat: int = 0,
 ) -> Level:
     """`chats` eight-turn chats, `concurrency` buyers at a time, each waiting for its reply; a
@@ -159,9 +169,7 @@ async def long_chat(server: Server, messages: int, tag: str, texts: BuyerTexts) 
     return latencies, tally
 
 
-async def open_loop(
-    server: Server, rate: float, seconds: float, tag: str, texts: BuyerTexts, first_chat: int
-) -> Level:
+async def open_loop(server: Server, rate: float, seconds: float, tag: str, texts: BuyerTexts, first_chat: int) -> Level:
     """Messages arriving as a Poisson process at `rate` a second for `seconds`, whatever the
     server's pace (a shop's peak does not wait for it). Each goes to a buyer not waiting for a
     reply (a new one when all are), as the next turn of its 8-turn chat."""
@@ -225,9 +233,7 @@ class Bursts:
     burst_ms: List[float] = field(default_factory=list)
 
 
-async def bursts(
-    servers: Sequence[Server], count: int, size: int, tag: str, api_token: str, gap_ms: float = 20
-) -> Bursts:
+async def bursts(servers: Sequence[Server], count: int, size: int, tag: str, api_token: str, gap_ms: float = 20) -> Bursts:
     """`count` bursts of `size` messages from one new buyer each, sent `gap_ms` apart without
     waiting for replies (a pasted list, a double tap), alternating between the servers; then
     each buyer's stored history is checked against what was sent. Messages carry their number
@@ -261,9 +267,7 @@ async def bursts(
     return result
 
 
-async def many_conversations(
-    server: Server, conversations: int, concurrency: int, tag: str, texts: BuyerTexts
-) -> None:
+async def many_conversations(server: Server, conversations: int, concurrency: int, tag: str, texts: BuyerTexts) -> None:
     """`conversations` short chats (two messages each), to watch the server's memory."""
     queue: asyncio.Queue = asyncio.Queue()
     for n in range(conversations):

@@ -12,6 +12,7 @@ limit still opts out, with the throttle's reply), 退订, and an answer to a fol
 What these checks need of the chat is read once per message, in one round trip (bot/channels/view.py).
 A message's photos are checked and stored first (bot/photos/intake.py); a photo alone is acknowledged.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -138,9 +139,7 @@ class HandoffGate:
         # A follow-up answer: decided under this same lock, so the question is still open.
         rating = read_rating(text)
         assert rating is not None and view is not None and view.follow_up_order is not None  # decide() saw them
-        outcome = answer_follow_up(
-            store, outreach, message.sender_id, view.follow_up_order, view.policy, text, rating, clock
-        )
+        outcome = answer_follow_up(store, outreach, message.sender_id, view.follow_up_order, view.policy, text, rating, clock)
         events: List[Any] = [SlotSet(SATISFACTION_SLOT, outcome.rating.value)]
         if outcome.handoff_reason:
             events.append(SlotSet(HANDOFF_SLOT, outcome.handoff_reason.value))

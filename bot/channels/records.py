@@ -1,6 +1,7 @@
 """The channels' Redis work (keys `message:…`, `rate:…`, `signature:…`; the table is in
 bot/store.py): a REST message's replies by the client's message id, the per-sender fair-use
 counter, and the signatures of signed REST requests already seen."""
+
 from __future__ import annotations
 
 from typing import Any, Optional

@@ -6,6 +6,7 @@
 3. Signed requests beyond loopback (SHOP_WEBHOOK_SECRET), message ids answered once, and a
    503 with Retry-After when the shop's data store is unreachable (nothing is stored then).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -42,7 +43,8 @@ SIGNATURE_MAX_AGE_SECONDS = 300
 def _store_unavailable() -> HTTPResponse:
     return response.json(
         {"error": "the shop's data store is unreachable; nothing was stored, please send the message again"},
-        status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        status=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
 
@@ -88,8 +90,10 @@ class ShopRestInput(RestInput):
         if signature is None:
             if settings.rasa_on_loopback:
                 return None  # the `make run` demo: only this machine can reach the webhook
-            return (f"unsigned: send {TIMESTAMP_HEADER}: <Unix seconds> and {SIGNATURE_HEADER}: "
-                    "sha256=<HMAC-SHA256 of '<timestamp>.<body>' with SHOP_WEBHOOK_SECRET>")
+            return (
+                f"unsigned: send {TIMESTAMP_HEADER}: <Unix seconds> and {SIGNATURE_HEADER}: "
+                "sha256=<HMAC-SHA256 of '<timestamp>.<body>' with SHOP_WEBHOOK_SECRET>"
+            )
         timestamp = request.headers.get(TIMESTAMP_HEADER, "")
         if not _fresh(timestamp, time.time()):
             return f"{TIMESTAMP_HEADER} missing or more than {SIGNATURE_MAX_AGE_SECONDS} s from now: sign each request when sending it"
@@ -155,8 +159,13 @@ class ShopRestInput(RestInput):
                 except STORE_ERRORS:
                     return _store_unavailable()
                 if not first_use:
-                    return response.json({"error": "this signature was used before: sign each request afresh "
-                                                   "(a retry: a new timestamp, the same message_id)"}, status=401)
+                    return response.json(
+                        {
+                            "error": "this signature was used before: sign each request afresh "
+                            "(a retry: a new timestamp, the same message_id)"
+                        },
+                        status=401,
+                    )
             sender_id = await self._extract_sender(request)
             text = self._extract_message(request)
             input_channel = self._extract_input_channel(request)
@@ -176,8 +185,9 @@ class ShopRestInput(RestInput):
                 except STORE_ERRORS:
                     return _store_unavailable()
                 if earlier == PENDING:  # the first delivery is still being answered
-                    return response.json({"error": "this message_id is being processed; retry shortly"},
-                                         status=409, headers={"Retry-After": "1"})
+                    return response.json(
+                        {"error": "this message_id is being processed; retry shortly"}, status=409, headers={"Retry-After": "1"}
+                    )
                 if earlier is not None:  # a retry of a message already answered: same answer
                     return response.json(json.loads(earlier))
             collector = CollectingOutputChannel()

@@ -13,6 +13,7 @@
    reply delivered to one Rasa server reaches the buyer's socket on another.
 6. Origins. Only the console's chat page and RASA_CORS_ORIGINS may connect from a browser.
 """
+
 from __future__ import annotations
 
 import asyncio

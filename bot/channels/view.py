@@ -2,6 +2,7 @@
 (one MULTI/EXEC) and handed to each check: the sender's fair-use count (this message counted),
 the follow-up question they may be answering, the shop's policy, the chat's handoff and who is
 online. Each feature's records module queues its own reads (bot/store.py `Read`)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

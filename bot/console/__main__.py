@@ -1,4 +1,5 @@
 """`python -m bot.console` (`make console`): serve the agent console."""
+
 from __future__ import annotations
 
 import logging
@@ -23,7 +24,7 @@ def main() -> int:
     if not console.agents.hashes:
         print(
             "no agents in CONSOLE_AGENTS: nobody can log in. Create one with\n"
-            "  CONSOLE_AGENTS=\"alice:$(.venv/bin/python -m bot hash-password)\" make run",
+            '  CONSOLE_AGENTS="alice:$(.venv/bin/python -m bot hash-password)" make run',
             file=sys.stderr,
         )
     url = f"http://{settings.console_host}:{settings.console_port}"

@@ -1,4 +1,5 @@
 """An agent's reply: only from the agent holding the chat, to the chat window, then the shop."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

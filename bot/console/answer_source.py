@@ -2,6 +2,7 @@
 and the action (in Chinese), or the knowledge entry (by its standard question, linked to the
 知识库 page). Read from the tracker: an action's `behaviour` and `answer_source` slots follow
 its messages (Rasa logs the action, then its events)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
@@ -24,11 +25,12 @@ def edit_url(entry_key: str) -> str:
     return f"/knowledge?edit={entry_key}"
 
 
-def _source(action: Optional[str], slots: Dict[str, Any], intent: Optional[Dict[str, Any]],
-            questions: Mapping[str, str]) -> AnswerSource:
+def _source(
+    action: Optional[str], slots: Dict[str, Any], intent: Optional[Dict[str, Any]], questions: Mapping[str, str]
+) -> AnswerSource:
     origin = slots.get(ANSWER_SOURCE_SLOT) or ""
     if origin.startswith(KNOWLEDGE_PREFIX):
-        key = origin[len(KNOWLEDGE_PREFIX):]
+        key = origin[len(KNOWLEDGE_PREFIX) :]
         question = questions.get(key)
         text = f"知识库：「{question}」" if question else "知识库（这条知识已删除）"
         return AnswerSource(text=text, action=action, entry_key=key, edit_url=edit_url(key) if question else None)
@@ -70,7 +72,10 @@ def answer_sources(events: List[Dict[str, Any]], questions: Mapping[str, str]) -
 def knowledge_questions(events: List[Dict[str, Any]], question_of: Any) -> Dict[str, str]:
     """The standard questions of the entries the events name (`question_of`: key -> question or None)."""
     keys = {
-        str(e.get("value"))[len(KNOWLEDGE_PREFIX):] for e in events
-        if e.get("event") == "slot" and e.get("name") == ANSWER_SOURCE_SLOT and str(e.get("value") or "").startswith(KNOWLEDGE_PREFIX)
+        str(e.get("value"))[len(KNOWLEDGE_PREFIX) :]
+        for e in events
+        if e.get("event") == "slot"
+        and e.get("name") == ANSWER_SOURCE_SLOT
+        and str(e.get("value") or "").startswith(KNOWLEDGE_PREFIX)
     }
     return {key: question for key in keys if (question := question_of(key))}

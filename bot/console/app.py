@@ -4,6 +4,7 @@ Every route but /login, /healthz, /chat and /static/ needs an agent session: pag
 /login, the JSON API answers 401. API changes (any method but GET, HEAD, OPTIONS) also need the
 `X-Requested-With: console` header (a cross-site form cannot send it). Acting on a chat another agent holds answers 409.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -126,7 +127,9 @@ def same_origin(request: web.Request) -> bool:
     """A browser names the page a POST comes from (Origin); another site's form is refused.
     Clients that send no Origin (scripts, old browsers) are judged by the password alone."""
     origin = request.headers.get("Origin")
-    return origin is None or URL(origin).host_port_subcomponent == URL(f"{request.scheme}://{request.host}").host_port_subcomponent
+    return (
+        origin is None or URL(origin).host_port_subcomponent == URL(f"{request.scheme}://{request.host}").host_port_subcomponent
+    )
 
 
 @web.middleware
@@ -264,8 +267,11 @@ async def photo(request: web.Request) -> web.Response:
     found = photo_records(_console(request).store).get(request.match_info["conversation_id"], request.match_info["photo_id"])
     if found is None:
         raise web.HTTPNotFound(text="这张图片不存在或已过期")
-    return web.Response(body=found.data, content_type=found.content_type,
-                        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    return web.Response(
+        body=found.data,
+        content_type=found.content_type,
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 async def claim(request: web.Request) -> web.Response:
@@ -283,8 +289,12 @@ async def reply(request: web.Request) -> web.Response:
         text = ""
     try:
         outcome = await send_reply(
-            console.queue, console.rasa, console.callback,
-            request.match_info["conversation_id"], request["agent"], text,
+            console.queue,
+            console.rasa,
+            console.callback,
+            request.match_info["conversation_id"],
+            request["agent"],
+            text,
         )
     except ValidationError:
         return web.json_response({"error": "回复不能为空（最多2000字）"}, status=400)
@@ -366,14 +376,17 @@ def create_app(console: Console) -> web.Application:
             web.static("/static", STATIC),
         ]
     )
-    app.add_routes(mining_routes(lambda r: r.app[CONSOLE].store, lambda r: r.app[CONSOLE].owners,
-                                 lambda r: r.app[CONSOLE].timezone))
+    app.add_routes(
+        mining_routes(lambda r: r.app[CONSOLE].store, lambda r: r.app[CONSOLE].owners, lambda r: r.app[CONSOLE].timezone)
+    )
     app.add_routes(training_routes(lambda request: request.app[CONSOLE].store))
-    app.add_routes(owner_routes(
-        lambda request: request.app[CONSOLE].store,
-        lambda request: request.app[CONSOLE].owners,
-        lambda request: request.app[CONSOLE].timezone,
-    ))
+    app.add_routes(
+        owner_routes(
+            lambda request: request.app[CONSOLE].store,
+            lambda request: request.app[CONSOLE].owners,
+            lambda request: request.app[CONSOLE].timezone,
+        )
+    )
     app.add_routes(knowledge_routes(lambda request: request.app[CONSOLE]))
     app.on_cleanup.append(_close_clients)  # type: ignore[arg-type]  # aiohttp 3.9 types its signals as lists of signals
     return app

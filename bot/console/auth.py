@@ -5,6 +5,7 @@ Password hashes are scrypt with a random salt, written `scrypt$n$r$p$salt$hash` 
 time, signed with an HMAC key derived from CONSOLE_SECRET: no server-side state, and a console
 restart keeps agents logged in as long as the secret stays the same.
 """
+
 from __future__ import annotations
 
 import base64
@@ -44,9 +45,7 @@ def verify_password(password: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         expected = _unb64(digest)
-        actual = hashlib.scrypt(
-            password.encode(), salt=_unb64(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
-        )
+        actual = hashlib.scrypt(password.encode(), salt=_unb64(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected))
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)

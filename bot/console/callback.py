@@ -1,4 +1,5 @@
 """The shop's own chat system, where configured: every agent reply is also POSTed to it."""
+
 from __future__ import annotations
 
 import logging
@@ -45,9 +46,7 @@ class ShopCallback:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         try:
-            async with self._session.post(
-                self.url, data=reply.json(), headers={"Content-Type": "application/json"}
-            ) as response:
+            async with self._session.post(self.url, data=reply.json(), headers={"Content-Type": "application/json"}) as response:
                 if 200 <= response.status < 300:
                     return CallbackOutcome.sent
                 logger.warning("shop callback answered %s for %s", response.status, reply.conversation_id)

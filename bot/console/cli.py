@@ -1,8 +1,9 @@
 """The console subcommand of `python -m bot` (bot/cli.py registers it):
 
-  hash-password [--agent NAME]   hash an agent's password for CONSOLE_AGENTS
-  rasa-api-token                 the --auth-token for a Rasa server started by hand next to the console
+hash-password [--agent NAME]   hash an agent's password for CONSOLE_AGENTS
+rasa-api-token                 the --auth-token for a Rasa server started by hand next to the console
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,9 +25,7 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
         help="hash an agent's console password (asked twice on a terminal, else one line on stdin)",
     )
     hashing.add_argument("--agent", help="print NAME:hash, ready for CONSOLE_AGENTS")
-    commands.add_parser(
-        "rasa-api-token", help="print the Rasa server's --auth-token (derived from CONSOLE_SECRET)"
-    )
+    commands.add_parser("rasa-api-token", help="print the Rasa server's --auth-token (derived from CONSOLE_SECRET)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ Only owners (CONSOLE_OWNERS) may open it; an agent gets 403. A change is written
 bot/knowledge/records.py and moves the knowledge version, so every Rasa server (every replica)
 rebuilds its index on its next message: effective at once, no restart.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -78,8 +79,11 @@ def entry_row(entry: KnowledgeEntry, now: datetime, zone: ZoneInfo) -> EntryRow:
     else:
         state = "启用"
     return EntryRow(
-        entry=entry, state=state, missing=[fact_label(f) for f in entry.missing_facts],
-        valid_from_local=_local(entry.valid_from, zone), valid_until_local=_local(entry.valid_until, zone),
+        entry=entry,
+        state=state,
+        missing=[fact_label(f) for f in entry.missing_facts],
+        valid_from_local=_local(entry.valid_from, zone),
+        valid_until_local=_local(entry.valid_until, zone),
     )
 
 
@@ -103,8 +107,7 @@ def _question(change: KnowledgeChange) -> str:
 def change_rows(history: Sequence[KnowledgeChange]) -> List[ChangeRow]:
     undone = {c.undoes for c in history if c.undoes}
     return [
-        ChangeRow(change=c, kind=change_kind(c), question=_question(c), undone=c.id in undone)
-        for c in history[:HISTORY_SHOWN]
+        ChangeRow(change=c, kind=change_kind(c), question=_question(c), undone=c.id in undone) for c in history[:HISTORY_SHOWN]
     ]
 
 
@@ -114,11 +117,18 @@ def try_result(matches: Sequence[KnowledgeMatch], intent: Optional[str], confide
         asked = by_keyword_per_topic(matches)[:2]
         if len(asked) < 2 and ambiguous(matches):
             first, second = matches[0].entry, matches[1].entry
-            return TryResult(reached="choice", summary=f"两条知识都很像，会问买家：您是想问「{first.question}」还是「{second.question}」？")
+            return TryResult(
+                reached="choice", summary=f"两条知识都很像，会问买家：您是想问「{first.question}」还是「{second.question}」？"
+            )
         match = next(m for m in matches if m.entry == (asked or [matches[0].entry])[0])
         how = f"关键词「{match.keyword}」命中" if match.keyword else f"与问法的相似度 {match.score:.0%}"
-        return TryResult(reached="entry", summary=f"知识库：「{match.entry.question}」（{how}）",
-                         entry_key=match.entry.key, question=match.entry.question, score=round(match.score, 3))
+        return TryResult(
+            reached="entry",
+            summary=f"知识库：「{match.entry.question}」（{how}）",
+            entry_key=match.entry.key,
+            question=match.entry.question,
+            score=round(match.score, 3),
+        )
     if intent is None:
         return TryResult(reached="unsure", summary="没有命中知识库；意图识别暂时不可用（Rasa 服务器没有响应）")
     label, sure = intent_label(intent), f"{confidence:.0%}"

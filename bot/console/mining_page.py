@@ -8,6 +8,7 @@ for the trainers' export (bot/trainer/corrections.py). Messages a live entry now
 trainer has marked, leave the page. The store, owners and time zone come as functions, so this
 module does not import bot.console.app.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -70,9 +71,15 @@ def mining_routes(
         mined = await asyncio.to_thread(Mined, store_of(request), now - timedelta(days=days), now + timedelta(seconds=1), now)
         intents = sorted(Vocabulary.from_domain().intents - {"nlu_fallback"}, key=intent_label)
         return _pages.render(
-            "mining.html", agent=request["agent"], owner=is_owner(request), days=days, periods=PERIODS,
-            mined=mined, intents=[(name, intent_label(name)) for name in intents],
-            clarify_label=behaviour_label("clarify"), handoff_label=behaviour_label("handoff"),
+            "mining.html",
+            agent=request["agent"],
+            owner=is_owner(request),
+            days=days,
+            periods=PERIODS,
+            mined=mined,
+            intents=[(name, intent_label(name)) for name in intents],
+            clarify_label=behaviour_label("clarify"),
+            handoff_label=behaviour_label("handoff"),
         )
 
     async def texts_of(request: web.Request) -> Tuple[Dict[str, Any], List[MissedMessage]]:
@@ -85,8 +92,9 @@ def mining_routes(
         if not isinstance(texts, list) or not texts or len(texts) > MAX_TEXTS or not all(isinstance(t, str) for t in texts):
             raise BadRequest("请选择要处理的问题")
         store, now = store_of(request), now_of(request)
-        messages = await asyncio.to_thread(missed_messages, store.client, now - timedelta(days=max(PERIODS)),
-                                           now + timedelta(seconds=1))
+        messages = await asyncio.to_thread(
+            missed_messages, store.client, now - timedelta(days=max(PERIODS)), now + timedelta(seconds=1)
+        )
         wanted = set(texts)
         found = [m for m in messages if m.text in wanted]
         if {m.text for m in found} != wanted:
@@ -115,8 +123,9 @@ def mining_routes(
             return _error("没有这个知识库条目，请刷新页面再试", 404)
         except KnowledgeConflict:
             return _error("这个条目刚被别人改过，请刷新页面再试", 409)
-        return web.json_response({"entry": entry.key, "question": entry.question, "similar": len(entry.similar),
-                                  "edit_url": edit_url(entry.key)})
+        return web.json_response(
+            {"entry": entry.key, "question": entry.question, "similar": len(entry.similar), "edit_url": edit_url(entry.key)}
+        )
 
     async def new_entry(request: web.Request) -> web.Response:
         if not is_owner(request):
@@ -124,9 +133,13 @@ def mining_routes(
         body, found = await texts_of(request)
         texts = _distinct(found)
         question = str(body.get("question") or "").strip() or texts[0]
-        form = {"question": question, "answer": body.get("answer"), "similar": [t for t in texts if t != question],
-                "keywords": [k for k in KEYWORD_SEPARATORS.split(str(body.get("keywords") or "")) if k],
-                "enabled": bool(body.get("enabled"))}
+        form = {
+            "question": question,
+            "answer": body.get("answer"),
+            "similar": [t for t in texts if t != question],
+            "keywords": [k for k in KEYWORD_SEPARATORS.split(str(body.get("keywords") or "")) if k],
+            "enabled": bool(body.get("enabled")),
+        }
         try:  # validated as the 知识库 page's form is, the problem told in Chinese
             entry = entry_from_form(form, ZoneInfo(zone_of(request)))
         except KnowledgeFormError as error:
@@ -135,8 +148,10 @@ def mining_routes(
             await asyncio.to_thread(editor_of(request).add, entry, request["agent"])
         except KnowledgeConflict:
             return _error("条目编号冲突，请再点一次", 409)
-        return web.json_response({"entry": entry.key, "question": entry.question, "enabled": entry.enabled,
-                                  "edit_url": edit_url(entry.key)}, status=201)
+        return web.json_response(
+            {"entry": entry.key, "question": entry.question, "enabled": entry.enabled, "edit_url": edit_url(entry.key)},
+            status=201,
+        )
 
     async def mark_intent(request: web.Request) -> web.Response:
         body, found = await texts_of(request)
@@ -147,9 +162,18 @@ def mining_routes(
         def mark_all() -> int:
             vocabulary = Vocabulary.from_domain()
             for m in found:
-                mark_message(marks, conversation_id=m.conversation_id, text=m.text, correct_intent=intent,
-                             corrected_by=request["agent"], message_id=m.message_id, event_timestamp=m.timestamp,
-                             predicted_intent=m.intent, predicted_confidence=m.confidence, vocabulary=vocabulary)
+                mark_message(
+                    marks,
+                    conversation_id=m.conversation_id,
+                    text=m.text,
+                    correct_intent=intent,
+                    corrected_by=request["agent"],
+                    message_id=m.message_id,
+                    event_timestamp=m.timestamp,
+                    predicted_intent=m.intent,
+                    predicted_confidence=m.confidence,
+                    vocabulary=vocabulary,
+                )
             return len(found)
 
         if intent not in Vocabulary.from_domain().intents:
@@ -166,6 +190,7 @@ def mining_routes(
                 return await handler(request)
             except BadRequest as error:
                 return _error(str(error))
+
         return answer
 
     return [

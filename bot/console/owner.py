@@ -4,6 +4,7 @@ the factory (bot.services.complaints), each with a CSV export.
 Only owners (CONSOLE_OWNERS) may open them; an agent gets 403. Functions hand over the store,
 the owner directory and the time zone, so this module does not import bot.console.app.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,8 +28,12 @@ _pages = Pages()
 
 
 def _csv_response(rows: Sequence[Sequence[Any]], name: str) -> web.Response:
-    return web.Response(text=csv_text(rows), content_type="text/csv", charset="utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return web.Response(
+        text=csv_text(rows),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def owner_routes(
@@ -64,8 +69,17 @@ def owner_routes(
         metrics = await metrics_of(request)
         periods = metrics.days if request.query.get("by") == "day" else metrics.hours
         rows: List[List[Any]] = [["start", "conversations", "buyer_messages", "handed_off", "auto_reply_rate", "not_understood"]]
-        rows += [[row.start.isoformat(), row.conversations, row.buyer_messages, row.handed_off,
-                  "" if row.auto_reply_rate is None else row.auto_reply_rate, row.not_understood] for row in periods]
+        rows += [
+            [
+                row.start.isoformat(),
+                row.conversations,
+                row.buyer_messages,
+                row.handed_off,
+                "" if row.auto_reply_rate is None else row.auto_reply_rate,
+                row.not_understood,
+            ]
+            for row in periods
+        ]
         name = f"shop-metrics-by-{'day' if request.query.get('by') == 'day' else 'hour'}.csv"
         return _csv_response(rows, name)
 

@@ -1,4 +1,5 @@
 """Server-rendered HTML pages (Jinja2, autoescaped) from bot/console/templates."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,9 +14,7 @@ STATIC = Path(__file__).with_name("static")
 
 class Pages:
     def __init__(self) -> None:
-        self._env = Environment(
-            loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"])
-        )
+        self._env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
 
     def render(self, name: str, status: int = 200, **context: Any) -> web.Response:
         html = self._env.get_template(name).render(**context)

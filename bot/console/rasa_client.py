@@ -1,5 +1,6 @@
 """What the console asks of the Rasa server: a conversation's tracker, delivering a reply, and
 what the classifier reads in a sample question (the knowledge page's 试一试)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional

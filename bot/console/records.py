@@ -1,5 +1,6 @@
 """The console's Redis work (key `console_session:…`, in bot/store.py's table): which agent an
 open session belongs to. A session expires with its cookie; logging out deletes it at once."""
+
 from __future__ import annotations
 
 from typing import Optional

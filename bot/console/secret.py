@@ -4,6 +4,7 @@ The secret signs agent sessions and gives the Rasa API token, so a short or empt
 `touch`ed file, a half-written one) would let anyone forge a login: such a file is replaced by a
 fresh secret, and a short CONSOLE_SECRET is refused.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

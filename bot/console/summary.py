@@ -1,5 +1,6 @@
 """The summary card an agent reads before replying: built from the handoff, the Rasa tracker
 (transcript, predicted intents, slots) and the shop's data (buyer, current item, orders)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -16,7 +17,15 @@ from bot.trainer.corrections import message_ref
 
 # The slots an agent needs, in the order the card shows them.
 CARD_SLOTS = (
-    "current_product", "order_id", "height_cm", "weight_kg", "bust_cm", "waist_cm", "size", "colour", "region",
+    "current_product",
+    "order_id",
+    "height_cm",
+    "weight_kg",
+    "bust_cm",
+    "waist_cm",
+    "size",
+    "colour",
+    "region",
 )
 
 _STATUS_LABELS = ORDER_STATUS_LABELS
@@ -122,10 +131,14 @@ def transcript(tracker: Dict[str, Any], questions: Optional[Mapping[str, str]] =
             intent = (event.get("parse_data") or {}).get("intent") or {}
             lines.append(
                 TranscriptLine(
-                    speaker=Speaker.buyer, text=text, at=at,
-                    intent=intent.get("name"), confidence=intent.get("confidence"),
+                    speaker=Speaker.buyer,
+                    text=text,
+                    at=at,
+                    intent=intent.get("name"),
+                    confidence=intent.get("confidence"),
                     intent_label=intent_label(intent["name"]) if intent.get("name") else None,
-                    message_id=event.get("message_id"), timestamp=timestamp,
+                    message_id=event.get("message_id"),
+                    timestamp=timestamp,
                     message_ref=message_ref(event.get("message_id"), timestamp) or None,
                     photo_ids=photo_ids(event.get("metadata")),
                 )
@@ -180,9 +193,7 @@ def _slot_value(store: ShopStore, name: str, value: Any) -> Any:
     return value
 
 
-def summarize(
-    handoff: Handoff, tracker: Optional[Dict[str, Any]], store: ShopStore, now: datetime
-) -> ChatSummary:
+def summarize(handoff: Handoff, tracker: Optional[Dict[str, Any]], store: ShopStore, now: datetime) -> ChatSummary:
     """`tracker` is None when the Rasa server could not be asked; the card shows what it can."""
     buyer = store.buyer(handoff.buyer_id)
     data = tracker or {}

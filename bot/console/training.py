@@ -7,6 +7,7 @@ The store is passed as a function so this module does not import bot.console.app
 Behind the console's login middleware, `request["agent"]` is the agent who marks (corrected_by),
 and every change already carries the console's X-Requested-With header.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,7 +36,12 @@ def training_routes(store_of: Callable[[web.Request], ShopStore]) -> List[web.Ro
             except ValueError:
                 return _json({"error": "the body must be JSON"}, 400)
         call = functools.partial(
-            handle, store_of(request), request.method, request.match_info["tail"], dict(request.query), body,
+            handle,
+            store_of(request),
+            request.method,
+            request.match_info["tail"],
+            dict(request.query),
+            body,
             user=request.get("agent"),
         )
         # Off the event loop: Redis calls, and the first `pending` reads data/nlu with Rasa's parser.

@@ -1,5 +1,6 @@
 """`make eval-dialogues [SESSIONS=file.jsonl]`: prints the report; its last line is
 `appropriate=0.xxx wrong=0.xxx harmful=N missed=0.xxx turns=N`."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,15 +27,27 @@ def main() -> int:
         print(error, file=sys.stderr)
         return 2
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps({
-        "sessions": str(args.sessions),
-        "overall": rates(turns).__dict__,
-        "turns": [
-            {"session": t.session_id, "turn": t.index, "behaviour": t.behaviour, "verdict": t.verdict.value,
-             "harmful": t.harmful, "replies": list(t.replies)}
-            for t in turns
-        ],
-    }, ensure_ascii=False, indent=1))
+    REPORT.write_text(
+        json.dumps(
+            {
+                "sessions": str(args.sessions),
+                "overall": rates(turns).__dict__,
+                "turns": [
+                    {
+                        "session": t.session_id,
+                        "turn": t.index,
+                        "behaviour": t.behaviour,
+                        "verdict": t.verdict.value,
+                        "harmful": t.harmful,
+                        "replies": list(t.replies),
+                    }
+                    for t in turns
+                ],
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
     print("\n".join(report(turns, args.worst)))
     return 0
 

@@ -1,4 +1,5 @@
 """Replaying labelled sessions through a running assistant, one buyer with orders per session."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -32,19 +33,43 @@ def buyer_with_orders(demo: ShopData, session_number: int, buyer_id: str) -> Tup
     shipped = next(o for o in demo.orders if o.status is OrderStatus.shipped)
 
     def order(k: int, template: Order, status: OrderStatus, placed: timedelta, **times: Any) -> Order:
-        return template.copy(update={
-            "id": f"29{session_number:04d}00{k:04d}", "buyer_id": buyer_id, "status": status,
-            "created_at": now - placed, "paid_at": None, "shipped_at": None, "delivered_at": None,
-            "courier": None, "tracking_number": None, **times,
-        })
+        return template.copy(
+            update={
+                "id": f"29{session_number:04d}00{k:04d}",
+                "buyer_id": buyer_id,
+                "status": status,
+                "created_at": now - placed,
+                "paid_at": None,
+                "shipped_at": None,
+                "delivered_at": None,
+                "courier": None,
+                "tracking_number": None,
+                **times,
+            }
+        )
 
     orders = [
-        order(1, delivered, OrderStatus.delivered, timedelta(days=6), paid_at=now - timedelta(days=6),
-              shipped_at=now - timedelta(days=5), delivered_at=now - timedelta(days=3),
-              courier=delivered.courier, tracking_number=f"YT90{session_number:04d}0001"),
-        order(2, shipped, OrderStatus.shipped, timedelta(days=2), paid_at=now - timedelta(days=2),
-              shipped_at=now - timedelta(days=1), courier=shipped.courier,
-              tracking_number=f"YT90{session_number:04d}0002"),
+        order(
+            1,
+            delivered,
+            OrderStatus.delivered,
+            timedelta(days=6),
+            paid_at=now - timedelta(days=6),
+            shipped_at=now - timedelta(days=5),
+            delivered_at=now - timedelta(days=3),
+            courier=delivered.courier,
+            tracking_number=f"YT90{session_number:04d}0001",
+        ),
+        order(
+            2,
+            shipped,
+            OrderStatus.shipped,
+            timedelta(days=2),
+            paid_at=now - timedelta(days=2),
+            shipped_at=now - timedelta(days=1),
+            courier=shipped.courier,
+            tracking_number=f"YT90{session_number:04d}0002",
+        ),
         order(3, delivered, OrderStatus.paid, timedelta(hours=3), paid_at=now - timedelta(hours=3)),
         order(4, shipped, OrderStatus.unpaid, timedelta(minutes=20)),
     ]
@@ -72,7 +97,7 @@ def behaviour_of_turn(events: List[Dict[str, Any]]) -> str:
     """The behaviour the assistant chose after the buyer's latest message: the `behaviour` slot
     our actions set, else the first action Rasa ran (a form, a response)."""
     last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
-    after = events[last_user + 1:]
+    after = events[last_user + 1 :]
     for event in after:
         if event.get("event") == "slot" and event.get("name") == BEHAVIOUR_SLOT and event.get("value"):
             return str(event["value"])

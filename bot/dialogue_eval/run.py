@@ -1,5 +1,6 @@
 """The whole evaluation: a throwaway Redis with the demo shop and one buyer per session, the
 assistant as `make run` starts it (clock fixed at the demo's `as_of`), every session replayed."""
+
 from __future__ import annotations
 
 import tempfile

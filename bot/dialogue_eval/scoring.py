@@ -1,4 +1,5 @@
 """Scoring replayed turns the way the labelled-sessions README says (pure functions, no I/O)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -64,9 +65,7 @@ def rates(turns: Sequence[ScoredTurn]) -> Rates:
     def share(verdict: Verdict) -> float:
         return sum(t.verdict is verdict for t in turns) / total if total else 0.0
 
-    return Rates(
-        total, share(Verdict.appropriate), share(Verdict.wrong), share(Verdict.missed), sum(t.harmful for t in turns)
-    )
+    return Rates(total, share(Verdict.appropriate), share(Verdict.wrong), share(Verdict.missed), sum(t.harmful for t in turns))
 
 
 def grouped(turns: Iterable[ScoredTurn], key: str) -> Dict[str, List[ScoredTurn]]:

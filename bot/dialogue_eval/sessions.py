@@ -1,4 +1,5 @@
 """Labelled sessions: one JSON object a line, every buyer turn with its acceptable behaviours."""
+
 from __future__ import annotations
 
 import json

@@ -7,6 +7,7 @@ The console POSTs an `AgentMessage` to `DELIVERY_PATH` on the Rasa server with `
 set to `delivery_token(CONSOLE_SECRET)`; the Rasa server (bot/channels/socket_io.py) records the reply in
 the conversation's tracker and emits it to the buyer's socket.io room. Both sides import this.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional

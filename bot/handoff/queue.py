@@ -8,6 +8,7 @@ the agent holding a chat can reply to it, hand it back or close it.
 Times here are wall-clock time (how long a buyer really waits), even when SHOP_FIXED_NOW freezes
 the shop's business clock for demos and tests.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -16,7 +17,14 @@ from typing import List, Optional
 from bot.clock import Clock
 from bot.hours import in_working_hours
 from bot.models import (
-    Handoff, HandoffChange, HandoffEvent, HandoffEventKind, HandoffMode, HandoffReason, HandoffState, Policy,
+    Handoff,
+    HandoffChange,
+    HandoffEvent,
+    HandoffEventKind,
+    HandoffMode,
+    HandoffReason,
+    HandoffState,
+    Policy,
 )
 from bot.handoff.records import HandoffRecords
 from bot.handoff.rules import assistant_answers, owes_wait_update, queues_new_chat
@@ -78,9 +86,7 @@ class HandoffQueue:
             last_message=last_message[:500],
             order_id=order_id,
         )
-        event = HandoffEvent(
-            kind=HandoffEventKind.requested, conversation_id=conversation_id, at=now, text=reason.value
-        )
+        event = HandoffEvent(kind=HandoffEventKind.requested, conversation_id=conversation_id, at=now, text=reason.value)
         self.records.open(handoff, event)
         return self.records.handoff(conversation_id) or handoff
 
@@ -92,9 +98,7 @@ class HandoffQueue:
     def agents_online(self) -> List[str]:
         return self.records.agents_online(self.clock())
 
-    def assistant_answers(
-        self, conversation_id: str, shop_now: datetime, policy: Optional[Policy] = None
-    ) -> bool:
+    def assistant_answers(self, conversation_id: str, shop_now: datetime, policy: Optional[Policy] = None) -> bool:
         """Whether the assistant answers this conversation's next message (bot.handoff.rules.
         assistant_answers); `shop_now` decides the working hours."""
         return self.answers(self.records.handoff(conversation_id), shop_now, policy)
@@ -114,8 +118,10 @@ class HandoffQueue:
         policy = policy or self.store.shop().policy
         in_hours = in_working_hours(policy.working_hours, shop_now)
         # Who is online matters only to a human_first shop in working hours: read it only then.
-        online = policy.handoff_mode is HandoffMode.human_first and in_hours and bool(
-            self.agents_online() if agents_online is None else agents_online
+        online = (
+            policy.handoff_mode is HandoffMode.human_first
+            and in_hours
+            and bool(self.agents_online() if agents_online is None else agents_online)
         )
         return assistant_answers(handoff, policy, in_hours, online, self.clock())
 
@@ -160,9 +166,7 @@ class HandoffQueue:
         return self.records.open_handoffs()
 
     def claim(self, conversation_id: str, agent: str) -> Handoff:
-        event = HandoffEvent(
-            kind=HandoffEventKind.claimed, conversation_id=conversation_id, at=self.clock(), agent=agent
-        )
+        event = HandoffEvent(kind=HandoffEventKind.claimed, conversation_id=conversation_id, at=self.clock(), agent=agent)
         change, holder = self.records.claim(conversation_id, agent, event)
         self._raise_unless_done(conversation_id, change, holder)
         return self.get(conversation_id)
@@ -201,9 +205,7 @@ class HandoffQueue:
         return self.records.events(conversation_id)
 
     # -- helpers ----------------------------------------------------------------------------
-    def _end(
-        self, conversation_id: str, agent: str, state: HandoffState, kind: HandoffEventKind
-    ) -> Handoff:
+    def _end(self, conversation_id: str, agent: str, state: HandoffState, kind: HandoffEventKind) -> Handoff:
         event = HandoffEvent(kind=kind, conversation_id=conversation_id, at=self.clock(), agent=agent)
         change, holder = self.records.end(conversation_id, agent, state, event)
         self._raise_unless_done(conversation_id, change, holder)

@@ -4,6 +4,7 @@ every step, and which agents are online (keys `handoff:…`, `handoffs:open`, `h
 
 State changes are Lua scripts, so a check and its change are one atomic step: two agents cannot
 both claim a chat, and only the holder can hand it back or close it."""
+
 from __future__ import annotations
 
 import json

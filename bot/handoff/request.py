@@ -1,5 +1,6 @@
 """Hand a chat to a human: record the request for the shop and, unless the shop answers only
 with the assistant, queue the chat for an agent."""
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ Other triggers live where they happen: the buyer asking (actions/chat.ActionHand
 understood (ActionUnclear), a failing action (actions/base.ShopAction), a quality complaint
 (actions/aftersales.ActionComplainQuality).
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -55,9 +56,7 @@ def _waited(handoff: Handoff, policy: Policy, now: datetime) -> bool:
     return now - handoff.created_at >= timedelta(minutes=policy.handoff_wait_minutes)
 
 
-def assistant_answers(
-    handoff: Optional[Handoff], policy: Policy, in_hours: bool, agent_online: bool, now: datetime
-) -> bool:
+def assistant_answers(handoff: Optional[Handoff], policy: Policy, in_hours: bool, agent_online: bool, now: datetime) -> bool:
     """Whether the assistant answers a buyer message (else it is only recorded for the agent).
     `now` is wall-clock time (how long the buyer really waited)."""
     if handoff is None or not handoff.state.with_human:
@@ -71,9 +70,7 @@ def assistant_answers(
 
 def queues_new_chat(policy: Policy, in_hours: bool, agent_online: bool, ever_handed_off: bool) -> bool:
     """human_first: a new chat goes to the queue before the assistant says anything."""
-    return (
-        policy.handoff_mode is HandoffMode.human_first and in_hours and agent_online and not ever_handed_off
-    )
+    return policy.handoff_mode is HandoffMode.human_first and in_hours and agent_online and not ever_handed_off
 
 
 def owes_wait_update(handoff: Optional[Handoff], policy: Policy, in_hours: bool, now: datetime) -> bool:

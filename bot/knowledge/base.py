@@ -1,5 +1,6 @@
 """A process's view of the shop's knowledge: the index rebuilt whenever the entries change in Redis
 (every action server and replica sees an owner's edit on its next message)."""
+
 from __future__ import annotations
 
 import threading

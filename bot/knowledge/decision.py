@@ -1,6 +1,7 @@
 """Whether a message's knowledge matches answer it, given what the classifier read: the one rule
 the assistant (actions/words_first.py) and the owner's "试一试" box (bot/console/knowledge_page.py)
 both follow."""
+
 from __future__ import annotations
 
 from typing import Optional, Sequence

@@ -1,5 +1,6 @@
 """The owner's edits of the knowledge: each one a KnowledgeChange (who, when, before, after) kept
 in the history, written with the entry in one transaction, and undone by its inverse."""
+
 from __future__ import annotations
 
 import uuid
@@ -22,10 +23,16 @@ class KnowledgeEditor:
     def __init__(self, records: KnowledgeRecords) -> None:
         self.records = records
 
-    def _change(self, key: str, before: Optional[KnowledgeEntry], after: Optional[KnowledgeEntry], by: str,
-                undoes: Optional[str] = None) -> KnowledgeChange:
+    def _change(
+        self, key: str, before: Optional[KnowledgeEntry], after: Optional[KnowledgeEntry], by: str, undoes: Optional[str] = None
+    ) -> KnowledgeChange:
         change = KnowledgeChange(
-            id=uuid.uuid4().hex[:12], key=key, by=by, at=datetime.now(timezone.utc), before=before, after=after,
+            id=uuid.uuid4().hex[:12],
+            key=key,
+            by=by,
+            at=datetime.now(timezone.utc),
+            before=before,
+            after=after,
             undoes=undoes,
         )
         self.records.apply(change)

@@ -1,5 +1,6 @@
 """An owner's knowledge entry from the console's form: validated as the shop file's entries are
 (the same KnowledgeEntry model), a problem told in Chinese naming the field, nothing written."""
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,16 @@ from bot.models import KnowledgeEntry
 
 # The form's fields, as the owner reads them.
 FIELD_LABELS: Dict[str, str] = {
-    "question": "标准问题", "similar": "相似问法", "keywords": "关键词", "negative": "反例（不该匹配的问法）",
-    "answer": "答案", "valid_from": "生效时间", "valid_until": "失效时间", "enabled": "启用",
-    "image_url": "图片链接", "quick_replies": "快捷回复",
+    "question": "标准问题",
+    "similar": "相似问法",
+    "keywords": "关键词",
+    "negative": "反例（不该匹配的问法）",
+    "answer": "答案",
+    "valid_from": "生效时间",
+    "valid_until": "失效时间",
+    "enabled": "启用",
+    "image_url": "图片链接",
+    "quick_replies": "快捷回复",
 }
 _LISTS = ("similar", "keywords", "negative")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -4,6 +4,7 @@ words), then character TF-IDF similarity to the entry's questions; negative exam
 The index is built from the entries alone (no training), in milliseconds for a shop's few hundred
 questions, so every process rebuilds it as soon as the entries' version moves on.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -86,7 +87,6 @@ class KnowledgeIndex:
                 )
         found = [m for owner, m in best.items() if owner not in vetoed and m.entry.live(now)]
         return sorted(found, key=lambda m: (-m.score, m.position))
-
 
     def follow_up(self, text: str, topic: str, now: datetime) -> Optional[KnowledgeMatch]:
         """The live entry of `topic` one of whose follow-up words the message uses (the longest

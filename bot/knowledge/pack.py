@@ -4,6 +4,7 @@ An answer names facts as `{return_window_days}`; FACTS says where each comes fro
 policy. An entry whose facts the shop has not given is kept switched off with `missing_facts`
 (listed for the owner as 待填写): no buyer ever reads a placeholder or an invented policy.
 """
+
 from __future__ import annotations
 
 import string

@@ -1,5 +1,6 @@
 """Knowledge entries in Redis (keys `knowledge`, `knowledge_version` and `knowledge_history`, see
 bot/store.py), and the owner's changes to them, each kept so it can be undone."""
+
 from __future__ import annotations
 
 import hashlib

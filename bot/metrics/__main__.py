@@ -1,5 +1,6 @@
 """`python -m bot.metrics`: the consumer that folds the event stream into the owner's numbers
 (started by `make run`; one is enough for a whole shop, and a restart loses nothing)."""
+
 from __future__ import annotations
 
 import logging

@@ -1,6 +1,7 @@
 """What each answer earns (the dashboard's per-entry and per-intent table): folded counters of
 the period, per answer source, named as the owner knows them (the entry's standard question, the
 intent's Chinese label), never by key."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -41,9 +42,15 @@ def answer_stats(totals: Counter, entries: Sequence[KnowledgeEntry]) -> List[Ans
             continue
         kind, _, key = source.partition(":")
         label = questions.get(key, DELETED_ENTRY) if kind == "knowledge" else intent_label(key)
-        rows.append(AnswerStats(
-            kind="知识库" if kind == "knowledge" else "意图", name=label, answered=c["answered"],
-            precise_rate=_rate(c["precise"], c["answered"]), unsure_after_rate=_rate(c["unsure_after"], c["answered"]),
-            csat=_rate(c["satisfied"], c["rated"]), csat_responses=c["rated"],
-        ))
+        rows.append(
+            AnswerStats(
+                kind="知识库" if kind == "knowledge" else "意图",
+                name=label,
+                answered=c["answered"],
+                precise_rate=_rate(c["precise"], c["answered"]),
+                unsure_after_rate=_rate(c["unsure_after"], c["answered"]),
+                csat=_rate(c["satisfied"], c["rated"]),
+                csat_responses=c["rated"],
+            )
+        )
     return sorted(rows, key=lambda r: (-r.answered, r.kind, r.name))

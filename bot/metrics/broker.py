@@ -5,6 +5,7 @@ turn's events together: one round trip). Several servers may publish to one stre
 consumer reads it through a consumer group. Beyond one machine, Rasa's own Kafka broker carries
 the same events with only endpoints.yml changed (README, "The shop owner's numbers").
 """
+
 from __future__ import annotations
 
 import json
@@ -55,8 +56,9 @@ class RedisStreamEventBroker(EventBroker):
     def publish_many(self, events: Iterable[Dict[Text, Any]]) -> None:
         pipe = self.client.pipeline(transaction=False)
         for event in events:
-            pipe.xadd(self.keys.events, {"event": json.dumps(event, ensure_ascii=False)},
-                      maxlen=self.max_length, approximate=True)
+            pipe.xadd(
+                self.keys.events, {"event": json.dumps(event, ensure_ascii=False)}, maxlen=self.max_length, approximate=True
+            )
         try:
             pipe.execute()
         except redis.RedisError:

@@ -1,5 +1,6 @@
 """The owner's reports on the command line: `python -m bot metrics` (the numbers for a period, as
 text or one JSON object) and `python -m bot complaints` (the complaint report for the factory)."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,9 @@ DEFAULT_DAYS = 30
 
 def add_commands(commands: "argparse._SubParsersAction") -> None:
     metrics = commands.add_parser("metrics", help="the shop's numbers: conversations, auto-reply and handoff rates, …")
-    metrics.add_argument("--since", help=f"ISO time (default: {DEFAULT_DAYS} days before --until); no offset: the shop's time zone")
+    metrics.add_argument(
+        "--since", help=f"ISO time (default: {DEFAULT_DAYS} days before --until); no offset: the shop's time zone"
+    )
     metrics.add_argument("--until", help="ISO time (default: now)")
     metrics.add_argument("--json", action="store_true", help="one JSON object")
     complaints = commands.add_parser("complaints", help="quality complaints per item, by reason, for the factory")
@@ -73,9 +76,12 @@ def render(m: "Metrics") -> str:
         f"peak hour            {m.peak_hour:%Y-%m-%d %H:00}" if m.peak_hour else "peak hour            n/a",
     ]
     # Reasons, intents and items as the owner reads them on the dashboard (bot/labels.py).
-    for title, rows in (("handoff reasons", [(r.label, r.count) for r in m.handoff_reasons]),
-                        ("top intents", [(i.label, i.count) for i in m.top_intents]), ("top items", [(i.label, i.count) for i in m.top_items]),
-                        ("not understood, most frequent", m.top_not_understood)):
+    for title, rows in (
+        ("handoff reasons", [(r.label, r.count) for r in m.handoff_reasons]),
+        ("top intents", [(i.label, i.count) for i in m.top_intents]),
+        ("top items", [(i.label, i.count) for i in m.top_items]),
+        ("not understood, most frequent", m.top_not_understood),
+    ):
         if rows:
             lines.append(f"{title}: " + ", ".join(f"{name} {n}" for name, n in rows))
     return "\n".join(lines)
@@ -90,8 +96,11 @@ def _complaints(args: argparse.Namespace) -> int:
     if not report.items:
         print("no quality complaints recorded")
     for item in report.items:
-        share = (", no received orders" if item.share_of_received is None else
-                 f", {item.complained_orders} of {item.received_orders} received orders ({item.share_of_received:.1%})")
+        share = (
+            ", no received orders"
+            if item.share_of_received is None
+            else f", {item.complained_orders} of {item.received_orders} received orders ({item.share_of_received:.1%})"
+        )
         print(f"{item.sku} {item.name}: {item.complaints} complaint(s){share}")
         print("  by reason: " + ", ".join(f"{reason} {n}" for reason, n in item.by_reason.items()))
         print("  by week:   " + " ".join(f"{week[-3:]}:{n}" for week, n in item.by_week.items()))

@@ -7,6 +7,7 @@ restart (under the same consumer name); after EXEC the event is counted, acknowl
 from the stream, which so holds only what is still to be counted (one group reads it: this one).
 Nothing is counted twice or lost.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,9 +33,7 @@ MISSED_KEEP_SECONDS = 31 * 86400  # the mining page looks back 30 days; the word
 
 
 class MetricsConsumer:
-    def __init__(
-        self, store: ShopStore, keys: MetricsKeys = MetricsKeys(), consumer: str = CONSUMER, batch: int = BATCH
-    ) -> None:
+    def __init__(self, store: ShopStore, keys: MetricsKeys = MetricsKeys(), consumer: str = CONSUMER, batch: int = BATCH) -> None:
         self.store = store  # the catalogue: only an item id that names a product is counted
         self.client: redis.Redis = store.client
         self.batch = batch
@@ -148,4 +147,3 @@ class MetricsConsumer:
         for key, state in states.items():
             pipe.hset(key, mapping=state.to_hash())
             pipe.expire(key, STATE_KEEP_SECONDS)
-

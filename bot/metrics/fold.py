@@ -18,6 +18,7 @@ Definitions (README, "The shop owner's numbers"):
 - a turn is *missed* (the questions nobody answered, bot/mining/) when it asked back, was not
   understood, or went to a person for any reason but the buyer asking for one.
 """
+
 from __future__ import annotations
 
 import json
@@ -205,9 +206,13 @@ def _open_turn(state: ConversationState, conversation_id: str, event: Dict[str, 
     state.turn += 1
     state.turn_open = True
     state.turn_message = MissedMessage(
-        text=(event.get("text") or "").strip()[:MISSED_TEXT_CHARS], conversation_id=conversation_id,
-        message_id=event.get("message_id") or None, timestamp=float(event["timestamp"]), behaviour="",
-        intent=intent, confidence=confidence if isinstance(confidence, (int, float)) else None,
+        text=(event.get("text") or "").strip()[:MISSED_TEXT_CHARS],
+        conversation_id=conversation_id,
+        message_id=event.get("message_id") or None,
+        timestamp=float(event["timestamp"]),
+        behaviour="",
+        intent=intent,
+        confidence=confidence if isinstance(confidence, (int, float)) else None,
     )
     state.turn_behaviour = state.turn_source = state.turn_handoff = ""
     state.turn_unclear = False
@@ -236,12 +241,17 @@ def _close_turn(state: ConversationState, result: Fold) -> None:
         if source not in state.unrated:
             state.unrated = state.unrated + [source]
     asked_for_person = (state.turn_handoff and HandoffReason.read(state.turn_handoff) is HandoffReason.buyer_asked) or (
-        message and message.intent in ASKED_FOR_A_PERSON_INTENTS)
+        message and message.intent in ASKED_FOR_A_PERSON_INTENTS
+    )
     if behaviour in (CLARIFY, HANDOFF) or state.turn_unclear or state.turn_handoff:
         for pending_source, pending_hour, _ in state.pending:
             result.add(pending_hour, f"unsure_after:{pending_source}")
         state.pending = []
-    if message and message.text and (behaviour == CLARIFY or state.turn_unclear or (behaviour == HANDOFF and not asked_for_person)):
+    if (
+        message
+        and message.text
+        and (behaviour == CLARIFY or state.turn_unclear or (behaviour == HANDOFF and not asked_for_person))
+    ):
         result.missed = (hour, message.copy(update={"behaviour": HANDOFF if behaviour == HANDOFF else CLARIFY}))
     state.previous_behaviour = behaviour
     state.turn_open = False

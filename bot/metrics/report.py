@@ -1,4 +1,5 @@
 """The owner's numbers for a period, read from the hourly counters (never from the trackers)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -91,7 +92,11 @@ def _finish(period: Period) -> Period:
 
 
 def report(
-    client: redis.Redis, store: ShopStore, since: datetime, until: datetime, shop_tz: tzinfo,
+    client: redis.Redis,
+    store: ShopStore,
+    since: datetime,
+    until: datetime,
+    shop_tz: tzinfo,
     keys: MetricsKeys = MetricsKeys(),
 ) -> Metrics:
     hours = hours_between(since, until)
@@ -169,7 +174,7 @@ def _product_name(store: ShopStore, sku: str) -> str:
 
 
 def _prefixed(totals: Counter, prefix: str) -> Counter:
-    return Counter({k[len(prefix):]: v for k, v in totals.items() if k.startswith(prefix)})
+    return Counter({k[len(prefix) :]: v for k, v in totals.items() if k.startswith(prefix)})
 
 
 def _conversions(
@@ -187,7 +192,6 @@ def _conversions(
         if any(begin <= placed <= begin + window.total_seconds() for placed in orders_by_buyer[buyer]):
             converted += 1
     return converted
-
 
 
 def _unpaid_reminders(store: ShopStore, since: datetime, until: datetime) -> Tuple[int, int]:

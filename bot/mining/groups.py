@@ -1,5 +1,6 @@
 """Missed messages grouped by meaning: average-linkage clusters over the e5 embeddings, cut where
 two groups are on average less similar than SIMILARITY (cosine), most frequent group first."""
+
 from __future__ import annotations
 
 import hashlib
@@ -72,11 +73,13 @@ def group_missed(
     groups = []
     for wordings in members.values():
         ordered: List[Tuple[str, int]] = sorted(((t, counts[t]) for t in wordings), key=lambda tc: (-tc[1], tc[0]))
-        groups.append(MissedGroup(
-            id=_group_id([t for t, _ in ordered]),
-            count=sum(n for _, n in ordered),
-            clarify=sum(kinds[t]["clarify"] for t, _ in ordered),
-            handoff=sum(kinds[t]["handoff"] for t, _ in ordered),
-            wordings=[Wording(text=t, count=n) for t, n in ordered],
-        ))
+        groups.append(
+            MissedGroup(
+                id=_group_id([t for t, _ in ordered]),
+                count=sum(n for _, n in ordered),
+                clarify=sum(kinds[t]["clarify"] for t, _ in ordered),
+                handoff=sum(kinds[t]["handoff"] for t, _ in ordered),
+                wordings=[Wording(text=t, count=n) for t, n in ordered],
+            )
+        )
     return sorted(groups, key=lambda g: (-g.count, g.wordings[0].text))

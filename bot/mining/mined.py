@@ -1,5 +1,6 @@
 """What the mining page shows for a period: the missed messages still unanswered, grouped, beside
 how many of them a live knowledge entry now answers and how many wait in a trainer's mark."""
+
 from __future__ import annotations
 
 from collections import Counter

@@ -1,5 +1,6 @@
 """Reading the missed messages of a period (`metrics:hour:{…}:missed`, written by the metrics
 consumer; see bot/store.py's layout)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -4,6 +4,7 @@ Money is in yuan (float with two decimals is enough for display; nothing here do
 beyond sums and comparisons), times are timezone-aware datetimes, heights and lengths in cm,
 weights in kg. Callers import from `bot.models`; the modules below are where each model lives.
 """
+
 from bot.models.base import Model, Range, require_offset  # noqa: F401
 from bot.models.catalogue import Fit, Material, Product, SizeChartRow, Variant  # noqa: F401
 from bot.models.corrections import Correction, CorrectionEntity, message_ref  # noqa: F401

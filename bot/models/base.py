@@ -1,4 +1,5 @@
 """The base of every typed model: strict (a typo in a data file is an error) and immutable."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Products: variants, materials and the size chart."""
+
 from __future__ import annotations
 
 from enum import Enum
@@ -96,8 +97,4 @@ class Product(Model):
         return seen
 
     def stock_of(self, colour: Optional[str] = None, size: Optional[str] = None) -> int:
-        return sum(
-            v.stock
-            for v in self.variants
-            if (colour is None or v.colour == colour) and (size is None or v.size == size)
-        )
+        return sum(v.stock for v in self.variants if (colour is None or v.colour == colour) and (size is None or v.size == size))

@@ -1,4 +1,5 @@
 """Trainer corrections of what the assistant understood (bot/trainer/corrections.py)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -75,16 +76,12 @@ class Correction(Model):
         for entity in entities:
             if entity.end > len(text):
                 raise ValueError(
-                    f"entity {entity.entity!r} span {entity.start}-{entity.end} is outside the "
-                    f"text ({len(text)} characters)"
+                    f"entity {entity.entity!r} span {entity.start}-{entity.end} is outside the " f"text ({len(text)} characters)"
                 )
         for first, second in zip(entities, entities[1:]):
             if second.start < first.end:
                 raise ValueError(f"entities {first.entity!r} and {second.entity!r} overlap")
-        values["entities"] = [
-            e if e.value is not None else e.copy(update={"value": text[e.start : e.end]})
-            for e in entities
-        ]
+        values["entities"] = [e if e.value is not None else e.copy(update={"value": text[e.start : e.end]}) for e in entities]
         return values
 
     @property

@@ -1,4 +1,5 @@
 """Handoffs to human agents: states, typed reasons, the record and its events."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The shop's own knowledge: answers the owner keeps (bot/knowledge/)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Buyers and their orders."""
+
 from __future__ import annotations
 
 from datetime import datetime

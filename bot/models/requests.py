@@ -1,4 +1,5 @@
 """What the chat records for the shop: requests (complaints, changes) and follow-up answers."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The shop itself: its couriers, gifts, perks, policies and the handoff mode."""
+
 from __future__ import annotations
 
 from enum import Enum
@@ -108,7 +109,6 @@ class Policy(Model):
         if minutes[0] == minutes[1]:
             raise ValueError("starts and ends at the same time, which would mean never open (all day: 00:00-24:00)")
         return value
-
 
     def transit(self, region: Optional[str]) -> Optional[Range]:
         return self.transit_days.get(region or "") or self.transit_days.get("其他")

@@ -1,4 +1,5 @@
 """Everything one shop data file holds, as `python -m bot load` reads it."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -44,9 +45,9 @@ class ShopData(Model):
             return None if value is None else min(value + shift, latest)
 
         orders = [
-            order.copy(update={
-                name: moved(getattr(order, name)) for name in ("created_at", "paid_at", "shipped_at", "delivered_at")
-            })
+            order.copy(
+                update={name: moved(getattr(order, name)) for name in ("created_at", "paid_at", "shipped_at", "delivered_at")}
+            )
             for order in self.orders
         ]
         return self.copy(update={"orders": orders, "as_of": self.as_of + shift})

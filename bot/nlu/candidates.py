@@ -1,4 +1,5 @@
 """Candidate entity matches and the overlap resolution that picks among them."""
+
 from __future__ import annotations
 
 import re
@@ -47,9 +48,6 @@ def resolve(candidates: Iterable[Candidate]) -> List[Candidate]:
     for candidate in ordered:
         if candidate.match_length <= 0:
             continue
-        if all(
-            candidate.match_end <= other.match_start or candidate.match_start >= other.match_end
-            for other in chosen
-        ):
+        if all(candidate.match_end <= other.match_start or candidate.match_start >= other.match_end for other in chosen):
             chosen.append(candidate)
     return sorted(chosen, key=lambda c: (c.start, c.end))

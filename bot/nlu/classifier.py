@@ -5,6 +5,7 @@ It replaced a vote of DIET and a logistic regression on count vectors (README, "
 buyers": the ablation): on TF-IDF and sentence-embedding features it alone scored higher on
 real buyers than with DIET voting beside it, at a fraction of the parse time.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -45,10 +46,14 @@ class FeatureSafeLogisticRegression(LogisticRegressionClassifier):
         for message in messages:
             sparse = message.get_sparse_features(TEXT, featurizers)[1]
             dense = message.get_dense_features(TEXT, featurizers)[1]
-            rows.append(hstack([
-                csr_matrix(sparse.features if sparse else []),
-                csr_matrix(dense.features if dense else []),
-            ]))
+            rows.append(
+                hstack(
+                    [
+                        csr_matrix(sparse.features if sparse else []),
+                        csr_matrix(dense.features if dense else []),
+                    ]
+                )
+            )
         return vstack(rows)
 
     def _has_features(self, message: Message) -> bool:

@@ -1,4 +1,5 @@
 """Size codes and order ids in normalised (lower-case, half-width) text."""
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,4 @@ def find_sizes(text: str, extra_sizes: Iterable[str] = ()) -> List[Candidate]:
 
 
 def find_order_ids(text: str) -> List[Candidate]:
-    return [
-        Candidate("order_id", match.group(), *match.span(), *match.span(), priority=2)
-        for match in _ORDER_ID.finditer(text)
-    ]
+    return [Candidate("order_id", match.group(), *match.span(), *match.span(), priority=2) for match in _ORDER_ID.finditer(text)]

@@ -1,4 +1,5 @@
 """Colour mentions: 黑色, 黑的, 浅蓝, 雾霾蓝 ... canonicalised to a name ending in 色."""
+
 from __future__ import annotations
 
 import re
@@ -44,14 +45,10 @@ class ColourFinder:
         stems = sorted({*BASE_STEMS, *self._canonical}, key=len, reverse=True)
         alternatives = "|".join(re.escape(stem) for stem in stems)
         tones = "|".join(_TONES)
-        self._with_suffix = lookahead(
-            rf"(?P<stem>(?:{tones})?(?:{alternatives}))(?P<suffix>色|的)"
-        )
+        self._with_suffix = lookahead(rf"(?P<stem>(?:{tones})?(?:{alternatives}))(?P<suffix>色|的)")
         bare = [s for s in stems if len(s) >= 2 and s[-1] in _COLOUR_CHARS]
         bare_alternatives = "|".join(re.escape(stem) for stem in bare)
-        self._bare = lookahead(
-            rf"(?P<stem>(?:{tones})[{_COLOUR_CHARS}]|{bare_alternatives})(?![色的])"
-        )
+        self._bare = lookahead(rf"(?P<stem>(?:{tones})[{_COLOUR_CHARS}]|{bare_alternatives})(?![色的])")
 
     def canonical(self, stem: str) -> str:
         return self._canonical.get(stem, stem + "色")
@@ -69,7 +66,5 @@ class ColourFinder:
                     continue
                 # The span covers 色 (part of the name) but not 的 (a particle).
                 end = match.end(1) if suffix == "色" else match.end("stem")
-                found.append(
-                    Candidate("colour", self.canonical(stem), start, end, start, match.end(1))
-                )
+                found.append(Candidate("colour", self.canonical(stem), start, end, start, match.end(1)))
         return found

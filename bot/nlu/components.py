@@ -9,6 +9,7 @@ the classifier would be trained on text it never sees. MESSAGE_FEATURIZER rather
 MESSAGE_TOKENIZER because it produces no tokens (Rasa's one-tokenizer check counts only
 ``Tokenizer`` subclasses, so either type would pass validation).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -63,9 +64,7 @@ def _normalized_span(normalized: Normalized, start: int, end: int) -> Optional[T
     return (first, last) if first < last else None
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class ChineseNormalizer(GraphComponent):
     """Replaces the message text with ``normalize(text)``; the raw text stays in ``original_text``.
 
@@ -131,26 +130,18 @@ class ChineseNormalizer(GraphComponent):
         message.set(TEXT, normalized.text, add_to_output=True)
 
     @staticmethod
-    def _moved_entities(
-        entities: List[Dict[Text, Any]], normalized: Normalized, text: str
-    ) -> List[Dict[Text, Any]]:
+    def _moved_entities(entities: List[Dict[Text, Any]], normalized: Normalized, text: str) -> List[Dict[Text, Any]]:
         moved = []
         for entity in entities:
-            span = _normalized_span(
-                normalized, entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END]
-            )
+            span = _normalized_span(normalized, entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END])
             if span is None:
                 logger.warning(f"Entity {entity} disappears when normalising {text!r}; dropped.")
                 continue
-            moved.append(
-                {**entity, ENTITY_ATTRIBUTE_START: span[0], ENTITY_ATTRIBUTE_END: span[1]}
-            )
+            moved.append({**entity, ENTITY_ATTRIBUTE_START: span[0], ENTITY_ATTRIBUTE_END: span[1]})
         return moved
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class ShopEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Rule-based entities (bot.nlu.entities) with the shop lexicon shipped inside the model."""
 
@@ -253,9 +244,7 @@ class ShopEntityExtractor(GraphComponent, EntityExtractorMixin):
             for entity in self._reader.read(text)
         ]
 
-    def _merge(
-        self, existing: List[Dict[Text, Any]], found: List[Dict[Text, Any]]
-    ) -> List[Dict[Text, Any]]:
+    def _merge(self, existing: List[Dict[Text, Any]], found: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
         """Ours replace same-type entities over the same text (they carry normalised values)."""
 
         def covered(other: Dict[Text, Any]) -> bool:
@@ -283,9 +272,7 @@ class StatelessComponent(GraphComponent):
         return cls()
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class AnswerOnlyIntentClassifier(StatelessComponent):
     """Marks a message that is only a rule-read value ("165", "L码", an order id) as ``inform``.
 
@@ -299,11 +286,7 @@ class AnswerOnlyIntentClassifier(StatelessComponent):
             text = message.get(TEXT)
             if not isinstance(text, str) or not is_answer_only(text, message.get(ENTITIES) or []):
                 continue
-            ranking = [
-                entry
-                for entry in message.get(INTENT_RANKING_KEY) or []
-                if entry.get(INTENT_NAME_KEY) != INFORM_INTENT
-            ]
+            ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) != INFORM_INTENT]
             intent = {INTENT_NAME_KEY: INFORM_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)

@@ -10,6 +10,7 @@ product (sku) and region (province short name). Numeric entities come from chara
 from spaCy's PhraseMatcher over jieba tokens, with a substring fallback for phrases jieba
 splits differently in context. Every entity is also a span in ``doc.spans["shop_entities"]``.
 """
+
 from __future__ import annotations
 
 import re
@@ -72,18 +73,14 @@ class Gazetteer:
         for term in self._terms:
             self._matcher.add(term, [nlp.make_doc(term)])
         ordered = sorted(self._terms, key=len, reverse=True)
-        self._substring = (
-            lookahead("|".join(re.escape(term) for term in ordered)) if ordered else None
-        )
+        self._substring = lookahead("|".join(re.escape(term) for term in ordered)) if ordered else None
 
     def find(self, doc: "Doc", token_starts: Set[int]) -> List[Candidate]:
         found: Dict[Tuple[int, int], Candidate] = {}
         for match_id, start, end in self._matcher(doc):
             span = doc[start:end]
             term = doc.vocab.strings[match_id]
-            found[(span.start_char, span.end_char)] = self._candidate(
-                term, span.start_char, span.end_char, priority=1
-            )
+            found[(span.start_char, span.end_char)] = self._candidate(term, span.start_char, span.end_char, priority=1)
         if self._substring is not None:
             for match in self._substring.finditer(doc.text):
                 start, end = match.span(1)
@@ -113,9 +110,7 @@ class EntityReader:
         doc = self._nlp(normalized_text)
         spans = []
         for candidate in self._candidates(doc):
-            span = doc.char_span(
-                candidate.start, candidate.end, label=candidate.entity, alignment_mode="expand"
-            )
+            span = doc.char_span(candidate.start, candidate.end, label=candidate.entity, alignment_mode="expand")
             if span is not None:
                 spans.append(span)
         doc.spans[SPAN_KEY] = spans

@@ -6,6 +6,7 @@ for JiebaTokenizer's ``dictionary_path``)::
     python -m bot.nlu.lexicon data/shop/demo_shop.yml \
         --lexicon data/lexicon/shop_lexicon.json --jieba-dir data/jieba
 """
+
 from __future__ import annotations
 
 import argparse
@@ -100,9 +101,7 @@ class Lexicon:
         return cls(
             product_names=product_names,
             colours=_unique(
-                _term(colour)
-                for product in data.products
-                for colour in [*product.colours, *(v.colour for v in product.variants)]
+                _term(colour) for product in data.products for colour in [*product.colours, *(v.colour for v in product.variants)]
             ),
             couriers=_courier_names([_term(name) for name in courier_names]),
             materials=_unique(_term(p.material.name) for p in data.products),

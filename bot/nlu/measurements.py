@@ -12,6 +12,7 @@ Decisions (buyers' habits, not physics):
   waist: that is the only body measure Chinese buyers give in 尺;
 - values outside plausible human ranges are dropped rather than guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,55 +28,32 @@ _KG_UNIT = r"(?:斤|公斤|kg|千克)"
 _METRE = r"(?:米|m(?![a-z]))"
 
 # 一米七五, 1米8, 1m75: metres and a centimetre part (one digit = tens: 1米8 = 180)
-_METRE_AND_PART = (
-    rf"[1一]\s*{_METRE}\s*(?:[0-9]{{1,2}}(?![0-9.])|[{_CN_D}]{{1,2}}(?![十百千万点]))"
-)
+_METRE_AND_PART = rf"[1一]\s*{_METRE}\s*(?:[0-9]{{1,2}}(?![0-9.])|[{_CN_D}]{{1,2}}(?![十百千万点]))"
 _DECIMAL_METRES = rf"(?:(?<![\d.])1\.[0-9]{{1,2}}|一点[{_CN_D}]{{1,2}})\s*{_METRE}"
 _ONE_METRE = rf"[1一]\s*米(?![0-9{_CN_D}])"
-_HEIGHT_EXPRESSION = (
-    rf"{_METRE_AND_PART}|{_DECIMAL_METRES}|{_ONE_METRE}|{NUMBER}(?:\s*{_CM})?"
-)
-_CHI = (
-    r"(?:[0-9]\.[0-9]|[0-9一二两三])\s*尺(?!码)"
-    r"(?:\s*[0-9一二三四五六七八九](?![0-9]))?(?:\s*寸)?"
-)
+_HEIGHT_EXPRESSION = rf"{_METRE_AND_PART}|{_DECIMAL_METRES}|{_ONE_METRE}|{NUMBER}(?:\s*{_CM})?"
+_CHI = r"(?:[0-9]\.[0-9]|[0-9一二两三])\s*尺(?!码)" r"(?:\s*[0-9一二三四五六七八九](?![0-9]))?(?:\s*寸)?"
 
 _HEIGHT_PATTERNS = [
     lookahead(_METRE_AND_PART),
     lookahead(_DECIMAL_METRES),
     lookahead(rf"{NUMBER}\s*{_CM}"),
 ]
-_HEIGHT_PREFIXED = lookahead(
-    rf"(?P<key>身高|个子|个头|高)\s*{_FILLER}(?P<expr>{_HEIGHT_EXPRESSION})"
-)
+_HEIGHT_PREFIXED = lookahead(rf"(?P<key>身高|个子|个头|高)\s*{_FILLER}(?P<expr>{_HEIGHT_EXPRESSION})")
 _WEIGHT_UNIT = lookahead(rf"(?P<num>{NUMBER})\s*(?:多|来)?\s*(?P<unit>{_KG_UNIT})")
-_WEIGHT_PREFIXED = lookahead(
-    rf"(?:体重|重)\s*{_FILLER}(?P<expr>(?P<num>{NUMBER})(?:\s*(?:多|来)?\s*(?P<unit>{_KG_UNIT}))?)"
-)
-_GIRTH_PREFIXED = lookahead(
-    rf"(?P<key>胸围|胸|腰围|(?<![高低中收松])腰)\s*{_FILLER}"
-    rf"(?P<expr>{_CHI}|{NUMBER}(?:\s*{_CM})?)"
-)
+_WEIGHT_PREFIXED = lookahead(rf"(?:体重|重)\s*{_FILLER}(?P<expr>(?P<num>{NUMBER})(?:\s*(?:多|来)?\s*(?P<unit>{_KG_UNIT}))?)")
+_GIRTH_PREFIXED = lookahead(rf"(?P<key>胸围|胸|腰围|(?<![高低中收松])腰)\s*{_FILLER}" rf"(?P<expr>{_CHI}|{NUMBER}(?:\s*{_CM})?)")
 _CHI_ALONE = lookahead(rf"(?<![0-9.{_CN_D}十百]){_CHI}")
 
-_METRE_AND_PART_RE = re.compile(
-    rf"[1一]\s*(?:米|m)\s*(?P<part>[0-9]{{1,2}}|[{_CN_D}]{{1,2}})"
-)
+_METRE_AND_PART_RE = re.compile(rf"[1一]\s*(?:米|m)\s*(?P<part>[0-9]{{1,2}}|[{_CN_D}]{{1,2}})")
 _DECIMAL_METRES_RE = re.compile(rf"(?P<num>1\.[0-9]{{1,2}}|一点[{_CN_D}]{{1,2}})\s*(?:米|m)")
 _ONE_METRE_RE = re.compile(r"[1一]\s*米")
 _NUMBER_CM_RE = re.compile(rf"(?P<num>{NUMBER})\s*(?P<cm>{_CM})?")
-_CHI_RE = re.compile(
-    r"(?P<chi>[0-9]\.[0-9]|[0-9一二两三])\s*尺(?:\s*(?P<cun>[0-9一二三四五六七八九]))?(?:\s*寸)?"
-)
+_CHI_RE = re.compile(r"(?P<chi>[0-9]\.[0-9]|[0-9一二两三])\s*尺(?:\s*(?P<cun>[0-9一二三四五六七八九]))?(?:\s*寸)?")
 # A cm number after these is a garment or other body length, not the buyer's height.
-_NOT_HEIGHT_BEFORE = re.compile(
-    rf"(?:臀围|臀|肩宽|肩|袖|长|宽|腿围|腿|臂围|胸围|胸|腰围|腰|脚|鞋|头围)\s*{_FILLER}$"
-)
+_NOT_HEIGHT_BEFORE = re.compile(rf"(?:臀围|臀|肩宽|肩|袖|长|宽|腿围|腿|臂围|胸围|胸|腰围|腰|脚|鞋|头围)\s*{_FILLER}$")
 _HEIGHT_BEFORE_WEIGHT = re.compile(r"(?<![\d.])(1[4-9][0-9]|200)\s*[/,、~-]?\s*$")
-_HEIGHT_AFTER_WEIGHT = re.compile(
-    rf"\s*[/,、~-]?\s*(1[4-9][0-9]|200)"
-    rf"(?![\d.]|\s*(?:{_KG_UNIT}|{_CM}|元|块|件|米|m|%|个))"
-)
+_HEIGHT_AFTER_WEIGHT = re.compile(rf"\s*[/,、~-]?\s*(1[4-9][0-9]|200)" rf"(?![\d.]|\s*(?:{_KG_UNIT}|{_CM}|元|块|件|米|m|%|个))")
 
 HEIGHT_CM = (50.0, 250.0)
 WEIGHT_KG = (15.0, 250.0)

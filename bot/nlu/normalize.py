@@ -21,6 +21,7 @@ Steps, in this order (the order is what makes the function idempotent):
 ``normalize_with_offsets`` also returns, for every output character, the index of the input
 character it came from, so spans found in the normalised text can be mapped back.
 """
+
 from __future__ import annotations
 
 import re

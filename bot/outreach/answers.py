@@ -1,5 +1,6 @@
 """What the chat does with a buyer's 退订 and with an answer to the follow-up question (the
 channels' gate, bot/channels/gate.py, calls these before the assistant would)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -15,6 +15,7 @@
 
 Only buyers with recorded consent who have not replied 退订 since are ever sent one.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -115,8 +116,9 @@ def plan_campaign(campaign: Campaign, store: ShopStore, now: datetime) -> Plan:
     since = now - timedelta(days=campaign.frequency_cap.per_days)
     records = OutreachRecords(store.client, store.shop_id)
     for buyer in sorted(store.buyers(), key=lambda b: b.id):
-        bought = {item.sku for order in store.orders_of(buyer.id) if order.status is not OrderStatus.unpaid
-                  for item in order.items}
+        bought = {
+            item.sku for order in store.orders_of(buyer.id) if order.status is not OrderStatus.unpaid for item in order.items
+        }
         if not _in_audience(buyer, campaign.audience, bought):
             outside += 1
             continue
@@ -126,8 +128,14 @@ def plan_campaign(campaign: Campaign, store: ShopStore, now: datetime) -> Plan:
         elif records.send_state(campaign.send_key(buyer.id)) == "sent":
             skipped.append(Skipped(buyer_id=buyer.id, why="already sent this campaign"))
         elif records.marketing_since(buyer.id, since) >= campaign.frequency_cap.max_messages:
-            skipped.append(Skipped(buyer_id=buyer.id, why=f"frequency cap ({campaign.frequency_cap.max_messages} per {campaign.frequency_cap.per_days} days)"))
+            skipped.append(
+                Skipped(
+                    buyer_id=buyer.id,
+                    why=f"frequency cap ({campaign.frequency_cap.max_messages} per {campaign.frequency_cap.per_days} days)",
+                )
+            )
         else:
             send.append(Planned(buyer_id=buyer.id, nickname=buyer.nickname, text=campaign.text))
-    return Plan(campaign_id=campaign.id, in_window=campaign.send_window.holds(now), send=send,
-                skipped=skipped, outside_audience=outside)
+    return Plan(
+        campaign_id=campaign.id, in_window=campaign.send_window.holds(now), send=send, skipped=skipped, outside_audience=outside
+    )

@@ -1,5 +1,6 @@
 """`python -m bot campaign FILE [--dry-run]`: who gets a campaign's message, then (without
 --dry-run) send it; a second run sends nobody twice."""
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,11 @@ def run(args: argparse.Namespace) -> int:
         if args.dry_run:
             return 0
         if not plan.in_window:
-            print(f"not sent: now ({now:%Y-%m-%d %H:%M %z}) is outside the send window "
-                  f"{campaign.send_window.start:%Y-%m-%d %H:%M} – {campaign.send_window.end:%Y-%m-%d %H:%M}", file=sys.stderr)
+            print(
+                f"not sent: now ({now:%Y-%m-%d %H:%M %z}) is outside the send window "
+                f"{campaign.send_window.start:%Y-%m-%d %H:%M} – {campaign.send_window.end:%Y-%m-%d %H:%M}",
+                file=sys.stderr,
+            )
             return 1
         try:
             secret = shared_secret(settings)  # CONSOLE_SECRET, or the one `make run` generated
@@ -58,11 +62,16 @@ def run(args: argparse.Namespace) -> int:
             try:
                 sent = 0
                 for planned in plan.send:
-                    sent += await sender.send_once(campaign.send_key(planned.buyer_id), planned.buyer_id, planned.text, now, marketing=True)
+                    sent += await sender.send_once(
+                        campaign.send_key(planned.buyer_id), planned.buyer_id, planned.text, now, marketing=True
+                    )
                 return sent
             finally:
                 await sender.close()
 
         sent = asyncio.run(send_all())
-        print(f"sent {sent} of {len(plan.send)}" + ("" if sent == len(plan.send) else " (the rest could not be delivered now: run it again)"))
+        print(
+            f"sent {sent} of {len(plan.send)}"
+            + ("" if sent == len(plan.send) else " (the rest could not be delivered now: run it again)")
+        )
     return 0

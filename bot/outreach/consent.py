@@ -1,4 +1,5 @@
 """Who may get a marketing message, and what a buyer's 退订 looks like. Pure rules."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Reading a buyer's answer to the follow-up question (满意 / 一般 / 不满意, or 1-5). Exact rules,
 as the entities are: a message that is not clearly a rating is left to the assistant."""
+
 from __future__ import annotations
 
 import re

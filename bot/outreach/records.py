@@ -2,6 +2,7 @@
 `follow_up_pending:…`, `follow_up_answers`, `unpaid_remind…`; the table is in bot/store.py): who
 opted out, which proactive messages went out, the marketing frequency cap, the follow-up question
 and its answers, and the 催付 reminders sent (the per-buyer daily cap, the owner's 催付 conversion)."""
+
 from __future__ import annotations
 
 import time

@@ -6,6 +6,7 @@ works out from the shop's data what is due now, and each message's send key in R
 what is still due) and repeats nothing (a sent key is never sent again). Messages go out only in
 the shop's working hours; one due at night waits for the morning.
 """
+
 from __future__ import annotations
 
 import logging
@@ -59,7 +60,10 @@ class OutreachScheduler:
             if buyer.birthday != now.strftime("%m-%d") or not may_market(buyer, self.records.opted_out_at(buyer.id)):
                 continue
             text = outreach_replies.birthday_wish(
-                shop, buyer, coupon.yuan if coupon else None, coupon.min_order_yuan if coupon else 0,
+                shop,
+                buyer,
+                coupon.yuan if coupon else None,
+                coupon.min_order_yuan if coupon else 0,
                 coupon.valid_days if coupon else 0,
             )
             sent += await self.sender.send_once(f"birthday:{now.year}:{buyer.id}", buyer.id, text, now, marketing=True)
@@ -83,7 +87,11 @@ class OutreachScheduler:
             # Ask first, then send: an answer that comes in at once finds the question asked.
             self.records.ask_follow_up(order.buyer_id, order.id, FOLLOW_UP_ANSWER_SECONDS)
             went = await self.sender.send_once(
-                f"follow_up:{order.id}", order.buyer_id, outreach_replies.follow_up_question(order, product), now, marketing=False,
+                f"follow_up:{order.id}",
+                order.buyer_id,
+                outreach_replies.follow_up_question(order, product),
+                now,
+                marketing=False,
             )
             sent += went
         return sent
@@ -107,7 +115,9 @@ class OutreachScheduler:
             if self.records.reminded_since(order.buyer_id, midnight) >= MAX_REMINDERS_A_DAY:
                 continue
             facts = reminder_facts(order, self.store.product(order.items[0].sku), buyer, shop.policy, now)
-            if await self.sender.send_once(send_key, order.buyer_id, outreach_replies.unpaid_reminder(facts), now, marketing=False):
+            if await self.sender.send_once(
+                send_key, order.buyer_id, outreach_replies.unpaid_reminder(facts), now, marketing=False
+            ):
                 self.records.record_reminder(order.id, order.buyer_id, now)
                 sent += 1
         return sent

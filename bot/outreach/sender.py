@@ -2,6 +2,7 @@
 the buyer's socket.io window by the Rasa server, and POSTed to SHOP_CALLBACK_URL when the shop has
 its own chat system. Each carries its send key as message id, so a delivery repeated after a
 restart is recognised by the Rasa server and not shown twice."""
+
 from __future__ import annotations
 
 import logging
@@ -38,9 +39,15 @@ class OutreachSender:
         self.records.finish_send(send_key, sent=True)
         if marketing:
             self.records.log_marketing(buyer_id, send_key, now)
-        outcome = await self.callback.send(AgentReply(
-            conversation_id=buyer_id, buyer_id=buyer_id, agent=SHOP_SENDER, text=text, sent_at=datetime.now(timezone.utc),
-        ))
+        outcome = await self.callback.send(
+            AgentReply(
+                conversation_id=buyer_id,
+                buyer_id=buyer_id,
+                agent=SHOP_SENDER,
+                text=text,
+                sent_at=datetime.now(timezone.utc),
+            )
+        )
         if outcome is CallbackOutcome.failed:
             logger.warning("outreach %s: the shop's callback failed (the chat window has it)", send_key)
         return True

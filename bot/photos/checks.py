@@ -1,6 +1,7 @@
 """A buyer's attachment, checked before anything is stored: a data URL (`data:image/png;base64,…`)
 or `{"content_type": …, "data": <base64>}`, of a JPEG, PNG or WebP image of at most MAX_BYTES.
 The bytes themselves must be of the type named, so a renamed file is refused too."""
+
 from __future__ import annotations
 
 import base64
@@ -40,7 +41,7 @@ def _split(attachment: Any) -> Optional[Tuple[str, str]]:
     """(declared content type, base64 text), or None when it is neither accepted form."""
     if isinstance(attachment, str) and attachment.startswith("data:") and ";base64," in attachment:
         head, _, data = attachment.partition(";base64,")
-        return head[len("data:"):].lower(), data
+        return head[len("data:") :].lower(), data
     if isinstance(attachment, dict):
         declared, encoded = attachment.get("content_type") or attachment.get("type"), attachment.get("data")
         if isinstance(declared, str) and isinstance(encoded, str):

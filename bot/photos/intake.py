@@ -1,6 +1,7 @@
 """A buyer message's photos, as both channels' gate (bot/channels/gate.py) takes them: checked and
 stored before the turn (a refused one stores nothing and is answered politely), the metadata then
 keeps only the photo ids; a photo on its own is acknowledged and joins the open complaint."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

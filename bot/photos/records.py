@@ -2,6 +2,7 @@
 
 A photo is kept PHOTO_DAYS under its conversation, then Redis drops it: it is evidence for one
 after-sales case, not an archive. Only the console (behind the agents' login) reads it back."""
+
 from __future__ import annotations
 
 import base64
@@ -40,8 +41,9 @@ class PhotoRecords(ShopRecords):
         photo_id = uuid.uuid4().hex
         key, listed = self._photo_key(conversation_id, photo_id), self._list_key(conversation_id)
         pipe = self.client.pipeline()
-        pipe.hset(key, mapping={"content_type": image.content_type, "at": at.isoformat(),
-                                "data": base64.b64encode(image.data).decode()})
+        pipe.hset(
+            key, mapping={"content_type": image.content_type, "at": at.isoformat(), "data": base64.b64encode(image.data).decode()}
+        )
         pipe.expire(key, PHOTO_SECONDS)
         pipe.zadd(listed, {photo_id: at.timestamp()})
         pipe.expire(listed, PHOTO_SECONDS)
@@ -52,8 +54,13 @@ class PhotoRecords(ShopRecords):
         fields = self.client.hgetall(self._photo_key(conversation_id, photo_id))
         if not fields:
             return None
-        return Photo(id=photo_id, conversation_id=conversation_id, content_type=fields["content_type"],
-                     data=base64.b64decode(fields["data"]), at=datetime.fromisoformat(fields["at"]))
+        return Photo(
+            id=photo_id,
+            conversation_id=conversation_id,
+            content_type=fields["content_type"],
+            data=base64.b64decode(fields["data"]),
+            at=datetime.fromisoformat(fields["at"]),
+        )
 
     def ids(self, conversation_id: str) -> List[str]:
         """The conversation's photos still kept, oldest first."""

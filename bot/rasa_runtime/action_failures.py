@@ -6,6 +6,7 @@ Rasa server (bot.rasa_runtime.patches wraps RemoteAction.run): the chat is hande
 buyer gets the apology, or, when even the handoff cannot be recorded, the apology that asks to
 send again and promises no person.
 """
+
 from __future__ import annotations
 
 import logging

@@ -12,6 +12,7 @@ Our actions are synchronous and read Redis: on the event loop they would stop ev
 buyer's turn. Each call runs in a small thread pool, on that thread's own event loop (rasa-sdk's
 executor is async; a form's validation may await).
 """
+
 from __future__ import annotations
 
 import asyncio

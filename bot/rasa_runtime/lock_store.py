@@ -25,6 +25,7 @@ that numbers its messages (REST `seq`: 1, 2, 3 … per sender) gets them handled
 
 Keys: bot/store.py, `ConversationKeys`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -247,7 +248,9 @@ class ShopLockStore(LockStore):
             if left <= 0:
                 logger.info("%s: message %d did not come before %d; going on", keys.conversation_id, seq - 1, seq)
                 return
-            await self.red.blpop([keys.seq_wake(seq - 1)], timeout=max(0.01, min(left, RECHECK_SECONDS)))  # 0 would block for good
+            await self.red.blpop(
+                [keys.seq_wake(seq - 1)], timeout=max(0.01, min(left, RECHECK_SECONDS))
+            )  # 0 would block for good
 
     # Rasa's LockStore API around tickets, for callers that use it directly (none in Rasa's
     # message handling, which only uses `lock()`): this store keeps no TicketLock objects.

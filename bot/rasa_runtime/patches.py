@@ -38,6 +38,7 @@ logs why) instead of silently changing behaviour it no longer understands.
    deserialised by Rasa's code as before, and a failure still reaches 3. It replaces the same
    function as 3, so it is installed first and 3 wraps it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -357,7 +358,11 @@ def apply() -> Dict[str, bool]:
             logger.error(
                 "not applying the Rasa patch %r: it was written for Rasa %s and %s.%s has "
                 "changed (Rasa %s); check whether the fix is still needed",
-                patch.name, RASA_VERSION, owner.__name__, patch.attribute, version,
+                patch.name,
+                RASA_VERSION,
+                owner.__name__,
+                patch.attribute,
+                version,
             )
             _applied[patch.name] = False
             continue

@@ -17,6 +17,7 @@ A save appends only the events added since the tracker was read, in one Lua step
 checks nobody else appended meanwhile (the lock store serialises a conversation's turns; the
 check makes a violation a slow, correct merge instead of a lost turn).
 """
+
 from __future__ import annotations
 
 import json
@@ -96,9 +97,7 @@ def compact(view: List[EventDict], keep_turns: int, domain: Domain) -> List[Even
         SessionStarted(timestamp=stamp),
     ]
     header += [
-        SlotSet(slot.name, slot.value, timestamp=stamp)
-        for slot in before.slots.values()
-        if slot.value != slot.initial_value
+        SlotSet(slot.name, slot.value, timestamp=stamp) for slot in before.slots.values() if slot.value != slot.initial_value
     ]
     if view[cut].get("event") == "user":
         # A buyer message the assistant did not run an action for (the channels' gate answered
@@ -156,9 +155,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
         return ConversationKeys(self.key_prefix, self.lock_key_prefix, conversation_id)
 
     def _tracker(self, sender_id: Text, events: List[EventDict]) -> DialogueStateTracker:
-        return DialogueStateTracker.from_dict(
-            sender_id, events, self.domain.slots, max_event_history=self.max_event_history
-        )
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots, max_event_history=self.max_event_history)
 
     # -- reading ---------------------------------------------------------------------------------
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
@@ -184,8 +181,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
     async def keys(self) -> Iterable[Text]:
         pattern = ConversationKeys.view_pattern(self.key_prefix)
         return [
-            ConversationKeys.conversation_of_view(self.key_prefix, key)
-            for key in self.red.scan_iter(match=pattern, count=1000)
+            ConversationKeys.conversation_of_view(self.key_prefix, key) for key in self.red.scan_iter(match=pattern, count=1000)
         ]
 
     async def exists(self, conversation_id: Text) -> bool:
@@ -221,9 +217,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
     def _next_view(self, view: List[EventDict]) -> List[EventDict]:
         return compact(current_session(view), self.keep_turns, self.domain)
 
-    def _merge_and_save(
-        self, keys: ConversationKeys, tracker: DialogueStateTracker, events: List[Event]
-    ) -> None:
+    def _merge_and_save(self, keys: ConversationKeys, tracker: DialogueStateTracker, events: List[Event]) -> None:
         """Rasa's merge semantics (append each event not already stored), in one pass."""
         for _attempt in range(5):
             stored = [json.loads(line) for line in self.red.lrange(keys.events, 0, -1)]
@@ -238,8 +232,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
             view = self._next_view(stored + new_dicts)
             length = self._append(
                 keys=[keys.events, keys.view],
-                args=[len(stored), json.dumps(view, ensure_ascii=False)]
-                + [json.dumps(d, ensure_ascii=False) for d in new_dicts],
+                args=[len(stored), json.dumps(view, ensure_ascii=False)] + [json.dumps(d, ensure_ascii=False) for d in new_dicts],
             )
             if length >= 0:
                 setattr(tracker, _STASH, StoredPosition(length, len(events), view))
@@ -267,8 +260,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
         view = self._next_view(events)
         length = self._append(
             keys=[keys.events, keys.view],
-            args=[0, json.dumps(view, ensure_ascii=False)]
-            + [json.dumps(d, ensure_ascii=False) for d in events],
+            args=[0, json.dumps(view, ensure_ascii=False)] + [json.dumps(d, ensure_ascii=False) for d in events],
         )
         if length >= 0:
             self.red.delete(keys.legacy_tracker)

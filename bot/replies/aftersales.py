@@ -1,4 +1,5 @@
 """Returns, exchanges, refunds and quality complaints (bot/services/aftersales.py)."""
+
 from __future__ import annotations
 
 from bot.models import Order

@@ -1,4 +1,5 @@
 """The bargaining ladder's answers and gifts (bot/services/bargaining.py)."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -38,10 +39,7 @@ def _bargain_answer(reply: BargainReply) -> str:
     if reply.step is BargainStep.free_shipping:
         return "亲，价格确实是最低了哦，不能再优惠了。" + shipping_line(reply.shipping)
     if reply.step is BargainStep.gift:
-        return (
-            f"亲，价格真的没法再让了～不过您诚心要的话，满{money(reply.gift_min_amount)}"
-            f"我们可以送您{reply.gift}哦～"
-        )
+        return f"亲，价格真的没法再让了～不过您诚心要的话，满{money(reply.gift_min_amount)}" f"我们可以送您{reply.gift}哦～"
     return "亲，真的很抱歉，价格是统一的实价，对每位顾客都一样，没有办法再优惠了，希望您理解哦～"
 
 

@@ -1,6 +1,7 @@
 """What a reply may carry besides words: a product card and the size-chart image. Sent as Rasa
 attachments, which both channels pass on as they are; the chat page (chat.js) renders them. Only
 data from the shop file: no card for an item without a picture."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional

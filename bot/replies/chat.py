@@ -1,4 +1,5 @@
 """Greetings, goodbyes and the fallbacks (actions/chat.py, actions/follow_up.py)."""
+
 from __future__ import annotations
 
 from typing import Optional

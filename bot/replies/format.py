@@ -1,4 +1,5 @@
 """Helpers every capability's replies share: amounts, days and lists as a shop writes them."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

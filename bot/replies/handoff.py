@@ -1,4 +1,5 @@
 """Asking for a person, and the channels' own answers while one is asked for (bot/handoff/)."""
+
 from __future__ import annotations
 
 
@@ -17,7 +18,9 @@ def handoff(
     if in_working_hours and agent_online:
         return opening + "已经帮您转接人工客服了，客服看到后会马上回复您；在这之前有什么问题也可以继续问我哦～"
     if in_working_hours:
-        return opening + "已经帮您登记转人工了。现在人工客服暂时都不在线，我会继续为您解答，客服一上线就会第一时间跟进您的问题哦～"
+        return (
+            opening + "已经帮您登记转人工了。现在人工客服暂时都不在线，我会继续为您解答，客服一上线就会第一时间跟进您的问题哦～"
+        )
     return (
         opening + f"已经帮您登记转人工了。现在是非工作时间（人工客服在线时间{working_hours}），"
         "我会继续为您解答，人工客服上班后会第一时间跟进您的问题哦～"

@@ -1,4 +1,5 @@
 """The shop's own answers (bot/knowledge/) and the question when two of them fit."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Sequence

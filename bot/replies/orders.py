@@ -1,4 +1,5 @@
 """Order status and address changes (bot/services/orders.py)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -11,24 +12,18 @@ from bot.services.orders import AddressChange, AddressChangeOutcome
 
 def order_not_found(order_id: Optional[str]) -> str:
     if order_id:
-        return (
-            f"亲，没有查到您账号下订单号为{order_id}的订单哦，麻烦核对一下订单号，"
-            "或者在“我的订单”里复制给我～"
-        )
+        return f"亲，没有查到您账号下订单号为{order_id}的订单哦，麻烦核对一下订单号，" "或者在“我的订单”里复制给我～"
     return "亲，没有查到您账号下的订单哦，麻烦把订单号发给我，我帮您查一下～"
 
 
 def item_summary(order: Order, names: Mapping[str, str]) -> str:
     """The order's items as the buyer bought them: name, colour, size (none for 均码), quantity."""
     return "，".join(
-        f"{names[item.sku]} {item.colour}{'' if item.size == '均码' else ' ' + item.size}×{item.quantity}"
-        for item in order.items
+        f"{names[item.sku]} {item.colour}{'' if item.size == '均码' else ' ' + item.size}×{item.quantity}" for item in order.items
     )
 
 
-def order_status(
-    order: Order, policy: Policy, dispatch: Optional[date], now: datetime, names: Mapping[str, str]
-) -> str:
+def order_status(order: Order, policy: Policy, dispatch: Optional[date], now: datetime, names: Mapping[str, str]) -> str:
     """`names`: each of the order's SKUs with its product's name (bot.services.orders.item_names)."""
     head = f"亲，您的订单{order.id}（{item_summary(order, names)}）"
     if order.status is OrderStatus.unpaid:
@@ -40,7 +35,10 @@ def order_status(
                 head + f"已于{moment(order.paid_at)}付款，本应在{day(dispatch)}发出，现在还没发货，"
                 "真的非常抱歉！我这就转给人工客服帮您跟进～"
             )
-        return head + f"已于{moment(order.paid_at)}付款成功，预计{when}发货（{policy.same_day_cutoff_hour}点前付款当天发），请您耐心等待哦～"
+        return (
+            head
+            + f"已于{moment(order.paid_at)}付款成功，预计{when}发货（{policy.same_day_cutoff_hour}点前付款当天发），请您耐心等待哦～"
+        )
     if order.status is OrderStatus.shipped:
         return (
             head + f"已于{moment(order.shipped_at)}发出，快递是{order.courier}，"

@@ -1,4 +1,5 @@
 """Keeping in touch (bot/outreach/): 退订, birthday wishes, the after-delivery follow-up, 催付."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -23,8 +24,7 @@ def birthday_wish(shop: Shop, buyer: Buyer, coupon_yuan: Optional[float], min_or
 
 def follow_up_question(order: Order, product: Optional[Product]) -> str:
     item = f"【{product.name}】" if product else f"订单{order.id}里的宝贝"
-    return (f"亲，您的{item}已经签收几天啦，穿着还满意吗？回复“满意”“一般”“不满意”或1-5分就好，"
-            "您的意见对我们很重要～")
+    return f"亲，您的{item}已经签收几天啦，穿着还满意吗？回复“满意”“一般”“不满意”或1-5分就好，" "您的意见对我们很重要～"
 
 
 def follow_up_thanks(satisfied: bool) -> str:
@@ -36,8 +36,10 @@ def follow_up_thanks(satisfied: bool) -> str:
 def follow_up_sorry(policy: Policy, to_person: bool) -> str:
     excluded = policy.no_reason_return_excluded_categories
     except_note = f"（{join(excluded)}除外）" if excluded else ""
-    text = (f"非常抱歉没让您满意😔 可以告诉我是尺码、质量还是物流的问题吗？签收{policy.return_window_days}天内"
-            f"可以申请退换{except_note}，把问题和照片发给我就能帮您登记售后～")
+    text = (
+        f"非常抱歉没让您满意😔 可以告诉我是尺码、质量还是物流的问题吗？签收{policy.return_window_days}天内"
+        f"可以申请退换{except_note}，把问题和照片发给我就能帮您登记售后～"
+    )
     if to_person:
         text += "我也请售后同事来跟进您的情况，请稍等哦～"
     return text

@@ -1,4 +1,5 @@
 """Questions about an item: material, feel, colours, price, stock (bot/services/products.py)."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -48,10 +49,7 @@ def product_info(product: Product, topic: ProductTopic) -> str:
     if topic is ProductTopic.colour:
         return f"亲，【{product.name}】有{colour_choices(product)}哦～"
     if topic is ProductTopic.price:
-        return (
-            f"亲，【{product.name}】的价格是{money(product.price)}，店里都是实价销售哦。"
-            f"{material_line(product)}"
-        )
+        return f"亲，【{product.name}】的价格是{money(product.price)}，店里都是实价销售哦。" f"{material_line(product)}"
     if topic is ProductTopic.breathable and material.breathable is not None:
         verdict = "透气性好，夏天穿也舒服" if material.breathable else "透气性一般，更适合凉快的天气"
         return f"亲，【{product.name}】是{material.name}（{material.composition}），{verdict}～"
@@ -82,11 +80,7 @@ def stock(product: Product, colour: Optional[str], size: Optional[str]) -> str:
         count = product.stock_of(colour, size)
         if count > 0:
             return f"亲，【{product.name}】{label}现在有货（库存{count}件），喜欢的话可以放心拍哦～"
-        others = [
-            f"{v.colour}{v.size}"
-            for v in product.variants
-            if v.stock > 0 and (v.colour == colour or v.size == size)
-        ]
+        others = [f"{v.colour}{v.size}" for v in product.variants if v.stock > 0 and (v.colour == colour or v.size == size)]
         tail = f"，{join(others[:4])}还有货" if others else ""
         return f"亲，抱歉，【{product.name}】{label}暂时没货了{tail}。补货时间还没定，定了会第一时间上架哦～"
     in_stock = [v for v in product.variants if v.stock > 0]

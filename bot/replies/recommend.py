@@ -1,5 +1,6 @@
 """导购 replies (bot/services/recommend.py): items with the facts that matched, an honest "没有"
 with the nearest item and why, and two items side by side on facts only."""
+
 from __future__ import annotations
 
 from typing import List, Optional, Sequence

@@ -1,6 +1,7 @@
 """Never the same reply three times in a chat: the second time is worded as a reminder, after
 that the assistant changes approach and offers a person (actions/base.py hands off when even that
 was said)."""
+
 from __future__ import annotations
 
 from typing import Iterable, Optional, Sequence

@@ -1,4 +1,5 @@
 """Free shipping, couriers, regions an item cannot go to, and when the shop ships (bot/services/shipping.py)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -53,11 +54,11 @@ def free_shipping(quote: ShippingQuote, product: Optional[Product]) -> str:
 
 
 def region_shipping(quote: ShippingQuote, product: Optional[Product]) -> str:
-    """"新疆能发吗": whether it can go there, and what it costs there."""
+    """ "新疆能发吗": whether it can go there, and what it costs there."""
     if quote.restricted:
         return _cannot_ship_reply(quote, product)
     cost = free_shipping(quote, product)
-    cost = cost[len("亲，"):] if cost.startswith("亲，") else cost
+    cost = cost[len("亲，") :] if cost.startswith("亲，") else cost
     return f"亲，{quote.region}可以发的，默认发{quote.courier.name}；{cost}"
 
 

@@ -1,4 +1,5 @@
 """Size advice and the size chart (bot/services/sizing.py)."""
+
 from __future__ import annotations
 
 from typing import Iterable, Optional

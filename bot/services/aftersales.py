@@ -1,4 +1,5 @@
 """Returns, exchanges and quality complaints, recorded for the shop's people."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -83,8 +84,7 @@ def complaint_subject(
         return order, (item_of(store, order, product) if order else product)
     if product is not None:
         received = next(
-            (o for o in store.orders_of(buyer_id)
-             if o.status in AFTER_SALES and o.holds(product.sku)),
+            (o for o in store.orders_of(buyer_id) if o.status in AFTER_SALES and o.holds(product.sku)),
             None,
         )
         if received is not None or named:

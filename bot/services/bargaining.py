@@ -3,6 +3,7 @@
 The shop never gives a discount it did not set: the only money off is the returning-customer
 coupon in the policy, offered to returning customers only.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

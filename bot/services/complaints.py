@@ -10,6 +10,7 @@ complain three times, or complain before the parcel is signed for, so that ratio
 ("占 5900%") and means nothing. A received order drew a complaint when its buyer complained of the
 item naming that order or no order at all; with no received orders there is no share.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -95,28 +96,29 @@ def complaint_report(store: ShopStore, now: datetime, weeks: int = 8, latest: in
         newest = sorted(zip(found, reasons), key=lambda pair: pair[0].created_at, reverse=True)[:latest]
         orders = received.get(sku, [])
         complained = _complained(orders, found)
-        items.append(ItemComplaints(
-            sku=sku,
-            name=product.name if product else ("没说是哪件商品" if sku == NO_ITEM else sku),
-            complaints=len(found),
-            by_reason=dict(Counter(reasons).most_common()),
-            received_orders=len(orders),
-            complained_orders=complained,
-            share_of_received=round(complained / len(orders), 4) if orders else None,
-            by_reason_orders={r: _complained(orders, [c for c, cr in zip(found, reasons) if cr == r]) for r in set(reasons)},
-            latest=[Quote(at=c.created_at, buyer_id=c.buyer_id, order_id=c.order_id, reason=r, words=c.reason)
-                    for c, r in newest],
-            by_week={week: weekly[week] for week in week_keys},
-        ))
+        items.append(
+            ItemComplaints(
+                sku=sku,
+                name=product.name if product else ("没说是哪件商品" if sku == NO_ITEM else sku),
+                complaints=len(found),
+                by_reason=dict(Counter(reasons).most_common()),
+                received_orders=len(orders),
+                complained_orders=complained,
+                share_of_received=round(complained / len(orders), 4) if orders else None,
+                by_reason_orders={r: _complained(orders, [c for c, cr in zip(found, reasons) if cr == r]) for r in set(reasons)},
+                latest=[
+                    Quote(at=c.created_at, buyer_id=c.buyer_id, order_id=c.order_id, reason=r, words=c.reason) for c, r in newest
+                ],
+                by_week={week: weekly[week] for week in week_keys},
+            )
+        )
     items.sort(key=lambda item: (-item.complaints, item.sku))
     return ComplaintReport(made_at=now, weeks=weeks, items=items)
 
 
 def _complained(received: List[Order], complaints: List[ShopRequest]) -> int:
     """How many of the item's received orders drew one of `complaints` (see the module's doc)."""
-    return sum(
-        any(c.buyer_id == order.buyer_id and c.order_id in (None, order.id) for c in complaints) for order in received
-    )
+    return sum(any(c.buyer_id == order.buyer_id and c.order_id in (None, order.id) for c in complaints) for order in received)
 
 
 def report_rows(report: ComplaintReport) -> List[List[str]]:

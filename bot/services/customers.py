@@ -1,4 +1,5 @@
 """Who is a returning customer, by the shop's own rule."""
+
 from __future__ import annotations
 
 from typing import Optional

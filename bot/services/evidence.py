@@ -5,6 +5,7 @@ complaint, an address change, a return, a cancellation) the words themselves mus
 Without that evidence the assistant asks back instead of acting: a wrong record costs the shop
 more than one more question.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,9 +15,38 @@ from bot.services.complaints import default_reasons
 
 # Words that name a problem with a received item, beyond the complaint-reason lexicon.
 _PROBLEM_WORDS = (
-    "质量问题", "质量差", "质量不好", "质量太差", "有问题", "出问题", "坏了", "坏的", "烂", "破",
-    "不能用", "用不了", "不好用", "没法用", "瑕疵", "脏", "污渍", "缩水", "变形", "断了", "掉了",
-    "少发", "漏发", "发错", "少了", "没收到", "假货", "次品", "残次", "不合格", "毛病", "故障",
+    "质量问题",
+    "质量差",
+    "质量不好",
+    "质量太差",
+    "有问题",
+    "出问题",
+    "坏了",
+    "坏的",
+    "烂",
+    "破",
+    "不能用",
+    "用不了",
+    "不好用",
+    "没法用",
+    "瑕疵",
+    "脏",
+    "污渍",
+    "缩水",
+    "变形",
+    "断了",
+    "掉了",
+    "少发",
+    "漏发",
+    "发错",
+    "少了",
+    "没收到",
+    "假货",
+    "次品",
+    "残次",
+    "不合格",
+    "毛病",
+    "故障",
 )
 # Something does not work ("触控不灵", "根本煮不熟", "没反应").
 _MALFUNCTION = re.compile(
@@ -26,6 +56,7 @@ _MALFUNCTION = re.compile(
 # Praise and contentment ("收到了 质量不错"): never a complaint.
 _PRAISE = re.compile(r"(?<!不)(不错|很好|挺好|好看|喜欢|满意|舒服|合身|漂亮|赞|棒|好评|质量好|质量可以|很值)")
 _NEGATED_PRAISE = re.compile(r"(不太?|没那么|一点都不|并不)(好|满意|喜欢|舒服|合身|好看|值)")
+
 
 def _has_any(text: str, words: Iterable[str]) -> bool:
     return any(word and word in text for word in words)
@@ -142,7 +173,7 @@ _NOT_ORDERED = re.compile(r"(还)?(没|没有|未)(下单|拍|买|付款|付钱|
 
 
 def says_not_ordered_yet(text: str) -> bool:
-    """"我还没有下单": there is no order to look up; news, not a question about one."""
+    """ "我还没有下单": there is no order to look up; news, not a question about one."""
     return bool(_NOT_ORDERED.search(text)) and not asks_a_question(text)
 
 

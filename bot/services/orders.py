@@ -1,4 +1,5 @@
 """Order questions, only ever about the chatting buyer's own orders."""
+
 from __future__ import annotations
 
 import re
@@ -83,14 +84,24 @@ class AddressChange:
 
 
 def record_order_request(
-    store: ShopRecorder, kind: RequestKind, order: Order, conversation_id: str, reason: str,
-    details: Dict[str, str], clock: Clock,
+    store: ShopRecorder,
+    kind: RequestKind,
+    order: Order,
+    conversation_id: str,
+    reason: str,
+    details: Dict[str, str],
+    clock: Clock,
 ) -> None:
     """Record, for the shop's people, something to do about one of the buyer's orders."""
     store.record_request(
         ShopRequest(
-            kind=kind, conversation_id=conversation_id, buyer_id=order.buyer_id, order_id=order.id,
-            reason=reason, details=details, created_at=clock(),
+            kind=kind,
+            conversation_id=conversation_id,
+            buyer_id=order.buyer_id,
+            order_id=order.id,
+            reason=reason,
+            details=details,
+            created_at=clock(),
         )
     )
 

@@ -4,6 +4,7 @@ The Redis `bot.store.ShopStore` satisfies both protocols (mypy checks it at ever
 tests/unit/test_ports.py checks the signatures); the unit tests pass a small in-memory store
 (tests/unit/memory_store.py) instead, so the rules run without Redis.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional, Protocol

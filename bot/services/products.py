@@ -1,4 +1,5 @@
 """Which product a chat is about, and which aspect of it a question asks for."""
+
 from __future__ import annotations
 
 from enum import Enum

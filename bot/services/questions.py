@@ -4,6 +4,7 @@ clause, so the assistant answers both instead of the classifier's one.
 Precision first: only questions the shop's data answers, each recognised by explicit words in a
 clause of its own (never from the classifier, which read the whole message as one intent).
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,9 @@ _CLAUSE_BREAK = re.compile(r"[，,。.！!？?；;～~\s]+|还有|另外|顺便�
 # The words that make a clause that question (a question about it, not a mention).
 SECOND_QUESTION_WORDS: Dict[str, re.Pattern[str]] = {
     "ask_free_shipping": re.compile(r"包邮|运费(多少|怎么算|几块|是多少)|邮费(多少|怎么算|几块)|免运费"),
-    "ask_courier": re.compile(r"(发|走|用)(的)?(什么|哪家|哪个|啥)(快递|物流)|什么快递|哪家快递|啥快递|能发顺丰|发顺丰吗|能走顺丰"),
+    "ask_courier": re.compile(
+        r"(发|走|用)(的)?(什么|哪家|哪个|啥)(快递|物流)|什么快递|哪家快递|啥快递|能发顺丰|发顺丰吗|能走顺丰"
+    ),
     "ask_shipping_time": re.compile(
         r"(什么时候|啥时候|几时|几号|多久|几天)(能|可以|才)?(发货|发出|寄出|发)|今天(能|可以)?(发货|发出|发)吗?|当天(能)?发"
     ),

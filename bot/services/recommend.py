@@ -11,6 +11,7 @@ Decisions (documented because they are judgement calls):
 - Thickness, stretch, season and warmth are asked of clothes: only items with a size chart.
 - "有没有便宜点的" stays a bargain; "有没有小礼物" stays a freebie question.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,16 +25,50 @@ from bot.services.products import colour_family
 # Words buyers use for kinds of items; matched against an item's category and name. Words no
 # item has ("羽绒服") still count: the honest answer is that the shop has none.
 _CATEGORY_WORDS = (
-    "连衣裙", "半身裙", "裙", "牛仔裤", "阔腿裤", "运动裤", "裤", "t恤", "短袖", "长袖", "衬衫", "卫衣", "内衣",
-    "双肩包", "斜挎包", "包", "风扇", "外套", "毛衣", "羽绒服", "大衣", "棉服", "鞋", "帽", "围巾", "袜", "睡衣",
+    "连衣裙",
+    "半身裙",
+    "裙",
+    "牛仔裤",
+    "阔腿裤",
+    "运动裤",
+    "裤",
+    "t恤",
+    "短袖",
+    "长袖",
+    "衬衫",
+    "卫衣",
+    "内衣",
+    "双肩包",
+    "斜挎包",
+    "包",
+    "风扇",
+    "外套",
+    "毛衣",
+    "羽绒服",
+    "大衣",
+    "棉服",
+    "鞋",
+    "帽",
+    "围巾",
+    "袜",
+    "睡衣",
 )
 # 包 in 包邮/包装/包退, 10包 (a count) and 邮政小包 (a parcel) is not a bag.
 _NOT_A_BAG = re.compile(r"包(?=邮|装|退|换|括|含|裹|运费)|[面红\d一二两三四五六七八九十几多每]包|邮政小包")
 # Materials as buyers say them -> what the material's name or composition must contain.
 _MATERIALS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("纯棉", ("纯棉", "100%棉")), ("棉麻", ("棉麻",)), ("亚麻", ("亚麻",)), ("雪纺", ("雪纺",)),
-    ("牛仔", ("牛仔",)), ("真皮", ("牛皮", "真皮", "羊皮")), ("针织", ("针织",)), ("德绒", ("德绒",)),
-    ("羊毛", ("羊毛",)), ("帆布", ("帆布",)), ("真丝", ("真丝", "桑蚕丝")), ("棉", ("棉",)),
+    ("纯棉", ("纯棉", "100%棉")),
+    ("棉麻", ("棉麻",)),
+    ("亚麻", ("亚麻",)),
+    ("雪纺", ("雪纺",)),
+    ("牛仔", ("牛仔",)),
+    ("真皮", ("牛皮", "真皮", "羊皮")),
+    ("针织", ("针织",)),
+    ("德绒", ("德绒",)),
+    ("羊毛", ("羊毛",)),
+    ("帆布", ("帆布",)),
+    ("真丝", ("真丝", "桑蚕丝")),
+    ("棉", ("棉",)),
 )
 # Buyer words -> the shop file's tag they mean. Gifts only as "送X的" or 送礼: "有没有小礼物" asks for
 # a freebie and "送人的话有包装吗" for wrapping.
@@ -42,9 +77,7 @@ _TAG_WORDS: Dict[str, re.Pattern] = {
     "夏季": re.compile(r"夏天|夏季|夏装|天热|怕热"),
     "春秋": re.compile(r"春秋|春天|秋天|春季|秋季"),
     "保暖": re.compile(r"保暖|暖和|御寒"),
-    "送礼": re.compile(
-        r"送礼|送(给)?(我)?(妈妈|妈|爸爸|爸|老公|老婆|男朋友|女朋友|男友|女友|长辈|朋友|闺蜜|老人|人)的(?!话)"
-    ),
+    "送礼": re.compile(r"送礼|送(给)?(我)?(妈妈|妈|爸爸|爸|老公|老婆|男朋友|女朋友|男友|女友|长辈|朋友|闺蜜|老人|人)的(?!话)"),
     "宽松": re.compile(r"宽松|oversize|遮肉"),
     "通勤": re.compile(r"通勤|上班穿"),
 }
@@ -130,8 +163,10 @@ class Ask(Model):
         return [c for c, here in present.items() if here]
 
     def is_about_wear(self) -> bool:
-        return self.thickness_at_least is not None or self.thickness_at_most is not None or bool(
-            self.stretch or set(self.tags) & {"冬季", "夏季", "春秋", "保暖"}
+        return (
+            self.thickness_at_least is not None
+            or self.thickness_at_most is not None
+            or bool(self.stretch or set(self.tags) & {"冬季", "夏季", "春秋", "保暖"})
         )
 
 
@@ -174,7 +209,10 @@ def _price_ask(text: str) -> Tuple[Optional[float], Optional[float], Optional[fl
 
 
 def read_ask(
-    text: str, catalogue_tags: Sequence[str] = (), colour: Optional[str] = None, size: Optional[str] = None,
+    text: str,
+    catalogue_tags: Sequence[str] = (),
+    colour: Optional[str] = None,
+    size: Optional[str] = None,
     viewed: Optional[Product] = None,
 ) -> Ask:
     """The attributes a message names. `colour`/`size`: what the chat's entities and slots say."""
@@ -197,10 +235,20 @@ def read_ask(
     price_min, price_max, about = _price_ask(text)
     gender = "男" if _MALE.search(text) else "女" if _FEMALE.search(text) else None
     return Ask(
-        category=category, material=material, tags=tags, recipient_tag=recipient,
-        thickness_at_least=at_least, thickness_at_most=at_most, stretch=stretch,
-        breathable=bool(_BREATHABLE.search(text)), price_min=price_min, price_max=price_max, price_about=about,
-        colour=colour, size=size, gender=gender,
+        category=category,
+        material=material,
+        tags=tags,
+        recipient_tag=recipient,
+        thickness_at_least=at_least,
+        thickness_at_most=at_most,
+        stretch=stretch,
+        breathable=bool(_BREATHABLE.search(text)),
+        price_min=price_min,
+        price_max=price_max,
+        price_about=about,
+        colour=colour,
+        size=size,
+        gender=gender,
     )
 
 
@@ -221,17 +269,17 @@ _ADD_ONS = re.compile(r"凑(个|一)?单|凑(个|点)?包邮|凑够")
 
 
 def asks_for_add_ons(text: str) -> bool:
-    """"凑单推荐一下", "帮我凑个包邮": items that close the gap to free shipping."""
+    """ "凑单推荐一下", "帮我凑个包邮": items that close the gap to free shipping."""
     return bool(_ADD_ONS.search(text))
 
 
 def asks_to_compare(text: str) -> bool:
-    """"这两件哪个好", "两款有什么区别": a comparison of two items."""
+    """ "这两件哪个好", "两款有什么区别": a comparison of two items."""
     return bool(_COMPARE.search(text.lower()))
 
 
 def asks_vaguely(text: str, ask: Ask) -> bool:
-    """"有什么推荐的吗": a recommendation asked for with nothing to match on."""
+    """ "有什么推荐的吗": a recommendation asked for with nothing to match on."""
     return bool(_EXPLICIT.search(text.lower())) and not ask.criteria()
 
 
@@ -277,9 +325,7 @@ def matching_colour(product: Product, ask: Ask) -> Optional[str]:
         return None
     family = colour_family(ask.colour)
     size = ask.size if ask.size in product.sizes else None
-    return next(
-        (c for c in product.colours if colour_family(c) == family and product.stock_of(c, size) > 0), None
-    )
+    return next((c for c in product.colours if colour_family(c) == family and product.stock_of(c, size) > 0), None)
 
 
 def _in_stock(product: Product, ask: Ask) -> bool:
@@ -292,7 +338,10 @@ def _in_stock(product: Product, ask: Ask) -> bool:
 
 
 def recommend(
-    products: Sequence[Product], ask: Ask, viewed: Optional[Product] = None, region: Optional[str] = None,
+    products: Sequence[Product],
+    ask: Ask,
+    viewed: Optional[Product] = None,
+    region: Optional[str] = None,
     limit: int = 3,
 ) -> Recommendations:
     """Up to `limit` in-stock items meeting every asked criterion: the viewed item's category
@@ -300,7 +349,8 @@ def recommend(
     meeting the most criteria (the named kind of item weighing most, then the nearest price)."""
     criteria = ask.criteria()
     pool = [
-        p for p in products
+        p
+        for p in products
         if (viewed is None or p.sku != viewed.sku)
         and p.stock_of() > 0
         and _sells_to(p, ask.gender)

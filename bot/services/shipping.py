@@ -1,4 +1,5 @@
 """Free shipping, couriers, regional restrictions and the same-day dispatch cut-off."""
+
 from __future__ import annotations
 
 import re
@@ -67,9 +68,7 @@ def quote(
         reason = FeeReason.threshold_met if region else FeeReason.region_unknown
         return ShippingQuote(free=True, fee=0.0, reason=reason, **common)
     short = round(policy.free_shipping_threshold - amount, 2) if amount is not None else None
-    return ShippingQuote(
-        free=False, fee=fee, reason=FeeReason.below_threshold, short_of_threshold=short, **common
-    )
+    return ShippingQuote(free=False, fee=fee, reason=FeeReason.below_threshold, short_of_threshold=short, **common)
 
 
 @dataclass(frozen=True)
@@ -96,9 +95,7 @@ def find_courier(policy: Policy, name: str) -> Optional[Courier]:
     """The policy courier a buyer named (顺丰, 圆通快递, sf…)."""
     wanted = name.strip().lower()
     for courier in (policy.default_courier, *policy.upgrade_couriers):
-        if wanted and (
-            wanted == courier.code.lower() or wanted in courier.name or courier.name[:2] in wanted
-        ):
+        if wanted and (wanted == courier.code.lower() or wanted in courier.name or courier.name[:2] in wanted):
             return courier
     return None
 
@@ -114,13 +111,46 @@ def dispatch_day(policy: Policy, paid_at: datetime) -> date:
 # order already paid (我前天付的款怎么还没发出去). The message's own words and entities decide,
 # never the mere existence of an order in the buyer's history.
 BUYING_NOW_WORDS = (
-    "现在拍", "现在下单", "现在买", "今天拍", "今天下单", "今天买", "晚上拍", "晚上下单", "明天拍",
-    "如果", "要是", "的话", "几点前", "几点之前", "拍下", "能发出吗", "要几天", "几天到", "几天能到",
-    "多久到", "多久能到",
+    "现在拍",
+    "现在下单",
+    "现在买",
+    "今天拍",
+    "今天下单",
+    "今天买",
+    "晚上拍",
+    "晚上下单",
+    "明天拍",
+    "如果",
+    "要是",
+    "的话",
+    "几点前",
+    "几点之前",
+    "拍下",
+    "能发出吗",
+    "要几天",
+    "几天到",
+    "几天能到",
+    "多久到",
+    "多久能到",
 )
 ORDER_WORDS = (
-    "付了", "付的款", "付款了", "已付", "已经付", "拍了", "买了", "下单了", "下了单", "订单",
-    "还没发", "没发货", "怎么还没", "催一下", "快点发", "赶紧发", "早点发",
+    "付了",
+    "付的款",
+    "付款了",
+    "已付",
+    "已经付",
+    "拍了",
+    "买了",
+    "下单了",
+    "下了单",
+    "订单",
+    "还没发",
+    "没发货",
+    "怎么还没",
+    "催一下",
+    "快点发",
+    "赶紧发",
+    "早点发",
 )
 
 

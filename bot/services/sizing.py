@@ -1,4 +1,5 @@
 """Size recommendation from the item's own chart, adjusted for how the item fits."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

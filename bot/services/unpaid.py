@@ -1,5 +1,6 @@
 """催付: which unpaid orders are due one friendly reminder, and the facts it may truthfully state.
 Pure rules; the outreach schedule (bot/outreach/scheduler.py) sends it, bot/replies/outreach.py words it."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -43,12 +44,19 @@ def _variant(colour: str, size: str) -> str:
     return f"{colour}{size}" if size.endswith("码") else f"{colour}{size}码"
 
 
-def reminder_facts(order: Order, product: Optional[Product], buyer: Optional[Buyer], policy: Policy, now: datetime) -> ReminderFacts:
+def reminder_facts(
+    order: Order, product: Optional[Product], buyer: Optional[Buyer], policy: Policy, now: datetime
+) -> ReminderFacts:
     first = order.items[0]
     items_total = round(sum(i.unit_price * i.quantity for i in order.items), 2)
     shipping = quote(policy, None, order.region, buyer, amount=items_total)
-    free = shipping.reason if shipping.free and order.shipping_fee == 0 and shipping.reason in (
-        FeeReason.threshold_met, FeeReason.returning_customer) else None  # the order's own fee agrees
+    free = (
+        shipping.reason
+        if shipping.free
+        and order.shipping_fee == 0
+        and shipping.reason in (FeeReason.threshold_met, FeeReason.returning_customer)
+        else None
+    )  # the order's own fee agrees
     left = product.stock_of(first.colour, first.size) if product else None
     low = left if left is not None and 0 < left <= LOW_STOCK_PIECES else None
     return ReminderFacts(

@@ -1,10 +1,11 @@
 """The trainer subcommands of `python -m bot` (bot/cli.py registers them):
 
-  export-corrections [--out data/nlu/corrections.yml]
-  story-from-conversation SENDER_ID [--name NAME] [--stories FILE] [--test FILE | --no-test] [--check]
-  compare-eval OLD.json NEW.json
-  corrections [--conversation ID] [--pending] [--delete CONVERSATION_ID MESSAGE_REF]
+export-corrections [--out data/nlu/corrections.yml]
+story-from-conversation SENDER_ID [--name NAME] [--stories FILE] [--test FILE | --no-test] [--check]
+compare-eval OLD.json NEW.json
+corrections [--conversation ID] [--pending] [--delete CONVERSATION_ID MESSAGE_REF]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,13 +41,15 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
     )
     story.add_argument("sender_id")
     story.add_argument("--name", help="story name (default: conversation SENDER_ID DATE TIME)")
-    story.add_argument("--stories", type=Path, default=DEFAULT_STORIES,
-                       help="default: data/stories/from_conversations.yml")
+    story.add_argument("--stories", type=Path, default=DEFAULT_STORIES, help="default: data/stories/from_conversations.yml")
     story.add_argument("--test", type=Path, default=DEFAULT_TEST, help="default: tests/rasa/test_from_conversations.yml")
     story.add_argument("--no-test", action="store_true", help="add the story only")
-    story.add_argument("--check", action="store_true",
-                       help="first run the new test with `rasa test core --e2e` and the latest model "
-                            "(intents, entities and actions); write nothing if it fails")
+    story.add_argument(
+        "--check",
+        action="store_true",
+        help="first run the new test with `rasa test core --e2e` and the latest model "
+        "(intents, entities and actions); write nothing if it fails",
+    )
 
     compare = commands.add_parser("compare-eval", help="score changes between two `make eval` reports")
     compare.add_argument("old", type=Path)
@@ -106,8 +109,10 @@ def _corrections(args: argparse.Namespace, settings: Settings, url: str) -> int:
     for c in found:
         if args.conversation in (None, c.conversation_id):
             entities = " ".join(f"{e.entity}={e.value}" for e in c.entities)
-            print(f"{c.conversation_id}\t{c.message_ref}\t{c.text}\t{c.predicted_intent} -> "
-                  f"{c.correct_intent}\t{entities}\t{c.corrected_by}\t{c.created_at:%Y-%m-%d %H:%M}")
+            print(
+                f"{c.conversation_id}\t{c.message_ref}\t{c.text}\t{c.predicted_intent} -> "
+                f"{c.correct_intent}\t{entities}\t{c.corrected_by}\t{c.created_at:%Y-%m-%d %H:%M}"
+            )
     return 0
 
 
@@ -153,8 +158,10 @@ def _story(args: argparse.Namespace, settings: Settings, url: str) -> int:
 def _note_corrections(settings: Settings, url: str, sender_id: str) -> None:
     """The story keeps what the model predicted; say so when a trainer corrected a message in it."""
     for c in _marks(settings, url).all(sender_id):
-        print(f"note: {c.text!r} was marked {c.correct_intent} (the model said {c.predicted_intent}); "
-              "the story keeps the model's intent and the bot's actions: edit it if they should differ")
+        print(
+            f"note: {c.text!r} was marked {c.correct_intent} (the model said {c.predicted_intent}); "
+            "the story keeps the model's intent and the bot's actions: edit it if they should differ"
+        )
 
 
 def check_test_story(content: str, model: Optional[Path] = None) -> Tuple[bool, str]:
@@ -170,9 +177,23 @@ def check_test_story(content: str, model: Optional[Path] = None) -> Tuple[bool, 
         result = subprocess.run(
             # --e2e: the buyer's text goes through the NLU too, so intents and entities are
             # checked, not only the bot's actions (plain `rasa test core` takes the story's intent).
-            [rasa, "test", "core", "--e2e", "--model", str(model), "--stories", str(stories),
-             "--fail-on-prediction-errors", "--out", str(out)],
-            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900,
+            [
+                rasa,
+                "test",
+                "core",
+                "--e2e",
+                "--model",
+                str(model),
+                "--stories",
+                str(stories),
+                "--fail-on-prediction-errors",
+                "--out",
+                str(out),
+            ],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         failed = out / "failed_test_stories.yml"
         details = failed.read_text(encoding="utf-8") if failed.exists() else ""

@@ -4,6 +4,7 @@ Prints, per intent set (heldout, real_buyers), macro-F1 and accuracy before -> a
 intent whose F1 moved, largest change first, and the entity F1. `make eval` keeps the report it
 replaces as reports/nlu/report.previous.json and runs this on the two.
 """
+
 from __future__ import annotations
 
 import json

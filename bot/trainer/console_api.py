@@ -18,6 +18,7 @@ framework's JSON response; bot/console/training.py does that for aiohttp. Routes
 
 `corrected_by` is the logged-in agent the console passes as `user` (else body["corrected_by"]).
 """
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,8 @@ class ApiResponse:
 
 def correction_json(correction: Correction) -> Dict[str, Any]:
     return {
-        **json.loads(correction.json()), "message_ref": correction.message_ref,
+        **json.loads(correction.json()),
+        "message_ref": correction.message_ref,
         # What the console shows of the mark (bot/labels.py); the names above are what training reads.
         "correct_intent_label": intent_label(correction.correct_intent),
         "entity_labels": {e.entity: ENTITY_LABELS.get(e.entity, e.entity) for e in correction.entities},
@@ -75,8 +77,9 @@ def _check_said(marks: CorrectionRecords, conversation_id: str, ref: str, text: 
         raise CorrectionError(f"text: not what the buyer wrote in message {ref!r}")
 
 
-def mark(marks: CorrectionRecords, body: Mapping[str, Any], user: Optional[str] = None,
-         vocabulary: Optional[Vocabulary] = None) -> ApiResponse:
+def mark(
+    marks: CorrectionRecords, body: Mapping[str, Any], user: Optional[str] = None, vocabulary: Optional[Vocabulary] = None
+) -> ApiResponse:
     vocabulary = vocabulary or Vocabulary.from_domain()
     common: Dict[str, Any] = dict(
         correct_intent=body.get("correct_intent") or "",

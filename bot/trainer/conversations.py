@@ -6,6 +6,7 @@ running Rasa server, no --enable-api and no token, reads exactly what endpoints.
 runs (bot/rasa_runtime/tracker_store.py) reads the whole history, so nothing here builds keys.
 The tests need only a redis-server.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,9 +32,7 @@ def tracker_store(redis_url: str, domain_path: Path = DOMAIN_FILE) -> Any:
 
     from bot.rasa_runtime.tracker_store import ShopTrackerStore
 
-    return ShopTrackerStore.from_url(
-        redis_url, Domain.load(str(domain_path)), key_prefix=TRACKER_KEY_PREFIX
-    )
+    return ShopTrackerStore.from_url(redis_url, Domain.load(str(domain_path)), key_prefix=TRACKER_KEY_PREFIX)
 
 
 async def _retrieve(store: Any, sender_id: str) -> Optional[Any]:

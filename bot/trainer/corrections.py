@@ -7,6 +7,7 @@ export-corrections` (bot.trainer.export) turns them into Rasa NLU training examp
 The console calls `mark_message`, `mark_event` (with a tracker event as the Rasa HTTP API returns
 it), `pending_corrections` and `unmark`; bot.trainer.console_api wraps them as JSON handlers.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,8 +31,7 @@ EntityInput = Union[CorrectionEntity, Mapping[str, Any]]
 def check_against_domain(correction: Correction, vocabulary: Vocabulary) -> None:
     if correction.correct_intent not in vocabulary.intents:
         raise CorrectionError(
-            f"unknown intent {correction.correct_intent!r}; the domain's intents are: "
-            + ", ".join(sorted(vocabulary.intents))
+            f"unknown intent {correction.correct_intent!r}; the domain's intents are: " + ", ".join(sorted(vocabulary.intents))
         )
     unknown = sorted({e.entity for e in correction.entities} - vocabulary.entities)
     if unknown:
@@ -47,8 +47,7 @@ def build_correction(vocabulary: Optional[Vocabulary] = None, **fields: Any) -> 
         correction = Correction(**fields)
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'] if p != '__root__') or 'correction'}: {e['msg']}"
-            for e in error.errors()
+            f"{'.'.join(str(p) for p in e['loc'] if p != '__root__') or 'correction'}: {e['msg']}" for e in error.errors()
         )
         raise CorrectionError(problems) from error
     check_against_domain(correction, vocabulary or Vocabulary.from_domain())
@@ -131,8 +130,4 @@ def pending_corrections(marks: CorrectionRecords, nlu_dir: Optional[Path] = None
     from bot.trainer.examples import NLU_DIR, ExampleIndex, plain_key
 
     index = ExampleIndex.read(nlu_dir or NLU_DIR)
-    return [
-        c
-        for c in marks.all()
-        if c.correct_intent not in {place.intent for place in index.places(plain_key(c.text))}
-    ]
+    return [c for c in marks.all() if c.correct_intent not in {place.intent for place in index.places(plain_key(c.text))}]

@@ -3,6 +3,7 @@
 Texts are compared by `plain_key`: entity annotations removed, line breaks made spaces, leading
 and trailing whitespace stripped.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,9 +54,7 @@ def parse_annotated(example: str) -> Tuple[str, List[Tuple[str, str, int, int]]]
     from rasa.shared.nlu.training_data.entities_parser import parse_training_example
 
     message = parse_training_example(example)
-    entities = [
-        (e["entity"], str(e.get("value")), e["start"], e["end"]) for e in message.get("entities", [])
-    ]
+    entities = [(e["entity"], str(e.get("value")), e["start"], e["end"]) for e in message.get("entities", [])]
     return message.get("text"), sorted(entities, key=lambda e: e[2])
 
 
@@ -127,8 +126,4 @@ def read_eval_texts(path: Optional[Path]) -> frozenset:
     """The texts (first column) of the evaluation file; empty when it is not there."""
     if path is None or not path.exists():
         return frozenset()
-    return frozenset(
-        plain_key(line.split("\t")[0])
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    )
+    return frozenset(plain_key(line.split("\t")[0]) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())

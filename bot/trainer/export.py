@@ -11,6 +11,7 @@ a warning that names the file and intent, when its text is
 
 A text that already is an example of the same intent is skipped quietly (reported, no warning).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -83,10 +84,7 @@ class ExportReport:
             f"{len(self.warnings)} warning(s)"
         ]
         lines += [f"  + {e.intent}: {e.example}" for e in self.added]
-        lines += [
-            f"  = {s.intent}: {s.text} (in {', '.join(p.file for p in s.places)})"
-            for s in self.already_present
-        ]
+        lines += [f"  = {s.intent}: {s.text} (in {', '.join(p.file for p in s.places)})" for s in self.already_present]
         return "\n".join(lines)
 
 
@@ -131,9 +129,7 @@ class _OutFile:
             for intent in sorted(self.examples)
             if self.examples[intent]
         ] + self.other_blocks
-        body = yaml.dump(
-            {"nlu": blocks}, Dumper=_LiteralDumper, allow_unicode=True, sort_keys=False, width=4096
-        )
+        body = yaml.dump({"nlu": blocks}, Dumper=_LiteralDumper, allow_unicode=True, sort_keys=False, width=4096)
         return f'{HEADER}version: "3.1"\n\n{body}'
 
 

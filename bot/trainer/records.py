@@ -1,6 +1,7 @@
 """The trainers' marks in Redis (key `corrections`, in bot/store.py's table): a hash of
 JSON [conversation_id, message_ref] -> Correction. One mark per buyer message: marking it again
 replaces the earlier mark."""
+
 from __future__ import annotations
 
 import json

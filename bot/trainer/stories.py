@@ -15,6 +15,7 @@ YAMLStoryWriter; for tests one method is replaced, because Rasa's writer would p
 values in the annotation (`"value": 165`) while `rasa test` compares them as strings, and it would
 place entities by offsets that refer to the normalised text (bot.nlu.components.ChineseNormalizer).
 """
+
 from __future__ import annotations
 
 import io
@@ -165,9 +166,7 @@ def dump_story_item(story: Dict[str, Any], indent: str) -> str:
         dumper.indent(mapping=2, sequence=4, offset=2)  # the layout of data/stories/*.yml
     else:
         dumper.indent(mapping=2, sequence=2, offset=0)  # Rasa's writer's layout
-    dumper.representer.add_representer(
-        type(None), lambda self, _: self.represent_scalar("tag:yaml.org,2002:null", "null")
-    )
+    dumper.representer.add_representer(type(None), lambda self, _: self.represent_scalar("tag:yaml.org,2002:null", "null"))
     stream = io.StringIO()
     dumper.dump([story], stream)
     # With an offset, ruamel puts the top-level sequence at "  - "; move it to `indent`.
@@ -225,9 +224,7 @@ def default_story_name(sender_id: str, events: Sequence[Any], timezone_name: str
     return f"conversation {sender_id} {datetime.fromtimestamp(first, ZoneInfo(timezone_name)):%Y-%m-%d %H:%M}"
 
 
-def stories_from_events(
-    name: str, events: Sequence[Any], influencing_slots: FrozenSet[str]
-) -> Dict[str, Dict[str, Any]]:
+def stories_from_events(name: str, events: Sequence[Any], influencing_slots: FrozenSet[str]) -> Dict[str, Dict[str, Any]]:
     """{"story": training story, "test": conversation test} for the conversation's events."""
     kept = story_events(events, influencing_slots)
     return {"story": story_dict(name, kept, False), "test": story_dict(name, kept, True)}

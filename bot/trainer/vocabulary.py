@@ -3,6 +3,7 @@
 Read straight from domain.yml (plain YAML, no Rasa import): the console validates every mark with
 it, so it must be cheap to load.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -8,6 +8,7 @@ other-intent messages were answered from the knowledge base.
 
     .venv/bin/python experiments/knowledge/threshold_cv.py
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -46,7 +47,7 @@ def main() -> None:
         for position, entry in enumerate(entries):
             for left_out in entry.similar:
                 kept = entry.copy(update={"similar": [s for s in entry.similar if s != left_out]})
-                index = KnowledgeIndex([*entries[:position], kept, *entries[position + 1:]])
+                index = KnowledgeIndex([*entries[:position], kept, *entries[position + 1 :]])
                 found = index.matches(left_out, NOW)
                 if not found:
                     none += 1

@@ -3,6 +3,7 @@ with no fallback (every message gets the top intent).
 
     .venv/bin/python -m experiments.nlu.ablation
 """
+
 from __future__ import annotations
 
 from sklearn.linear_model import LogisticRegression

@@ -3,6 +3,7 @@ scores and the share of messages embedded, per τ (1.01: always embedded).
 
     .venv/bin/python -m experiments.nlu.gating
 """
+
 from __future__ import annotations
 
 import numpy as np

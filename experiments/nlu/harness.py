@@ -4,6 +4,7 @@ The same steps as config.yml (our normaliser, character TF-IDF, e5 query embeddi
 regression), trained only on data/nlu/ and scored on the held-out split and on the real buyer
 file with `make eval`'s merges. Its numbers track the Rasa model's within about 0.005.
 """
+
 from __future__ import annotations
 
 import os
@@ -74,7 +75,9 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str], merge: bool) -> floa
 
 def predictions(clf, X, threshold: float) -> List[str]:
     probabilities = clf.predict_proba(X)
-    return [clf.classes_[j] if probabilities[n, j] >= threshold else "nlu_fallback" for n, j in enumerate(probabilities.argmax(1))]
+    return [
+        clf.classes_[j] if probabilities[n, j] >= threshold else "nlu_fallback" for n, j in enumerate(probabilities.argmax(1))
+    ]
 
 
 def scores(clf, heldout_X, real_X, data: Data, threshold: float = 0.35) -> Tuple[float, float]:

@@ -3,6 +3,7 @@ the threshold with the lowest cost when a wrong answer costs twice a request to 
 
     .venv/bin/python -m experiments.nlu.threshold_cv
 """
+
 from __future__ import annotations
 
 import numpy as np

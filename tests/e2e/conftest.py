@@ -1,6 +1,7 @@
 """The real assistant: a throwaway Redis, the Rasa server (our actions in its process, or with
 ACTIONS_IN_PROCESS=false an action server beside it) and the agent console on free ports. `Stack`
 can stop and start each process again on the same ports (restart tests)."""
+
 from __future__ import annotations
 
 import json
@@ -46,9 +47,7 @@ class Assistant:
         return [m.get("text", "") for m in response.json()]
 
     def tracker(self, sender: str) -> Dict:
-        return requests.get(
-            f"{self.url}/conversations/{sender}/tracker", params=RASA_API_TOKEN, timeout=30
-        ).json()
+        return requests.get(f"{self.url}/conversations/{sender}/tracker", params=RASA_API_TOKEN, timeout=30).json()
 
     def alive(self) -> bool:
         return requests.get(f"{self.url}/status", params=RASA_API_TOKEN, timeout=10).ok
@@ -64,8 +63,10 @@ class ConsoleClient:
 
     def login(self, name: str, password: Optional[str] = None) -> "ConsoleClient":
         response = self.http.post(
-            f"{self.url}/login", data={"name": name, "password": password or AGENTS[name]},
-            allow_redirects=False, timeout=30,
+            f"{self.url}/login",
+            data={"name": name, "password": password or AGENTS[name]},
+            allow_redirects=False,
+            timeout=30,
         )
         assert response.status_code == 302, response.text
         return self
@@ -127,15 +128,27 @@ class Stack:
         return {
             "actions": (
                 [sys.executable, "-m", "bot.action_server", "--port", str(self.action_port)],
-                f"http://127.0.0.1:{self.action_port}/health", 120,
+                f"http://127.0.0.1:{self.action_port}/health",
+                120,
             ),
             "rasa": (
                 [
-                    RASA, "run", "--enable-api", "--auth-token", RASA_API_TOKEN["token"],
-                    "--port", str(self.rasa_port), "--model", str(self.model),
-                    "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                    RASA,
+                    "run",
+                    "--enable-api",
+                    "--auth-token",
+                    RASA_API_TOKEN["token"],
+                    "--port",
+                    str(self.rasa_port),
+                    "--model",
+                    str(self.model),
+                    "--credentials",
+                    "credentials.yml",
+                    "--endpoints",
+                    "endpoints.yml",
                 ],
-                f"http://127.0.0.1:{self.rasa_port}/", 300,  # "/" needs no token
+                f"http://127.0.0.1:{self.rasa_port}/",
+                300,  # "/" needs no token
             ),
             "console": ([sys.executable, "-m", "bot.console"], f"{self.console_url}/healthz", 60),
         }
@@ -143,8 +156,11 @@ class Stack:
     def start(self, name: str) -> None:
         command, health, timeout = self._commands()[name]
         process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=self.env,
-            stdout=open(self.logs / f"{name}.log", "a"), stderr=subprocess.STDOUT,
+            command,
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=open(self.logs / f"{name}.log", "a"),
+            stderr=subprocess.STDOUT,
         )
         self.processes[name] = process
         wait_for(health, process, timeout)
@@ -205,8 +221,10 @@ def restart(assistant: Assistant, sender: str) -> None:
     """Start the buyer's conversation afresh (buyer ids are shared between tests)."""
     end_handoff(assistant.store, sender)
     requests.post(
-        f"{assistant.url}/conversations/{sender}/tracker/events", json={"event": "restart"},
-        params=RASA_API_TOKEN, timeout=30,
+        f"{assistant.url}/conversations/{sender}/tracker/events",
+        json={"event": "restart"},
+        params=RASA_API_TOKEN,
+        timeout=30,
     ).raise_for_status()
 
 

@@ -1,6 +1,7 @@
 """With ACTIONS_IN_PROCESS=false the Rasa server calls the action server over HTTP. That server
 stops mid-chat: the buyer gets the apology and a person (never silence), and once it is back the
 assistant answers again."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """The default stack runs our actions inside the Rasa server's process (ACTIONS_IN_PROCESS): no
 action server listens, and a turn is still answered by its action from the shop's data."""
+
 from __future__ import annotations
 
 import socket

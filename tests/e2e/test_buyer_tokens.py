@@ -3,6 +3,7 @@
 Its own stack (Redis, action server, Rasa server, console) with the secret set; real socket.io
 clients (long-polling: the installed aiohttp is older than what python-engineio's WebSocket client needs).
 """
+
 from __future__ import annotations
 
 import asyncio

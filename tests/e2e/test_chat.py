@@ -1,4 +1,5 @@
 """Chat over REST with the real Rasa server, action server and Redis: real figures from the data."""
+
 from __future__ import annotations
 
 import pytest
@@ -56,9 +57,7 @@ def test_size_form_asks_for_what_is_missing(assistant: Assistant, sender: str) -
     assert f"建议拍{expected.size}码" in third
 
 
-def test_an_upset_buyer_inside_the_size_form_gets_a_human_not_the_next_question(
-    assistant: Assistant, sender: str
-) -> None:
+def test_an_upset_buyer_inside_the_size_form_gets_a_human_not_the_next_question(assistant: Assistant, sender: str) -> None:
     assert "身高" in joined(assistant.say(sender, "我该选什么尺码", item_id="D002"))
     reply = joined(assistant.say(sender, "165 问这么多 气死了", item_id="D002"))
     assert "人工" in reply

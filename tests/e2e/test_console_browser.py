@@ -5,6 +5,7 @@ next question.
 
 Uses the system Chromium (the `browser` fixture of tests/conftest.py), never `playwright install`.
 """
+
 from __future__ import annotations
 
 import pytest

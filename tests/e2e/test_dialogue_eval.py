@@ -1,5 +1,6 @@
 """The real-conversation floor: the labelled sessions replayed through the whole assistant
 (make eval-dialogues). The sessions are read from ../shared at run time, never copied here."""
+
 from __future__ import annotations
 
 import json

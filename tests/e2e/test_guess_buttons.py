@@ -1,5 +1,6 @@
 """猜你想问 in a real headless Chromium: an unclear message on the chat page shows the likeliest
 questions as buttons; clicking one asks it and gets that answer from the shop's data."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,5 +1,6 @@
 """Handoff with the real servers over REST and the console API: answers while waiting, silence
 once claimed, agent replies, hand back."""
+
 from __future__ import annotations
 
 from typing import Dict, List
@@ -70,9 +71,7 @@ def test_the_console_refuses_strangers_and_other_agents(stack: Stack, assistant:
     assert stranger.get("/").status_code == 302
     assert stranger.get("/api/handoffs").status_code == 401
     assert stranger.post(f"/api/handoffs/{sender}/claim").status_code == 401
-    bad = stranger.http.post(
-        f"{stack.console_url}/login", data={"name": "alice", "password": "bob-password-2"}, timeout=30
-    )
+    bad = stranger.http.post(f"{stack.console_url}/login", data={"name": "alice", "password": "bob-password-2"}, timeout=30)
     assert bad.status_code == 401
 
     alice = ConsoleClient(stack.console_url).login("alice")

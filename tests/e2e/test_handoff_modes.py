@@ -1,5 +1,6 @@
 """No buyer left unanswered, over REST with the real servers: a handoff waits with the assistant
 still answering, goes silent only once an agent claims it, in each of the shop's modes."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

@@ -3,6 +3,7 @@
 Its own stack: Redis with append-only persistence in a temporary directory, and a shop callback
 server, so the agent's reply after the restarts is seen reaching the shop too.
 """
+
 from __future__ import annotations
 
 import json

@@ -2,6 +2,7 @@
 REPLICAS=2` (two Rasa servers behind nginx): an entry added on the 知识库 page answers a buyer's
 paraphrase on the chat page within 5 s, and every replica answers it; disabled, no buyer gets it.
 The transcript the agent reads names the entry as the answer's source."""
+
 from __future__ import annotations
 
 import signal
@@ -42,7 +43,8 @@ def each_replica_says(ports: List[int], sender: str) -> List[str]:
     for port in ports:
         response = requests.post(
             f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-            json={"sender": f"{sender}_{port}", "message": PARAPHRASE}, timeout=60,
+            json={"sender": f"{sender}_{port}", "message": PARAPHRASE},
+            timeout=60,
         )
         response.raise_for_status()
         replies.append(" ".join(m.get("text", "") for m in response.json()))
@@ -60,7 +62,10 @@ def say(chat: Page, text: str) -> int:
 
 def test_an_owner_adds_an_entry_every_replica_answers_it_and_disabling_stops_it(tmp_path: Path, browser: Browser) -> None:
     runner, ports = start_runner(
-        tmp_path, REPLICAS="2", CONSOLE_SECRET=SECRET, CONSOLE_OWNERS=f"{OWNER}:{hash_password(PASSWORD)}",
+        tmp_path,
+        REPLICAS="2",
+        CONSOLE_SECRET=SECRET,
+        CONSOLE_OWNERS=f"{OWNER}:{hash_password(PASSWORD)}",
     )
     console_url, rasa_url = f"http://127.0.0.1:{ports.console}", f"http://127.0.0.1:{ports.rasa}"
     try:
@@ -112,7 +117,11 @@ def test_an_owner_adds_an_entry_every_replica_answers_it_and_disabling_stops_it(
         tracker = requests.get(
             f"{rasa_url}/conversations/buyer_kb/tracker", params={"token": rasa_api_token(SECRET)}, timeout=30
         ).json()
-        keys = [e["value"] for e in tracker["events"] if e.get("event") == "slot" and e.get("name") == "answer_source" and e.get("value")]
+        keys = [
+            e["value"]
+            for e in tracker["events"]
+            if e.get("event") == "slot" and e.get("name") == "answer_source" and e.get("value")
+        ]
         assert keys and keys[-1].startswith("knowledge:own_")
         lines = transcript(tracker, {keys[-1].split(":", 1)[1]: QUESTION})
         answered = [line for line in lines if ANSWER in line.text]

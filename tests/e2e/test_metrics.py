@@ -1,6 +1,7 @@
 """The owner's numbers from real chats: REST messages through the Rasa server, its event broker,
 the Redis stream and `python -m bot metrics --json`, with exactly the expected counts; then the
 dashboard in a real headless Chromium, drawn from those numbers, for the owner only."""
+
 from __future__ import annotations
 
 import json
@@ -27,19 +28,26 @@ pytestmark = pytest.mark.e2e
 
 def bot_command(stack: Stack, *args: str) -> subprocess.CompletedProcess:
     env = {**stack.env, "REDIS_URL": stack.redis.url}
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=True)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
 
 
 def place_order(stack: Stack, buyer_id: str, directory: Path) -> None:
     """The shop's order import: the loader with --merge, as docs/shop-data.md documents."""
     now = datetime.now(timezone.utc)
     order = Order(
-        id=f"M{uuid.uuid4().hex[:8]}", buyer_id=buyer_id, status=OrderStatus.paid, region="浙江",
-        items=[OrderItem(sku="T001", colour="白色", size="M", unit_price=59)], created_at=now, paid_at=now,
+        id=f"M{uuid.uuid4().hex[:8]}",
+        buyer_id=buyer_id,
+        status=OrderStatus.paid,
+        region="浙江",
+        items=[OrderItem(sku="T001", colour="白色", size="M", unit_price=59)],
+        created_at=now,
+        paid_at=now,
     )
-    data = ShopData(shop=stack.store.shop(), products=[], buyers=[Buyer(id=buyer_id, nickname="新客", region="浙江")],
-                    orders=[order])
+    data = ShopData(
+        shop=stack.store.shop(), products=[], buyers=[Buyer(id=buyer_id, nickname="新客", region="浙江")], orders=[order]
+    )
     path = directory / "new_order.json"
     path.write_text(data.json(ensure_ascii=False), encoding="utf-8")
     bot_command(stack, "load", str(path), "--merge")
@@ -108,7 +116,11 @@ def test_metrics_json_gives_exactly_the_expected_numbers(stack: Stack, script: S
     # What each answer earned: named in Chinese; the shipping answer came directly and settled it.
     shipping = next(row for row in m["answers"] if row["name"] == "问包邮/运费")
     assert (shipping["kind"], shipping["answered"], shipping["precise_rate"], shipping["unsure_after_rate"]) == (
-        "意图", 1, 1.0, 0.0)
+        "意图",
+        1,
+        1.0,
+        0.0,
+    )
     # Asked again: the stream is folded once, so nothing is counted twice.
     again = json.loads(bot_command(stack, "metrics", "--json", "--since", script.since, "--until", script.until).stdout)
     assert (again["conversations"], again["buyer_messages"]) == (5, 6)
@@ -162,8 +174,15 @@ def test_the_complaint_report_page_shows_each_item_in_the_buyers_words(stack: St
     store = stack.store
     now = datetime.now(timezone.utc)
     for words, hours_ago in (("衣服洗了一次就掉色了", 30), ("领口线头好多", 2)):
-        record_quality_complaint(store, "buyer_chenchen", f"complaint-{uuid.uuid4().hex[:6]}", words,
-                                 store.product("T002"), None, fixed_clock(now - timedelta(hours=hours_ago)))
+        record_quality_complaint(
+            store,
+            "buyer_chenchen",
+            f"complaint-{uuid.uuid4().hex[:6]}",
+            words,
+            store.product("T002"),
+            None,
+            fixed_clock(now - timedelta(hours=hours_ago)),
+        )
     agent = ConsoleClient(stack.console_url).login("alice", AGENTS["alice"])
     assert agent.get("/complaints").status_code == 403 and agent.get("/api/complaints").status_code == 403
     page = owner_page(stack, browser, "/complaints")

@@ -2,6 +2,7 @@
 (5 kinds) go through the Rasa server, its event broker and the metrics consumer; the console's mining
 page groups them into exactly 5 groups; one group made into an entry there, the same messages get
 its answer from the next buyers."""
+
 from __future__ import annotations
 
 import uuid
@@ -30,7 +31,8 @@ def test_thirty_missed_messages_make_five_groups_and_a_group_made_an_entry_is_an
     assert page.status_code == 200
     groups = groups_on(page.text)
     assert [(n, sorted(texts)) for n, texts in groups] == sorted(
-        ((len(texts), sorted(set(texts))) for texts in KINDS.values()), reverse=True)
+        ((len(texts), sorted(set(texts))) for texts in KINDS.values()), reverse=True
+    )
 
     recycle = sorted(set(KINDS["recycle"]))
     answer = "亲，店里暂时没有旧衣回收服务哦～"

@@ -1,6 +1,7 @@
 """No buyer message goes unanswered: found by `make bench-load` (a size question asked again
 while the size form waited for a height made Rasa fall back to action_unclear ten times, trip
 its circuit breaker and then answer nothing for the rest of the chat)."""
+
 from __future__ import annotations
 
 from typing import Dict, List

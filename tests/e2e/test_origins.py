@@ -1,5 +1,6 @@
 """Pages of other sites cannot use the assistant from a visitor's browser: no wildcard CORS on
 the Rasa server, and socket.io refuses an Origin that is not the console's (or configured)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,9 +18,7 @@ EVIL = "http://127.0.0.1:9"  # another port on the same host: another origin
 
 def test_a_reply_carries_no_cors_permission_for_another_origin(stack: Stack) -> None:
     url = f"{stack.assistant.url}/webhooks/rest/webhook"
-    preflight = requests.options(
-        url, headers={"Origin": EVIL, "Access-Control-Request-Method": "POST"}, timeout=30
-    )
+    preflight = requests.options(url, headers={"Origin": EVIL, "Access-Control-Request-Method": "POST"}, timeout=30)
     assert "Access-Control-Allow-Origin" not in preflight.headers
     reply = requests.post(url, json={"sender": "buyer_xiaomei", "message": "在吗"}, headers={"Origin": EVIL}, timeout=60)
     assert reply.ok and "Access-Control-Allow-Origin" not in reply.headers

@@ -2,6 +2,7 @@
 November, 14:00, in working hours): birthday wishes and follow-ups only where allowed and never
 twice across restarts, follow-up answers understood in the chat, 退订 honoured at once, and a
 campaign that sends nobody twice."""
+
 from __future__ import annotations
 
 import asyncio
@@ -27,12 +28,17 @@ pytestmark = pytest.mark.e2e
 
 DEMO_BUYERS = ("buyer_xiaomei", "buyer_ahua", "buyer_lili", "buyer_dawei", "buyer_chenchen")
 # Delivered 3 to 10 days before DEMO_NOW (follow_up_days: 3 in the demo policy).
-FOLLOW_UPS = {"buyer_xiaomei": "261115009921", "buyer_dawei": "261117015566",
-              "buyer_ahua": "261118026603", "buyer_chenchen": "261120027731"}
+FOLLOW_UPS = {
+    "buyer_xiaomei": "261115009921",
+    "buyer_dawei": "261117015566",
+    "buyer_ahua": "261118026603",
+    "buyer_chenchen": "261120027731",
+}
 
 
 def tick(stack: Stack, now: datetime = DEMO_NOW) -> Tick:
     """One scheduler tick in a fresh process-like instance (what a restart gives), at `now`."""
+
     async def once() -> Tick:
         sender = OutreachSender(stack.store, RasaClient(stack.assistant.url, CONSOLE_SECRET), ShopCallback(None))
         try:
@@ -97,7 +103,9 @@ def test_follow_up_answers_are_understood_in_the_chat(stack: Stack, ticked: Tick
     assert answer.rating is Satisfaction.satisfied and answer.words == "5分"
     # Answered: the next 满意 is an ordinary message for the assistant, not a second rating.
     assert outreach_of(store).pending_follow_up("buyer_xiaomei") is None
-    slots = [e for e in assistant.tracker("buyer_xiaomei")["events"] if e.get("event") == "slot" and e.get("name") == "satisfaction"]
+    slots = [
+        e for e in assistant.tracker("buyer_xiaomei")["events"] if e.get("event") == "slot" and e.get("name") == "satisfaction"
+    ]
     assert [s["value"] for s in slots] == ["satisfied"]
 
 
@@ -116,8 +124,14 @@ def test_unsubscribe_is_honoured_at_once_and_a_campaign_sends_nobody_twice(stack
     env = {**stack.env, "REDIS_URL": stack.redis.url}
 
     def campaign_run(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "bot", "campaign", str(campaign), *args], cwd=PROJECT_ROOT,
-                              env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "campaign", str(campaign), *args],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 

@@ -1,6 +1,7 @@
 """Photos both ways in a real headless Chromium: the buyer complains on the chat page and sends a
 photo of it, the assistant says it has it, the agent sees the photo in the workbench; the size
 answer carries the item's size-chart image and the product answer a product card."""
+
 from __future__ import annotations
 
 import base64
@@ -22,9 +23,7 @@ pytestmark = pytest.mark.e2e
 
 TIMEOUT_MS = 60_000
 # A real 1x1 PNG, so the browser can decode (render) it.
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-)
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Photos over the REST webhook, with the real Rasa server: a refused file is answered politely and
 nothing is kept or recorded; a photo after a complaint is acknowledged and joins it, and the
 tracker keeps its id, never the image."""
+
 from __future__ import annotations
 
 import base64

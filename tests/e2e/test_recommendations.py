@@ -1,5 +1,6 @@
 """导购 through the real Rasa server, action server and Redis: whatever intent the model reads,
 the words ask for items and the catalogue answers."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Redis stops mid-chat: the buyer is told to send again (503 + Retry-After), nothing is stored
 half-way, the console reports it, and once Redis is back the next message is answered."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,7 +39,9 @@ def test_while_redis_is_down_a_message_is_refused_clearly_and_nothing_half_store
         assert requests.get(f"{stack.console_url}/healthz", timeout=30).status_code == 200
         assert requests.get(f"{stack.assistant.url}/webhooks/rest/", timeout=30).status_code == 200
         assert requests.get(f"http://127.0.0.1:{stack.action_port}/healthz", timeout=30).status_code == 200
-        again = requests.post(webhook, json={"sender": sender, "message": "有什么颜色", "metadata": {"item_id": "T001"}}, timeout=60)
+        again = requests.post(
+            webhook, json={"sender": sender, "message": "有什么颜色", "metadata": {"item_id": "T001"}}, timeout=60
+        )
         assert again.status_code == 200 and again.json()
         after = [e["text"] for e in stack.assistant.tracker(sender)["events"] if e["event"] == "user"]
         assert after == [e["text"] for e in before] + ["有什么颜色"]  # the refused one not stored, the retry once

@@ -1,4 +1,5 @@
 """Bad REST input gets a clear 400, a huge message is stored capped, a flood gets a polite reply."""
+
 from __future__ import annotations
 
 import pytest

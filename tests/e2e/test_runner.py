@@ -1,5 +1,6 @@
 """`make run`'s runner as a newcomer uses it: embedded Redis, demo shop, both servers and the agent
 console, then stop."""
+
 from __future__ import annotations
 
 import os
@@ -48,8 +49,11 @@ def start_runner(
         **extra_env,
     )
     runner = subprocess.Popen(
-        [sys.executable, "-m", "bot.runner"], cwd=PROJECT_ROOT, env=env,
-        stdout=open(tmp_path / "runner.log", "w"), stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "bot.runner"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=open(tmp_path / "runner.log", "w"),
+        stderr=subprocess.STDOUT,
     )
     return runner, ports
 
@@ -171,13 +175,13 @@ def test_ctrl_c_while_starting_stops_what_already_runs(tmp_path: Path) -> None:
     assert_all_stopped(ports)
 
 
-
 def rasa_servers(runner: subprocess.Popen) -> list:
     """The runner's live Rasa servers (not action servers, not nginx)."""
     import psutil
 
     return [
-        child for child in psutil.Process(runner.pid).children()
+        child
+        for child in psutil.Process(runner.pid).children()
         if child.status() != psutil.STATUS_ZOMBIE and "--enable-api" in child.cmdline()
     ]
 
@@ -207,7 +211,8 @@ def test_replicas_behind_nginx_share_buyers_and_survive_a_killed_replica(tmp_pat
         for n in range(6):
             events = requests.get(
                 f"{base}/conversations/buyer_r{n}/tracker",
-                params={"token": rasa_api_token(secret)}, timeout=30,
+                params={"token": rasa_api_token(secret)},
+                timeout=30,
             ).json()["events"]
             assert [e["text"] for e in events if e["event"] == "user"] == ["亲 在吗", "这件包邮吗"], n
         # The runner starts the dead replica again.
@@ -272,8 +277,11 @@ def test_a_second_runner_refuses_taken_ports_and_any_runner_heals_the_shared_red
         assert same.wait(timeout=120) == 1
         said = (tmp_path / "same" / "runner.log").read_text()
         assert f"port {ports.rasa}" in said and "in use" in said and "The assistant is running" not in said
-        assert requests.post(f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook",
-                             json={"sender": "buyer_xiaomei", "message": "在吗"}, timeout=60).json()  # the first still serves
+        assert requests.post(
+            f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook",
+            json={"sender": "buyer_xiaomei", "message": "在吗"},
+            timeout=60,
+        ).json()  # the first still serves
         # Other ports, the first's embedded Redis: when the first stops (and its Redis with it),
         # the second starts Redis again instead of answering 503 for ever.
         others = Ports(ports.redis, free_port(), free_port(), free_port())

@@ -1,5 +1,6 @@
 """Beyond loopback, the REST webhook takes only requests the shop's server signed: a page or a
 script that forges a `sender` is refused with 401, and so is a captured request sent again."""
+
 from __future__ import annotations
 
 import json

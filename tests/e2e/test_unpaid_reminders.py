@@ -5,6 +5,7 @@ twice; a buyer gets at most two a day; and the owner's numbers count the reminde
 payment. The orders come in as the shop's order import does (the loader with merge).
 
 The day is yesterday (in the shop's time zone), so the dashboard's last 30 days hold it."""
+
 from __future__ import annotations
 
 import re
@@ -42,15 +43,23 @@ def import_orders(stack: Stack, directory: Path, orders: List[Order]) -> None:
     """The shop's order import (`python -m bot load FILE --merge`), with the buyers it names."""
     buyers = [Buyer(id=b, nickname="新客", region="浙江") for b in dict.fromkeys(o.buyer_id for o in orders)]
     path = directory / f"orders-{uuid.uuid4().hex[:6]}.json"
-    path.write_text(ShopData(shop=stack.store.shop(), products=[], buyers=buyers, orders=orders).json(ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(
+        ShopData(shop=stack.store.shop(), products=[], buyers=buyers, orders=orders).json(ensure_ascii=False), encoding="utf-8"
+    )
     load_file(path, stack.store, merge=True)
 
 
 def unpaid(order_id: str, buyer: str, placed: datetime, sku: str = "T001", price: float = 59.9, fee: float = 8) -> Order:
     colour, size = {"T001": ("白色", "M"), "W001": ("黑色", "L")}[sku]
-    return Order(id=order_id, buyer_id=buyer, status=OrderStatus.unpaid, region="浙江", created_at=placed, shipping_fee=fee,
-                 items=[OrderItem(sku=sku, colour=colour, size=size, unit_price=price)])
+    return Order(
+        id=order_id,
+        buyer_id=buyer,
+        status=OrderStatus.unpaid,
+        region="浙江",
+        created_at=placed,
+        shipping_fee=fee,
+        items=[OrderItem(sku=sku, colour=colour, size=size, unit_price=price)],
+    )
 
 
 def paid(order: Order, at: datetime) -> Order:
@@ -166,7 +175,8 @@ def test_the_dashboard_counts_the_reminder_and_the_payment(stack: Stack, afterno
         shown = page.evaluate("fetch('/api/metrics').then((r) => r.json())")
         assert shown["unpaid_reminded"] >= 2 and shown["unpaid_paid_within_24h"] >= 1
         expect(page.locator("#kpi-unpaid-detail")).to_have_text(
-            f"已催付 {shown['unpaid_reminded']} 单，24小时内付款 {shown['unpaid_paid_within_24h']} 单")
+            f"已催付 {shown['unpaid_reminded']} 单，24小时内付款 {shown['unpaid_paid_within_24h']} 单"
+        )
         expect(page.locator("#kpi-unpaid")).to_have_text(re.compile(r"^\d{1,3}\.\d%$"))
         expect(page.locator(".kpi", has=page.locator("#kpi-unpaid")).locator("h3")).to_have_text("催付转化率")
     finally:

@@ -1,4 +1,5 @@
 """Fixtures of the integration tier beyond tests/conftest.py's Redis."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,5 +1,6 @@
 """Parsed products are kept by the catalogue's version, and a write of other products is seen at
 once: by this process's store, by another store object, after Redis was emptied and loaded again."""
+
 from __future__ import annotations
 
 import redis

@@ -1,5 +1,6 @@
 """Knowledge entries in a real Redis: written with the shop file, changed without a restart, seen
 by every process on its next message."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """The owner's knowledge edits in a real Redis: validated like the shop file (in Chinese, naming the
 field, nothing written), effective for every process at once, each kept with who/when/before/after
 and undone in one step."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -16,7 +17,12 @@ from bot.store import ShopStore
 from tests.conftest import DEMO_NOW
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DOWN = {"question": "有羽绒服吗", "similar": ["羽绒服什么时候上新"], "keywords": ["羽绒", "鸭绒"], "answer": "亲，冬款羽绒服12月上新哦～"}
+DOWN = {
+    "question": "有羽绒服吗",
+    "similar": ["羽绒服什么时候上新"],
+    "keywords": ["羽绒", "鸭绒"],
+    "answer": "亲，冬款羽绒服12月上新哦～",
+}
 
 
 def records(store: ShopStore) -> KnowledgeRecords:
@@ -85,7 +91,10 @@ def test_a_change_made_from_a_stale_entry_is_refused(store: ShopStore, demo: Sho
         ({**DOWN, "question": "  "}, "「标准问题」不能为空"),
         ({**DOWN, "answer": ""}, "「答案」不能为空"),
         ({**DOWN, "answer": "亲" * 1001}, "「答案」太长了，最多 1000 个字"),
-        ({**DOWN, "answer": "亲，可以开{invoice_types}哦"}, "「答案」里还有待填写的 {invoice_types}，请换成本店的实际可开发票类型"),
+        (
+            {**DOWN, "answer": "亲，可以开{invoice_types}哦"},
+            "「答案」里还有待填写的 {invoice_types}，请换成本店的实际可开发票类型",
+        ),
         ({**DOWN, "valid_from": "下周一"}, "「生效时间」不是有效的时间"),
         ({**DOWN, "valid_from": "2026-11-12T00:00", "valid_until": "2026-11-11T00:00"}, "「失效时间」要晚于生效时间"),
         ({**DOWN, "question": "问" * 201}, "「标准问题」太长了，最多 200 个字"),
@@ -99,11 +108,18 @@ def test_bad_input_is_told_in_chinese_naming_the_field(form: dict, message: str)
 
 
 def test_the_owners_answer_fills_a_pending_entry_in_the_shops_time_zone() -> None:
-    pending = KnowledgeEntry(key="warranty", question="保修吗", keywords=["保修"], answer="亲，保修{warranty_days}天",
-                             missing_facts=["warranty_days"])
+    pending = KnowledgeEntry(
+        key="warranty", question="保修吗", keywords=["保修"], answer="亲，保修{warranty_days}天", missing_facts=["warranty_days"]
+    )
     filled = entry_from_form(
-        {"question": "保修吗", "keywords": "保修\n质保", "answer": "亲，质量问题一年内免费修哦～", "valid_until": "2026-12-31T23:59"},
-        SHANGHAI, base=pending,
+        {
+            "question": "保修吗",
+            "keywords": "保修\n质保",
+            "answer": "亲，质量问题一年内免费修哦～",
+            "valid_until": "2026-12-31T23:59",
+        },
+        SHANGHAI,
+        base=pending,
     )
     assert filled.key == "warranty" and filled.missing_facts == [] and filled.keywords == ["保修", "质保"]
     assert filled.valid_until is not None and filled.valid_until.utcoffset().total_seconds() == 8 * 3600  # type: ignore[union-attr]

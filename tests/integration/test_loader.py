@@ -1,4 +1,5 @@
 """The loader: demo shop loads, bad files are refused naming file/record/field, nothing written."""
+
 from __future__ import annotations
 
 import copy
@@ -74,11 +75,13 @@ def test_json_file_loads_the_same(tmp_path: Path, store: ShopStore) -> None:
         (lambda r: r["products"][5].update(tags=["冬季", "冬季"]), "products[5] (sku", "tags"),
         (lambda r: r["products"][6].update(tags="冬季"), "products[6] (sku", "tags"),
         (lambda r: r["products"][6].update(image_url="pics/hoodie.jpg"), "products[6] (sku", "image_url"),
-        (lambda r: r["products"][6].update(size_chart_image_url="尺码表.jpg"), "products[6] (sku",
-         "size_chart_image_url"),
+        (lambda r: r["products"][6].update(size_chart_image_url="尺码表.jpg"), "products[6] (sku", "size_chart_image_url"),
         # A consent "given" in 2099 would beat every 退订 until then: a consent is recorded after it is given.
-        (lambda r: r["buyers"][0]["marketing_opt_in"].update(at="2099-01-01T00:00:00+08:00"), "buyers[0] (id",
-         "marketing_opt_in.at"),
+        (
+            lambda r: r["buyers"][0]["marketing_opt_in"].update(at="2099-01-01T00:00:00+08:00"),
+            "buyers[0] (id",
+            "marketing_opt_in.at",
+        ),
     ],
 )
 def test_bad_file_names_file_record_field_and_writes_nothing(
@@ -123,10 +126,11 @@ def test_the_demo_moved_to_any_day_makes_sense_on_that_day(now: str) -> None:
     times = [t for o in data.orders for t in (o.created_at, o.paid_at, o.shipped_at, o.delivered_at) if t]
     assert max(times) < moment  # nothing happens in the future
     assert len([o for o in data.orders if is_late(o, policy, moment)]) == 1  # exactly one late order
-    paid_today = [o for o in data.orders if o.status is OrderStatus.paid and o.paid_at.astimezone(SHANGHAI).date() == moment.date()]
+    paid_today = [
+        o for o in data.orders if o.status is OrderStatus.paid and o.paid_at.astimezone(SHANGHAI).date() == moment.date()
+    ]
     shipped_yesterday = [
-        o for o in data.orders
-        if o.shipped_at and o.shipped_at.astimezone(SHANGHAI).date() == (moment - timedelta(days=1)).date()
+        o for o in data.orders if o.shipped_at and o.shipped_at.astimezone(SHANGHAI).date() == (moment - timedelta(days=1)).date()
     ]
     assert paid_today and shipped_yesterday
 
@@ -183,7 +187,9 @@ def test_an_order_import_may_name_the_shops_products_and_buyers(tmp_path: Path, 
 
 
 @pytest.mark.parametrize("missing", ["products", "buyers", "orders"])
-def test_a_file_without_a_key_is_refused_and_nothing_changes(tmp_path: Path, demo, store: ShopStore, redis_client, missing: str) -> None:
+def test_a_file_without_a_key_is_refused_and_nothing_changes(
+    tmp_path: Path, demo, store: ShopStore, redis_client, missing: str
+) -> None:
     before = snapshot(redis_client)
     raw = demo_raw()
     del raw[missing]

@@ -1,4 +1,5 @@
 """Tests for the rule-based entity reader (bot.nlu.entities) and its number parser."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -304,8 +305,5 @@ def test_f1_on_labelled_cases(reader: EntityReader) -> None:
     precision = true_positives / max(1, true_positives + false_positives)
     recall = true_positives / max(1, true_positives + false_negatives)
     f1 = 2 * precision * recall / max(1e-9, precision + recall)
-    print(
-        f"\nentity F1 on {len(cases)} cases: {f1:.3f} "
-        f"(precision {precision:.3f}, recall {recall:.3f}); misses: {misses}"
-    )
+    print(f"\nentity F1 on {len(cases)} cases: {f1:.3f} " f"(precision {precision:.3f}, recall {recall:.3f}); misses: {misses}")
     assert f1 >= 0.95, misses

@@ -1,5 +1,6 @@
 """The TF-IDF and sentence-embedding featurizers and the logistic regression that reads them,
 trained, stored and loaded through Rasa's own model storage (no trained project model needed)."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,12 @@ from bot.nlu.sentence_embedding import (
 from bot.nlu.tfidf import CharTfidfFeaturizer
 
 EXAMPLES = [
-    ("包邮吗", "ask_free_shipping"), ("能包邮不", "ask_free_shipping"), ("运费谁出", "ask_free_shipping"),
-    ("便宜点吧", "bargain"), ("能优惠吗", "bargain"), ("少点钱呗", "bargain"),
+    ("包邮吗", "ask_free_shipping"),
+    ("能包邮不", "ask_free_shipping"),
+    ("运费谁出", "ask_free_shipping"),
+    ("便宜点吧", "bargain"),
+    ("能优惠吗", "bargain"),
+    ("少点钱呗", "bargain"),
 ]
 
 
@@ -114,8 +119,12 @@ def test_logistic_regression_reads_only_its_featurizers_and_names_no_intent_with
     for featurizer in featurizers:
         featurizer.train(data)
         featurizer.process_training_data(data)
-    config = {**FeatureSafeLogisticRegression.get_default_config(), "C": 30, "class_weight": None,
-              "featurizers": ["char_tfidf", "e5"]}
+    config = {
+        **FeatureSafeLogisticRegression.get_default_config(),
+        "C": 30,
+        "class_weight": None,
+        "featurizers": ["char_tfidf", "e5"],
+    }
     classifier = FeatureSafeLogisticRegression.create(config, storage, Resource("lr"), context("lr"))
     classifier.train(data)
     assert classifier.clf.C == 30 and classifier.clf.class_weight is None
@@ -159,9 +168,7 @@ def test_the_encoder_skips_what_the_cheap_classifier_is_sure_of_and_the_second_c
     both = FeatureSafeLogisticRegression.create(config, storage, Resource("both"), context("both"))
     both.train(data)
 
-    gated = SentenceEmbeddingFeaturizer.create(
-        {**e5._config, "skip_when_confident": 0.9}, storage, Resource("e5"), context("e5")
-    )
+    gated = SentenceEmbeddingFeaturizer.create({**e5._config, "skip_when_confident": 0.9}, storage, Resource("e5"), context("e5"))
     sure, unsure = Message(data={TEXT: "包邮吗"}), Message(data={TEXT: "便宜点吧"})
     chars.process([sure, unsure])
     sure.set(INTENT, {"name": "ask_free_shipping", "confidence": 0.95})

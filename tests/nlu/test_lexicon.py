@@ -1,4 +1,5 @@
 """Tests for bot.nlu.lexicon: building from shop data, JSON round trip, jieba dictionary, CLI."""
+
 from __future__ import annotations
 
 import json
@@ -165,6 +166,6 @@ def test_committed_lexicon_and_dictionary_are_what_make_dictionary_writes(tmp_pa
     assert json.loads((tmp_path / "shop_lexicon.json").read_text(encoding="utf-8")) == json.loads(
         (committed / "lexicon" / "shop_lexicon.json").read_text(encoding="utf-8")
     ), "run `make dictionary`"
-    assert (jieba_dir / JIEBA_FILE_NAME).read_text(encoding="utf-8") == (
-        committed / "jieba" / JIEBA_FILE_NAME
-    ).read_text(encoding="utf-8"), "run `make dictionary`"
+    assert (jieba_dir / JIEBA_FILE_NAME).read_text(encoding="utf-8") == (committed / "jieba" / JIEBA_FILE_NAME).read_text(
+        encoding="utf-8"
+    ), "run `make dictionary`"

@@ -1,4 +1,5 @@
 """Tests for bot.nlu.normalize: each step, offsets, and properties on arbitrary text."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """The parse cache (bot/rasa_runtime/patches.py, patch 4) gives what the NLU graph gives, with
 the trained model: our pipeline's output depends on the text alone."""
+
 from __future__ import annotations
 
 import asyncio

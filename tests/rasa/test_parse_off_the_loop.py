@@ -1,5 +1,6 @@
 """Patch 5 (bot/rasa_runtime/patches.py): the NLU parse runs in its own thread, gives what
 Rasa's own parse_message gives, and leaves the event loop free while it runs."""
+
 from __future__ import annotations
 
 import asyncio

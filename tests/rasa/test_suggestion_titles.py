@@ -1,5 +1,6 @@
 """Every 猜你想问 button sends its title's words: the trained model must read each title as the
 question it stands for, surely enough to answer it (else a click would ask back again)."""
+
 from __future__ import annotations
 
 import asyncio

@@ -3,6 +3,7 @@
 The rules run against tests/unit/memory_store.py (the `store` and `demo` fixtures here replace the
 Redis ones of tests/conftest.py). A guard fails any test that opens a network socket (Redis
 included) or starts a redis-server, and hides the trained models."""
+
 from __future__ import annotations
 
 import socket

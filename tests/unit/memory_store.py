@@ -1,5 +1,6 @@
 """A shop's records in memory, behind bot.services.ports (what the rule services read and record),
 for the unit tests: the same answers as the Redis ShopStore, without Redis."""
+
 from __future__ import annotations
 
 from collections import Counter

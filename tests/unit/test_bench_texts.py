@@ -1,5 +1,6 @@
 """The load benchmark's buyer texts: mostly distinct, varied, the same for both bots, and never
 a line of ../shared/eval."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """How the load benchmark reads replies and open-loop latencies."""
+
 from __future__ import annotations
 
 from bot.bench_load.servers import Server

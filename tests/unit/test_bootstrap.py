@@ -1,5 +1,6 @@
 """The composition root (bot/bootstrap.py): the only place a ShopStore is built, and the one
 rule for where each server finds Redis."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Scoring a replayed turn the way the labelled-sessions README says."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,12 @@ def test_verdicts() -> None:
 
 
 def test_rates_and_the_last_line() -> None:
-    turns = [scored("ack", ["ack"]), scored("clarify", ["ack"]), scored("answer:bargain", ["ack"], ["answer:bargain"]),
-             scored("ack", ["ack"], context=1)]
+    turns = [
+        scored("ack", ["ack"]),
+        scored("clarify", ["ack"]),
+        scored("answer:bargain", ["ack"], ["answer:bargain"]),
+        scored("ack", ["ack"], context=1),
+    ]
     overall = rates(turns)
     assert (overall.appropriate, overall.wrong, overall.missed, overall.harmful) == (0.5, 0.25, 0.25, 1)
     assert report(turns)[-1] == "appropriate=0.500 wrong=0.250 harmful=1 missed=0.250 turns=4"
@@ -33,13 +38,18 @@ def test_rates_and_the_last_line() -> None:
 
 def test_the_behaviour_is_what_our_action_recorded_after_the_latest_message() -> None:
     events = [
-        {"event": "user", "text": "a"}, {"event": "action", "name": "action_bargain"},
+        {"event": "user", "text": "a"},
+        {"event": "action", "name": "action_bargain"},
         {"event": "slot", "name": "behaviour", "value": "answer:bargain"},
-        {"event": "user", "text": "b"}, {"event": "action", "name": "size_form"},
+        {"event": "user", "text": "b"},
+        {"event": "action", "name": "size_form"},
     ]
     assert behaviour_of_turn(events) == "answer:ask_size"  # a form sets no behaviour slot
-    events += [{"event": "user", "text": "c"}, {"event": "action", "name": "action_unclear"},
-               {"event": "slot", "name": "behaviour", "value": "handoff"}]
+    events += [
+        {"event": "user", "text": "c"},
+        {"event": "action", "name": "action_unclear"},
+        {"event": "slot", "name": "behaviour", "value": "handoff"},
+    ]
     assert behaviour_of_turn(events) == "handoff"
 
 

@@ -1,4 +1,5 @@
 """Every intent the domain declares has a Chinese label (an owner never reads `ask_size`)."""
+
 import re
 from pathlib import Path
 
@@ -28,8 +29,7 @@ def test_behaviour_labels_are_chinese():
 
 def test_every_handoff_reason_has_a_chinese_label():
     assert set(REASON_LABELS) == set(HandoffReason)
-    assert all(re.search(r"[\u4e00-\u9fff]", label) and not re.search(r"[a-z_]{4,}", label)
-               for label in REASON_LABELS.values())
+    assert all(re.search(r"[\u4e00-\u9fff]", label) and not re.search(r"[a-z_]{4,}", label) for label in REASON_LABELS.values())
 
 
 # Reasons as the code wrote them before they were typed: still in Redis (handoff hashes, the
@@ -58,7 +58,13 @@ def test_old_free_text_reasons_read_as_their_reason():
 
 
 def test_an_old_handoff_record_loads_with_its_typed_reason():
-    fields = {"conversation_id": "c", "buyer_id": "c", "state": "waiting", "created_at": "2026-11-24T11:00:00+08:00",
-              "reason": "refund on order 2611 (399 yuan) is over the shop's 200 yuan limit", "order_id": "2611"}
+    fields = {
+        "conversation_id": "c",
+        "buyer_id": "c",
+        "state": "waiting",
+        "created_at": "2026-11-24T11:00:00+08:00",
+        "reason": "refund on order 2611 (399 yuan) is over the shop's 200 yuan limit",
+        "order_id": "2611",
+    }
     handoff = Handoff.parse_obj(fields)
     assert (handoff.reason, handoff.order_id) == (HandoffReason.refund_over_limit, "2611")

@@ -1,5 +1,6 @@
 """The import contract of the code's layers (docs/layout.md): actions → replies → services →
 store → models, nothing lower importing anything higher, and no import circle."""
+
 from __future__ import annotations
 
 import ast
@@ -11,12 +12,42 @@ from bot.settings import PROJECT_ROOT
 PACKAGES = ("bot", "actions")
 # The entry points, adapters and the composition root: only they (and actions) may import the
 # Rasa-facing parts, and nothing lower may import them.
-TOP = ("actions", "bot.bootstrap", "bot.channels", "bot.console", "bot.rasa_runtime", "bot.runner", "bot.cli", "bot.__main__",
-       "bot.bench_load", "bot.metrics.cli", "bot.outreach.cli", "bot.outreach.__main__", "bot.metrics.__main__",
-       "bot.rasa_server", "bot.action_server", "bot.replicas", "bot.trainer.cli", "bot.benchmark", "bot.evaluation")
-LOWER = ("bot.models", "bot.store", "bot.catalogue_cache", "bot.services", "bot.replies", "bot.metrics.fold", "bot.outreach.consent",
-         "bot.outreach.ratings", "bot.outreach.answers", "bot.outreach.records", "bot.trainer.records", "bot.handoff",
-         "bot.photos")
+TOP = (
+    "actions",
+    "bot.bootstrap",
+    "bot.channels",
+    "bot.console",
+    "bot.rasa_runtime",
+    "bot.runner",
+    "bot.cli",
+    "bot.__main__",
+    "bot.bench_load",
+    "bot.metrics.cli",
+    "bot.outreach.cli",
+    "bot.outreach.__main__",
+    "bot.metrics.__main__",
+    "bot.rasa_server",
+    "bot.action_server",
+    "bot.replicas",
+    "bot.trainer.cli",
+    "bot.benchmark",
+    "bot.evaluation",
+)
+LOWER = (
+    "bot.models",
+    "bot.store",
+    "bot.catalogue_cache",
+    "bot.services",
+    "bot.replies",
+    "bot.metrics.fold",
+    "bot.outreach.consent",
+    "bot.outreach.ratings",
+    "bot.outreach.answers",
+    "bot.outreach.records",
+    "bot.trainer.records",
+    "bot.handoff",
+    "bot.photos",
+)
 
 
 def module_name(path: Path) -> str:
@@ -43,8 +74,7 @@ def graph(top_level_only: bool) -> Dict[str, Set[str]]:
     files = [p for package in PACKAGES for p in (PROJECT_ROOT / package).rglob("*.py")]
     modules = {module_name(p): p for p in files}
     return {
-        name: {m for m in project_imports(path, top_level_only) if m in modules and m != name}
-        for name, path in modules.items()
+        name: {m for m in project_imports(path, top_level_only) if m in modules and m != name} for name, path in modules.items()
     }
 
 
@@ -72,7 +102,13 @@ def test_models_and_store_stand_alone() -> None:
 
 
 def test_nothing_in_bot_imports_the_actions() -> None:
-    wrong = [f"{m} imports {i}" for m, imports in graph(False).items() if m.startswith("bot") for i in imports if i.startswith("actions")]
+    wrong = [
+        f"{m} imports {i}"
+        for m, imports in graph(False).items()
+        if m.startswith("bot")
+        for i in imports
+        if i.startswith("actions")
+    ]
     assert wrong == []
 
 
@@ -82,7 +118,7 @@ def test_there_is_no_import_circle() -> None:
 
     def visit(module: str, path: List[str], done: Set[str]) -> None:
         if module in path:
-            circles.append(path[path.index(module):] + [module])
+            circles.append(path[path.index(module) :] + [module])
             return
         if module in done:
             return
@@ -100,10 +136,16 @@ def test_replies_build_text_from_models_and_service_outcomes_only() -> None:
     """bot/replies/ reads no store, no handoff queue, no channel; and no service builds text."""
     imports = graph(top_level_only=False)
     allowed = ("bot.models", "bot.services", "bot.replies")
-    wrong = [f"{m} imports {i}" for m, found in imports.items() if within(m, ("bot.replies",))
-             for i in found if not within(i, allowed)]
-    wrong += [f"{m} imports {i}" for m, found in imports.items() if within(m, ("bot.services",))
-              for i in found if within(i, ("bot.replies",))]
+    wrong = [
+        f"{m} imports {i}" for m, found in imports.items() if within(m, ("bot.replies",)) for i in found if not within(i, allowed)
+    ]
+    wrong += [
+        f"{m} imports {i}"
+        for m, found in imports.items()
+        if within(m, ("bot.services",))
+        for i in found
+        if within(i, ("bot.replies",))
+    ]
     assert wrong == []
 
 

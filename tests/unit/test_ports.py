@@ -1,6 +1,7 @@
 """The seam below the rule services: the Redis ShopStore and the unit tests' in-memory store both
 offer every method of bot.services.ports' protocols, with the same signatures (mypy checks the
 Redis store at each call of a service, too)."""
+
 from __future__ import annotations
 
 import inspect

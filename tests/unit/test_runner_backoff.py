@@ -1,4 +1,5 @@
 """The runner restarts a dead child with growing delays and gives up on one that keeps dying."""
+
 from __future__ import annotations
 
 import os

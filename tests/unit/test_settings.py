@@ -1,4 +1,5 @@
 """Where the console and the runner reach the servers they started."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,14 @@ from bot.settings import Settings, probe_host
 
 @pytest.mark.parametrize(
     "bound_to, reached_at",
-    [("127.0.0.1", "127.0.0.1"), ("0.0.0.0", "127.0.0.1"), ("::", "127.0.0.1"), ("", "127.0.0.1"),
-     ("192.168.1.20", "192.168.1.20"), ("::1", "[::1]")],
+    [
+        ("127.0.0.1", "127.0.0.1"),
+        ("0.0.0.0", "127.0.0.1"),
+        ("::", "127.0.0.1"),
+        ("", "127.0.0.1"),
+        ("192.168.1.20", "192.168.1.20"),
+        ("::1", "[::1]"),
+    ],
 )
 def test_probe_host(bound_to: str, reached_at: str) -> None:
     assert probe_host(bound_to) == reached_at

@@ -1,4 +1,5 @@
 """Guard: no line of the evaluation file (../shared/eval) may appear in our data or tests."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Actions run against a real Redis with rasa-sdk trackers: thin, but they must wire things right."""
+
 from __future__ import annotations
 
 import time

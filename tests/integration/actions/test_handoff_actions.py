@@ -1,4 +1,5 @@
 """Every handoff trigger queues the chat for a human and tells the buyer honestly."""
+
 from __future__ import annotations
 
 import asyncio
@@ -97,11 +98,11 @@ def test_an_angry_failing_action_hands_off_once(services: Services, redis_client
 
 def test_a_refund_over_the_shops_amount_goes_to_a_human(services: Services) -> None:
     limit = services.store.shop().policy.handoff_refund_over
-    order = next(
-        o for o in services.store.orders_of("buyer_ahua") if o.total > limit and o.status is OrderStatus.delivered
-    )
+    order = next(o for o in services.store.orders_of("buyer_ahua") if o.total > limit and o.status is OrderStatus.delivered)
     t = tracker(
-        sender="buyer_ahua", intent="return_exchange", text=f"订单{order.id}我要退货",
+        sender="buyer_ahua",
+        intent="return_exchange",
+        text=f"订单{order.id}我要退货",
         entities=[{"entity": "order_id", "value": order.id}],
     )
     texts, _ = run(ActionReturnExchange(services), t)
@@ -113,11 +114,11 @@ def test_a_refund_over_the_shops_amount_goes_to_a_human(services: Services) -> N
 
 def test_a_refund_under_the_amount_is_decided_by_the_assistant(services: Services) -> None:
     limit = services.store.shop().policy.handoff_refund_over
-    order = next(
-        o for o in services.store.orders_of("buyer_dawei") if o.total <= limit and o.status is OrderStatus.paid
-    )
+    order = next(o for o in services.store.orders_of("buyer_dawei") if o.total <= limit and o.status is OrderStatus.paid)
     t = tracker(
-        sender="buyer_dawei", intent="return_exchange", text=f"订单{order.id}不想要了",
+        sender="buyer_dawei",
+        intent="return_exchange",
+        text=f"订单{order.id}不想要了",
         entities=[{"entity": "order_id", "value": order.id}],
     )
     texts, events = run(ActionReturnExchange(services), t)
@@ -132,8 +133,11 @@ def test_a_refund_under_the_amount_is_decided_by_the_assistant(services: Service
 def test_an_angry_follow_up_hands_off_once(services: Services) -> None:
     order = services.store.orders_of("buyer_dawei")[0]
     t = tracker(
-        sender="buyer_dawei", intent="inform", text=f"{order.id} 气死了",
-        entities=[{"entity": "order_id", "value": order.id}], slots={"last_topic": "order_status"},
+        sender="buyer_dawei",
+        intent="inform",
+        text=f"{order.id} 气死了",
+        entities=[{"entity": "order_id", "value": order.id}],
+        slots={"last_topic": "order_status"},
     )
     texts, _ = run(ActionFollowUp(services), t)
     assert order.id in texts[0]  # the order is still answered

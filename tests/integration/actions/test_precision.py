@@ -1,5 +1,6 @@
 """Precision before recall, action by action against a real Redis: nothing is recorded on the
 nearest intent alone, a cancel never touches a parcel on its way, no reply three times."""
+
 from __future__ import annotations
 
 import time
@@ -142,20 +143,26 @@ def test_shipping_time_and_parcel_status_neck_and_neck_are_answered_together(ser
         {"name": "ask_shipping_time", "confidence": 0.46},
         {"name": "ask_order_status", "confidence": 0.44},
     ]
-    texts, events = run(ActionUnclear(services), tracker("包裹大约啥时候能送到呀", "nlu_fallback", confidence=0.35, ranking=ranking))
+    texts, events = run(
+        ActionUnclear(services), tracker("包裹大约啥时候能送到呀", "nlu_fallback", confidence=0.35, ranking=ranking)
+    )
     assert "已于" in texts[0] and "发出" in texts[0]  # buyer_xiaomei's shipped order
     assert slot_events(events)[BEHAVIOUR_SLOT] == "answer:ask_order_status"
 
     texts, events = run(ActionUnclear(services), tracker("送货快慢我不在乎", "nlu_fallback", confidence=0.35, ranking=ranking))
     assert slot_events(events)[BEHAVIOUR_SLOT] == "clarify"
 
-    unsure = [dict(ranking[0]), {"name": "ask_shipping_time", "confidence": 0.4}, {"name": "ask_order_status", "confidence": 0.35}]
+    unsure = [
+        dict(ranking[0]),
+        {"name": "ask_shipping_time", "confidence": 0.4},
+        {"name": "ask_order_status", "confidence": 0.35},
+    ]
     texts, events = run(ActionUnclear(services), tracker("啥时候能送到", "nlu_fallback", confidence=0.35, ranking=unsure))
     assert slot_events(events)[BEHAVIOUR_SLOT] in ("clarify", "handoff")
 
 
 def test_right_after_a_policy_answer_its_follow_up_words_keep_the_topic(services: Services) -> None:
-    """"是寄给我还是发邮箱" after the invoice answer is about the invoice (not a courier question,
+    """ "是寄给我还是发邮箱" after the invoice answer is about the invoice (not a courier question,
     not a person); the same words with no policy answer before are not."""
     from actions.shipping import ActionCourier
 
@@ -179,7 +186,9 @@ def test_news_that_the_parcel_came_is_acknowledged_not_answered_with_its_trackin
 
 
 def test_a_cancel_request_is_not_taken_by_a_policy_keyword_it_mentions(services: Services) -> None:
-    texts, events = run(ActionReturnExchange(services), tracker("帮我把订单取消了 优惠券忘用了", "return_exchange", confidence=0.85))
+    texts, events = run(
+        ActionReturnExchange(services), tracker("帮我把订单取消了 优惠券忘用了", "return_exchange", confidence=0.85)
+    )
     assert slot_events(events)[BEHAVIOUR_SLOT] == "flow:cancel_order" and "取消" in texts[0]
     assert services.store.requests("cancel") == []  # asked first, nothing done yet
     texts, events = run(ActionReturnExchange(services), tracker("取消订单的话优惠券会退回吗", "return_exchange", confidence=0.85))
@@ -204,7 +213,10 @@ def test_an_unsure_statement_of_the_buyers_own_plan_is_acknowledged(services: Se
 
 def test_a_statement_that_ends_in_thanks_is_a_goodbye_but_a_question_is_not(services: Services) -> None:
     ranking = [{"name": "nlu_fallback", "confidence": 0.35}, {"name": "ask_courier", "confidence": 0.3}]
-    _, events = run(ActionUnclear(services), tracker("以前都是这么发的 就是问问 没事了 谢谢", "nlu_fallback", confidence=0.35, ranking=ranking))
+    _, events = run(
+        ActionUnclear(services),
+        tracker("以前都是这么发的 就是问问 没事了 谢谢", "nlu_fallback", confidence=0.35, ranking=ranking),
+    )
     assert slot_events(events)[BEHAVIOUR_SLOT] == "ack"
     _, events = run(ActionUnclear(services), tracker("那这次发什么快递 谢谢", "nlu_fallback", confidence=0.35, ranking=ranking))
     assert slot_events(events)[BEHAVIOUR_SLOT] == "clarify"

@@ -1,6 +1,7 @@
 """导购 and 凑单 conversations, turn by turn through the actions Rasa runs, against the real test
 Redis. Each turn carries the intent and confidence the trained model gave those words (checked
 with Agent.parse_message): recommendations must come from the words, whatever that reading was."""
+
 from __future__ import annotations
 
 import time
@@ -29,12 +30,19 @@ class Chat:
         self.events: List[Dict[str, Any]] = [{"event": "session_started"}]
 
     def say(
-        self, action: Type[ShopAction], text: str, intent: str, confidence: float,
-        entities: Optional[List[Dict[str, Any]]] = None, item_id: Optional[str] = None,
+        self,
+        action: Type[ShopAction],
+        text: str,
+        intent: str,
+        confidence: float,
+        entities: Optional[List[Dict[str, Any]]] = None,
+        item_id: Optional[str] = None,
     ) -> str:
         message = {
-            "text": text, "intent": {"name": intent, "confidence": confidence},
-            "entities": entities or [], "metadata": {"item_id": item_id} if item_id else {},
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": entities or [],
+            "metadata": {"item_id": item_id} if item_id else {},
         }
         self.events.append({"event": "user", "text": text, "timestamp": time.time()})
         tracker = Tracker(self.sender, dict(self.slots), message, list(self.events), False, None, {}, "action_listen")
@@ -80,9 +88,7 @@ def test_five_ways_of_asking_for_items(services: Services) -> None:
     chat.slots["size"] = "M"
     reply = chat.say(ActionProductInfo, "有没有弹力大一点的裤子", "ask_product_info", 0.98)
     stretchy = named(services, reply)
-    assert stretchy and all(
-        p.material.stretch == "high" and "裤" in p.category and p.stock_of(None, "M") > 0 for p in stretchy
-    )
+    assert stretchy and all(p.material.stretch == "high" and "裤" in p.category and p.stock_of(None, "M") > 0 for p in stretchy)
     assert "弹力很好" in reply and "M码有货" in reply
 
 

@@ -1,6 +1,7 @@
 """What one action run asks Redis: the handoff record and the item once each, and a bounded handful
 of commands however many items the catalogue has (one GET an item was 18 commands on the demo
 shop, in most answers; the catalogue is now kept parsed by its version, bot/store.py)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -28,7 +29,9 @@ def test_an_answer_reads_the_item_the_handoff_and_the_catalogue_once(services: S
         (ActionBargain, "bargain", "能便宜点吗"),
     ):
         before = commands(client)
-        texts, _ = run(action(services), tracker(sender=f"buyer_{intent}", text=text, intent=intent, metadata={"item_id": "T001"}))
+        texts, _ = run(
+            action(services), tracker(sender=f"buyer_{intent}", text=text, intent=intent, metadata={"item_id": "T001"})
+        )
         sent = commands(client) - before
         sent["info"] -= 1  # this test's own INFO
         assert texts, action

@@ -1,5 +1,6 @@
 """What the assistant says must be true for this buyer, this item and this order, and odd input
 must not make it fail over to a human."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,20 +23,30 @@ from tests.integration.actions.test_actions import run, tracker
 def test_a_late_order_is_really_handed_to_a_person(services: Services) -> None:
     late = services.store.order("261124019907")  # paid 11-24, not shipped by 11-26
     assert late is not None and late.status is OrderStatus.paid
-    texts, _ = run(ActionOrderStatus(services), tracker(
-        sender="buyer_chenchen", intent="ask_order_status", text=f"{late.id}怎么还没发",
-        entities=[{"entity": "order_id", "value": late.id}],
-    ))
+    texts, _ = run(
+        ActionOrderStatus(services),
+        tracker(
+            sender="buyer_chenchen",
+            intent="ask_order_status",
+            text=f"{late.id}怎么还没发",
+            entities=[{"entity": "order_id", "value": late.id}],
+        ),
+    )
     assert "人工" in texts[0]
     handoff = handoffs_of(services.store).handoff("buyer_chenchen")
     assert handoff is not None and handoff.order_id == late.id and "late" in handoff.reason
 
 
 def test_an_order_on_time_stays_with_the_assistant(services: Services) -> None:
-    texts, _ = run(ActionOrderStatus(services), tracker(
-        sender="buyer_lili", intent="ask_order_status", text="261126005580发了吗",
-        entities=[{"entity": "order_id", "value": "261126005580"}],
-    ))
+    texts, _ = run(
+        ActionOrderStatus(services),
+        tracker(
+            sender="buyer_lili",
+            intent="ask_order_status",
+            text="261126005580发了吗",
+            entities=[{"entity": "order_id", "value": "261126005580"}],
+        ),
+    )
     assert len(texts) == 1 and handoffs_of(services.store).handoff("buyer_lili") is None
 
 
@@ -55,7 +66,9 @@ def test_goodbye_promises_dispatch_only_for_a_paid_order(store: ShopStore, demo:
 def test_the_item_the_buyer_names_beats_the_page_they_are_on(services: Services) -> None:
     dress = services.store.product("D003")
     t = tracker(
-        intent="ask_stock", text="小黑裙有货吗", metadata={"item_id": "T001"},
+        intent="ask_stock",
+        text="小黑裙有货吗",
+        metadata={"item_id": "T001"},
         entities=[{"entity": "product", "value": "D003"}],
     )
     texts, _ = run(ActionStock(services), t)
@@ -159,10 +172,10 @@ def test_when_will_it_ship_about_a_late_order_also_gets_a_person(services: Servi
     assert handoffs_of(services.store).handoff("buyer_chenchen").order_id == "261124019907"
 
 
-@pytest.mark.parametrize("text", ["现在拍下今天能发出吗", "晚上下单明天发吗", "寄到云南要几天", "今天拍什么时候发货", "什么时候发货"])
-def test_a_pre_sale_shipping_question_gets_the_cut_off_rule_even_with_a_pending_order(
-    services: Services, text: str
-) -> None:
+@pytest.mark.parametrize(
+    "text", ["现在拍下今天能发出吗", "晚上下单明天发吗", "寄到云南要几天", "今天拍什么时候发货", "什么时候发货"]
+)
+def test_a_pre_sale_shipping_question_gets_the_cut_off_rule_even_with_a_pending_order(services: Services, text: str) -> None:
     from actions.shipping import ActionShippingTime
 
     policy = services.store.shop().policy
@@ -185,13 +198,16 @@ def test_a_colour_is_matched_to_the_items_own_shade(services: Services) -> None:
     assert match_colour(dress, "红色") == ("红色", [])  # no red at all: answered as 没有
     assert match_colour(jeans, "蓝色") == (None, ["浅蓝色", "深蓝色"])  # which one is meant
     ask = tracker(
-        intent="ask_stock", text="蓝色 M码有货吗", slots={"current_product": "D001"},
+        intent="ask_stock",
+        text="蓝色 M码有货吗",
+        slots={"current_product": "D001"},
         entities=[{"entity": "colour", "value": "蓝色"}, {"entity": "size", "value": "M"}],
     )
     texts, _ = run(ActionStock(services), ask)
     assert "雾霾蓝色" in texts[0] and "没有蓝色" not in texts[0]
-    ask_jeans = tracker(intent="ask_stock", text="蓝色有货吗", slots={"current_product": "K001"},
-                        entities=[{"entity": "colour", "value": "蓝色"}])
+    ask_jeans = tracker(
+        intent="ask_stock", text="蓝色有货吗", slots={"current_product": "K001"}, entities=[{"entity": "colour", "value": "蓝色"}]
+    )
     texts, _ = run(ActionStock(services), ask_jeans)
     assert "浅蓝色" in texts[0] and "深蓝色" in texts[0] and "哪一个" in texts[0]
 
@@ -199,14 +215,22 @@ def test_a_colour_is_matched_to_the_items_own_shade(services: Services) -> None:
 def test_can_it_go_to_a_region_is_answered_about_the_region(services: Services) -> None:
     from actions.shipping import ActionCourier
 
-    ask = tracker(intent="ask_courier", text="新疆能发吗", slots={"current_product": "T001"},
-                  entities=[{"entity": "region", "value": "新疆"}])
+    ask = tracker(
+        intent="ask_courier",
+        text="新疆能发吗",
+        slots={"current_product": "T001"},
+        entities=[{"entity": "region", "value": "新疆"}],
+    )
     texts, _ = run(ActionCourier(services), ask)
     policy = services.store.shop().policy
     assert "新疆可以发" in texts[0] and "包邮" in texts[0]
     assert f"{policy.default_courier.fee:g}" in texts[0] or "运费" in texts[0]
-    which = tracker(intent="ask_courier", text="发新疆用什么快递", slots={"current_product": "T001"},
-                    entities=[{"entity": "region", "value": "新疆"}])
+    which = tracker(
+        intent="ask_courier",
+        text="发新疆用什么快递",
+        slots={"current_product": "T001"},
+        entities=[{"entity": "region", "value": "新疆"}],
+    )
     texts, _ = run(ActionCourier(services), which)
     assert "新疆可以发" not in texts[0]  # a courier question keeps its courier answer
 
@@ -217,8 +241,12 @@ def test_a_wrong_order_id_is_forgotten_after_its_answer(services: Services) -> N
     # buyer_xiaomei types another buyer's order id: told it is not hers, and the id is dropped,
     # so her next "where is my parcel" finds her own order again.
     others = next(o for o in services.store.orders_of("buyer_dawei"))
-    wrong = tracker(intent="ask_order_status", text=f"{others.id}到哪了", slots={"order_id": others.id},
-                    entities=[{"entity": "order_id", "value": others.id}])
+    wrong = tracker(
+        intent="ask_order_status",
+        text=f"{others.id}到哪了",
+        slots={"order_id": others.id},
+        entities=[{"entity": "order_id", "value": others.id}],
+    )
     texts, events = run(ActionOrderStatus(services), wrong)
     assert "没有查到" in texts[0] and others.id not in texts[0].replace(f"订单号为{others.id}", "")
     assert {"event": "slot", "timestamp": None, "name": "order_id", "value": None} in events

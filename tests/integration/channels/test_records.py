@@ -1,5 +1,6 @@
 """The channels' own Redis work (bot/channels/records.py): a retried message is answered once,
 a signature is taken once."""
+
 from __future__ import annotations
 
 from bot.channels.records import PENDING, ChannelRecords

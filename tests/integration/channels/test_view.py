@@ -1,4 +1,5 @@
 """The channels' gate reads a chat once per message, in one round trip (bot/channels/view.py)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

@@ -1,5 +1,6 @@
 """The console's routes against a real Redis, a stand-in Rasa server and a shop callback server
 (both local aiohttp servers): login is required, one agent per chat, replies go out."""
+
 from __future__ import annotations
 
 import asyncio
@@ -39,11 +40,20 @@ TRACKER = {
     },
     "events": [
         {"event": "action", "name": "action_listen", "timestamp": 1.0},
-        {"event": "user", "text": "亲 这件包邮吗", "timestamp": 2.0, "message_id": "m-1",
-         "parse_data": {"intent": {"name": "ask_free_shipping", "confidence": 0.9}}},
+        {
+            "event": "user",
+            "text": "亲 这件包邮吗",
+            "timestamp": 2.0,
+            "message_id": "m-1",
+            "parse_data": {"intent": {"name": "ask_free_shipping", "confidence": 0.9}},
+        },
         {"event": "bot", "text": "亲，满99元包邮哦～", "timestamp": 3.0, "metadata": {}},
-        {"event": "user", "text": "转人工", "timestamp": 4.0,
-         "parse_data": {"intent": {"name": "request_human", "confidence": 0.97}}},
+        {
+            "event": "user",
+            "text": "转人工",
+            "timestamp": 4.0,
+            "parse_data": {"intent": {"name": "request_human", "confidence": 0.97}},
+        },
         {"event": "bot", "text": "亲，稍等", "timestamp": 5.0, "metadata": {"agent": "alice"}},
     ],
 }
@@ -112,9 +122,7 @@ async def running(store: ShopStore, with_callback: bool = True, **console_option
         await new.start_server()
         clients.append(new)
         if agent:
-            response = await new.post(
-                "/login", data={"name": agent, "password": PASSWORDS[agent]}, allow_redirects=False
-            )
+            response = await new.post("/login", data={"name": agent, "password": PASSWORDS[agent]}, allow_redirects=False)
             assert response.status == 302
         return new
 
@@ -143,21 +151,15 @@ def test_nothing_but_login_chat_and_static_files_without_a_session(store: ShopSt
             for path in ("/api/handoffs", "/api/handoffs/buyer_xiaomei"):
                 assert (await anonymous.get(path)).status == 401
             for action in ("claim", "reply", "handback", "close"):
-                response = await anonymous.post(
-                    f"/api/handoffs/buyer_xiaomei/{action}", json={"text": "x"}, headers=API
-                )
+                response = await anonymous.post(f"/api/handoffs/buyer_xiaomei/{action}", json={"text": "x"}, headers=API)
                 assert response.status == 401
             forged = await client()
-            forged.session.cookie_jar.update_cookies(
-                {"console_session": SessionSigner("guessed").issue("alice", 0)}
-            )
+            forged.session.cookie_jar.update_cookies({"console_session": SessionSigner("guessed").issue("alice", 0)})
             assert (await forged.get("/api/handoffs")).status == 401
             assert (await anonymous.get("/login")).status == 200
             assert (await anonymous.get("/healthz")).status == 200
             assert (await anonymous.get("/static/socket.io.min.js")).status == 200
-            wrong = await anonymous.post(
-                "/login", data={"name": "alice", "password": "bob-password"}, allow_redirects=False
-            )
+            wrong = await anonymous.post("/login", data={"name": "alice", "password": "bob-password"}, allow_redirects=False)
             assert wrong.status == 401 and "不对" in await wrong.text()
 
     asyncio.run(scenario())
@@ -189,7 +191,8 @@ def test_an_agent_sees_the_queue_and_the_summary_card(store: ShopStore, demo: Sh
             # What a trainer's mark of each buyer message needs; a message without an id by its timestamp.
             marks = [
                 (line["message_id"], line["timestamp"], line["message_ref"], line["intent"])
-                for line in summary["transcript"] if line["speaker"] == "buyer"
+                for line in summary["transcript"]
+                if line["speaker"] == "buyer"
             ]
             assert marks == [("m-1", 2.0, "m-1", "ask_free_shipping"), (None, 4.0, "ts:4.0", "request_human")]
             assert (await alice.get("/api/handoffs/nobody")).status == 404
@@ -232,9 +235,7 @@ def test_claim_reply_and_hand_back_with_one_agent_per_chat(store: ShopStore, dem
             return outside
 
     outside = asyncio.run(scenario())
-    assert outside.deliveries == [
-        {"conversation_id": "buyer_xiaomei", "agent": "alice", "text": "亲，我是客服，马上帮您处理～"}
-    ]
+    assert outside.deliveries == [{"conversation_id": "buyer_xiaomei", "agent": "alice", "text": "亲，我是客服，马上帮您处理～"}]
     [posted] = outside.callbacks
     assert (posted["buyer_id"], posted["agent"], posted["text"]) == ("buyer_xiaomei", "alice", "亲，我是客服，马上帮您处理～")
     kinds = [e.kind.value for e in HandoffQueue(store).history("buyer_xiaomei")]
@@ -305,15 +306,11 @@ def test_password_guessing_is_throttled(store: ShopStore, demo: ShopData) -> Non
                 wrong = await guesser.post("/login", data={"name": "alice", "password": f"guess-{attempt}"})
                 assert wrong.status == 401
             # Even the right password is refused now, from this address and for this name.
-            right = await guesser.post(
-                "/login", data={"name": "alice", "password": PASSWORDS["alice"]}, allow_redirects=False
-            )
+            right = await guesser.post("/login", data={"name": "alice", "password": PASSWORDS["alice"]}, allow_redirects=False)
             assert right.status == 429 and "15 分钟" in await right.text()
             # Another agent in the same office (same address) still gets in: one guesser cannot
             # lock out everyone behind an office's address.
-            colleague = await guesser.post(
-                "/login", data={"name": "bob", "password": PASSWORDS["bob"]}, allow_redirects=False
-            )
+            colleague = await guesser.post("/login", data={"name": "bob", "password": PASSWORDS["bob"]}, allow_redirects=False)
             assert colleague.status == 302
 
     asyncio.run(scenario())
@@ -338,13 +335,17 @@ def test_a_login_posted_from_another_site_is_refused(store: ShopStore, demo: Sho
         async with running(store) as (client, _):
             browser = await client()
             forged = await browser.post(
-                "/login", data={"name": "alice", "password": PASSWORDS["alice"]},
-                headers={"Origin": "http://evil.example"}, allow_redirects=False,
+                "/login",
+                data={"name": "alice", "password": PASSWORDS["alice"]},
+                headers={"Origin": "http://evil.example"},
+                allow_redirects=False,
             )
             assert forged.status == 403 and "console_session" not in forged.cookies
             own = await browser.post(
-                "/login", data={"name": "alice", "password": PASSWORDS["alice"]},
-                headers={"Origin": str(browser.make_url("")).rstrip("/")}, allow_redirects=False,
+                "/login",
+                data={"name": "alice", "password": PASSWORDS["alice"]},
+                headers={"Origin": str(browser.make_url("")).rstrip("/")},
+                allow_redirects=False,
             )
             assert own.status == 302
 

@@ -1,6 +1,7 @@
 """The 知识库 page and the transcript's answer sources in a real headless Chromium (the console
 alone, its stand-in Rasa server, the tests' Redis): an agent sees which entry answered and its
 link; the owner follows it to the entry, sees what is 待填写, edits, and undoes the edit."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,13 +21,21 @@ TRACKER = {
     "slots": {},
     "latest_message": {},
     "events": [
-        {"event": "user", "text": "能开发票吗", "timestamp": 1.0,
-         "parse_data": {"intent": {"name": "out_of_scope", "confidence": 0.5}}},
+        {
+            "event": "user",
+            "text": "能开发票吗",
+            "timestamp": 1.0,
+            "parse_data": {"intent": {"name": "out_of_scope", "confidence": 0.5}},
+        },
         {"event": "action", "name": "action_out_of_scope", "timestamp": 1.1},
         {"event": "bot", "text": "亲，本店可以开电子发票哦～", "timestamp": 1.2},
         {"event": "slot", "name": "answer_source", "value": "knowledge:invoice_how", "timestamp": 1.2},
-        {"event": "user", "text": "这件包邮吗", "timestamp": 2.0,
-         "parse_data": {"intent": {"name": "ask_free_shipping", "confidence": 0.98}}},
+        {
+            "event": "user",
+            "text": "这件包邮吗",
+            "timestamp": 2.0,
+            "parse_data": {"intent": {"name": "ask_free_shipping", "confidence": 0.98}},
+        },
         {"event": "action", "name": "action_free_shipping", "timestamp": 2.1},
         {"event": "bot", "text": "亲，满99元包邮哦～", "timestamp": 2.2},
         {"event": "slot", "name": "behaviour", "value": "answer:ask_free_shipping", "timestamp": 2.2},
@@ -41,8 +50,9 @@ def test_an_answers_source_links_to_its_entry_which_the_owner_edits_and_undoes(
     monkeypatch.setattr(test_app, "TRACKER", TRACKER)  # what the stand-in Rasa server answers
     handed_off(store, BUYER)
     records = KnowledgeRecords(store.client, store.shop_id)
-    records.put(KnowledgeEntry(key="warranty", question="保修多久", answer="亲，保修{warranty_days}天",
-                               missing_facts=["warranty_days"]))
+    records.put(
+        KnowledgeEntry(key="warranty", question="保修多久", answer="亲，保修{warranty_days}天", missing_facts=["warranty_days"])
+    )
     original = records.entry("invoice_how")
     with console_in_a_thread(store, owners=AgentDirectory({"bob": HASHES["bob"]})) as url:
         page = open_chat(browser, url, "bob", BUYER)

@@ -1,6 +1,7 @@
 """The 知识库 page's API against a real Redis: owners only, bad input refused in Chinese with nothing
 written, 试一试 follows the assistant's rule, every change undoable; and the transcript's answer
 sources."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,12 @@ from tests.conftest import DEMO_NOW
 from tests.integration.console.test_app import API, HASHES, running
 
 OWNERS = AgentDirectory({"bob": HASHES["bob"]})  # alice stays an agent
-DOWN = {"question": "有羽绒服吗", "similar": ["羽绒服什么时候上新"], "keywords": ["羽绒服", "鸭绒"],
-        "answer": "亲，冬款羽绒服12月上新哦～"}
+DOWN = {
+    "question": "有羽绒服吗",
+    "similar": ["羽绒服什么时候上新"],
+    "keywords": ["羽绒服", "鸭绒"],
+    "answer": "亲，冬款羽绒服12月上新哦～",
+}
 
 
 def records(store: ShopStore) -> KnowledgeRecords:
@@ -41,8 +46,9 @@ def test_only_owners_open_the_knowledge_page(store: ShopStore, demo: ShopData) -
 
 
 def test_pending_entries_are_listed_with_the_facts_they_need(store: ShopStore, demo: ShopData) -> None:
-    records(store).put(KnowledgeEntry(key="warranty", question="保修多久", answer="亲，保修{warranty_days}天",
-                                      missing_facts=["warranty_days"]))
+    records(store).put(
+        KnowledgeEntry(key="warranty", question="保修多久", answer="亲，保修{warranty_days}天", missing_facts=["warranty_days"])
+    )
 
     async def scenario() -> None:
         async with running(store, owners=OWNERS) as (client, _):
@@ -124,15 +130,23 @@ def test_try_it_tells_an_intent_and_a_close_call() -> None:
 def test_the_transcript_says_where_each_answer_came_from(store: ShopStore, demo: ShopData) -> None:
     HandoffQueue(store).request("buyer_xiaomei", "buyer_xiaomei", HandoffReason.buyer_asked, "转人工")
     events = [
-        {"event": "user", "text": "能开发票吗", "timestamp": 1.0,
-         "parse_data": {"intent": {"name": "out_of_scope", "confidence": 0.5}}},
+        {
+            "event": "user",
+            "text": "能开发票吗",
+            "timestamp": 1.0,
+            "parse_data": {"intent": {"name": "out_of_scope", "confidence": 0.5}},
+        },
         {"event": "action", "name": "action_out_of_scope", "timestamp": 1.1},
         {"event": "bot", "text": "亲，本店可以开电子发票哦～", "timestamp": 1.2},
         {"event": "slot", "name": "behaviour", "value": "faq:invoice", "timestamp": 1.2},
         {"event": "slot", "name": "answer_source", "value": "knowledge:invoice_how", "timestamp": 1.2},
         {"event": "action", "name": "action_listen", "timestamp": 1.3},
-        {"event": "user", "text": "这件包邮吗", "timestamp": 2.0,
-         "parse_data": {"intent": {"name": "ask_free_shipping", "confidence": 0.98}}},
+        {
+            "event": "user",
+            "text": "这件包邮吗",
+            "timestamp": 2.0,
+            "parse_data": {"intent": {"name": "ask_free_shipping", "confidence": 0.98}},
+        },
         {"event": "action", "name": "action_free_shipping", "timestamp": 2.1},
         {"event": "bot", "text": "亲，满99元包邮哦～", "timestamp": 2.2},
         {"event": "slot", "name": "behaviour", "value": "answer:ask_free_shipping", "timestamp": 2.2},
@@ -141,7 +155,9 @@ def test_the_transcript_says_where_each_answer_came_from(store: ShopStore, demo:
     ]
     summary = summarize(HandoffQueue(store).get("buyer_xiaomei"), {"events": events}, store, datetime.now(timezone.utc))
     invoice, shipping, agent = [line.source for line in summary.transcript if line.speaker != "buyer"]
-    assert invoice is not None and invoice.text == "知识库：「可以开发票吗」" and invoice.edit_url == "/knowledge?edit=invoice_how"
+    assert (
+        invoice is not None and invoice.text == "知识库：「可以开发票吗」" and invoice.edit_url == "/knowledge?edit=invoice_how"
+    )
     assert shipping is not None and shipping.text == "意图「问包邮/运费」（把握 98%） → 回答：问包邮/运费"
     assert shipping.action == "action_free_shipping" and shipping.edit_url is None
     assert agent is None  # a person's reply has no machine source

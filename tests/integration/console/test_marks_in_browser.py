@@ -4,6 +4,7 @@ Only the console runs (its app and stand-in Rasa server from tests.integration.c
 tests' throwaway Redis; no model needed. The marks must land in Redis with the intent and entity
 chosen and the agent who chose them, and go away again from the page.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -85,7 +86,8 @@ def test_an_agent_marks_buyer_messages_and_the_marks_are_in_redis(
         human.locator(".mark-form button[type=submit]").click()
         expect(human.locator(".mark")).to_contain_text("质量问题")
         assert {c.message_ref: c.correct_intent for c in marks_of(store).all(BUYER)} == {
-            "m-1": "ask_product_info", "ts:4.0": "complain_quality",
+            "m-1": "ask_product_info",
+            "ts:4.0": "complain_quality",
         }
         human.locator(".mark-delete").click()
         expect(human.locator(".mark")).to_have_count(0)

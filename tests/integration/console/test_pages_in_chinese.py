@@ -10,6 +10,7 @@ seeded data that people search by (buyer and conversation ids, order ids, SKUs, 
 Only the console runs (its app and stand-in Rasa server from tests.integration.console.test_app.py)
 against the tests' throwaway Redis; no model needed.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,10 +34,20 @@ from tests.integration.mining.test_mining_page import publish_missed
 OWNER, OWNER_PASSWORD = "boss", "boss-password"
 ENGLISH = re.compile(r"[a-z_]{6,}")
 # Free-text reasons as the code wrote them before reasons were typed: still in Redis.
-OLD_REASONS = ("order 261125003371 is late for dispatch", "order 261125008846 is late for dispatch",
-               "buyer asked for a human")
-INTENTS = ("ask_product_info", "nlu_fallback", "ask_free_shipping", "request_human", "complain_quality",
-           "ask_order_status", "return_exchange", "out_of_scope", "ask_size", "bargain", "ask_stock")
+OLD_REASONS = ("order 261125003371 is late for dispatch", "order 261125008846 is late for dispatch", "buyer asked for a human")
+INTENTS = (
+    "ask_product_info",
+    "nlu_fallback",
+    "ask_free_shipping",
+    "request_human",
+    "complain_quality",
+    "ask_order_status",
+    "return_exchange",
+    "out_of_scope",
+    "ask_size",
+    "bargain",
+    "ask_stock",
+)
 VISIBLE_TEXT = """() => {
     for (const node of document.querySelectorAll("code, kbd, samp")) node.remove();
     const charts = [...document.querySelectorAll("svg text")].map((t) => t.textContent);
@@ -75,8 +86,13 @@ def seed_chats(store: ShopStore, buyers: List[str]) -> None:
         sender, at = f"{buyers[n % len(buyers)]}-m{n}", start + 60 * n
         events: List[Dict[str, Any]] = [
             {"event": "action", "name": "action_session_start", "timestamp": at},
-            {"event": "user", "text": "这件还有货吗", "timestamp": at + 1, "metadata": {"item_id": ("T001", "C001")[n % 2]},
-             "parse_data": {"intent": {"name": INTENTS[n % len(INTENTS)]}}},
+            {
+                "event": "user",
+                "text": "这件还有货吗",
+                "timestamp": at + 1,
+                "metadata": {"item_id": ("T001", "C001")[n % 2]},
+                "parse_data": {"intent": {"name": INTENTS[n % len(INTENTS)]}},
+            },
             {"event": "bot", "text": "亲，有的哦", "timestamp": at + 2},
             {"event": "user", "text": "你们家猫叫什么", "timestamp": at + 3, "parse_data": {"intent": {"name": "nlu_fallback"}}},
             {"event": "action", "name": "action_unclear", "timestamp": at + 4},
@@ -93,8 +109,9 @@ def seed_complaints(store: ShopStore) -> None:
     for words in ("洗了一次就掉色了", "线头好多", "又掉色了", "领口变形", "还是掉色"):
         record_quality_complaint(store, "buyer_xiaomei", "buyer_xiaomei", words, store.product("T001"), delivered, clock)
     for words in ("扣子掉了", "有个破洞"):
-        record_quality_complaint(store, "buyer_chenchen", "buyer_chenchen", words, store.product("C001"),
-                                 store.order("261124019907"), clock)
+        record_quality_complaint(
+            store, "buyer_chenchen", "buyer_chenchen", words, store.product("C001"), store.order("261124019907"), clock
+        )
 
 
 def log_in(browser: Browser, url: str, name: str, password: str) -> Page:
@@ -112,9 +129,7 @@ def test_the_checker_finds_english_and_spares_only_ids() -> None:
     assert english_words("buyer_xiaomei_2", ["buyer_xiaomei"]) == ["buyer_xiaomei_"]  # whole ids only
 
 
-def test_dashboard_workbench_and_complaint_report_show_no_english(
-    store: ShopStore, demo: ShopData, browser: Browser
-) -> None:
+def test_dashboard_workbench_and_complaint_report_show_no_english(store: ShopStore, demo: ShopData, browser: Browser) -> None:
     expect.set_options(timeout=30_000)
     buyers = [b.id for b in demo.buyers]
     conversations = seed_handoffs(store, buyers)

@@ -1,4 +1,5 @@
 """A buyer's photo is served to logged-in agents only; an unknown or expired one is a 404."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Who answers while a chat is handed off: the shop's mode, working hours, agents online."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -17,7 +18,10 @@ NOW = datetime(2026, 11, 26, 6, 0, tzinfo=timezone.utc)  # 14:00 in Shanghai
 
 def handoff(state: HandoffState, minutes_ago: float = 1) -> Handoff:
     return Handoff(
-        conversation_id="c", buyer_id="c", reason=HandoffReason.buyer_asked, state=state,
+        conversation_id="c",
+        buyer_id="c",
+        reason=HandoffReason.buyer_asked,
+        state=state,
         created_at=NOW - timedelta(minutes=minutes_ago),
     )
 

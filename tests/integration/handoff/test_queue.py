@@ -1,4 +1,5 @@
 """The handoff queue against a real Redis: one holder per chat, durable log, idempotent requests."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """The event stream folded exactly once: two Rasa servers publishing, a consumer that dies."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,13 @@ SHANGHAI = timezone(timedelta(hours=8))
 def chat(buyer: str, start: float, handoff: bool = False) -> List[Dict]:
     events = [
         {"event": "action", "name": "action_session_start", "timestamp": start},
-        {"event": "user", "text": "这件包邮吗", "timestamp": start + 1, "metadata": {"item_id": "T001"},
-         "parse_data": {"intent": {"name": "ask_free_shipping"}}},
+        {
+            "event": "user",
+            "text": "这件包邮吗",
+            "timestamp": start + 1,
+            "metadata": {"item_id": "T001"},
+            "parse_data": {"intent": {"name": "ask_free_shipping"}},
+        },
         {"event": "bot", "text": "亲，满99包邮哦", "timestamp": start + 1.3},
         {"event": "user", "text": "讲个笑话", "timestamp": start + 5, "parse_data": {"intent": {"name": "out_of_scope"}}},
         {"event": "action", "name": "action_unclear", "timestamp": start + 5.1},
@@ -52,7 +58,10 @@ def test_two_servers_publish_and_every_event_counts_once(redis_client, store, de
     assert m.handoff_reasons == [Counted(key="late_dispatch", label="订单发货延迟", count=3)]
     assert m.first_reply_ms_p50 == 300 and [(i.key, i.count) for i in m.top_items] == [("T001", 10)]
     assert m.top_items[0].label.endswith("（T001）") and len(m.top_items[0].label) > len("（T001）")
-    assert {(i.key, i.label) for i in m.top_intents} == {("ask_free_shipping", "问包邮/运费"), ("out_of_scope", "店铺帮不上的问题")}
+    assert {(i.key, i.label) for i in m.top_intents} == {
+        ("ask_free_shipping", "问包邮/运费"),
+        ("out_of_scope", "店铺帮不上的问题"),
+    }
     assert m.top_not_understood == [("讲个笑话", 10)]
     assert m.peak_hour == datetime.fromtimestamp(T0, SHANGHAI)
 
@@ -109,8 +118,17 @@ def test_a_pending_entry_trimmed_from_the_stream_is_let_go(redis_client, store, 
 def test_only_item_ids_that_name_a_product_are_counted(redis_client, store, demo) -> None:
     broker = RedisStreamEventBroker(redis_client)
     for n, item in enumerate(["T001", "T002", "T001", "no-such-item", "<script>alert(1)</script>", "T00", "白T"]):
-        broker.publish_many([{"sender_id": f"buyer_{n}", "event": "user", "text": "这件包邮吗", "timestamp": T0 + n,
-                              "metadata": {"item_id": item}}])
+        broker.publish_many(
+            [
+                {
+                    "sender_id": f"buyer_{n}",
+                    "event": "user",
+                    "text": "这件包邮吗",
+                    "timestamp": T0 + n,
+                    "metadata": {"item_id": item},
+                }
+            ]
+        )
     MetricsConsumer(store).drain()
     assert [(i.key, i.count) for i in numbers(redis_client, store).top_items] == [("T001", 3), ("T002", 1)]  # 白T is T001's alias
 
@@ -134,20 +152,25 @@ def test_the_stream_keeps_only_what_is_not_yet_acknowledged(redis_client, store,
 
 def test_what_each_answer_earns_comes_through_the_stream_named_as_the_owner_knows_it(redis_client, store, demo) -> None:
     def said(buyer: str, t: float, text: str, behaviour: str, source: str = "") -> List[Dict]:
-        return [{"sender_id": buyer, **e} for e in (
-            {"event": "user", "text": text, "timestamp": t, "parse_data": {"intent": {"name": "nlu_fallback"}}},
-            {"event": "slot", "name": "behaviour", "value": behaviour, "timestamp": t + 0.1},
-            {"event": "slot", "name": "answer_source", "value": source or None, "timestamp": t + 0.1},
-            {"event": "action", "name": "action_listen", "timestamp": t + 0.2},
-        )]
+        return [
+            {"sender_id": buyer, **e}
+            for e in (
+                {"event": "user", "text": text, "timestamp": t, "parse_data": {"intent": {"name": "nlu_fallback"}}},
+                {"event": "slot", "name": "behaviour", "value": behaviour, "timestamp": t + 0.1},
+                {"event": "slot", "name": "answer_source", "value": source or None, "timestamp": t + 0.1},
+                {"event": "action", "name": "action_listen", "timestamp": t + 0.2},
+            )
+        ]
 
     broker = RedisStreamEventBroker(redis_client)
     for n, buyer in enumerate(("buyer_a", "buyer_b")):
         start = T0 + 60 * n
-        broker.publish_many([{"sender_id": buyer, "event": "action", "name": "action_session_start", "timestamp": start}]
-                            + said(buyer, start + 1, "能开发票吗", "faq:invoice", "knowledge:invoice_how")
-                            + said(buyer, start + 2, "那电子的呢" if n else "好的", "clarify" if n else "ack")
-                            + said(buyer, start + 3, "几天到", "answer:ask_shipping_time"))
+        broker.publish_many(
+            [{"sender_id": buyer, "event": "action", "name": "action_session_start", "timestamp": start}]
+            + said(buyer, start + 1, "能开发票吗", "faq:invoice", "knowledge:invoice_how")
+            + said(buyer, start + 2, "那电子的呢" if n else "好的", "clarify" if n else "ack")
+            + said(buyer, start + 3, "几天到", "answer:ask_shipping_time")
+        )
     MetricsConsumer(store).drain()
     rows = {row.name: row for row in numbers(redis_client, store).answers}
     invoice = rows[next(e.question for e in demo.knowledge if e.key == "invoice_how")]

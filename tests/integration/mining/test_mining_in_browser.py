@@ -1,6 +1,7 @@
 """The mining page in a real headless Chromium: an owner sees the five groups of the scripted missed
 messages, in Chinese, and turns them into a (switched-off) entry, similar questions of an existing
 entry and trainers' marks with one click each."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
@@ -36,7 +37,9 @@ def test_an_owner_turns_groups_into_answers_and_marks_in_the_browser(store: Shop
         # The biggest group: a new entry, left switched off for now.
         first = groups.nth(0)
         form = first.locator("form.new-entry")
-        expect(form.locator("input[name=question]")).to_have_value("你们回收旧衣服吗")  # the most frequent wording (ties by character order)
+        expect(form.locator("input[name=question]")).to_have_value(
+            "你们回收旧衣服吗"
+        )  # the most frequent wording (ties by character order)
         form.locator("button").click()  # no answer yet: the browser asks for it, nothing is written
         assert len(KnowledgeRecords(store.client, store.shop_id).entries()) == len(demo.knowledge)
         form.locator("textarea[name=answer]").fill("亲，店里暂时没有旧衣回收服务哦～")

@@ -2,6 +2,7 @@
 real event broker and metrics consumer, the console's /mining page groups them by meaning (the real
 e5 encoder), and a group turned into a knowledge entry is then answered by the assistant's own
 action (the real matching over the entries in Redis)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -26,7 +27,9 @@ from tests.conftest import marks_of
 from tests.integration.console.test_app import API, HASHES, running
 from tests.integration.mining.scripted import KINDS
 
-GROUP = re.compile(r"""<section class="card mined-group" data-group="(\w+)" data-texts='([^']*)'>\s*<h2><span class="count">(\d+)</span>""")
+GROUP = re.compile(
+    r"""<section class="card mined-group" data-group="(\w+)" data-texts='([^']*)'>\s*<h2><span class="count">(\d+)</span>"""
+)
 
 
 def publish_missed(store: ShopStore) -> None:
@@ -41,8 +44,14 @@ def publish_missed(store: ShopStore) -> None:
             t = now + 10 * (n * 20 + i)
             behaviour = "handoff" if i % 3 == 2 else "clarify"
             events += [
-                {"sender_id": sender, "event": "user", "text": text, "timestamp": t, "message_id": f"{kind}-{i}",
-                 "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}}},
+                {
+                    "sender_id": sender,
+                    "event": "user",
+                    "text": text,
+                    "timestamp": t,
+                    "message_id": f"{kind}-{i}",
+                    "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}},
+                },
                 {"sender_id": sender, "event": "action", "name": "action_unclear", "timestamp": t + 0.1},
                 {"sender_id": sender, "event": "slot", "name": "behaviour", "value": behaviour, "timestamp": t + 0.1},
                 {"sender_id": sender, "event": "bot", "text": "亲，没太明白", "timestamp": t + 0.2},
@@ -62,8 +71,9 @@ def groups_on(html: str) -> List[Tuple[int, List[str]]]:
 def asked_back_on(services: Services, text: str) -> Tuple[List[str], Dict[str, Any]]:
     """action_unclear on a message the classifier was not sure of (as Rasa runs it)."""
     message = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": [], "metadata": {}}
-    tracker = Tracker("buyer_new", {}, message, [{"event": "user", "text": text, "timestamp": time.time()}],
-                      False, None, {}, "action_listen")
+    tracker = Tracker(
+        "buyer_new", {}, message, [{"event": "user", "text": text, "timestamp": time.time()}], False, None, {}, "action_listen"
+    )
     dispatcher = CollectingDispatcher()
     events = ActionUnclear(services).run(dispatcher, tracker, {})
     return [m["text"] for m in dispatcher.messages], {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
@@ -101,17 +111,18 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
             assert refused.status == 403 and "店主" in (await refused.json())["error"]
 
             # Bad input: a clear answer and nothing written.
-            empty = await owner.post("/api/mining/entry", json={"texts": recycle, "answer": " ", "enabled": True},
-                                     headers=API)
+            empty = await owner.post("/api/mining/entry", json={"texts": recycle, "answer": " ", "enabled": True}, headers=API)
             assert empty.status == 400 and "答案" in (await empty.json())["error"]
-            unknown = await owner.post("/api/mining/entry", json={"texts": ["从没有人问过这句"], "answer": answer},
-                                       headers=API)
+            unknown = await owner.post("/api/mining/entry", json={"texts": ["从没有人问过这句"], "answer": answer}, headers=API)
             assert unknown.status == 400 and "刷新" in (await unknown.json())["error"]
             assert len(KnowledgeRecords(store.client, store.shop_id).entries()) == len(demo.knowledge)  # nothing written
 
             # One click: a new entry from the group, switched on.
-            made = await owner.post("/api/mining/entry", headers=API, json={
-                "texts": recycle, "question": "可以回收旧衣服吗", "answer": answer, "enabled": True})
+            made = await owner.post(
+                "/api/mining/entry",
+                headers=API,
+                json={"texts": recycle, "question": "可以回收旧衣服吗", "answer": answer, "enabled": True},
+            )
             assert made.status == 201, await made.text()
             key = made_key["key"] = (await made.json())["entry"]
             entry = entry_of(store, key)
@@ -128,8 +139,7 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
 
             # Another group: added to an existing entry of the shop as similar questions.
             video = sorted(set(KINDS["video"]))
-            added = await owner.post("/api/mining/similar", json={"entry": "colour_difference", "texts": video},
-                                     headers=API)
+            added = await owner.post("/api/mining/similar", json={"entry": "colour_difference", "texts": video}, headers=API)
             assert added.status == 200, await added.text()
             colour = entry_of(store, "colour_difference")
             assert colour is not None and set(video) <= set(colour.similar)
@@ -139,10 +149,12 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
 
             # A third: marked as an intent for the trainers' export, by the agent.
             digital = sorted(set(KINDS["digital_rmb"]))
-            marked = await agent.post("/api/mining/intent", json={"intent": "ask_product_info", "texts": digital},
-                                      headers=API)
+            marked = await agent.post("/api/mining/intent", json={"intent": "ask_product_info", "texts": digital}, headers=API)
             assert marked.status == 200 and (await marked.json()) == {
-                "marked": 8, "intent": "ask_product_info", "label": "问商品信息"}  # each message the buyers sent
+                "marked": 8,
+                "intent": "ask_product_info",
+                "label": "问商品信息",
+            }  # each message the buyers sent
             assert sorted(c.text for c in marks_of(store).all()) == sorted(KINDS["digital_rmb"])
             assert {c.corrected_by for c in marks_of(store).all()} == {"bob"}
             no_intent = await agent.post("/api/mining/intent", json={"intent": "", "texts": digital}, headers=API)
@@ -154,8 +166,11 @@ def test_thirty_missed_messages_of_five_kinds_make_five_groups_and_one_becomes_a
 
             # A group the classifier was sure of needs the owner's keywords: they are kept.
             celebrity = sorted(set(KINDS["celebrity"]))
-            keyed = await owner.post("/api/mining/entry", headers=API, json={
-                "texts": celebrity, "keywords": " 明星同款，网红同款 ", "answer": "亲，这是店里自己设计的款哦～"})
+            keyed = await owner.post(
+                "/api/mining/entry",
+                headers=API,
+                json={"texts": celebrity, "keywords": " 明星同款，网红同款 ", "answer": "亲，这是店里自己设计的款哦～"},
+            )
             assert keyed.status == 201 and (await keyed.json())["enabled"] is False  # off unless asked for
             made_keyed = entry_of(store, (await keyed.json())["entry"])
             assert made_keyed is not None and made_keyed.keywords == ["明星同款", "网红同款"]

@@ -1,5 +1,6 @@
 """Keeping in touch's own Redis work (bot/outreach/records.py): a send goes out once, even
 across a run that died; the follow-up question and the 催付 log."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

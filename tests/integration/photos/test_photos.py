@@ -1,5 +1,6 @@
 """Buyers' photos against a real Redis: what is accepted (type by its bytes, size), that a refusal
 stores nothing, the expiry, and the photo joining the conversation's open complaint."""
+
 from __future__ import annotations
 
 import base64
@@ -25,11 +26,13 @@ def data_url(content_type: str, data: bytes) -> str:
 
 def test_jpeg_png_and_webp_are_taken_in_either_form() -> None:
     webp = b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 16
-    checked = check_attachments([
-        data_url("image/png", PNG),
-        {"content_type": "image/jpeg", "data": base64.b64encode(JPEG).decode()},
-        data_url("image/webp", webp),
-    ])
+    checked = check_attachments(
+        [
+            data_url("image/png", PNG),
+            {"content_type": "image/jpeg", "data": base64.b64encode(JPEG).decode()},
+            data_url("image/webp", webp),
+        ]
+    )
     assert isinstance(checked, list)
     assert [(i.content_type, i.data) for i in checked] == [("image/png", PNG), ("image/jpeg", JPEG), ("image/webp", webp)]
 
@@ -87,8 +90,10 @@ def test_a_photo_after_a_complaint_is_attached_to_it(store: ShopStore, demo: Sho
 def test_the_agents_transcript_names_the_photos_of_a_buyer_line() -> None:
     from bot.console.summary import transcript
 
-    events = [{"event": "user", "text": "", "timestamp": 1.0, "metadata": {"photo_ids": ["p1", "p2"]}},
-              {"event": "user", "text": "还有", "timestamp": 2.0, "metadata": {}}]
+    events = [
+        {"event": "user", "text": "", "timestamp": 1.0, "metadata": {"photo_ids": ["p1", "p2"]}},
+        {"event": "user", "text": "还有", "timestamp": 2.0, "metadata": {}},
+    ]
     assert [line.photo_ids for line in transcript({"events": events})] == [["p1", "p2"], []]
 
 

@@ -1,5 +1,6 @@
 """Our actions in the Rasa server's process (patch 6): Rasa's own `RemoteAction.run`, with no action
 server anywhere, runs them against Redis; rasa-sdk's answers and errors come back as over HTTP."""
+
 from __future__ import annotations
 
 import asyncio

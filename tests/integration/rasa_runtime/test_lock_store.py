@@ -1,4 +1,5 @@
 """The lock store: one conversation's turns one at a time, in ticket order, across replicas."""
+
 from __future__ import annotations
 
 import asyncio
@@ -71,9 +72,7 @@ def test_a_holder_that_died_is_taken_over_after_its_lifetime(redis_server) -> No
     async def scenario() -> None:
         dead, alive = replicas(redis_server, 2)
         # A replica that took the lock and was killed: its ticket is never released.
-        ticket, served = await dead._issue(
-            keys=["lock:buyer_k:next", "lock:buyer_k:serving", "lock:buyer_k:holder"], args=[300]
-        )
+        ticket, served = await dead._issue(keys=["lock:buyer_k:next", "lock:buyer_k:serving", "lock:buyer_k:holder"], args=[300])
         assert served == 1
         async with alive.lock("buyer_k", lock_lifetime=5):
             pass  # reached once the dead holder's 0.3 s lifetime ran out
@@ -131,9 +130,7 @@ def test_rasa_takes_the_lock_the_way_this_store_provides_it() -> None:
 
     assert __version__ == "3.6.21"
     assert "self.lock_store.lock(message.sender_id)" in inspect.getsource(Agent.handle_message)
-    assert list(inspect.signature(LockStore.lock).parameters) == list(
-        inspect.signature(ShopLockStore.lock).parameters
-    )
+    assert list(inspect.signature(LockStore.lock).parameters) == list(inspect.signature(ShopLockStore.lock).parameters)
 
 
 def test_numbered_messages_go_in_their_senders_order_across_replicas(redis_server) -> None:
@@ -200,8 +197,9 @@ def test_a_rasa_server_killed_mid_turn_frees_the_buyer_within_seconds(redis_serv
 
     script = tmp_path / "hang.py"
     script.write_text(HOLD_AND_HANG, encoding="utf-8")
-    server = subprocess.Popen([sys.executable, str(script), redis_server.url], cwd=PROJECT_ROOT,
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, str(script), redis_server.url], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert server.stdout is not None and server.stdout.readline().strip() == "held"
         server.send_signal(signal.SIGKILL)

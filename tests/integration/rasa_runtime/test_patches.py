@@ -1,4 +1,5 @@
 """The pinned fixes to Rasa 3.6.21: still the code they were written for, and correct."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,12 @@ def test_each_patch_targets_the_rasa_code_it_was_written_for() -> None:
     for patch in patches.PATCHES:
         original = patches.original_of(patch)
         assert original not in (
-            patches._validate_action_result, patches._resolve_by_type, patches._run_or_hand_off,
-            patches._parse_with_cache, patches._parse_message_off_the_loop, patches._run_in_process,
+            patches._validate_action_result,
+            patches._resolve_by_type,
+            patches._run_or_hand_off,
+            patches._parse_with_cache,
+            patches._parse_message_off_the_loop,
+            patches._run_in_process,
         )
         assert patches.source_fingerprint(original) == patch.source_sha256, patch.name
 

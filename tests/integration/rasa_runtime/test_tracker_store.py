@@ -1,4 +1,5 @@
 """The tracker store: append-only history, a bounded view, Rasa's semantics kept."""
+
 from __future__ import annotations
 
 import asyncio
@@ -119,7 +120,14 @@ def test_a_conversation_stored_by_rasas_redis_store_is_carried_over(trackers, re
     tracker = DialogueStateTracker("buyer_old", DOMAIN.slots)
     start_session(tracker, 1.0)
     turn(tracker, "老对话", 2.0)
-    redis_client.set("tracker:tracker:buyer_old", json.dumps(tracker.current_state(event_verbosity=__import__("rasa.shared.core.trackers", fromlist=["EventVerbosity"]).EventVerbosity.ALL)))
+    redis_client.set(
+        "tracker:tracker:buyer_old",
+        json.dumps(
+            tracker.current_state(
+                event_verbosity=__import__("rasa.shared.core.trackers", fromlist=["EventVerbosity"]).EventVerbosity.ALL
+            )
+        ),
+    )
     view = run(trackers.retrieve("buyer_old"))
     assert view.latest_message.text == "老对话"
     assert "buyer_old" in run(trackers.keys())

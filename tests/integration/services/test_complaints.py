@@ -1,4 +1,5 @@
 """The complaint report for the factory: reasons read from the buyer's words, per item."""
+
 from __future__ import annotations
 
 import csv
@@ -50,7 +51,9 @@ def test_the_report_counts_each_item_by_reason_share_and_week(store: ShopStore, 
     assert t002.by_reason == {"掉色": 1, "起球": 1, "静电": 1}
 
 
-def test_the_command_prints_the_report_and_writes_csv(store: ShopStore, demo, redis_server, monkeypatch, tmp_path: Path, capsys) -> None:
+def test_the_command_prints_the_report_and_writes_csv(
+    store: ShopStore, demo, redis_server, monkeypatch, tmp_path: Path, capsys
+) -> None:
     complain(store, "T001", "线头好多 做工太差")
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     monkeypatch.setenv("SHOP_ID", "demo")
@@ -67,8 +70,14 @@ def test_the_command_prints_the_report_and_writes_csv(store: ShopStore, demo, re
 
 # What Excel and WPS run as a formula when a cell starts with it (and what hides one: tab, CR).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BUYER_FORMULAS = ['=HYPERLINK("http://evil.example","线头")', "+1+cmd|' /C calc'!A0", "-2+3 掉色",
-                  "@SUM(A1:A9)", "\t=1+1 起球", "\r=1+1 开线"]
+BUYER_FORMULAS = [
+    '=HYPERLINK("http://evil.example","线头")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3 掉色",
+    "@SUM(A1:A9)",
+    "\t=1+1 起球",
+    "\r=1+1 开线",
+]
 
 
 def no_formula_cells(rows) -> None:

@@ -1,4 +1,5 @@
 """Trackers as the Rasa server leaves them in its Redis tracker store."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,8 +11,7 @@ from bot.redis_server import RedisServer
 from bot.trainer.conversations import tracker_store
 
 
-def user(text: str, intent: str, entities: Any = (), seen: str = "", message_id: str = "",
-         timestamp: float = 0.0) -> Any:
+def user(text: str, intent: str, entities: Any = (), seen: str = "", message_id: str = "", timestamp: float = 0.0) -> Any:
     """A UserUttered as Rasa records it: parse_data["text"] is the normalised text the NLU saw."""
     from rasa.shared.core.events import UserUttered
 

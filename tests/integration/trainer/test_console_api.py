@@ -1,4 +1,5 @@
 """The framework-independent handlers the agent console routes to, against a real Redis."""
+
 from __future__ import annotations
 
 from bot.store import ShopStore
@@ -46,15 +47,19 @@ def test_mark_list_and_delete(store: ShopStore, said) -> None:
 
     gone = handle(store, "DELETE", "corrections", query={"conversation_id": "buyer_lili", "message_ref": "msg-1"})
     assert gone.status == 200
-    assert handle(store, "DELETE", "corrections",
-                  query={"conversation_id": "buyer_lili", "message_ref": "msg-1"}).status == 404
+    assert handle(store, "DELETE", "corrections", query={"conversation_id": "buyer_lili", "message_ref": "msg-1"}).status == 404
     assert marks_of(store).all() == []
 
 
 def test_mark_with_explicit_fields(store: ShopStore, said) -> None:
     said("c1", {"event": "user", "timestamp": 17.5, "text": "能改地址吗", "parse_data": {"intent": {"name": "greet"}}})
-    body = {"conversation_id": "c1", "text": "能改地址吗", "event_timestamp": 17.5,
-            "correct_intent": "change_address", "corrected_by": "trainer"}
+    body = {
+        "conversation_id": "c1",
+        "text": "能改地址吗",
+        "event_timestamp": 17.5,
+        "correct_intent": "change_address",
+        "corrected_by": "trainer",
+    }
     created = handle(store, "POST", "corrections", body=body)
     assert created.status == 201
     assert created.body["correction"]["message_ref"] == "ts:17.5"
@@ -62,11 +67,11 @@ def test_mark_with_explicit_fields(store: ShopStore, said) -> None:
 
 def test_bad_requests_get_400_with_the_reason(store: ShopStore, said) -> None:
     said("c", EVENT)
-    bad_intent = handle(store, "POST", "corrections",
-                        body={"conversation_id": "c", "event": EVENT, "correct_intent": "nope"}, user="a")
+    bad_intent = handle(
+        store, "POST", "corrections", body={"conversation_id": "c", "event": EVENT, "correct_intent": "nope"}, user="a"
+    )
     assert bad_intent.status == 400 and "unknown intent 'nope'" in bad_intent.body["error"]
-    no_agent = handle(store, "POST", "corrections",
-                      body={"conversation_id": "c", "event": EVENT, "correct_intent": "greet"})
+    no_agent = handle(store, "POST", "corrections", body={"conversation_id": "c", "event": EVENT, "correct_intent": "greet"})
     assert no_agent.status == 400 and "corrected_by" in no_agent.body["error"]
     assert handle(store, "POST", "corrections", body=["x"]).status == 400
     assert handle(store, "PUT", "corrections").status == 404
@@ -77,8 +82,13 @@ def test_only_a_message_the_buyer_sent_can_be_marked(store: ShopStore, said) -> 
     said("buyer_lili", EVENT)
 
     def mark(conversation_id: str, event: dict):
-        return handle(store, "POST", "corrections", user="agent_wang",
-                      body={"conversation_id": conversation_id, "event": event, "correct_intent": "ask_size"})
+        return handle(
+            store,
+            "POST",
+            "corrections",
+            user="agent_wang",
+            body={"conversation_id": conversation_id, "event": event, "correct_intent": "ask_size"},
+        )
 
     never_said = mark("buyer_lili", {**EVENT, "message_id": "msg-404"})
     assert never_said.status == 400 and "msg-404" in never_said.body["error"]
@@ -86,8 +96,13 @@ def test_only_a_message_the_buyer_sent_can_be_marked(store: ShopStore, said) -> 
     assert mark("no-such-chat", EVENT).status == 400
     rewritten = mark("buyer_lili", {**EVENT, "text": "我要退货"})  # the words would become training data
     assert rewritten.status == 400 and "text" in rewritten.body["error"]
-    by_fields = handle(store, "POST", "corrections", user="agent_wang", body={
-        "conversation_id": "buyer_lili", "text": "随便写的", "event_timestamp": 99.0, "correct_intent": "greet"})
+    by_fields = handle(
+        store,
+        "POST",
+        "corrections",
+        user="agent_wang",
+        body={"conversation_id": "buyer_lili", "text": "随便写的", "event_timestamp": 99.0, "correct_intent": "greet"},
+    )
     assert by_fields.status == 400
     assert marks_of(store).all() == []
     assert mark("buyer_lili", EVENT).status == 201

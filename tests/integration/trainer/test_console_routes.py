@@ -1,4 +1,5 @@
 """bot/console/training.py: the trainer routes in an aiohttp app, against a real Redis."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,8 +13,13 @@ from bot.store import ShopStore
 from tests.conftest import marks_of
 
 API = {"X-Requested-With": "console"}
-EVENT = {"event": "user", "timestamp": 2.0, "text": "这个洗了会缩水吗", "message_id": "u-1",
-         "parse_data": {"intent": {"name": "ask_product_info", "confidence": 0.61}, "entities": []}}
+EVENT = {
+    "event": "user",
+    "timestamp": 2.0,
+    "text": "这个洗了会缩水吗",
+    "message_id": "u-1",
+    "parse_data": {"intent": {"name": "ask_product_info", "confidence": 0.61}, "entities": []},
+}
 
 
 def app_with(store: ShopStore) -> web.Application:
@@ -29,6 +35,7 @@ def app_with(store: ShopStore) -> web.Application:
 
 def test_mark_list_delete_over_http(store: ShopStore, said) -> None:
     said("buyer_xiaomei", EVENT)
+
     async def scenario() -> None:
         async with TestClient(TestServer(app_with(store))) as client:
             vocabulary = await (await client.get("/api/training/vocabulary")).json()
@@ -44,7 +51,8 @@ def test_mark_list_delete_over_http(store: ShopStore, said) -> None:
             listed = await (await client.get("/api/training/corrections?pending=1")).json()
             assert [c["text"] for c in listed["corrections"]] == ["这个洗了会缩水吗"]
             deleted = await client.delete(
-                "/api/training/corrections", params={"conversation_id": "buyer_xiaomei", "message_ref": "u-1"},
+                "/api/training/corrections",
+                params={"conversation_id": "buyer_xiaomei", "message_ref": "u-1"},
                 headers=API,
             )
             assert deleted.status == 200

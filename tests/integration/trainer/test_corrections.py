@@ -1,4 +1,5 @@
 """Corrections: validation against the domain, and the round trip through a real Redis."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -75,8 +76,12 @@ def test_a_message_without_id_is_identified_by_its_timestamp(store: ShopStore) -
 
 def test_value_defaults_to_the_covered_text() -> None:
     correction = build_correction(
-        conversation_id="c", message_id="m", text="有白色吗", correct_intent="ask_stock",
-        corrected_by="t", entities=[{"entity": "colour", "start": 1, "end": 3}],
+        conversation_id="c",
+        message_id="m",
+        text="有白色吗",
+        correct_intent="ask_stock",
+        corrected_by="t",
+        entities=[{"entity": "colour", "start": 1, "end": 3}],
     )
     assert correction.entities[0].value == "白色"
 

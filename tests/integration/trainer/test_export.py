@@ -1,4 +1,5 @@
 """export-corrections: Rasa NLU YAML, merged and deduplicated, with conflict and evaluation guards."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -29,8 +30,14 @@ nlu:
 """
 
 
-def correction(text: str, intent: str, minutes: int = 0, message_id: Optional[str] = None,
-               entities: Optional[list] = None, conversation_id: str = "buyer_xiaomei") -> Correction:
+def correction(
+    text: str,
+    intent: str,
+    minutes: int = 0,
+    message_id: Optional[str] = None,
+    entities: Optional[list] = None,
+    conversation_id: str = "buyer_xiaomei",
+) -> Correction:
     return build_correction(
         conversation_id=conversation_id,
         message_id=message_id or f"m-{text}-{minutes}",
@@ -61,8 +68,11 @@ def examples(path: Path) -> List[tuple]:
     """(intent, plain text, [(entity, value, covered text)]) as Rasa reads the file."""
     data = load_data(str(path))
     return sorted(
-        (m.get("intent"), m.get("text"),
-         [(e["entity"], e["value"], m.get("text")[e["start"]:e["end"]]) for e in m.get("entities", [])])
+        (
+            m.get("intent"),
+            m.get("text"),
+            [(e["entity"], e["value"], m.get("text")[e["start"] : e["end"]]) for e in m.get("entities", [])],
+        )
         for m in data.intent_examples
     )
 
@@ -71,14 +81,20 @@ def test_exports_valid_rasa_yaml_with_entity_annotations(nlu_dir: Path, eval_fil
     out = nlu_dir / "corrections.yml"
     report = export_corrections(
         [
-            correction("一米七五 一百四十斤穿几码", "ask_size", entities=[
-                {"entity": "height", "start": 0, "end": 4, "value": "175"},
-                {"entity": "weight", "start": 5, "end": 10, "value": 70},
-            ]),
+            correction(
+                "一米七五 一百四十斤穿几码",
+                "ask_size",
+                entities=[
+                    {"entity": "height", "start": 0, "end": 4, "value": "175"},
+                    {"entity": "weight", "start": 5, "end": 10, "value": 70},
+                ],
+            ),
             correction("有没有黑色的", "ask_stock", entities=[{"entity": "colour", "start": 3, "end": 5}]),
             correction("啥时候能到新疆", "ask_shipping_time"),
         ],
-        out=out, nlu_dir=nlu_dir, eval_file=eval_file,
+        out=out,
+        nlu_dir=nlu_dir,
+        eval_file=eval_file,
     )
     assert report.warnings == ()
     text = out.read_text(encoding="utf-8")
@@ -96,7 +112,9 @@ def test_conflicts_with_another_intent_are_warned_and_not_exported(nlu_dir: Path
     out = nlu_dir / "corrections.yml"
     report = export_corrections(
         [correction(" 穿多大码 ", "ask_product_info"), correction("一米六五穿几码", "inform")],
-        out=out, nlu_dir=nlu_dir, eval_file=eval_file,
+        out=out,
+        nlu_dir=nlu_dir,
+        eval_file=eval_file,
     )
     assert report.added == ()
     assert not out.exists()
@@ -114,7 +132,9 @@ def test_same_intent_and_duplicates_are_skipped(nlu_dir: Path, eval_file: Path) 
             correction("包邮不", "ask_free_shipping", minutes=1),
             correction(" 包邮不", "ask_free_shipping", minutes=2, conversation_id="buyer_ahua"),
         ],
-        out=out, nlu_dir=nlu_dir, eval_file=eval_file,
+        out=out,
+        nlu_dir=nlu_dir,
+        eval_file=eval_file,
     )
     assert report.warnings == ()
     assert [(s.intent, s.text) for s in report.already_present] == [("ask_size", "穿多大码")]
@@ -128,8 +148,7 @@ def test_merges_with_the_file_and_a_second_export_changes_nothing(nlu_dir: Path,
         'version: "3.1"\nnlu:\n- intent: bargain\n  examples: |\n    - 最低多少\n    - 能少点不\n',
         encoding="utf-8",
     )
-    marks = [correction("老板抹个零", "bargain"), correction("包邮不", "ask_free_shipping"),
-             correction("能少点不", "bargain")]
+    marks = [correction("老板抹个零", "bargain"), correction("包邮不", "ask_free_shipping"), correction("能少点不", "bargain")]
     report = export_corrections(marks, out=out, nlu_dir=nlu_dir, eval_file=eval_file)
     assert [e.text for e in report.added] == ["包邮不", "老板抹个零"]
     assert [s.text for s in report.already_present] == ["能少点不"]
@@ -148,8 +167,7 @@ def test_merges_with_the_file_and_a_second_export_changes_nothing(nlu_dir: Path,
 
 def test_evaluation_lines_are_refused(nlu_dir: Path, eval_file: Path) -> None:
     out = nlu_dir / "corrections.yml"
-    report = export_corrections([correction("可以优惠价么 ", "bargain")], out=out, nlu_dir=nlu_dir,
-                                eval_file=eval_file)
+    report = export_corrections([correction("可以优惠价么 ", "bargain")], out=out, nlu_dir=nlu_dir, eval_file=eval_file)
     assert report.added == () and not out.exists()
     assert "identical to a line of the evaluation file" in report.warnings[0]
     assert str(eval_file) in report.warnings[0] or eval_file.name in report.warnings[0]
@@ -159,7 +177,9 @@ def test_the_latest_of_contradicting_marks_wins_with_a_warning(nlu_dir: Path, ev
     out = nlu_dir / "corrections.yml"
     report = export_corrections(
         [correction("到哪了", "ask_shipping_time", minutes=1), correction("到哪了", "ask_order_status", minutes=5)],
-        out=out, nlu_dir=nlu_dir, eval_file=eval_file,
+        out=out,
+        nlu_dir=nlu_dir,
+        eval_file=eval_file,
     )
     assert [(e.intent, e.text) for e in report.added] == [("ask_order_status", "到哪了")]
     assert "marked as ask_shipping_time and as ask_order_status" in report.warnings[0]
@@ -168,9 +188,13 @@ def test_the_latest_of_contradicting_marks_wins_with_a_warning(nlu_dir: Path, ev
 def test_an_annotation_rasa_would_misread_is_not_exported(nlu_dir: Path, eval_file: Path) -> None:
     out = nlu_dir / "corrections.yml"
     report = export_corrections(
-        [correction("[急]有M码吗", "ask_stock", entities=[{"entity": "size", "start": 4, "end": 5}]),
-         correction("[急](加急)有货吗", "ask_stock")],
-        out=out, nlu_dir=nlu_dir, eval_file=eval_file,
+        [
+            correction("[急]有M码吗", "ask_stock", entities=[{"entity": "size", "start": 4, "end": 5}]),
+            correction("[急](加急)有货吗", "ask_stock"),
+        ],
+        out=out,
+        nlu_dir=nlu_dir,
+        eval_file=eval_file,
     )
     assert [e.text for e in report.added] == ["[急]有M码吗"]
     assert examples(out) == [("ask_stock", "[急]有M码吗", [("size", "M", "M")])]
@@ -178,19 +202,32 @@ def test_an_annotation_rasa_would_misread_is_not_exported(nlu_dir: Path, eval_fi
 
 
 def test_the_command_exports_from_redis_against_the_real_training_data(
-    store: ShopStore, redis_server: RedisServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    store: ShopStore,
+    redis_server: RedisServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture,
 ) -> None:
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     monkeypatch.setenv("SHOP_ID", "demo")
-    mark_message(marks_of(store), conversation_id="c1", message_id="1", text="穿多大码", correct_intent="inform",
-                 corrected_by="t")  # an ask_size example in data/nlu/sizing.yml
-    mark_message(marks_of(store), conversation_id="c1", message_id="2", text="这个小店的快递能寄到阿勒泰吗", correct_intent="ask_courier",
-                 corrected_by="t", entities=[{"entity": "region", "start": 10, "end": 13}])
+    mark_message(
+        marks_of(store), conversation_id="c1", message_id="1", text="穿多大码", correct_intent="inform", corrected_by="t"
+    )  # an ask_size example in data/nlu/sizing.yml
+    mark_message(
+        marks_of(store),
+        conversation_id="c1",
+        message_id="2",
+        text="这个小店的快递能寄到阿勒泰吗",
+        correct_intent="ask_courier",
+        corrected_by="t",
+        entities=[{"entity": "region", "start": 10, "end": 13}],
+    )
     out = tmp_path / "corrections.yml"
     assert main(["export-corrections", "--out", str(out)]) == 0
     printed = capsys.readouterr()
     assert "1 example(s) added" in printed.out and "make eval" in printed.out
-    assert "warning: '穿多大码' (inform, conversation c1): already a training example of another intent: " \
-           "ask_size in data/nlu/sizing.yml" in printed.err
+    assert (
+        "warning: '穿多大码' (inform, conversation c1): already a training example of another intent: "
+        "ask_size in data/nlu/sizing.yml" in printed.err
+    )
     assert examples(out) == [("ask_courier", "这个小店的快递能寄到阿勒泰吗", [("region", "阿勒泰", "阿勒泰")])]

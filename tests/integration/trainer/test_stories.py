@@ -1,4 +1,5 @@
 """story-from-conversation: a tracker in a real Redis tracker store -> a story and a conversation test."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,22 +44,35 @@ def size_conversation() -> List[Any]:
     return [
         *session_start(),
         user("亲 在吗", "greet", message_id="m1", timestamp=DEMO_NOW.timestamp()),
-        ActionExecuted("action_greet"), BotUttered("亲在的～"), listen(),
+        ActionExecuted("action_greet"),
+        BotUttered("亲在的～"),
+        listen(),
         user("我穿多大码", "ask_size", message_id="m2"),
         SlotSet("current_product", "T001"),
-        ActionExecuted("size_form"), ActiveLoop("size_form"), SlotSet("requested_slot", "height_cm"),
-        BotUttered("亲，方便告诉我您的身高吗？"), listen(),
+        ActionExecuted("size_form"),
+        ActiveLoop("size_form"),
+        SlotSet("requested_slot", "height_cm"),
+        BotUttered("亲，方便告诉我您的身高吗？"),
+        listen(),
         # full-width digits: normalised character for character, so the buyer's text is kept
         user("身高１６５", "inform", [{"entity": "height", "value": 165, "start": 2, "end": 5}], seen="身高165"),
         SlotSet("height_cm", 165.0),
-        ActionExecuted("size_form"), SlotSet("height_cm", 165.0), SlotSet("requested_slot", "weight_kg"),
-        BotUttered("亲，您的体重大概多少呢？"), listen(),
+        ActionExecuted("size_form"),
+        SlotSet("height_cm", 165.0),
+        SlotSet("requested_slot", "weight_kg"),
+        BotUttered("亲，您的体重大概多少呢？"),
+        listen(),
         # the emoji is dropped by the normaliser: the test keeps the text the NLU saw
         user("😊110斤", "inform", [{"entity": "weight", "value": 55, "start": 0, "end": 4}], seen="110斤"),
         SlotSet("weight_kg", 55.0),
         ActionExecuted("action_unlikely_intent"),
-        ActionExecuted("size_form"), SlotSet("weight_kg", 55.0), ActiveLoop(None), SlotSet("requested_slot", None),
-        ActionExecuted("action_recommend_size"), BotUttered("建议您拍M码"), listen(),
+        ActionExecuted("size_form"),
+        SlotSet("weight_kg", 55.0),
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        ActionExecuted("action_recommend_size"),
+        BotUttered("建议您拍M码"),
+        listen(),
     ]
 
 
@@ -93,8 +107,9 @@ def rasa_events(step: Any) -> List[tuple]:
     found = []
     for event in step.events:
         if isinstance(event, UserUttered):
-            entities = sorted((e["entity"], str(e["value"]), event.text[e["start"]:e["end"]])
-                              for e in event.entities if "start" in e)
+            entities = sorted(
+                (e["entity"], str(e["value"]), event.text[e["start"] : e["end"]]) for e in event.entities if "start" in e
+            )
             found.append(("user", event.intent_name, event.text or None, tuple(entities)))
         elif isinstance(event, ActionExecuted):
             found.append(("action", event.action_name))
@@ -121,15 +136,24 @@ def test_story_and_test_from_a_conversation_in_the_tracker_store(
     [story] = read_steps(stories)
     assert story.block_name == "size question from a real chat"
     assert rasa_events(story) == [
-        ("user", "greet", None, ()), ("action", "action_greet"),
-        ("user", "ask_size", None, ()), ("action", "size_form"), ("active_loop", "size_form"),
+        ("user", "greet", None, ()),
+        ("action", "action_greet"),
+        ("user", "ask_size", None, ()),
+        ("action", "size_form"),
+        ("active_loop", "size_form"),
         ("slot", "requested_slot", "height_cm"),
-        ("user", "inform", None, ()), ("action", "size_form"), ("slot", "requested_slot", "weight_kg"),
-        ("user", "inform", None, ()), ("action", "size_form"), ("active_loop", None),
-        ("slot", "requested_slot", None), ("action", "action_recommend_size"),
+        ("user", "inform", None, ()),
+        ("action", "size_form"),
+        ("slot", "requested_slot", "weight_kg"),
+        ("user", "inform", None, ()),
+        ("action", "size_form"),
+        ("active_loop", None),
+        ("slot", "requested_slot", None),
+        ("action", "action_recommend_size"),
     ]
     assert [e.entities for e in story.events if isinstance(e, UserUttered)][2:] == [
-        [{"entity": "height", "value": 165}], [{"entity": "weight", "value": 55}]
+        [{"entity": "height", "value": 165}],
+        [{"entity": "weight", "value": 55}],
     ]
 
     assert YAMLStoryReader.is_test_stories_file(str(tests))
@@ -147,25 +171,30 @@ def test_story_and_test_from_a_conversation_in_the_tracker_store(
 
 
 def test_only_the_latest_session_after_the_last_restart(save_conversation: Callable, redis_server: RedisServer) -> None:
-    save_conversation("buyer_ahua", [
-        *session_start(),
-        user("能便宜点吗", "bargain"), ActionExecuted("action_bargain"), listen(),
-        Restarted(),
-        user("讲个笑话", "out_of_scope"), ActionExecuted("action_unclear"),
-        UserUtteranceReverted(),  # forgotten, as Rasa forgets it
-        user("包邮吗", "ask_free_shipping"), ActionExecuted("action_courier"),
-        ActionReverted(),  # the wrong action undone
-        ActionExecuted("action_free_shipping"), listen(),
-    ])
+    save_conversation(
+        "buyer_ahua",
+        [
+            *session_start(),
+            user("能便宜点吗", "bargain"),
+            ActionExecuted("action_bargain"),
+            listen(),
+            Restarted(),
+            user("讲个笑话", "out_of_scope"),
+            ActionExecuted("action_unclear"),
+            UserUtteranceReverted(),  # forgotten, as Rasa forgets it
+            user("包邮吗", "ask_free_shipping"),
+            ActionExecuted("action_courier"),
+            ActionReverted(),  # the wrong action undone
+            ActionExecuted("action_free_shipping"),
+            listen(),
+        ],
+    )
     built = stories_from_events("x", conversation_events(redis_server.url, "buyer_ahua"), SLOTS)
     assert built["story"]["steps"] == [{"intent": "ask_free_shipping"}, {"action": "action_free_shipping"}]
-    assert built["test"]["steps"] == [{"user": "包邮吗\n", "intent": "ask_free_shipping"},
-                                      {"action": "action_free_shipping"}]
+    assert built["test"]["steps"] == [{"user": "包邮吗\n", "intent": "ask_free_shipping"}, {"action": "action_free_shipping"}]
 
 
-def test_a_conversation_without_messages_or_tracker_is_refused(
-    save_conversation: Callable, redis_server: RedisServer
-) -> None:
+def test_a_conversation_without_messages_or_tracker_is_refused(save_conversation: Callable, redis_server: RedisServer) -> None:
     with pytest.raises(ConversationNotFound, match="no conversation 'nobody'"):
         conversation_events(redis_server.url, "nobody")
     save_conversation("quiet", [*session_start(), user("在吗", "greet"), ActionExecuted("action_greet"), Restarted()])
@@ -175,8 +204,10 @@ def test_a_conversation_without_messages_or_tracker_is_refused(
 
 def test_append_keeps_the_file_and_never_duplicates_a_name(tmp_path: Path) -> None:
     path = tmp_path / "stories.yml"
-    path.write_text('version: "3.1"\n\n# hand-written\nstories:\n- story: old\n  steps:\n  - intent: greet\n'
-                    '  - action: action_greet\n', encoding="utf-8")
+    path.write_text(
+        'version: "3.1"\n\n# hand-written\nstories:\n- story: old\n  steps:\n  - intent: greet\n' "  - action: action_greet\n",
+        encoding="utf-8",
+    )
     story = {"story": "new", "steps": [{"intent": "thank"}, {"action": "action_thank"}]}
     assert append_story(path, story).written
     assert not append_story(path, story).written  # the same story again: unchanged
@@ -193,15 +224,26 @@ def test_append_keeps_the_file_and_never_duplicates_a_name(tmp_path: Path) -> No
 
 
 def test_the_command_writes_both_files(
-    save_conversation: Callable, redis_server: RedisServer, store: Any, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
+    save_conversation: Callable,
+    redis_server: RedisServer,
+    store: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
 ) -> None:
     from bot.trainer.corrections import mark_message
 
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     save_conversation("buyer_xiaomei", size_conversation())
-    mark_message(marks_of(store), conversation_id="buyer_xiaomei", message_id="m1", text="亲 在吗",
-                 correct_intent="greet", corrected_by="t", predicted_intent="greet")
+    mark_message(
+        marks_of(store),
+        conversation_id="buyer_xiaomei",
+        message_id="m1",
+        text="亲 在吗",
+        correct_intent="greet",
+        corrected_by="t",
+        predicted_intent="greet",
+    )
     stories, tests = tmp_path / "stories.yml", tmp_path / "test_x.yml"
     args = ["story-from-conversation", "buyer_xiaomei", "--stories", str(stories), "--test", str(tests)]
     assert main(args) == 0

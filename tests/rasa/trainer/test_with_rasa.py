@@ -2,6 +2,7 @@
 
 Slow (each starts Rasa); the files are written to tmp_path, never into the project.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -53,30 +54,51 @@ def test_generated_story_and_exported_examples_pass_rasa_data_validate(
 ) -> None:
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     save_conversation("buyer_xiaomei", size_conversation())
-    save_conversation("buyer_ahua", [
-        *session_start(),
-        user("包邮吗", "ask_free_shipping"), ActionExecuted("action_free_shipping"), BotUttered("满99包邮"),
-        ActionExecuted("action_listen"),
-        user("好的谢谢亲", "thank"), ActionExecuted("action_thank"), ActionExecuted("action_listen"),
-    ])
+    save_conversation(
+        "buyer_ahua",
+        [
+            *session_start(),
+            user("包邮吗", "ask_free_shipping"),
+            ActionExecuted("action_free_shipping"),
+            BotUttered("满99包邮"),
+            ActionExecuted("action_listen"),
+            user("好的谢谢亲", "thank"),
+            ActionExecuted("action_thank"),
+            ActionExecuted("action_listen"),
+        ],
+    )
     stories = tmp_path / "from_conversations.yml"
     for sender in ("buyer_xiaomei", "buyer_ahua"):
         assert main(["story-from-conversation", sender, "--stories", str(stories), "--no-test"]) == 0
     nlu = tmp_path / "corrections.yml"
     export_corrections(
-        [build_correction(conversation_id="c", message_id="1", text="一米七二该拍哪个码呀", correct_intent="ask_size",
-                          corrected_by="t", entities=[{"entity": "height", "start": 0, "end": 4, "value": "172"}])],
+        [
+            build_correction(
+                conversation_id="c",
+                message_id="1",
+                text="一米七二该拍哪个码呀",
+                correct_intent="ask_size",
+                corrected_by="t",
+                entities=[{"entity": "height", "start": 0, "end": 4, "value": "172"}],
+            )
+        ],
         out=nlu,
     )
     result = subprocess.run(
         [RASA, "data", "validate", "--fail-on-warnings", "--data", "data", str(stories), str(nlu)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
 def test_a_test_generated_from_a_handled_conversation_passes_rasa_test_core(
-    save_conversation: Callable, redis_server: RedisServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    save_conversation: Callable,
+    redis_server: RedisServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture,
 ) -> None:
     model = latest_model()
@@ -93,8 +115,19 @@ def test_a_test_generated_from_a_handled_conversation_passes_rasa_test_core(
     save_conversation("buyer_dawei", events)
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     tests = tmp_path / "test_from_conversations.yml"
-    code = main(["story-from-conversation", "buyer_dawei", "--name", "a real chat", "--check",
-                 "--stories", str(tmp_path / "stories.yml"), "--test", str(tests)])
+    code = main(
+        [
+            "story-from-conversation",
+            "buyer_dawei",
+            "--name",
+            "a real chat",
+            "--check",
+            "--stories",
+            str(tmp_path / "stories.yml"),
+            "--test",
+            str(tests),
+        ]
+    )
     printed = capsys.readouterr()
     assert code == 0, printed.err
     assert "the new conversation test passes" in printed.out
@@ -103,7 +136,19 @@ def test_a_test_generated_from_a_handled_conversation_passes_rasa_test_core(
     # A conversation the model would not have: --check refuses it and writes nothing.
     save_conversation("buyer_chenchen", [*session_start(), user("包邮吗", "greet"), ActionExecuted("action_greet")])
     before = tests.read_text(encoding="utf-8")
-    assert main(["story-from-conversation", "buyer_chenchen", "--check",
-                 "--stories", str(tmp_path / "stories.yml"), "--test", str(tests)]) == 1
+    assert (
+        main(
+            [
+                "story-from-conversation",
+                "buyer_chenchen",
+                "--check",
+                "--stories",
+                str(tmp_path / "stories.yml"),
+                "--test",
+                str(tests),
+            ]
+        )
+        == 1
+    )
     assert "fails with the latest model; nothing written" in capsys.readouterr().err
     assert tests.read_text(encoding="utf-8") == before

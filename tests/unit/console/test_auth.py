@@ -1,4 +1,5 @@
 """Agent passwords, the agent list, session cookies and `python -m bot hash-password`."""
+
 from __future__ import annotations
 
 import os
@@ -67,14 +68,22 @@ def test_sessions_are_signed_and_expire() -> None:
 def test_hash_password_command_prints_an_agent_line() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "hash-password", "--agent", "alice"],
-        input="long-enough-pw\n", capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+        input="long-enough-pw\n",
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     name, _, hashed = result.stdout.strip().partition(":")
     assert name == "alice" and verify_password("long-enough-pw", hashed)
     short = subprocess.run(
-        [sys.executable, "-m", "bot", "hash-password"], input="short\n",
-        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+        [sys.executable, "-m", "bot", "hash-password"],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
     )
     assert short.returncode == 2
 
@@ -83,7 +92,11 @@ def test_rasa_api_token_command_derives_the_token_from_the_secret() -> None:
     env = {**os.environ, "CONSOLE_SECRET": "a shared secret for tests"}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "rasa-api-token"],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()

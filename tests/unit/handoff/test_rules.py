@@ -1,4 +1,5 @@
 """When a chat goes to a human although the assistant could answer."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,7 +10,17 @@ from bot.models import OrderStatus, ShopData
 
 @pytest.mark.parametrize(
     "text",
-    ["气死我了", "你们这是什么垃圾衣服", "我要给差评", "我要投诉你们", "骗子店铺", "😡😡", "🤬", "我很生氣", "再不处理我就打12315"],
+    [
+        "气死我了",
+        "你们这是什么垃圾衣服",
+        "我要给差评",
+        "我要投诉你们",
+        "骗子店铺",
+        "😡😡",
+        "🤬",
+        "我很生氣",
+        "再不处理我就打12315",
+    ],
 )
 def test_upset_buyers_are_recognised(text: str) -> None:
     assert is_angry(text)

@@ -1,4 +1,5 @@
 """Knowledge entries matched by the owner's keywords and near-copies of their questions."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,9 +18,7 @@ def entry(key: str, **fields) -> KnowledgeEntry:
 
 
 INVOICE = entry("invoice", question="可以开发票吗", similar=["能开票吗"], keywords=["发票", "开票"])
-PRICE = entry(
-    "price_protection", question="降价了能退差价吗", keywords=["保价", "退差价"], negative=["能便宜点吗"]
-)
+PRICE = entry("price_protection", question="降价了能退差价吗", keywords=["保价", "退差价"], negative=["能便宜点吗"])
 
 
 def test_a_keyword_anywhere_finds_its_entry_in_traditional_and_full_width_too() -> None:
@@ -75,8 +74,16 @@ def _with_knowledge(knowledge) -> dict:
         ({"key": "Bad Key", "question": "q", "answer": "a"}, "key"),
         ({"key": "ok", "question": "q"}, "answer"),
         ({"key": "ok", "question": "q", "answer": "a", "keywords": [" "]}, "keywords.0"),
-        ({"key": "ok", "question": "q", "answer": "a", "valid_from": "2026-12-01T00:00:00+08:00",
-          "valid_until": "2026-11-01T00:00:00+08:00"}, "__root__"),
+        (
+            {
+                "key": "ok",
+                "question": "q",
+                "answer": "a",
+                "valid_from": "2026-12-01T00:00:00+08:00",
+                "valid_until": "2026-11-01T00:00:00+08:00",
+            },
+            "__root__",
+        ),
     ],
 )
 def test_a_bad_entry_is_refused_naming_the_entry_and_field(bad: dict, field: str) -> None:

@@ -1,4 +1,5 @@
 """The default pack: answers built from the shop's facts, never a placeholder or an invented policy."""
+
 from __future__ import annotations
 
 import pytest

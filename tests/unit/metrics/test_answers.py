@@ -1,4 +1,5 @@
 """What each answer earns: the fold's per-answer counters and the dashboard's rows (pure: no Redis)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -11,10 +12,24 @@ from bot.models import KnowledgeEntry
 T0 = 1_764_633_600.0  # 2025-12-02 00:00 UTC
 
 
-def turn(t: float, text: str, behaviour: Optional[str], source: Optional[str] = None, intent: str = "greet",
-         handoff: Optional[str] = None, extra: Optional[List[Dict]] = None) -> List[Dict]:
-    events = [{"event": "user", "text": text, "timestamp": t, "message_id": f"m{t:g}",
-               "parse_data": {"intent": {"name": intent, "confidence": 0.42}}}]
+def turn(
+    t: float,
+    text: str,
+    behaviour: Optional[str],
+    source: Optional[str] = None,
+    intent: str = "greet",
+    handoff: Optional[str] = None,
+    extra: Optional[List[Dict]] = None,
+) -> List[Dict]:
+    events = [
+        {
+            "event": "user",
+            "text": text,
+            "timestamp": t,
+            "message_id": f"m{t:g}",
+            "parse_data": {"intent": {"name": intent, "confidence": 0.42}},
+        }
+    ]
     events += extra or []
     if handoff:
         events.append({"event": "slot", "name": "handoff_reason", "value": handoff, "timestamp": t + 0.1})
@@ -38,8 +53,13 @@ def run(events: List[Dict]):
 CHAT = [
     {"event": "action", "name": "action_session_start", "timestamp": T0},
     *turn(T0 + 1, "能开发票吗", "faq:invoice", "knowledge:invoice_how"),
-    *turn(T0 + 2, "那个呢", "clarify", intent="nlu_fallback",
-          extra=[{"event": "action", "name": "action_unclear", "timestamp": T0 + 2.05}]),
+    *turn(
+        T0 + 2,
+        "那个呢",
+        "clarify",
+        intent="nlu_fallback",
+        extra=[{"event": "action", "name": "action_unclear", "timestamp": T0 + 2.05}],
+    ),
     *turn(T0 + 3, "包邮吗", "answer:ask_free_shipping", intent="ask_free_shipping"),  # a 猜你想问 click
     *turn(T0 + 4, "好的", "ack"),
     *turn(T0 + 5, "谢谢", "answer:thank", intent="thank"),
@@ -47,8 +67,12 @@ CHAT = [
     *turn(T0 + 7, "找人工", "handoff", handoff="buyer_asked", intent="request_human"),
     *turn(T0 + 8, "我要找个真人说", "handoff", handoff="buyer asked for a human", intent="nlu_fallback"),  # an old reason
     {"event": "action", "name": "action_session_start", "timestamp": T0 + 86400},
-    *turn(T0 + 86401, "满意", "ack", extra=[
-        {"event": "slot", "name": "satisfaction", "value": "satisfied", "timestamp": T0 + 86401.05}]),
+    *turn(
+        T0 + 86401,
+        "满意",
+        "ack",
+        extra=[{"event": "slot", "name": "satisfaction", "value": "satisfied", "timestamp": T0 + 86401.05}],
+    ),
     *turn(T0 + 86402, "包邮吗", "answer:ask_free_shipping", intent="ask_free_shipping"),
 ]
 
@@ -71,7 +95,9 @@ def test_answers_are_counted_with_what_followed_them_and_the_rating_that_came_la
 def test_missed_turns_are_the_ones_asked_back_on_or_handed_off_unless_the_buyer_asked_for_a_person() -> None:
     _, missed = run(CHAT)
     assert [(m.text, m.behaviour, m.intent) for m in missed] == [
-        ("那个呢", "clarify", "nlu_fallback"), ("啥意思", "handoff", "nlu_fallback")]
+        ("那个呢", "clarify", "nlu_fallback"),
+        ("啥意思", "handoff", "nlu_fallback"),
+    ]
     first = missed[0]
     assert isinstance(first, MissedMessage) and first.conversation_id == "buyer_a"
     assert first.message_id == f"m{T0 + 2:g}" and first.timestamp == T0 + 2 and first.confidence == 0.42
@@ -82,7 +108,10 @@ def test_the_dashboard_rows_name_entries_by_their_question_and_intents_in_chines
     entry = KnowledgeEntry(key="invoice_how", question="能开发票吗？", answer="亲，可以开电子发票～")
     rows = answer_stats(counts, [entry])
     assert [(r.kind, r.name, r.answered) for r in rows] == [
-        ("意图", "问包邮/运费", 2), ("意图", "道谢", 1), ("知识库", "能开发票吗？", 1)]
+        ("意图", "问包邮/运费", 2),
+        ("意图", "道谢", 1),
+        ("知识库", "能开发票吗？", 1),
+    ]
     shipping, thanks, invoice = rows
     assert shipping.precise_rate == 0.5 and shipping.unsure_after_rate == 0 and shipping.csat == 1.0
     assert thanks.unsure_after_rate == 1.0 and invoice.csat_responses == 1

@@ -1,4 +1,5 @@
 """How conversation events become the owner's numbers (pure: no Redis)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -10,8 +11,13 @@ T0 = 1_764_633_600.0  # 2025-12-02 00:00 UTC
 
 
 def user(t: float, text: str, intent: str, item: str = "") -> Dict:
-    return {"event": "user", "timestamp": t, "text": text, "parse_data": {"intent": {"name": intent}},
-            "metadata": {"item_id": item} if item else {}}
+    return {
+        "event": "user",
+        "timestamp": t,
+        "text": text,
+        "parse_data": {"intent": {"name": intent}},
+        "metadata": {"item_id": item} if item else {},
+    }
 
 
 def run(events: List[Dict]) -> Tuple[Counter, List[Tuple[str, int]], List[Tuple[str, str]], ConversationState]:
@@ -27,18 +33,20 @@ def run(events: List[Dict]) -> Tuple[Counter, List[Tuple[str, int]], List[Tuple[
 
 def test_a_session_counts_once_with_its_first_reply_handoff_and_unclear_message() -> None:
     hour = hour_of(T0)
-    counts, replies, unclear, state = run([
-        {"event": "action", "name": "action_session_start", "timestamp": T0},
-        user(T0 + 1, "亲 在吗", "greet", "T001"),
-        {"event": "action", "name": "utter_greet", "timestamp": T0 + 1.2},
-        {"event": "bot", "text": "亲，在的～", "timestamp": T0 + 1.25},
-        user(T0 + 5, "讲个笑话", "out_of_scope", "T001"),
-        {"event": "action", "name": "action_unclear", "timestamp": T0 + 5.1},
-        {"event": "bot", "text": "亲，没太明白", "timestamp": T0 + 5.2},
-        user(T0 + 9, "转人工", "request_human"),
-        {"event": "slot", "name": "handoff_reason", "value": "buyer asked for a person", "timestamp": T0 + 9.1},
-        {"event": "slot", "name": "handoff_reason", "value": "buyer is upset", "timestamp": T0 + 9.2},
-    ])
+    counts, replies, unclear, state = run(
+        [
+            {"event": "action", "name": "action_session_start", "timestamp": T0},
+            user(T0 + 1, "亲 在吗", "greet", "T001"),
+            {"event": "action", "name": "utter_greet", "timestamp": T0 + 1.2},
+            {"event": "bot", "text": "亲，在的～", "timestamp": T0 + 1.25},
+            user(T0 + 5, "讲个笑话", "out_of_scope", "T001"),
+            {"event": "action", "name": "action_unclear", "timestamp": T0 + 5.1},
+            {"event": "bot", "text": "亲，没太明白", "timestamp": T0 + 5.2},
+            user(T0 + 9, "转人工", "request_human"),
+            {"event": "slot", "name": "handoff_reason", "value": "buyer asked for a person", "timestamp": T0 + 9.1},
+            {"event": "slot", "name": "handoff_reason", "value": "buyer is upset", "timestamp": T0 + 9.2},
+        ]
+    )
     assert counts[f"{hour}/conversations"] == 1
     assert counts[f"{hour}/buyer_messages"] == 3
     assert counts[f"{hour}/handed_off"] == 1 and counts[f"{hour}/reason:buyer asked for a person"] == 1
@@ -51,21 +59,25 @@ def test_a_session_counts_once_with_its_first_reply_handoff_and_unclear_message(
 def test_a_new_session_is_a_new_conversation() -> None:
     hour = hour_of(T0)
     later = T0 + 2 * 3600
-    counts, replies, _, _ = run([
-        {"event": "action", "name": "action_session_start", "timestamp": T0},
-        user(T0 + 1, "亲 在吗", "greet"),
-        {"event": "bot", "text": "在的", "timestamp": T0 + 2},
-        {"event": "action", "name": "action_session_start", "timestamp": later},
-        user(later + 1, "包邮吗", "ask_free_shipping"),
-        {"event": "bot", "text": "包邮", "timestamp": later + 1.5},
-    ])
+    counts, replies, _, _ = run(
+        [
+            {"event": "action", "name": "action_session_start", "timestamp": T0},
+            user(T0 + 1, "亲 在吗", "greet"),
+            {"event": "bot", "text": "在的", "timestamp": T0 + 2},
+            {"event": "action", "name": "action_session_start", "timestamp": later},
+            user(later + 1, "包邮吗", "ask_free_shipping"),
+            {"event": "bot", "text": "包邮", "timestamp": later + 1.5},
+        ]
+    )
     assert counts[f"{hour}/conversations"] == 1 and counts[f"{hour_of(later)}/conversations"] == 1
     assert replies == [(hour, 1000), (hour_of(later), 500)]
 
 
 def test_a_session_without_a_buyer_message_is_no_conversation() -> None:
-    counts, replies, _, _ = run([
-        {"event": "action", "name": "action_session_start", "timestamp": T0},
-        {"event": "bot", "text": "agent hello", "timestamp": T0 + 1},
-    ])
+    counts, replies, _, _ = run(
+        [
+            {"event": "action", "name": "action_session_start", "timestamp": T0},
+            {"event": "bot", "text": "agent hello", "timestamp": T0 + 1},
+        ]
+    )
     assert sum(v for k, v in counts.items() if k.endswith("/conversations")) == 0 and replies == []

@@ -1,5 +1,6 @@
 """Whether a missed message would now get an entry's answer (the mining page hides it then): the
 assistant's own rule, bot/knowledge/decision.py (pure)."""
+
 from __future__ import annotations
 
 from bot.knowledge.decision import knowledge_answers as entry_answers

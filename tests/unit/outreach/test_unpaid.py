@@ -1,5 +1,6 @@
 """催付 rules and text: when an unpaid order is due its one reminder, and that the reminder states
 only what the demo shop's data makes true (free shipping, the cut-off, a low stock count)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -15,12 +16,28 @@ from tests.conftest import at
 from tests.unit.memory_store import MemoryShopStore
 
 
-def order(sku: str = "T001", colour: str = "白色", size: str = "M", price: float = 59.9, fee: float = 8,
-          region: str = "浙江", placed: str = "2026-11-26 14:00", status: OrderStatus = OrderStatus.unpaid,
-          buyer: str = "buyer_xiaomei") -> Order:
+def order(
+    sku: str = "T001",
+    colour: str = "白色",
+    size: str = "M",
+    price: float = 59.9,
+    fee: float = 8,
+    region: str = "浙江",
+    placed: str = "2026-11-26 14:00",
+    status: OrderStatus = OrderStatus.unpaid,
+    buyer: str = "buyer_xiaomei",
+) -> Order:
     paid = {"paid_at": at(placed) + timedelta(minutes=20)} if status is OrderStatus.paid else {}
-    return Order(id="U1", buyer_id=buyer, status=status, region=region, shipping_fee=fee, created_at=at(placed),
-                 items=[OrderItem(sku=sku, colour=colour, size=size, unit_price=price)], **paid)
+    return Order(
+        id="U1",
+        buyer_id=buyer,
+        status=status,
+        region=region,
+        shipping_fee=fee,
+        created_at=at(placed),
+        items=[OrderItem(sku=sku, colour=colour, size=size, unit_price=price)],
+        **paid,
+    )
 
 
 def policy(store: MemoryShopStore, **changes: object) -> Policy:
@@ -71,7 +88,9 @@ def test_free_shipping_only_when_the_order_reached_it(store: MemoryShopStore) ->
     assert "您是店里的老客，这单包邮哦" in regular
 
 
-@pytest.mark.parametrize("colour, size, said", [("黑色", "2XL", "您选的黑色2XL码只剩2件了"), ("白色", "L", "您选的白色L码只剩5件了")])
+@pytest.mark.parametrize(
+    "colour, size, said", [("黑色", "2XL", "您选的黑色2XL码只剩2件了"), ("白色", "L", "您选的白色L码只剩5件了")]
+)
 def test_low_stock_is_the_datas_own_count(store: MemoryShopStore, colour: str, size: str, said: str) -> None:
     assert said in text_of(store, order(colour=colour, size=size), at("2026-11-26 14:30"))
 

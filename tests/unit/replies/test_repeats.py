@@ -1,4 +1,5 @@
 """The same reply is never sent three times in a chat."""
+
 from __future__ import annotations
 
 from typing import List

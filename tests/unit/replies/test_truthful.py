@@ -1,4 +1,5 @@
 """Buyer-facing text states only what the shop's data says (the demo shop, in memory)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -190,7 +191,6 @@ def test_last_day_of_the_window_is_written_as_inclusive(store: MemoryShopStore, 
     assert decision.outcome is ReturnOutcome.recorded
     text = aftersales_replies.return_decision(decision)
     assert f"截止{day(decision.deadline)}" in text and "前）" not in text
-
 
 
 # -- a new address that was recorded is not called unchangeable --------------------------------------

@@ -1,4 +1,5 @@
 """Bare acknowledgements, thanks, praise and closings, read as a whole message."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Returns within the window and exclusions; complaints recorded and counted per item, and what they are about."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -38,8 +39,7 @@ def test_return_after_window_is_refused_and_not_recorded(store: MemoryShopStore,
     old = next(
         o
         for o in demo.orders
-        if o.status is OrderStatus.delivered
-        and (DEMO_NOW.date() - o.delivered_at.date()).days > policy.return_window_days
+        if o.status is OrderStatus.delivered and (DEMO_NOW.date() - o.delivered_at.date()).days > policy.return_window_days
     )
     decision = request_return(store, policy, old, old.buyer_id, "想退", fixed_clock(DEMO_NOW))
     assert decision.outcome is ReturnOutcome.window_passed

@@ -1,4 +1,5 @@
 """The ladder: hold the price, free-shipping rule, gift, then hold firm; perks for returning buyers."""
+
 from __future__ import annotations
 
 from bot.services.bargaining import BargainStep, respond

@@ -1,4 +1,5 @@
 """Nothing is recorded for the shop on the nearest intent alone: the words must ask for it."""
+
 from __future__ import annotations
 
 import pytest
@@ -48,9 +49,7 @@ def test_return_requests(text: str) -> None:
     assert asks_return(text)
 
 
-@pytest.mark.parametrize(
-    "text", ["先穿几天看看，合适就不换了", "不用退了", "能退差价吗", "退订", "换个地址", "太慢了要换别家了"]
-)
+@pytest.mark.parametrize("text", ["先穿几天看看，合适就不换了", "不用退了", "能退差价吗", "退订", "换个地址", "太慢了要换别家了"])
 def test_words_that_ask_no_return(text: str) -> None:
     assert not asks_return(text)
 

@@ -1,4 +1,5 @@
 """Order access is per buyer; address changes only before shipping; dispatch from the cut-off."""
+
 from __future__ import annotations
 
 from bot.clock import fixed_clock

@@ -1,4 +1,5 @@
 """凑单: the items that close the gap to free shipping, from the catalogue's own prices and stock."""
+
 from __future__ import annotations
 
 from bot.models import ShopData
@@ -13,8 +14,7 @@ def test_the_closest_price_above_the_gap_first_and_never_the_viewed_item(store: 
     assert 0 < len(picked) <= 3 and viewed.sku not in [p.sku for p in picked]
     assert all(p.price >= gap and any(v.stock > 0 for v in p.variants) for p in picked)
     affordable = sorted(
-        p.price - gap for p in store.products()
-        if p.price >= gap and p.sku != viewed.sku and any(v.stock > 0 for v in p.variants)
+        p.price - gap for p in store.products() if p.price >= gap and p.sku != viewed.sku and any(v.stock > 0 for v in p.variants)
     )
     assert [round(p.price - gap, 2) for p in picked] == [round(x, 2) for x in affordable[: len(picked)]]
 

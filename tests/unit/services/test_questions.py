@@ -1,4 +1,5 @@
 """A second question is read from the words of its own clause, never from a mention."""
+
 from bot.services.questions import second_question
 
 

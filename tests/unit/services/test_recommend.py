@@ -1,4 +1,5 @@
 """导购 rules: which messages ask for items, what they ask for, and what the catalogue offers."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -24,8 +25,9 @@ def tags_of(store: MemoryShopStore) -> List[str]:
     return sorted({t for p in store.products() for t in p.tags})
 
 
-def ask(store: MemoryShopStore, text: str, viewed: Optional[Product] = None, colour: Optional[str] = None,
-        size: Optional[str] = None) -> Ask:
+def ask(
+    store: MemoryShopStore, text: str, viewed: Optional[Product] = None, colour: Optional[str] = None, size: Optional[str] = None
+) -> Ask:
     return read_ask(text, tags_of(store), colour, size, viewed)
 
 

@@ -1,4 +1,5 @@
 """Free-shipping threshold, excluded regions, item restrictions, couriers and the cut-off."""
+
 from __future__ import annotations
 
 from bot.services.shipping import FeeReason, courier_options, dispatch_day, find_courier, quote

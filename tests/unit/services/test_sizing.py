@@ -1,4 +1,5 @@
 """Size recommendation against the demo catalogue's own charts and fits (in the unit tier's in-memory store)."""
+
 from __future__ import annotations
 
 from bot.models import Fit

@@ -1,4 +1,5 @@
 """compare-eval: per-set macro-F1 and per-intent F1 changes between two `make eval` reports."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,8 @@ def report(model: str, macro: float, size_f1: float, stock_f1: float, entity_f1:
         "model": model,
         "intents": {
             "heldout": {
-                "macro_f1": macro, "accuracy": macro + 0.05,
+                "macro_f1": macro,
+                "accuracy": macro + 0.05,
                 "per_intent": {"ask_size": {"f1": size_f1}, "ask_stock": {"f1": stock_f1}, "greet": {"f1": 1.0}},
             },
         },
