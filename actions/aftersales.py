@@ -10,15 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ShopAction, Turn
 from actions.orders import ask_to_cancel, order_in_question, say_order_not_found
 from bot.behaviours import CLARIFY
-from bot.models import HandoffReason, OrderStatus
 from bot.handoff.rules import refund_needs_human
+from bot.models import HandoffReason, OrderStatus
+from bot.photos.intake import attach_earlier_photos
+from bot.replies import aftersales as aftersales_replies
 from bot.replies import chat as chat_replies
 from bot.services.acknowledgement import Acknowledgement
-from bot.services.evidence import asks_cancel, asks_return, is_praise, mentions_shipped, names_a_problem
-from bot.replies import aftersales as aftersales_replies
 from bot.services.aftersales import complaint_subject, record_quality_complaint, request_return
+from bot.services.evidence import asks_cancel, asks_return, is_praise, mentions_shipped, names_a_problem
 from bot.services.orders import AFTER_SALES, order_to_cancel
-from bot.photos.intake import attach_earlier_photos
 
 
 class ActionReturnExchange(ShopAction):

@@ -15,6 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.words_first import avoid_repeats, words_first
 from bot.behaviours import (
     ACK,
     ANSWER_SOURCE_SLOT,
@@ -29,23 +30,22 @@ from bot.behaviours import (
     behaviour_of_action,
     flow,
 )
-from actions.words_first import avoid_repeats, words_first
 from bot.bootstrap import action_server_services
 from bot.context import Services
-from bot.hours import in_working_hours
-from bot.knowledge.decision import classifier_unsure
-from bot.models import Buyer, Handoff, HandoffReason, Product, Shop
 from bot.handoff.queue import HandoffQueue
-from bot.metrics.fold import HANDOFF_SLOT
 from bot.handoff.request import hand_off_after_failure, request_handoff
 from bot.handoff.rules import is_angry
+from bot.hours import in_working_hours
+from bot.knowledge.decision import classifier_unsure
+from bot.metrics.fold import HANDOFF_SLOT
+from bot.models import Buyer, Handoff, HandoffReason, Product, Shop
 from bot.replies import chat as chat_replies
 from bot.replies import handoff as handoff_replies
 from bot.replies.repeats import first_unsaid
 from bot.services.acknowledgement import Acknowledgement
 from bot.services.evidence import asks_a_question
-from bot.services.questions import second_question
 from bot.services.products import resolve_product
+from bot.services.questions import second_question
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from actions.base import ShopAction, Turn
 from actions.orders import ActionChangeAddress, settle_pending_cancel
 from actions.shipping import ActionShippingTime
 from actions.words_first import ask_back
+from bot.behaviours import ACK, UNSURE_BELOW, answer
 from bot.handoff.rules import has_words
 from bot.models import HandoffReason, OrderStatus
-from bot.behaviours import ACK, UNSURE_BELOW, answer
 from bot.replies import chat as chat_replies
 from bot.replies.repeats import first_unsaid
 from bot.services.acknowledgement import Acknowledgement, acknowledgement

@@ -11,6 +11,8 @@ from actions.base import PENDING_CANCEL_SLOT, ShopAction, Turn
 from bot.behaviours import ACK, CLARIFY, flow
 from bot.models import HandoffReason, Order, OrderStatus
 from bot.replies import orders as orders_replies
+from bot.services.acknowledgement import Acknowledgement
+from bot.services.evidence import asks_address_change, reports_arrival, says_not_ordered_yet
 from bot.services.orders import (
     ADDRESS_CHANGE,
     CANCELLABLE,
@@ -24,8 +26,6 @@ from bot.services.orders import (
     request_address_change,
     request_cancel,
 )
-from bot.services.acknowledgement import Acknowledgement
-from bot.services.evidence import asks_address_change, reports_arrival, says_not_ordered_yet
 
 
 def order_in_question(turn: Turn, prefer: Sequence[OrderStatus] = ()) -> Optional[Order]:

@@ -11,10 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.behaviours import CLARIFY, UNSURE_BELOW, UNSURE_INTENTS, answer
 from bot.models import Product
 from bot.replies import recommend as recommend_replies
-from bot.replies.cards import product_card
 from bot.replies import shipping as shipping_replies
-from bot.services.products import add_ons_for_quote, resolve_product
+from bot.replies.cards import product_card
 from bot.services import recommend as rules
+from bot.services.products import add_ons_for_quote, resolve_product
 from bot.services.shipping import quote
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ShopAction, Turn
 from actions.orders import order_in_question, say_order_not_found, tell_order_status
 from bot.behaviours import answer
-from bot.replies import shipping as shipping_replies
 from bot.models import OrderStatus
+from bot.replies import shipping as shipping_replies
 from bot.services.orders import expected_dispatch
 from bot.services.products import add_ons_for_quote
 from bot.services.shipping import (

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-from datetime import datetime, timezone
 import sys
 import time
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, List, Sequence, Tuple
 
 from bot.bootstrap import shop_store

@@ -13,18 +13,18 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Dict, List, Optional, Tuple, cast
 from urllib.parse import urlparse
 
-from bot.handoff.delivery import rasa_api_token
 from bot.bootstrap import shop_services, start_redis
-from bot.rasa_server import TOKEN_VARIABLE
 from bot.console.secret import shared_secret
-from bot.private_files import secret_in_file
+from bot.handoff.delivery import rasa_api_token
 from bot.loader import load_file, summary
 from bot.model_files import latest_model
+from bot.private_files import secret_in_file
+from bot.rasa_server import TOKEN_VARIABLE
 from bot.redis_server import EmbeddedRedis, free_port
 from bot.replicas import nginx_command, write_nginx_config
 from bot.settings import PROJECT_ROOT, Settings, probe_host

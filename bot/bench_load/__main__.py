@@ -13,16 +13,15 @@ import uuid
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.handoff.delivery import rasa_api_token
-from bot.bootstrap import shop_store
 from bot.bench_load import traffic
-from bot.bench_load.texts import TURNS_PER_CHAT, BuyerTexts, distinct_share, evaluation_texts
 from bot.bench_load.servers import BENCH_SECRET, Processes, Server, start_project, start_stock
+from bot.bench_load.texts import TURNS_PER_CHAT, BuyerTexts, distinct_share, evaluation_texts
+from bot.bootstrap import shop_store
+from bot.handoff.delivery import rasa_api_token
 from bot.loader import load_file
 from bot.redis_server import RedisServer, free_port
 from bot.settings import Settings
 from bot.store import connect
-
 
 STOCK_LONG_LIMIT = 200
 

@@ -36,8 +36,8 @@ from bot.metrics.fold import HANDOFF_SLOT, SATISFACTION_SLOT
 from bot.models import HandoffReason
 from bot.outreach.answers import answer_follow_up, unsubscribe
 from bot.outreach.consent import is_unsubscribe
-from bot.outreach.records import OutreachRecords
 from bot.outreach.ratings import read_rating
+from bot.outreach.records import OutreachRecords
 from bot.photos.intake import acknowledge, has_attachments, photo_ids, take_photos
 from bot.replies import handoff as handoff_replies
 from bot.settings import Settings

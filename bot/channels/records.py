@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-
 from bot.store import Read, ShopRecords
 
 # A day: long enough for any client retry, short enough to keep Redis small.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from bot.handoff.delivery import AgentMessage
 from bot.console.callback import AgentReply, CallbackOutcome, ShopCallback
 from bot.console.rasa_client import RasaClient
+from bot.handoff.delivery import AgentMessage
 from bot.handoff.queue import HandoffQueue
 from bot.models import Model
 

@@ -8,14 +8,13 @@ Every route but /login, /healthz, /chat and /static/ needs an agent session: pag
 from __future__ import annotations
 
 import asyncio
-
 import logging
 import re
 import secrets
 import time
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 from typing import Awaitable, Callable, List, Optional
 
 import redis
@@ -23,18 +22,18 @@ from aiohttp import web
 from pydantic import ValidationError
 from yarl import URL
 
-from bot.buyer_tokens import buyer_token
 from bot.bootstrap import Server, server_services
+from bot.buyer_tokens import buyer_token
 from bot.console.agent_reply import send_reply
 from bot.console.auth import SESSION_COOKIE, AgentDirectory, LoginThrottle, Session, SessionSigner, load_agents
 from bot.console.callback import ShopCallback
-from bot.console.mining_page import mining_routes
-from bot.console.pages import STATIC, Pages
-from bot.console.records import ConsoleSessions
-from bot.console.rasa_client import RasaClient, RasaUnavailable
-from bot.console.summary import HandoffCard, handoff_card, summarize
-from bot.console.owner import owner_routes
 from bot.console.knowledge_page import knowledge_routes
+from bot.console.mining_page import mining_routes
+from bot.console.owner import owner_routes
+from bot.console.pages import STATIC, Pages
+from bot.console.rasa_client import RasaClient, RasaUnavailable
+from bot.console.records import ConsoleSessions
+from bot.console.summary import HandoffCard, handoff_card, summarize
 from bot.console.training import training_routes
 from bot.handoff.queue import (
     HandoffEnded,

@@ -10,9 +10,9 @@ import argparse
 import getpass
 import sys
 
-from bot.handoff.delivery import rasa_api_token
 from bot.console.auth import hash_password
 from bot.console.secret import shared_secret
+from bot.handoff.delivery import rasa_api_token
 from bot.settings import Settings
 
 COMMANDS = ("hash-password", "rasa-api-token")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-
 from bot.store import ShopRecords
 
 

@@ -10,8 +10,8 @@ from typing import Any, Dict, List, Mapping, Optional
 from bot.console.answer_source import AnswerSource, answer_sources, knowledge_questions
 from bot.knowledge.records import KnowledgeRecords
 from bot.labels import ORDER_STATUS_LABELS, intent_label, product_label, reason_label
-from bot.photos.intake import photo_ids
 from bot.models import Buyer, Handoff, HandoffReason, Model, Order
+from bot.photos.intake import photo_ids
 from bot.store import ShopStore
 from bot.trainer.corrections import message_ref
 

@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from typing import List, Optional
 
 from bot.clock import Clock
+from bot.handoff.records import HandoffRecords
+from bot.handoff.rules import assistant_answers, owes_wait_update, queues_new_chat
 from bot.hours import in_working_hours
 from bot.models import (
     Handoff,
@@ -26,8 +28,6 @@ from bot.models import (
     HandoffState,
     Policy,
 )
-from bot.handoff.records import HandoffRecords
-from bot.handoff.rules import assistant_answers, owes_wait_update, queues_new_chat
 from bot.store import ShopStore
 
 

@@ -11,7 +11,6 @@ import json
 from datetime import datetime
 from typing import Any, List, Optional
 
-
 from bot.models import Handoff, HandoffChange, HandoffEvent, HandoffState
 from bot.store import Read, ShopRecords
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Optional
 
 from bot.clock import Clock
-from bot.models import FollowUpAnswer, HandoffReason, Policy, Satisfaction
 from bot.handoff.request import request_handoff
+from bot.models import FollowUpAnswer, HandoffReason, Policy, Satisfaction
 from bot.outreach.records import OutreachRecords
 from bot.replies import outreach as outreach_replies
 from bot.store import ShopStore

@@ -9,7 +9,6 @@ import time
 from datetime import datetime, timezone
 from typing import Any, List, Optional, Tuple
 
-
 from bot.models import FollowUpAnswer
 from bot.store import Read, ShopRecords
 

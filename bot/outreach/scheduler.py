@@ -19,8 +19,8 @@ from bot.hours import in_working_hours
 from bot.models import OrderStatus, RequestKind, Shop
 from bot.outreach.consent import may_market, may_remind
 from bot.outreach.sender import OutreachSender
-from bot.services.unpaid import MAX_REMINDERS_A_DAY, is_due, reminder_facts
 from bot.replies import outreach as outreach_replies
+from bot.services.unpaid import MAX_REMINDERS_A_DAY, is_due, reminder_facts
 
 logger = logging.getLogger(__name__)
 

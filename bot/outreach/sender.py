@@ -8,9 +8,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-from bot.handoff.delivery import AgentMessage
 from bot.console.callback import AgentReply, CallbackOutcome, ShopCallback
 from bot.console.rasa_client import RasaClient, RasaUnavailable
+from bot.handoff.delivery import AgentMessage
 from bot.outreach.records import OutreachRecords
 from bot.store import ShopStore
 

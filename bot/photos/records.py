@@ -10,7 +10,6 @@ import uuid
 from datetime import datetime
 from typing import List, Optional
 
-
 from bot.models import Model
 from bot.photos.checks import Image
 from bot.store import ShopRecords

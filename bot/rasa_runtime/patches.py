@@ -165,7 +165,6 @@ async def _run_or_hand_off(self: Any, output_channel: Any, nlg: Any, tracker: An
     from rasa.shared.exceptions import RasaException
 
     from bot.metrics.fold import HANDOFF_SLOT
-
     from bot.rasa_runtime.action_failures import hand_off_failed_action
 
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Optional
 
 from bot.models import Buyer, Order, Policy, Product, Shop
-from bot.services.unpaid import ReminderFacts
 from bot.replies.format import day, join, money
 from bot.services.shipping import FeeReason
+from bot.services.unpaid import ReminderFacts
 
 
 def unsubscribed() -> str:

@@ -7,7 +7,6 @@ from typing import Iterable, Optional
 from bot.models import Fit, Product
 from bot.services.sizing import SizeAdvice, SizeOutcome
 
-
 _FIT = {
     Fit.runs_small: "这款版型偏小，建议拍大一码",
     Fit.true_to_size: "这款尺码标准，按平时的尺码拍就可以",

@@ -10,9 +10,8 @@ from typing import Dict, Optional, Sequence, Tuple
 
 from bot.clock import Clock
 from bot.models import Order, OrderStatus, Policy, RequestKind, ShopRequest
-from bot.services.shipping import dispatch_day
 from bot.services.ports import ShopReader, ShopRecorder
-
+from bot.services.shipping import dispatch_day
 
 # Without an order id, which of the buyer's orders a question most likely means.
 PARCEL_QUESTION: Tuple[OrderStatus, ...] = (OrderStatus.shipped, OrderStatus.paid)

@@ -25,7 +25,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
-from bot.trainer.records import CorrectionRecords
+from bot.labels import ENTITY_LABELS, intent_label
+from bot.trainer.conversations import buyer_message
 from bot.trainer.corrections import (
     Correction,
     CorrectionError,
@@ -35,8 +36,7 @@ from bot.trainer.corrections import (
     pending_corrections,
     unmark,
 )
-from bot.trainer.conversations import buyer_message
-from bot.labels import ENTITY_LABELS, intent_label
+from bot.trainer.records import CorrectionRecords
 from bot.trainer.vocabulary import Vocabulary
 
 MARK_FIELDS = ("text", "message_id", "event_timestamp", "predicted_intent", "predicted_confidence")

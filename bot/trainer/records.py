@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import List, Optional
 
-
 from bot.models import Correction
 from bot.store import ShopRecords
 

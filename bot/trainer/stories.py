@@ -45,8 +45,8 @@ def current_events(events: Sequence[Any]) -> List[Any]:
         ActionReverted,
         Restarted,
         SessionStarted,
-        UserUttered,
         UserUtteranceReverted,
+        UserUttered,
     )
 
     def undo_till(kind: type, done: List[Any]) -> None:
