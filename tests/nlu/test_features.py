@@ -10,6 +10,7 @@ import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -182,3 +183,42 @@ def test_the_encoder_skips_what_the_cheap_classifier_is_sure_of_and_the_second_c
     both.process([sure, unsure])
     assert sure.get(INTENT) == {"name": "ask_free_shipping", "confidence": 0.95}  # the cheap answer stands
     assert unsure.get(INTENT)["name"] == "bargain"
+
+
+def test_tfidf_rows_equal_scikit_learns_transform(tmp_path) -> None:
+    featurizer = tfidf(LocalModelStorage(tmp_path))
+    featurizer.train(training_data())
+    texts = ["包邮吗亲", "便宜便宜点吧吧", "运费险谁出呀", "完全没见过的字", "包" * 30]
+    expected = featurizer._vectorizer.transform(texts).toarray()
+    ours = np.vstack([featurizer._rows.row(text).toarray() for text in texts])
+    assert np.allclose(ours, expected, atol=1e-6)
+
+
+def test_the_classifiers_own_scoring_equals_rasas_predict_proba(tmp_path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    data = TrainingData(
+        [
+            *training_data().training_examples,
+            *(Message(data={TEXT: text, INTENT: "ask_size"}) for text in ("穿什么码", "尺码偏大吗", "165穿M吗")),
+        ]
+    )
+    chars, e5 = tfidf(storage), embedder(storage)
+    chars.train(data)
+    chars.process_training_data(data)
+    e5.process_training_data(data)
+    config = {**FeatureSafeLogisticRegression.get_default_config(), "featurizers": ["char_tfidf", "e5"]}
+    classifier = FeatureSafeLogisticRegression.create(config, storage, Resource("both"), context("both"))
+    classifier.train(data)
+    assert classifier._multinomial()  # three intents: the path this test is about
+
+    texts = ["包邮不", "能便宜吗", "我165穿啥码", "在吗"]
+    ours, rasas = [Message(data={TEXT: t}) for t in texts], [Message(data={TEXT: t}) for t in texts]
+    for messages in (ours, rasas):
+        chars.process(messages)
+        e5.process(messages)
+    classifier.process(ours)
+    LogisticRegressionClassifier.process(classifier, rasas)
+    for mine, theirs in zip(ours, rasas):
+        assert mine.get(INTENT)["name"] == theirs.get(INTENT)["name"]
+        assert np.isclose(mine.get(INTENT)["confidence"], theirs.get(INTENT)["confidence"], atol=1e-9)
+        assert [e["name"] for e in mine.get("intent_ranking")] == [e["name"] for e in theirs.get("intent_ranking")]
