@@ -8,12 +8,12 @@ the same events with only endpoints.yml changed (README, "The shop owner's numbe
 
 from __future__ import annotations
 
-import json
 import logging
 from asyncio import AbstractEventLoop
 from typing import Any, Dict, Iterable, Optional, Text
 
 import redis
+import ujson
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -57,7 +57,10 @@ class RedisStreamEventBroker(EventBroker):
         pipe = self.client.pipeline(transaction=False)
         for event in events:
             pipe.xadd(
-                self.keys.events, {"event": json.dumps(event, ensure_ascii=False)}, maxlen=self.max_length, approximate=True
+                self.keys.events,
+                {"event": ujson.dumps(event, ensure_ascii=False, escape_forward_slashes=False)},
+                maxlen=self.max_length,
+                approximate=True,
             )
         try:
             pipe.execute()

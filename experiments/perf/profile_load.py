@@ -101,6 +101,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--buyers", type=int, default=50)
     parser.add_argument("--chats", type=int, default=60)
     parser.add_argument("--rate", type=int, default=100, help="py-spy samples a second")
+    parser.add_argument(
+        "--gil",
+        action="store_true",
+        help="only the thread holding the GIL (Python's CPU; leaves out the encoder, which releases it)",
+    )
     parser.add_argument("--raw", type=Path, default=None, help="keep py-spy's collapsed stacks here")
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy")
@@ -120,7 +125,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             raw = args.raw or Path(directory) / "stacks.txt"
             spy = subprocess.Popen(
                 [py_spy, "record", "--pid", str(server.pid), "--rate", str(args.rate), "--format", "raw",
-                 "--output", str(raw)],
+                 "--output", str(raw), *(["--gil"] if args.gil else [])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             )  # fmt: skip
             level = asyncio.run(drive([server], args.buyers, args.chats, texts, [server, *project.helpers]))

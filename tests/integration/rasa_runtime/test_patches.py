@@ -45,6 +45,51 @@ def test_the_validator_is_built_once() -> None:
     assert patches._action_result_validator() is patches._action_result_validator()
 
 
+def test_the_quick_check_by_event_name_agrees_with_the_whole_schema() -> None:
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, FollowupAction, SlotSet, UserUttered
+
+    validator = patches._action_result_validator()
+    # Rasa's schema still tells its event branches apart by name: otherwise every reply would
+    # take the slow path again (correct, but the reason for this patch would be gone).
+    assert len(validator.by_event) > 10
+    made_by_rasa = [
+        event.as_dict()
+        for event in (
+            SlotSet("size", "M"),
+            SlotSet("order_ids", ["1", "2"]),
+            FollowupAction("action_listen"),
+            ActiveLoop("size_form"),
+            ActiveLoop(None),
+            BotUttered("亲", {"buttons": [{"title": "是", "payload": "/affirm"}]}),
+            ActionExecuted("action_answer_size"),
+            UserUttered("包邮吗", {"name": "ask_free_shipping", "confidence": 0.9}),
+        )
+    ]
+    results = [
+        {"events": made_by_rasa, "responses": [{"text": "亲，包邮哦"}]},
+        {"events": [], "responses": []},
+        {},
+        {"events": [{"event": "no_such_event"}]},
+        {"events": [{"event": "slot", "name": 3}]},
+        {"events": [{"event": "slot", "name": "size", "timestamp": "yesterday"}]},
+        {"events": [{"name": "size"}]},
+        {"events": ["slot"]},
+        {"events": "slot"},
+        {"responses": "not a list"},
+        {"events": [{"event": "action", "name": None}]},
+        {"events": [{"event": "followup"}]},
+    ]
+    for result in results:
+        assert validator._quick(result) <= validator.whole.is_valid(result), result  # quick never lets more through
+        try:
+            validator.validate(result)
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted == validator.whole.is_valid(result), result
+    assert validator._quick(results[0]) and validator._quick(results[1])  # the usual reply takes the quick path
+
+
 def test_event_classes_resolve_as_rasa_resolves_them() -> None:
     import rasa.shared.utils.common
     from rasa.shared.core.events import Event
