@@ -103,7 +103,7 @@ class ActionResultValidator:
         if not self.by_event or not self.outer.is_valid(result):
             return False
         for event in result.get("events") or ():
-            checker = self.by_event.get(event.get("event"))  # type: ignore[arg-type]
+            checker = self.by_event.get(event.get("event"))
             if checker is None or not checker.is_valid(event):
                 return False
         return True
