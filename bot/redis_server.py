@@ -48,6 +48,10 @@ class RedisServer:
         self._process: Optional[subprocess.Popen] = None
 
     @property
+    def process(self) -> Optional[subprocess.Popen]:
+        return self._process
+
+    @property
     def url(self) -> str:
         auth = f":{quote(self.password, safe='')}@" if self.password else ""
         return f"redis://{auth}127.0.0.1:{self.port}/0"

@@ -71,7 +71,9 @@ def no_reply_note(levels: List[traffic.Level]) -> None:
         )
 
 
-async def measure(args: argparse.Namespace, project: List[Server], stock: Server, cpu_of: List[Server]) -> None:
+async def measure(
+    args: argparse.Namespace, project: List[Server], stock: Server, cpu_of: List[Server], stock_cpu_of: List[Server]
+) -> None:
     tag = uuid.uuid4().hex[:6]
     texts = BuyerTexts(avoid=evaluation_texts())
     print("\n## Concurrent buyers (8-turn chats with metadata.item_id)\n")
@@ -81,7 +83,8 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
     )
     print(
         "| buyers | stock msg/s | project msg/s | ratio | stock p50/p95/p99 ms | project p50/p95/p99 ms | p99 ratio "
-        "| stock CPU ms/msg | project CPU ms/msg (Rasa + actions + metrics) | distinct texts | project parse-cache share "
+        "| stock CPU ms/msg (Rasa + Redis) | project CPU ms/msg (Rasa + actions + metrics + Redis) | distinct texts "
+        "| project parse-cache share "
         "| failed / no reply / throttled: stock | project |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -89,7 +92,7 @@ async def measure(args: argparse.Namespace, project: List[Server], stock: Server
     for level in [int(x) for x in args.levels.split(",")]:
         chats = max(args.chats, level)
         sent = [texts.turn(n + 1000 * level, turn) for n in range(chats) for turn in range(TURNS_PER_CHAT)]
-        theirs = await traffic.run_level([stock], level, chats, f"{tag}s", [stock], texts)
+        theirs = await traffic.run_level([stock], level, chats, f"{tag}s", stock_cpu_of, texts)
         ours = await traffic.run_level(project[:1], level, chats, f"{tag}p", cpu_of, texts)
         ours_levels.append(ours)
         print(
@@ -181,9 +184,9 @@ async def replicas_level(
     """The same buyers on one Rasa server and then spread over all of them (each buyer kept on one)."""
     buyers = args.replicas_level
     chats = max(args.chats, buyers)
-    helpers = cpu_of[1:]  # the action server and the metrics consumer: shared by every replica
+    helpers = cpu_of[1:]  # the action server, the metrics consumer and Redis: shared by every replica
     print(f"\n## Replicas: {buyers} buyers on one Rasa server, then over {len(project)} (other buyers each time)\n")
-    print("| Rasa servers | msg/s | p50 / p99 ms | CPU ms/msg (all of ours) | failed / no reply / throttled |")
+    print("| Rasa servers | msg/s | p50 / p99 ms | CPU ms/msg (all of ours, Redis included) | failed / no reply / throttled |")
     print("|---|---|---|---|---|")
     for count in (1, len(project)):
         servers = project[:count]
@@ -214,9 +217,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             else:
                 started_project = start_project(processes, redis.url, replicas=2 if args.bursts or args.replicas_level else 1)
                 project = started_project.rasa
-                cpu_of = [project[0], *started_project.helpers]
+                # Redis serves one bot at a time (the levels take turns), so its CPU counts for both.
+                cpu_of = [project[0], *started_project.helpers, Server("redis", "", redis.process)]
             print(f"servers up in {time.perf_counter() - started:.0f} s; machine: {os.cpu_count()} cores")
-            asyncio.run(measure(args, project, stock, cpu_of))
+            stock_cpu_of = [stock, Server("redis", "", redis.process)] if cpu_of else [stock]
+            asyncio.run(measure(args, project, stock, cpu_of, stock_cpu_of))
         finally:
             processes.stop()
             redis.stop()

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 from bot.bench_load import traffic
-from bot.bench_load.servers import Processes, start_project
+from bot.bench_load.servers import Processes, Server, start_project
 from bot.bench_load.texts import BuyerTexts, evaluation_texts
 from bot.bootstrap import shop_store
 from bot.loader import load_file
@@ -128,11 +128,16 @@ def main(argv: Optional[List[str]] = None) -> int:
                  "--output", str(raw), *(["--gil"] if args.gil else [])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             )  # fmt: skip
-            level = asyncio.run(drive([server], args.buyers, args.chats, texts, [server, *project.helpers]))
+            processes_measured = [server, *project.helpers, Server("redis", "", redis.process)]
+            before = [process.cpu_seconds() or 0.0 for process in processes_measured]
+            level = asyncio.run(drive([server], args.buyers, args.chats, texts, processes_measured))
+            after = [process.cpu_seconds() or 0.0 for process in processes_measured]
             spy.send_signal(signal.SIGINT)  # py-spy writes its file on an interrupt
             spy.wait(timeout=60)
             cpu = f"{level.cpu_ms_per_message:.1f}" if level.cpu_ms_per_message is not None else "?"
-            print(f"{level.messages} messages, {level.throughput:.1f} msg/s, CPU {cpu} ms/msg (all of ours)")
+            print(f"{level.messages} messages, {level.throughput:.1f} msg/s, CPU {cpu} ms/msg (all of ours, Redis included):")
+            for process, start, end in zip(processes_measured, before, after):
+                print(f"  {process.name}: {1000 * (end - start) / level.messages:.1f} ms/msg")
             report(read_raw(raw))
         finally:
             processes.stop()
