@@ -7,21 +7,14 @@ import asyncio
 import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot.bench_load import traffic
-from bot.bench_load.servers import BENCH_SECRET, Processes, Server, start_project, start_stock
+from bot.bench_load.servers import BENCH_SECRET, Server, demo_shop, redis_as_server, start_project, start_stock
 from bot.bench_load.texts import TURNS_PER_CHAT, BuyerTexts, distinct_share, evaluation_texts
-from bot.bootstrap import shop_store
 from bot.handoff.delivery import rasa_api_token
-from bot.loader import load_file
-from bot.redis_server import RedisServer, free_port
-from bot.settings import Settings
-from bot.store import connect
 
 STOCK_LONG_LIMIT = 200
 
@@ -136,22 +129,8 @@ async def measure(
         print()
         no_reply_note(open_levels)
 
-    # Stock's cost per message grows with the square of the chat: its 500-message chat alone would
-    # take about half an hour, so it stops at STOCK_LONG_LIMIT (the figure its README gives).
-    stock_long = min(args.long, STOCK_LONG_LIMIT)
-    print(f"\n## One buyer, {args.long} messages (stock: {stock_long}); median ms of the 5 messages ending at each\n")
-    print(f"(one message every {traffic.LONG_CHAT_PACE_SECONDS:.2f} s at most, under the channel's rate limit)\n")
-    theirs_long, theirs_tally = await traffic.long_chat(stock, stock_long, f"{tag}s", texts)
-    ours_long, ours_tally = await traffic.long_chat(project[0], args.long, f"{tag}p", texts)
-    marks = [m for m in (5, 50, 100, 200, 500) if m <= args.long] or [args.long]
-    print("| message | " + " | ".join(str(m) for m in marks) + " | last ÷ 5th |")
-    print("|---|" + "---|" * (len(marks) + 1))
-    for name, lat in (("stock", theirs_long), ("project", ours_long)):
-        cells = [traffic.around(lat, m) if m <= len(lat) else None for m in marks]
-        first, last = cells[0], [c for c in cells if c is not None][-1]
-        assert first is not None  # both chats reach the first mark
-        print(f"| {name} | " + " | ".join(fmt(c) for c in cells) + f" | {last / first:.2f}× |")
-    print(f"\nfailed / no reply / throttled: stock {tally(theirs_tally)}, project {tally(ours_tally)}")
+    if args.long:
+        await long_chat_level(args, project, stock, texts, tag)
 
     if args.bursts:
         servers = project[:2]
@@ -178,6 +157,25 @@ async def measure(
         )
 
 
+async def long_chat_level(args: argparse.Namespace, project: List[Server], stock: Server, texts: BuyerTexts, tag: str) -> None:
+    # Stock's cost per message grows with the square of the chat: its 500-message chat alone would
+    # take about half an hour, so it stops at STOCK_LONG_LIMIT (the figure its README gives).
+    stock_long = min(args.long, STOCK_LONG_LIMIT)
+    print(f"\n## One buyer, {args.long} messages (stock: {stock_long}); median ms of the 5 messages ending at each\n")
+    print(f"(one message every {traffic.LONG_CHAT_PACE_SECONDS:.2f} s at most, under the channel's rate limit)\n")
+    theirs_long, theirs_tally = await traffic.long_chat(stock, stock_long, f"{tag}s", texts)
+    ours_long, ours_tally = await traffic.long_chat(project[0], args.long, f"{tag}p", texts)
+    marks = [m for m in (5, 50, 100, 200, 500) if m <= args.long] or [args.long]
+    print("| message | " + " | ".join(str(m) for m in marks) + " | last ÷ 5th |")
+    print("|---|" + "---|" * (len(marks) + 1))
+    for name, lat in (("stock", theirs_long), ("project", ours_long)):
+        cells = [traffic.around(lat, m) if m <= len(lat) else None for m in marks]
+        first, last = cells[0], [c for c in cells if c is not None][-1]
+        assert first is not None  # both chats reach the first mark
+        print(f"| {name} | " + " | ".join(fmt(c) for c in cells) + f" | {last / first:.2f}× |")
+    print(f"\nfailed / no reply / throttled: stock {tally(theirs_tally)}, project {tally(ours_tally)}")
+
+
 async def replicas_level(
     args: argparse.Namespace, project: List[Server], cpu_of: List[Server], texts: BuyerTexts, tag: str
 ) -> None:
@@ -202,29 +200,21 @@ async def replicas_level(
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    processes = Processes()
-    with tempfile.TemporaryDirectory(prefix="bench-redis-") as directory:
-        redis = RedisServer(free_port(), Path(directory), persistent=False).start()
-        try:
-            settings = Settings()
-            load_file(settings.demo_data, shop_store(connect(redis.url), settings.shop_id))
-            started = time.perf_counter()
-            stock = start_stock(processes, redis.port)
-            rasa_url = os.environ.get("RASA_URL")
-            if rasa_url:
-                project = [Server("project", rasa_url.rstrip("/"))]
-                cpu_of: List[Server] = []
-            else:
-                started_project = start_project(processes, redis.url, replicas=2 if args.bursts or args.replicas_level else 1)
-                project = started_project.rasa
-                # Redis serves one bot at a time (the levels take turns), so its CPU counts for both.
-                cpu_of = [project[0], *started_project.helpers, Server("redis", "", redis.process)]
-            print(f"servers up in {time.perf_counter() - started:.0f} s; machine: {os.cpu_count()} cores")
-            stock_cpu_of = [stock, Server("redis", "", redis.process)] if cpu_of else [stock]
-            asyncio.run(measure(args, project, stock, cpu_of, stock_cpu_of))
-        finally:
-            processes.stop()
-            redis.stop()
+    with demo_shop() as (redis, processes):
+        started = time.perf_counter()
+        stock = start_stock(processes, redis.port)
+        rasa_url = os.environ.get("RASA_URL")
+        if rasa_url:
+            project = [Server("project", rasa_url.rstrip("/"))]
+            cpu_of: List[Server] = []
+        else:
+            started_project = start_project(processes, redis.url, replicas=2 if args.bursts or args.replicas_level else 1)
+            project = started_project.rasa
+            # Redis serves one bot at a time (the levels take turns), so its CPU counts for both.
+            cpu_of = [project[0], *started_project.helpers, redis_as_server(redis)]
+        print(f"servers up in {time.perf_counter() - started:.0f} s; machine: {os.cpu_count()} cores")
+        stock_cpu_of = [stock, redis_as_server(redis)] if cpu_of else [stock]
+        asyncio.run(measure(args, project, stock, cpu_of, stock_cpu_of))
     return 0
 
 

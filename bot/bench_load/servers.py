@@ -8,15 +8,20 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Set
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
+from bot.bootstrap import shop_store
 from bot.handoff.delivery import rasa_api_token
+from bot.loader import load_file
 from bot.model_files import trained_model
-from bot.redis_server import free_port
+from bot.redis_server import RedisServer, free_port
 from bot.runner import RASA, action_server_command, redis_env, wait_for
 from bot.settings import PROJECT_ROOT, Settings
+from bot.store import connect
 
 STOCK_SOURCE = PROJECT_ROOT.parent / "shared" / "bench" / "stock_rasa"
 STOCK_DIR = PROJECT_ROOT / ".bench" / "stock"
@@ -75,6 +80,27 @@ class Processes:
                 process.kill()
         for log in self.logs:
             log.close()  # type: ignore[attr-defined]
+
+
+@contextmanager
+def demo_shop() -> Iterator[Tuple[RedisServer, Processes]]:
+    """A throwaway Redis holding the demo shop, and a place for the processes started against it;
+    all of them stopped on the way out."""
+    processes = Processes()
+    with tempfile.TemporaryDirectory(prefix="bench-redis-") as directory:
+        redis = RedisServer(free_port(), Path(directory), persistent=False).start()
+        try:
+            settings = Settings()
+            load_file(settings.demo_data, shop_store(connect(redis.url), settings.shop_id))
+            yield redis, processes
+        finally:
+            processes.stop()
+            redis.stop()
+
+
+def redis_as_server(redis: RedisServer) -> Server:
+    """Redis as a process whose CPU a level counts."""
+    return Server("redis", "", redis.process)
 
 
 def _quiet_env(extra: Dict[str, str]) -> Dict[str, str]:

@@ -23,13 +23,8 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 from bot.bench_load import traffic
-from bot.bench_load.servers import Processes, Server, start_project
+from bot.bench_load.servers import demo_shop, redis_as_server, start_project
 from bot.bench_load.texts import BuyerTexts, evaluation_texts
-from bot.bootstrap import shop_store
-from bot.loader import load_file
-from bot.redis_server import RedisServer, free_port
-from bot.settings import Settings
-from bot.store import connect
 
 # (part of a turn, substrings of a frame that place a sample in it), first match wins.
 PARTS: Sequence[Tuple[str, Sequence[str]]] = (
@@ -112,36 +107,28 @@ def main(argv: Optional[List[str]] = None) -> int:
     if py_spy is None:
         print("py-spy is not on PATH: pip install py-spy")
         return 2
-    processes = Processes()
-    with tempfile.TemporaryDirectory(prefix="profile-redis-") as directory:
-        redis = RedisServer(free_port(), Path(directory), persistent=False).start()
-        try:
-            settings = Settings()
-            load_file(settings.demo_data, shop_store(connect(redis.url), settings.shop_id))
-            project = start_project(processes, redis.url, replicas=1)
-            server = project.rasa[0]
-            texts = BuyerTexts(seed=7, avoid=evaluation_texts())
-            asyncio.run(drive([server], 5, 5, texts, []))  # warm-up: the encoder loads, the caches fill
-            raw = args.raw or Path(directory) / "stacks.txt"
-            spy = subprocess.Popen(
-                [py_spy, "record", "--pid", str(server.pid), "--rate", str(args.rate), "--format", "raw",
-                 "--output", str(raw), *(["--gil"] if args.gil else [])],
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            )  # fmt: skip
-            processes_measured = [server, *project.helpers, Server("redis", "", redis.process)]
-            before = [process.cpu_seconds() or 0.0 for process in processes_measured]
-            level = asyncio.run(drive([server], args.buyers, args.chats, texts, processes_measured))
-            after = [process.cpu_seconds() or 0.0 for process in processes_measured]
-            spy.send_signal(signal.SIGINT)  # py-spy writes its file on an interrupt
-            spy.wait(timeout=60)
-            cpu = f"{level.cpu_ms_per_message:.1f}" if level.cpu_ms_per_message is not None else "?"
-            print(f"{level.messages} messages, {level.throughput:.1f} msg/s, CPU {cpu} ms/msg (all of ours, Redis included):")
-            for process, start, end in zip(processes_measured, before, after):
-                print(f"  {process.name}: {1000 * (end - start) / level.messages:.1f} ms/msg")
-            report(read_raw(raw))
-        finally:
-            processes.stop()
-            redis.stop()
+    with demo_shop() as (redis, processes), tempfile.TemporaryDirectory(prefix="profile-") as directory:
+        project = start_project(processes, redis.url, replicas=1)
+        server = project.rasa[0]
+        texts = BuyerTexts(seed=7, avoid=evaluation_texts())
+        asyncio.run(drive([server], 5, 5, texts, []))  # warm-up: the encoder loads, the caches fill
+        raw = args.raw or Path(directory) / "stacks.txt"
+        spy = subprocess.Popen(
+            [py_spy, "record", "--pid", str(server.pid), "--rate", str(args.rate), "--format", "raw",
+             "--output", str(raw), *(["--gil"] if args.gil else [])],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        measured = [server, *project.helpers, redis_as_server(redis)]
+        before = [process.cpu_seconds() or 0.0 for process in measured]
+        level = asyncio.run(drive([server], args.buyers, args.chats, texts, measured))
+        after = [process.cpu_seconds() or 0.0 for process in measured]
+        spy.send_signal(signal.SIGINT)  # py-spy writes its file on an interrupt
+        spy.wait(timeout=60)
+        cpu = f"{level.cpu_ms_per_message:.1f}" if level.cpu_ms_per_message is not None else "?"
+        print(f"{level.messages} messages, {level.throughput:.1f} msg/s, CPU {cpu} ms/msg (all of ours, Redis included):")
+        for process, start, end in zip(measured, before, after):
+            print(f"  {process.name}: {1000 * (end - start) / level.messages:.1f} ms/msg")
+        report(read_raw(raw))
     return 0
 
 
