@@ -38,6 +38,9 @@ logs why) instead of silently changing behaviour it no longer understands.
    (bot/rasa_runtime/in_process_actions.py); the reply is validated (1), uttered and
    deserialised by Rasa's code as before, and a failure still reaches 3. It replaces the same
    function as 3, so it is installed first and 3 wraps it.
+7. `DaskGraphRunner.run` built dask's scheduler and the minimal schema anew, and formatted a debug
+   line of the whole graph schema, for every parse and prediction: the graphs now run without
+   dask (bot/rasa_runtime/graph_runner.py).
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Text
+
+from bot.rasa_runtime.action_result import ActionResultValidator
 
 logger = logging.getLogger(__name__)
 
@@ -72,45 +77,6 @@ def source_fingerprint(function: Any) -> str:
 
 
 # -- 1. action-result schema validated by a validator built once ---------------------------------
-
-
-class ActionResultValidator:
-    """Rasa's action-result schema, each event checked against the one branch of the schema's
-    `oneOf` that its `event` name selects. jsonschema tries every branch for every event (one
-    per event type, each failure building an error object): 8% of the server's Python time under
-    load (py-spy). The branches are told apart by a distinct `const` name, so an event matches
-    exactly one branch exactly when it matches its own; anything the quick check rejects is
-    validated again by the whole schema, which raises Rasa's own error."""
-
-    def __init__(self, schema: Dict[str, Any]) -> None:
-        from jsonschema.validators import validator_for
-
-        validator_class = validator_for(schema)
-        validator_class.check_schema(schema)  # once, not on every reply
-        self.whole = validator_class(schema)
-        self.by_event: Dict[str, Any] = {}
-        items = schema["properties"]["events"]["items"]
-        names = [branch.get("properties", {}).get("event", {}).get("const") for branch in items["oneOf"]]
-        if None in names or len(set(names)) != len(names):
-            return  # not told apart by name: the whole schema checks every reply
-        shared = {key: value for key, value in items.items() if key != "oneOf"}
-        for name, branch in zip(names, items["oneOf"]):
-            self.by_event[name] = validator_class({**shared, "allOf": [branch]})
-        outer = {**schema, "properties": {**schema["properties"], "events": {"type": "array", "items": {"type": "object"}}}}
-        self.outer = validator_class(outer)
-
-    def _quick(self, result: Any) -> bool:
-        if not self.by_event or not self.outer.is_valid(result):
-            return False
-        for event in result.get("events") or ():
-            checker = self.by_event.get(event.get("event"))
-            if checker is None or not checker.is_valid(event):
-                return False
-        return True
-
-    def validate(self, result: Any) -> None:
-        if not self._quick(result):
-            self.whole.validate(result)
 
 
 @lru_cache(maxsize=1)
@@ -317,6 +283,18 @@ def _install_parse_off_the_loop(owner: Any) -> None:
     owner.parse_message = _parse_message_off_the_loop
 
 
+def _dask_graph_runner() -> Any:
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    return DaskGraphRunner
+
+
+def _install_graph_runner(owner: Any) -> None:
+    from bot.rasa_runtime.graph_runner import run_graph
+
+    owner.run = run_graph
+
+
 PATCHES: List[Patch] = [
     Patch(
         name="action result schema validator built once",
@@ -359,6 +337,13 @@ PATCHES: List[Patch] = [
         attribute="parse_message",
         source_sha256="b98d8e49b9f2c433040af62752212dc374600d50cd21deec82386642b64d30dc",
         install=_install_parse_off_the_loop,
+    ),
+    Patch(
+        name="graphs run without dask's scheduler",
+        target=_dask_graph_runner,
+        attribute="run",
+        source_sha256="45f0f52f574f3aa9546a552bf671183e171092c18b66e97f5771a7fa295de37e",
+        install=_install_graph_runner,
     ),
 ]
 

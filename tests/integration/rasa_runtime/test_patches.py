@@ -7,6 +7,7 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
 from bot.rasa_runtime import patches
+from bot.rasa_runtime.graph_runner import run_graph
 from tests.conftest import handoffs_of
 
 
@@ -23,6 +24,7 @@ def test_each_patch_targets_the_rasa_code_it_was_written_for() -> None:
             patches._parse_with_cache,
             patches._parse_message_off_the_loop,
             patches._run_in_process,
+            run_graph,
         )
         assert patches.source_fingerprint(original) == patch.source_sha256, patch.name
 
