@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 
 import redis
+import ujson
 
 from bot.catalogue_cache import catalogue_digest, read_product, read_products
 from bot.models import Buyer, Order, Product, Shop, ShopData, ShopRequest
@@ -149,6 +150,13 @@ class MetricsKeys:
 # `read_…(pipe, …)` queues a read on a pipeline shared by several features (one round trip) and returns
 # this, which turns its replies (in order) into the value.
 Read = Callable[[Iterator[Any]], Any]
+
+
+def event_json(value: Any) -> str:
+    """How conversation events are written to Redis (the tracker history and view, the metrics
+    stream): readable Chinese, in ujson (Sanic's own JSON), which writes a turn's events several
+    times faster than the standard library (py-spy)."""
+    return ujson.dumps(value, ensure_ascii=False, escape_forward_slashes=False)
 
 
 def connect(url: str) -> redis.Redis:

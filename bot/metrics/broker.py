@@ -13,11 +13,10 @@ from asyncio import AbstractEventLoop
 from typing import Any, Dict, Iterable, Optional, Text
 
 import redis
-import ujson
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.store import MetricsKeys
+from bot.store import MetricsKeys, event_json
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ class RedisStreamEventBroker(EventBroker):
         for event in events:
             pipe.xadd(
                 self.keys.events,
-                {"event": ujson.dumps(event, ensure_ascii=False, escape_forward_slashes=False)},
+                {"event": event_json(event)},
                 maxlen=self.max_length,
                 approximate=True,
             )

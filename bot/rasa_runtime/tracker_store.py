@@ -35,7 +35,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotS
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_runtime import patches
-from bot.store import ConversationKeys
+from bot.store import ConversationKeys, event_json
 
 logger = logging.getLogger(__name__)
 
@@ -106,12 +106,6 @@ def compact(view: List[EventDict], keep_turns: int, domain: Domain) -> List[Even
         # Rasa reads a message only after that action, so the header ends listening.
         header.append(ActionExecuted(ACTION_LISTEN_NAME, timestamp=stamp))
     return [event.as_dict() for event in header] + view[cut:]
-
-
-def _dumps(value: Any) -> str:
-    # ujson (Sanic's own JSON): a turn's events are written and read back every turn, and the
-    # standard library's encoder and decoder were a tenth of the server's Python time (py-spy).
-    return ujson.dumps(value, ensure_ascii=False, escape_forward_slashes=False)
 
 
 def _canonical(event: EventDict) -> str:
@@ -208,7 +202,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
             view = self._next_view(position.view + new_dicts)
             length = self._append(
                 keys=[keys.events, keys.view],
-                args=[position.stored_length, _dumps(view)] + [_dumps(d) for d in new_dicts],
+                args=[position.stored_length, event_json(view)] + [event_json(d) for d in new_dicts],
             )
             if length >= 0:
                 setattr(tracker, _STASH, StoredPosition(length, len(events), view))
@@ -238,7 +232,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
             view = self._next_view(stored + new_dicts)
             length = self._append(
                 keys=[keys.events, keys.view],
-                args=[len(stored), _dumps(view)] + [_dumps(d) for d in new_dicts],
+                args=[len(stored), event_json(view)] + [event_json(d) for d in new_dicts],
             )
             if length >= 0:
                 setattr(tracker, _STASH, StoredPosition(length, len(events), view))
@@ -266,7 +260,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
         view = self._next_view(events)
         length = self._append(
             keys=[keys.events, keys.view],
-            args=[0, _dumps(view)] + [_dumps(d) for d in events],
+            args=[0, event_json(view)] + [event_json(d) for d in events],
         )
         if length >= 0:
             self.red.delete(keys.legacy_tracker)
