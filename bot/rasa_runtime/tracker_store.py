@@ -15,7 +15,9 @@ keeps (keys in bot/store.py, `ConversationKeys`):
 
 A save appends only the events added since the tracker was read, in one Lua step that also
 checks nobody else appended meanwhile (the lock store serialises a conversation's turns; the
-check makes a violation a slow, correct merge instead of a lost turn).
+check makes a violation a slow, correct merge instead of a lost turn). The tracker a turn saved
+starts that conversation's next turn on this server when nothing was appended since
+(bot/rasa_runtime/recent_trackers.py).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Text
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Text, Tuple
 
 import redis
 import ujson
@@ -35,6 +37,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotS
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_runtime import patches
+from bot.rasa_runtime.recent_trackers import RECENT_TRACKERS, RecentTrackers
 from bot.store import ConversationKeys, event_json
 
 logger = logging.getLogger(__name__)
@@ -127,6 +130,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
         key_prefix: Text = "tracker",
         lock_key_prefix: Text = "lock",
         keep_turns: int = 8,
+        recent_trackers: int = RECENT_TRACKERS,
         use_ssl: bool = False,
         client: Optional[redis.Redis] = None,
         **kwargs: Any,
@@ -145,6 +149,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
         self.key_prefix = key_prefix
         self.lock_key_prefix = lock_key_prefix
         self.keep_turns = int(keep_turns)
+        self.recent = RecentTrackers(int(recent_trackers))
         self._append = self.red.register_script(_APPEND)
         super().__init__(domain, event_broker, **kwargs)
 
@@ -161,6 +166,11 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
     # -- reading ---------------------------------------------------------------------------------
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         keys = self._keys(sender_id)
+        if self.recent.has(sender_id):
+            length = self.red.hget(keys.view, "length")
+            kept = self.recent.take(sender_id, int(length) if length is not None else None)
+            if kept is not None:
+                return kept
         stored = self.red.hgetall(keys.view)
         if not stored and not self._carry_over_legacy(keys):
             return None
@@ -197,15 +207,20 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
         if position is not None and len(events) >= position.tracker_offset:
             new_events = events[position.tracker_offset :]
             if not new_events:
+                self.recent.keep(tracker.sender_id, tracker, position.stored_length)
                 return
             new_dicts = [event.as_dict() for event in new_events]
-            view = self._next_view(position.view + new_dicts)
+            view, cut = self._next_view(position.view + new_dicts)
             length = self._append(
                 keys=[keys.events, keys.view],
                 args=[position.stored_length, event_json(view)] + [event_json(d) for d in new_dicts],
             )
             if length >= 0:
                 setattr(tracker, _STASH, StoredPosition(length, len(events), view))
+                if cut:  # the next turn must start from the shorter view, as read from Redis
+                    self.recent.forget(tracker.sender_id)
+                else:
+                    self.recent.keep(tracker.sender_id, tracker, length)
                 self._publish(tracker.sender_id, new_dicts)
                 return
             logger.warning(
@@ -214,11 +229,15 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
             )
         self._merge_and_save(keys, tracker, events)
 
-    def _next_view(self, view: List[EventDict]) -> List[EventDict]:
-        return compact(current_session(view), self.keep_turns, self.domain)
+    def _next_view(self, view: List[EventDict]) -> Tuple[List[EventDict], bool]:
+        """The view to store after `view`, and whether anything of `view` was cut from it."""
+        session = current_session(view)
+        compacted = compact(session, self.keep_turns, self.domain)
+        return compacted, len(session) != len(view) or compacted is not session
 
     def _merge_and_save(self, keys: ConversationKeys, tracker: DialogueStateTracker, events: List[Event]) -> None:
         """Rasa's merge semantics (append each event not already stored), in one pass."""
+        self.recent.forget(tracker.sender_id)
         for _attempt in range(5):
             stored = [ujson.loads(line) for line in self.red.lrange(keys.events, 0, -1)]
             seen = {_canonical(event) for event in stored}
@@ -229,7 +248,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
                 if canonical not in seen:
                     seen.add(canonical)
                     new_dicts.append(as_dict)
-            view = self._next_view(stored + new_dicts)
+            view, _cut = self._next_view(stored + new_dicts)
             length = self._append(
                 keys=[keys.events, keys.view],
                 args=[len(stored), event_json(view)] + [event_json(d) for d in new_dicts],
@@ -257,7 +276,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
         if raw is None:
             return False
         events: List[EventDict] = json.loads(raw).get("events") or []
-        view = self._next_view(events)
+        view, _cut = self._next_view(events)
         length = self._append(
             keys=[keys.events, keys.view],
             args=[0, event_json(view)] + [event_json(d) for d in events],
