@@ -5,11 +5,9 @@ Rasa's code differs from what the patch was written against, `apply()` refuses t
 logs why) instead of silently changing behaviour it no longer understands.
 
 1. `RemoteAction._validate_action_result` called `jsonschema.validate(result, schema)` on every
-   action-server reply. With jsonschema 4.17 that first checks the schema itself against the
-   metaschema: about 48 ms a call here, the largest single cost of a turn (py-spy: 46% of the
-   Rasa server's time at 10 concurrent buyers). The schema never changes, so the validator is
-   built (and the schema checked) once per process; every reply is still validated in full,
-   each event against the branch of the schema its name selects (`ActionResultValidator`).
+   action reply, which first checks the schema against the metaschema: 48 ms a call (py-spy: 46%
+   of the server's time at 10 buyers). The validator is now built once per process; every reply
+   is still validated in full, each event against the branch its name selects.
 2. `Event.resolve_by_type` walked every subclass of `Event` (and checked each for abstractness)
    for every event it deserialised: each turn loads and sends dozens of events. The name → class
    table is built once and rebuilt when a name is missing (a subclass imported later), so the
@@ -21,10 +19,9 @@ logs why) instead of silently changing behaviour it no longer understands.
    for the thousandth 在吗 or 包邮吗 of the day (py-spy at 50 buyers: the parse 28% of the Rasa
    server's time, plus the sentence encoder, which releases the GIL and so hides from `--gil`).
    Our pipeline's output is a function of the text alone (no component reads the tracker or
-   the metadata; `tests/integration/rasa_runtime/test_patches.py` parses with and without the
-   cache), so parses are kept by (model, text) in a bounded LRU and handed out as copies.
-   Only the default output (`only_output_properties=True`) is cached: the full one carries the
-   message id and metadata.
+   the metadata; tests/integration/rasa_runtime/test_patches.py), so parses are kept by (model,
+   text) in a bounded LRU and handed out as copies; only the default output is cached (the full
+   one carries the message id and metadata).
 5. `MessageProcessor.parse_message` ran the NLU graph on the event loop: while one message was
    parsed (py-spy, distinct texts: 47-53% of the Rasa server's busy time, the sentence encoder
    35-39%), no other request of the server moved. The graph now runs in one dedicated thread (one,
@@ -41,6 +38,8 @@ logs why) instead of silently changing behaviour it no longer understands.
 7. `DaskGraphRunner.run` built dask's scheduler and the minimal schema anew, and formatted a debug
    line of the whole graph schema, for every parse and prediction: the graphs now run without
    dask (bot/rasa_runtime/graph_runner.py).
+8. `DialogueStateTracker.__init__` copied each slot with `copy.copy`'s pickle protocol, for every
+   tracker a turn builds: slots now copy their `__dict__` (bot/rasa_runtime/slot_copy.py).
 """
 
 from __future__ import annotations
@@ -56,6 +55,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Text
 
+from bot.rasa_runtime import slot_copy
 from bot.rasa_runtime.action_result import ActionResultValidator
 
 logger = logging.getLogger(__name__)
@@ -344,6 +344,13 @@ PATCHES: List[Patch] = [
         attribute="run",
         source_sha256="45f0f52f574f3aa9546a552bf671183e171092c18b66e97f5771a7fa295de37e",
         install=_install_graph_runner,
+    ),
+    Patch(
+        name="slots copied without the pickle protocol",
+        target=slot_copy.tracker_class,
+        attribute="__init__",
+        source_sha256="8f39eb22462aa62b140d9da1f6db986cbc76383d8f7cc4e3dc7664fa7d84cb2d",
+        install=slot_copy.install,
     ),
 ]
 
