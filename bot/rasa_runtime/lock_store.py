@@ -193,7 +193,8 @@ class ShopLockStore(LockStore):
                 renewing.cancel()
             # Shielded: a cancelled request (client gone) must still hand the lock on.
             await asyncio.shield(self._release(keys=both, args=[ticket, lifetime_ms, wake_prefix]))
-            await self.red.delete(keys.lock_wake(ticket))
+            if not served:  # only a waiter's ticket can have a wake-up list left (served at issue: none)
+                await self.red.delete(keys.lock_wake(ticket))
 
     async def _keep_lease(self, keys: ConversationKeys, ticket: int, lease_ms: int) -> None:
         """Renew the holder's lease every third of it until the turn ends (this task is cancelled)."""
