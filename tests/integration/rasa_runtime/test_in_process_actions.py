@@ -119,3 +119,41 @@ def test_actions_run_off_the_event_loop(in_process: None) -> None:
     in_process_actions.executor().register_action(ActionThatNotesItsThread)
     assert run("action_test_thread", asked("buyer_c", "在吗", "greet")) == []
     assert seen and seen[0].startswith("actions") and seen[0] != threading.main_thread().name
+
+
+def _types(value: Any) -> Any:
+    """The value's shape with every container's and scalar's type spelled out."""
+    if isinstance(value, dict):
+        return ("dict", {k: _types(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_types(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def test_the_payload_copy_is_what_json_would_give_and_shares_nothing_with_rasa() -> None:
+    from bot.settings import PROJECT_ROOT
+
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    tracker = DialogueStateTracker("buyer", domain.slots)
+    for n in range(3):
+        parse = {
+            "intent": {"name": "ask_size", "confidence": 0.9},
+            "entities": [{"entity": "height", "value": "165", "start": 2, "end": 5}],
+            "intent_ranking": [{"name": "ask_size", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}],
+        }
+        tracker.update(UserUttered(f"身高165 第{n}句", parse["intent"], parse["entities"], parse, metadata={"item_id": "T001"}))
+        tracker.update(SlotSet("current_product", "T001"))
+        tracker.update(BotUttered("亲，推荐M码哦", {"buttons": [{"title": "好的", "payload": "/affirm"}]}))
+    for with_domain in (False, True):
+        payload = RemoteAction("action_answer_size", None)._action_call_format(tracker, domain)
+        if with_domain:
+            payload["domain"] = domain.as_dict()
+        copied = in_process_actions._copy_of_payload(payload)
+        assert _types(copied) == _types(in_process_actions._through_json(payload))
+    copied["tracker"]["events"][0]["parse_data"]["intent"]["name"] = "changed by an action"
+    assert tracker.events[0].parse_data["intent"]["name"] == "ask_size"
+    # A numpy number (a classifier's confidence) stays that number; marshal would give its bytes.
+    import numpy as np
+
+    odd = {"latest_message": {"intent": {"confidence": np.float64(0.5)}}}
+    assert in_process_actions._copy_of_payload(odd) == {"latest_message": {"intent": {"confidence": 0.5}}}
