@@ -16,6 +16,8 @@ from __future__ import annotations
 import copy
 from typing import Any, Dict, Iterator, Type
 
+from bot.rasa_runtime.pinning import Patch
+
 # What would make `copy.copy` do something other than copy `__dict__` into a new instance.
 COPY_HOOKS = ("__copy__", "__getstate__", "__setstate__", "__reduce__", "__reduce_ex__", "__slots__")
 
@@ -66,7 +68,16 @@ def tracker_class() -> Any:
 
 
 def install(owner: Any) -> None:
-    """Rasa's `__init__` (pinned in patches.py) stays; slots learn to copy themselves."""
+    """Rasa's `__init__` (pinned below) stays; slots learn to copy themselves."""
     from rasa.shared.core.slots import Slot
 
     Slot.__copy__ = copy_slot
+
+
+PATCH = Patch(
+    name="slots copied without the pickle protocol",
+    target=tracker_class,
+    attribute="__init__",
+    source_sha256="8f39eb22462aa62b140d9da1f6db986cbc76383d8f7cc4e3dc7664fa7d84cb2d",
+    install=install,
+)

@@ -1,0 +1,34 @@
+"""What a pinned patch to Rasa 3.6.21 is (bot/rasa_runtime/patches.py applies them)."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable, Tuple
+
+
+def source_fingerprint(function: Any) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Pin:
+    """Rasa code a patch relies on without replacing it."""
+
+    target: Callable[[], Any]  # returns the owner (class or module) of the attribute
+    attribute: str
+    source_sha256: str  # of inspect.getsource(the attribute)
+
+    def holds(self) -> bool:
+        return source_fingerprint(getattr(self.target(), self.attribute)) == self.source_sha256
+
+
+@dataclass(frozen=True)
+class Patch:
+    name: str
+    target: Callable[[], Any]  # returns the owner (class or module) of the replaced attribute
+    attribute: str
+    source_sha256: str  # of inspect.getsource(original), the code this patch replaces
+    install: Callable[[Any], None]
+    also_pinned: Tuple[Pin, ...] = ()

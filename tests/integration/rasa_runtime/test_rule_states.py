@@ -1,0 +1,207 @@
+"""Patch 9 (bot/rasa_runtime/rule_states.py): the dialogue states carried forward are Rasa's own.
+
+Each conversation grows one tracker event by event, as a server does between predictions, and
+after every event the patched states are compared with the states Rasa's code computes from
+scratch: undos, a form, a restart and a new session included.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Iterator, List
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    BotUttered,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.io import read_yaml_file
+
+from bot.rasa_runtime import patches, rule_states
+from bot.settings import PROJECT_ROOT
+
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+def domain_with_featured_slots() -> Domain:
+    """Our slots do not influence the conversation; these do, so that their states are checked too."""
+    data = read_yaml_file(str(PROJECT_ROOT / "domain.yml"))
+    for name in ("size", "order_id", "bargain_count", "height_cm"):
+        data["slots"][name]["influence_conversation"] = True
+    data["slots"]["bargain_count"]["initial_value"] = 1.0  # in the states until set, unless omitted
+    return Domain.from_dict(data)
+
+
+DOMAINS = [DOMAIN, domain_with_featured_slots()]
+
+
+def rasas_states(
+    tracker: DialogueStateTracker, omit_unset_slots: bool = False, domain: Domain = DOMAIN, **kwargs: Any
+) -> List[Any]:
+    return patches.original_of(rule_states.PATCH)(domain, tracker, omit_unset_slots, **kwargs)
+
+
+def said(intent: str, text: str, *entities: tuple) -> List[Any]:
+    found = [{"entity": name, "value": value, "start": 0, "end": 1} for name, value in entities]
+    return [
+        ActionExecuted("action_listen"),
+        UserUttered(text, {"name": intent, "confidence": 0.9}, found),
+    ]
+
+
+def answered(action: str, *events: Any) -> List[Any]:
+    return [ActionExecuted(action), *events, BotUttered("亲，好的呢")]
+
+
+def session_start() -> List[Any]:
+    return [ActionExecuted("action_session_start"), SessionStarted()]
+
+
+def a_buyer_asking_for_a_size() -> Iterator[Any]:
+    yield from session_start()
+    yield from said("greet", "在吗")
+    yield from answered("action_greet")
+    yield from said("ask_product_info", "这件T恤什么面料", ("product", "T恤"))
+    yield from answered("action_product_info", SlotSet("current_product", "T恤"), SlotSet("last_topic", "product"))
+    yield from said("ask_size", "我穿什么码")
+    yield ActionExecuted("size_form")
+    yield ActiveLoop("size_form")
+    yield SlotSet("requested_slot", "height_cm")
+    yield BotUttered("亲，您身高多少呢")
+    yield from said("inform", "165", ("height", "165"))
+    yield ActionExecuted("size_form")
+    yield SlotSet("height_cm", 165.0)
+    yield SlotSet("requested_slot", "weight_kg")
+    yield from said("inform", "55公斤", ("weight", "55"))
+    yield ActionExecuted("size_form")
+    yield SlotSet("weight_kg", 55.0)
+    yield SlotSet("requested_slot", None)
+    yield ActiveLoop(None)
+    yield from answered("action_recommend_size", SlotSet("size", "M"))
+    yield from said("thank", "谢谢亲")
+    yield from answered("action_thank")
+
+
+def a_buyer_who_is_misread_and_undone() -> Iterator[Any]:
+    yield from session_start()
+    yield from said("bargain", "能便宜点吗")
+    yield from answered("action_bargain", SlotSet("bargain_count", 1.0))
+    yield from said("out_of_scope", "啊啊啊")
+    yield ActionExecuted("action_unclear")
+    yield UserUtteranceReverted()  # the fallback takes the message back
+    yield from said("ask_free_shipping", "包邮吗")
+    yield ActionExecuted("action_free_shipping")
+    yield ActionReverted()
+    yield from answered("action_free_shipping")
+    yield from said("request_human", "转人工", ("order_id", "123456"))
+    # A slot set and then cleared: left out of the states only when unset slots are omitted.
+    yield from answered("action_handoff", SlotSet("handoff_reason", "asked"), SlotSet("size", "M"), SlotSet("size", None))
+    yield Restarted()
+    yield from session_start()
+    yield from said("ask_order_status", "我的快递到哪了", ("order_id", "123456"))
+    yield from answered("action_order_status", SlotSet("order_id", "123456"))
+    yield from session_start()  # a new session carries the slots over
+    yield from said("ask_courier", "发什么快递")
+    yield from answered("action_courier")
+
+
+CONVERSATIONS = [a_buyer_asking_for_a_size, a_buyer_who_is_misread_and_undone]
+
+
+@pytest.fixture(autouse=True)
+def applied() -> None:
+    assert patches.apply()["dialogue states carried forward"] is True
+    assert Domain.states_for_tracker_history is rule_states.states_for_tracker_history
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+@pytest.mark.parametrize("conversation", CONVERSATIONS)
+@pytest.mark.parametrize("omit_unset_slots", [False, True])
+def test_after_every_event_the_states_are_rasas(domain: Domain, conversation: Any, omit_unset_slots: bool) -> None:
+    tracker = DialogueStateTracker("buyer", domain.slots)
+    for step, event in enumerate(conversation()):
+        tracker.update(event)
+        expected = rasas_states(tracker, omit_unset_slots, domain)
+        assert domain.states_for_tracker_history(tracker, omit_unset_slots) == expected, (step, event)
+        # A second prediction of the same turn (the rule policy asks twice) replays nothing.
+        assert domain.states_for_tracker_history(tracker, omit_unset_slots) == expected, (step, event)
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+@pytest.mark.parametrize("conversation", CONVERSATIONS)
+def test_asked_only_before_actions_as_a_server_asks_the_states_are_rasas(domain: Domain, conversation: Any) -> None:
+    # Between two predictions an undo and a new message can leave as many events as before.
+    tracker = DialogueStateTracker("buyer", domain.slots)
+    for step, event in enumerate(conversation()):
+        if isinstance(event, ActionExecuted):
+            assert domain.states_for_tracker_history(tracker) == rasas_states(tracker, domain=domain), step
+        tracker.update(event)
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+@pytest.mark.parametrize("conversation", CONVERSATIONS)
+def test_switching_between_omitting_unset_slots_and_not_gives_rasas_states(domain: Domain, conversation: Any) -> None:
+    tracker = DialogueStateTracker("buyer", domain.slots)
+    for step, event in enumerate(conversation()):
+        tracker.update(event)
+        omit = step % 2 == 0
+        assert domain.states_for_tracker_history(tracker, omit) == rasas_states(tracker, omit, domain), step
+
+
+def test_a_caller_editing_the_states_does_not_change_the_next_answer() -> None:
+    tracker = DialogueStateTracker("buyer", DOMAIN.slots)
+    for event in a_buyer_asking_for_a_size():
+        tracker.update(event)
+        for state in DOMAIN.states_for_tracker_history(tracker):
+            # What the featurizer does to the last user state, and worse.
+            state.get("user", {}).pop("text", None)
+            state.get("user", {}).pop("intent", None)
+            state.pop("slots", None)
+            state.clear()
+        assert DOMAIN.states_for_tracker_history(tracker) == rasas_states(tracker)
+
+
+def test_the_same_events_in_a_new_tracker_or_another_domain_start_over() -> None:
+    events = list(a_buyer_who_is_misread_and_undone())
+    first = DialogueStateTracker.from_events("buyer", events, DOMAIN.slots)
+    DOMAIN.states_for_tracker_history(first)
+    rebuilt = DialogueStateTracker.from_events("buyer", copy.deepcopy(events), DOMAIN.slots)
+    assert DOMAIN.states_for_tracker_history(rebuilt) == rasas_states(rebuilt)
+    # A domain that no longer knows an entity the buyer gave (a new model, say).
+    data = read_yaml_file(str(PROJECT_ROOT / "domain.yml"))
+    data["entities"].remove("product")
+    other = Domain.from_dict(data)
+    sizing = DialogueStateTracker.from_events("buyer", list(a_buyer_asking_for_a_size()), DOMAIN.slots)
+    assert DOMAIN.states_for_tracker_history(sizing) == rasas_states(sizing)
+    assert other.states_for_tracker_history(sizing) == rasas_states(sizing, domain=other)
+    assert other.states_for_tracker_history(sizing) != DOMAIN.states_for_tracker_history(sizing)
+
+
+def test_a_copied_tracker_does_not_carry_the_replay() -> None:
+    tracker = DialogueStateTracker.from_events("buyer", list(a_buyer_asking_for_a_size()), DOMAIN.slots)
+    DOMAIN.states_for_tracker_history(tracker)
+    assert isinstance(tracker.__dict__.get(rule_states.ATTRIBUTE), rule_states.Replay)
+    assert copy.deepcopy(tracker).__dict__.get(rule_states.ATTRIBUTE) is None
+    # A shallow copy shares the replay object, but the replay knows whose it is.
+    for copied in (copy.deepcopy(tracker), copy.copy(tracker)):
+        copied.update(UserUtteranceReverted())
+        assert DOMAIN.states_for_tracker_history(copied) == rasas_states(copied)
+    assert DOMAIN.states_for_tracker_history(tracker) == rasas_states(tracker)
+
+
+def test_the_memoization_policys_states_are_left_to_rasa() -> None:
+    tracker = DialogueStateTracker.from_events("buyer", list(a_buyer_asking_for_a_size()), DOMAIN.slots)
+    rule_only = {"rule_only_slots": ["size"], "rule_only_loops": []}
+    for omit in (False, True):
+        mine = DOMAIN.states_for_tracker_history(tracker, omit, ignore_rule_only_turns=True, rule_only_data=rule_only)
+        assert mine == rasas_states(tracker, omit, ignore_rule_only_turns=True, rule_only_data=rule_only)
+    assert rule_states.ATTRIBUTE not in tracker.__dict__
