@@ -111,10 +111,7 @@ class FeatureSafeLogisticRegression(LogisticRegressionClassifier):
         names = [str(name) for name in self.clf.classes_]
         for message, row in zip(messages, probabilities.tolist()):
             ranking = sorted(
-                (
-                    {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
-                    for name, confidence in zip(names, row)
-                ),
+                ({INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence} for name, confidence in zip(names, row)),
                 key=lambda entry: -entry[PREDICTED_CONFIDENCE_KEY],
             )
             message.set(INTENT, ranking[0], add_to_output=True)
