@@ -61,3 +61,11 @@ def test_shops_do_not_share_parsed_products(demo: ShopData, store: ShopStore, re
     other.write_all(repriced(demo, "T001", 3.0))
     assert store.product("T001").price != 3.0  # type: ignore[union-attr]
     assert other.product("T001").price == 3.0  # type: ignore[union-attr]
+
+
+def test_the_shop_is_parsed_once_per_text_and_a_new_one_read_at_once(demo: ShopData, store: ShopStore) -> None:
+    first = store.shop()
+    assert store.shop() is first and ShopStore(store.client, "demo").shop() is first
+    renamed = demo.copy(update={"shop": demo.shop.copy(update={"name": first.name + "旗舰店"})})
+    store.write_all(renamed)
+    assert store.shop().name == first.name + "旗舰店"
