@@ -8,7 +8,7 @@ scratch: undos, a form, a restart and a new session included.
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterator, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -17,6 +17,7 @@ from rasa.shared.core.events import (
     ActionReverted,
     ActiveLoop,
     BotUttered,
+    FollowupAction,
     Restarted,
     SessionStarted,
     SlotSet,
@@ -44,10 +45,8 @@ def domain_with_featured_slots() -> Domain:
 DOMAINS = [DOMAIN, domain_with_featured_slots()]
 
 
-def rasas_states(
-    tracker: DialogueStateTracker, omit_unset_slots: bool = False, domain: Domain = DOMAIN, **kwargs: Any
-) -> List[Any]:
-    return patches.original_of(rule_states.PATCH)(domain, tracker, omit_unset_slots, **kwargs)
+def rasas_states(tracker: DialogueStateTracker, domain: Domain = DOMAIN, **way: Any) -> List[Any]:
+    return patches.original_of(rule_states.PATCH)(domain, tracker, **way)
 
 
 def said(intent: str, text: str, *entities: tuple) -> List[Any]:
@@ -114,7 +113,45 @@ def a_buyer_who_is_misread_and_undone() -> Iterator[Any]:
     yield from answered("action_courier")
 
 
-CONVERSATIONS = [a_buyer_asking_for_a_size, a_buyer_who_is_misread_and_undone]
+def a_buyer_in_rule_only_turns() -> Iterator[Any]:
+    # Rules answer with turns a story never saw (hide_rule_turn); a form and a follow-up action
+    # keep whether the turn is hidden.
+    yield from session_start()
+    yield from said("bot_challenge", "你是机器人吗")
+    yield ActionExecuted("action_bot_challenge", hide_rule_turn=True)
+    yield BotUttered("亲，我是店里的智能助手哦")
+    yield ActionExecuted("action_listen", hide_rule_turn=True)
+    yield UserUttered("那你帮我看看尺码", {"name": "ask_size", "confidence": 0.8}, [])
+    yield ActionExecuted("size_form", hide_rule_turn=True)
+    yield ActiveLoop("size_form")
+    yield SlotSet("requested_slot", "height_cm")
+    yield ActionExecuted("action_listen", hide_rule_turn=True)
+    yield UserUttered("170", {"name": "inform", "confidence": 1.0}, [{"entity": "height", "value": "170"}])
+    yield ActionExecuted("size_form")
+    yield SlotSet("height_cm", 170.0)
+    yield from said("request_human", "算了转人工吧")
+    yield ActiveLoop(None)
+    yield FollowupAction("action_handoff")
+    yield ActionExecuted("action_handoff", hide_rule_turn=True)
+    yield from said("greet", "在吗")
+    yield from answered("action_greet")
+    yield from said("thank", "好的谢谢")
+    yield ActionExecuted("action_thank", hide_rule_turn=True)
+    yield from said("goodbye", "拜拜")
+    yield from answered("action_goodbye")
+
+
+CONVERSATIONS = [a_buyer_asking_for_a_size, a_buyer_who_is_misread_and_undone, a_buyer_in_rule_only_turns]
+RULE_ONLY = {"rule_only_slots": ["height_cm", "requested_slot"], "rule_only_loops": ["size_form"]}
+# The rule policy asks without ignoring rule-only turns; the memoization policy ignores them and
+# passes what occurs only in rules.
+WAYS = [
+    {"omit_unset_slots": False},
+    {"omit_unset_slots": True},
+    {"ignore_rule_only_turns": True, "rule_only_data": None},
+    {"ignore_rule_only_turns": True, "rule_only_data": RULE_ONLY},
+    {"omit_unset_slots": True, "ignore_rule_only_turns": True, "rule_only_data": RULE_ONLY},
+]
 
 
 @pytest.fixture(autouse=True)
@@ -125,49 +162,65 @@ def applied() -> None:
 
 @pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("conversation", CONVERSATIONS)
-@pytest.mark.parametrize("omit_unset_slots", [False, True])
-def test_after_every_event_the_states_are_rasas(domain: Domain, conversation: Any, omit_unset_slots: bool) -> None:
+@pytest.mark.parametrize("way", WAYS)
+def test_after_every_event_the_states_are_rasas(domain: Domain, conversation: Any, way: Dict[str, Any]) -> None:
     tracker = DialogueStateTracker("buyer", domain.slots)
     for step, event in enumerate(conversation()):
         tracker.update(event)
-        expected = rasas_states(tracker, omit_unset_slots, domain)
-        assert domain.states_for_tracker_history(tracker, omit_unset_slots) == expected, (step, event)
+        expected = rasas_states(tracker, domain=domain, **way)
+        assert domain.states_for_tracker_history(tracker, **way) == expected, (step, event)
         # A second prediction of the same turn (the rule policy asks twice) replays nothing.
-        assert domain.states_for_tracker_history(tracker, omit_unset_slots) == expected, (step, event)
+        assert domain.states_for_tracker_history(tracker, **way) == expected, (step, event)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("conversation", CONVERSATIONS)
-def test_asked_only_before_actions_as_a_server_asks_the_states_are_rasas(domain: Domain, conversation: Any) -> None:
+@pytest.mark.parametrize("way", WAYS)
+def test_asked_only_before_actions_as_a_server_asks_the_states_are_rasas(
+    domain: Domain, conversation: Any, way: Dict[str, Any]
+) -> None:
     # Between two predictions an undo and a new message can leave as many events as before.
     tracker = DialogueStateTracker("buyer", domain.slots)
     for step, event in enumerate(conversation()):
         if isinstance(event, ActionExecuted):
-            assert domain.states_for_tracker_history(tracker) == rasas_states(tracker, domain=domain), step
+            assert domain.states_for_tracker_history(tracker, **way) == rasas_states(tracker, domain=domain, **way), step
         tracker.update(event)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("conversation", CONVERSATIONS)
-def test_switching_between_omitting_unset_slots_and_not_gives_rasas_states(domain: Domain, conversation: Any) -> None:
+def test_asking_each_way_in_turn_gives_rasas_states(domain: Domain, conversation: Any) -> None:
     tracker = DialogueStateTracker("buyer", domain.slots)
     for step, event in enumerate(conversation()):
         tracker.update(event)
-        omit = step % 2 == 0
-        assert domain.states_for_tracker_history(tracker, omit) == rasas_states(tracker, omit, domain), step
+        for way in WAYS[step % 3 :]:
+            assert domain.states_for_tracker_history(tracker, **way) == rasas_states(tracker, domain=domain, **way), step
 
 
-def test_a_caller_editing_the_states_does_not_change_the_next_answer() -> None:
+def test_rule_only_data_changed_in_place_is_read_as_it_now_is() -> None:
+    domain = DOMAINS[1]
+    tracker = DialogueStateTracker.from_events("buyer", list(a_buyer_in_rule_only_turns()), domain.slots)
+    rule_only: Dict[str, Any] = {"rule_only_slots": [], "rule_only_loops": []}
+    way = {"ignore_rule_only_turns": True, "rule_only_data": rule_only}
+    before = domain.states_for_tracker_history(tracker, **way)
+    rule_only["rule_only_slots"].append("height_cm")
+    after = domain.states_for_tracker_history(tracker, **way)
+    assert after == rasas_states(tracker, domain, **way) and after != before
+
+
+@pytest.mark.parametrize("conversation", CONVERSATIONS)
+@pytest.mark.parametrize("way", WAYS)
+def test_a_caller_editing_the_states_does_not_change_the_next_answer(conversation: Any, way: Dict[str, Any]) -> None:
     tracker = DialogueStateTracker("buyer", DOMAIN.slots)
-    for event in a_buyer_asking_for_a_size():
+    for event in conversation():
         tracker.update(event)
-        for state in DOMAIN.states_for_tracker_history(tracker):
+        for state in DOMAIN.states_for_tracker_history(tracker, **way):
             # What the featurizer does to the last user state, and worse.
             state.get("user", {}).pop("text", None)
-            state.get("user", {}).pop("intent", None)
+            state.get("prev_action", {})["action_name"] = "edited"
             state.pop("slots", None)
             state.clear()
-        assert DOMAIN.states_for_tracker_history(tracker) == rasas_states(tracker)
+        assert DOMAIN.states_for_tracker_history(tracker, **way) == rasas_states(tracker, **way)
 
 
 def test_the_same_events_in_a_new_tracker_or_another_domain_start_over() -> None:
@@ -189,7 +242,7 @@ def test_the_same_events_in_a_new_tracker_or_another_domain_start_over() -> None
 def test_a_copied_tracker_does_not_carry_the_replay() -> None:
     tracker = DialogueStateTracker.from_events("buyer", list(a_buyer_asking_for_a_size()), DOMAIN.slots)
     DOMAIN.states_for_tracker_history(tracker)
-    assert isinstance(tracker.__dict__.get(rule_states.ATTRIBUTE), rule_states.Replay)
+    assert isinstance(tracker.__dict__.get(rule_states.ATTRIBUTE), rule_states.Walks)
     assert copy.deepcopy(tracker).__dict__.get(rule_states.ATTRIBUTE) is None
     # A shallow copy shares the replay object, but the replay knows whose it is.
     for copied in (copy.deepcopy(tracker), copy.copy(tracker)):
@@ -198,10 +251,15 @@ def test_a_copied_tracker_does_not_carry_the_replay() -> None:
     assert DOMAIN.states_for_tracker_history(tracker) == rasas_states(tracker)
 
 
-def test_the_memoization_policys_states_are_left_to_rasa() -> None:
+def test_the_walks_are_kept_per_way_of_asking() -> None:
     tracker = DialogueStateTracker.from_events("buyer", list(a_buyer_asking_for_a_size()), DOMAIN.slots)
-    rule_only = {"rule_only_slots": ["size"], "rule_only_loops": []}
-    for omit in (False, True):
-        mine = DOMAIN.states_for_tracker_history(tracker, omit, ignore_rule_only_turns=True, rule_only_data=rule_only)
-        assert mine == rasas_states(tracker, omit, ignore_rule_only_turns=True, rule_only_data=rule_only)
-    assert rule_states.ATTRIBUTE not in tracker.__dict__
+    for way in WAYS:
+        DOMAIN.states_for_tracker_history(tracker, **way)
+    walks = tracker.__dict__[rule_states.ATTRIBUTE]
+    assert sorted(walks) == [(False, False), (False, True), (True, False), (True, True)]
+
+
+def test_the_state_key_is_rasas() -> None:
+    from rasa.shared.core.constants import PREVIOUS_ACTION
+
+    assert rule_states.PREVIOUS_ACTION == PREVIOUS_ACTION
