@@ -26,7 +26,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--long", type=int, default=500, help="messages in the one long chat")
     parser.add_argument("--bursts", type=int, default=100, help="bursts of 12 from one buyer over 2 replicas")
     parser.add_argument("--memory", type=int, default=10000, help="conversations for the memory figure (0: skip)")
-    parser.add_argument("--rates", default="10,20,40,80", help="open-loop arrival rates, msg/s, comma-separated")
+    parser.add_argument(
+        "--rates", default="10,20,40,80", help="open-loop arrival rates, msg/s, comma-separated (0 or empty: skip)"
+    )
     parser.add_argument("--rate-seconds", type=float, default=20, help="seconds of arrivals per open-loop rate")
     parser.add_argument(
         "--replicas-level", type=int, default=50, help="buyers for the one-versus-two Rasa servers level (0: skip)"
@@ -100,7 +102,7 @@ async def measure(
     if args.replicas_level and len(project) > 1 and cpu_of:
         await replicas_level(args, project, cpu_of, texts, tag)
 
-    rates = [float(x) for x in args.rates.split(",") if x]
+    rates = [float(x) for x in args.rates.split(",") if x and float(x) > 0]
     if rates:
         print(f"\n## Open loop: Poisson arrivals at fixed rates for {args.rate_seconds:g} s each (new buyers' 8-turn chats)\n")
         print(
