@@ -44,6 +44,9 @@ logs why) instead of silently changing behaviour it no longer understands.
    prediction, three times a prediction with our two policies (py-spy, 50 buyers: 16% of the
    server's Python time). The states are now carried forward on the tracker, one walk per way of
    asking, and only new events replayed (bot/rasa_runtime/rule_states.py).
+10. `DialogueStateTracker.applied_events` walked the whole tracker twice on each of a dozen calls
+   a turn: the result is kept on the tracker and extended while events are only appended
+   (bot/rasa_runtime/applied_events.py).
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Dict, List, Text
 
-from bot.rasa_runtime import rule_states, slot_copy
+from bot.rasa_runtime import applied_events, rule_states, slot_copy
 from bot.rasa_runtime.action_result import ActionResultValidator
 from bot.rasa_runtime.pinning import Patch, source_fingerprint
 
@@ -336,6 +339,7 @@ PATCHES: List[Patch] = [
     ),
     slot_copy.PATCH,
     rule_states.PATCH,
+    applied_events.PATCH,
 ]
 
 _applied: Dict[str, bool] = {}

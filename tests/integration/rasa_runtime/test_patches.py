@@ -6,7 +6,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_runtime import patches, rule_states
+from bot.rasa_runtime import applied_events, patches, rule_states
 from bot.rasa_runtime.graph_runner import run_graph
 from tests.conftest import handoffs_of
 
@@ -26,6 +26,7 @@ def test_each_patch_targets_the_rasa_code_it_was_written_for() -> None:
             patches._run_in_process,
             run_graph,
             rule_states.states_for_tracker_history,
+            applied_events.applied_events,
         )
         assert patches.source_fingerprint(original) == patch.source_sha256, patch.name
         for pin in patch.also_pinned:
