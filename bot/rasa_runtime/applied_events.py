@@ -19,19 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, List, Set
 
-from bot.rasa_runtime.pinning import Patch
+from bot.rasa_runtime.pinning import KeptOnRasaObject, Patch
 from bot.rasa_runtime.slot_copy import tracker_class
 
 ATTRIBUTE = "_shop_applied_events"
 _original: Any = None
 
 
-def _forgotten() -> None:
-    return None
-
-
 @dataclass
-class Applied:
+class Applied(KeptOnRasaObject):
     events: Any  # the tracker's deque this was computed from
     seen: int  # how many of its events
     last: Any  # the last of them (None when there were none)
@@ -42,10 +38,6 @@ class Applied:
         # A deque with a maximum length drops events on the left as it grows: then every event
         # moves, and the one at the old end is another.
         return self.events is events and len(events) >= self.seen and (self.seen == 0 or events[self.seen - 1] is self.last)
-
-    def __reduce__(self) -> Any:
-        # A deep copy or a pickle of the tracker starts without it.
-        return (_forgotten, ())
 
 
 def _only_appended_by_rasa(event: Any, loop_names: Set[str]) -> bool:

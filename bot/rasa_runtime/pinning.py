@@ -1,4 +1,5 @@
-"""What a pinned patch to Rasa 3.6.21 is (bot/rasa_runtime/patches.py applies them)."""
+"""What a pinned patch to Rasa 3.6.21 is (bot/rasa_runtime/patches.py applies them), and what
+a patch keeps on Rasa's objects."""
 
 from __future__ import annotations
 
@@ -32,3 +33,15 @@ class Patch:
     source_sha256: str  # of inspect.getsource(original), the code this patch replaces
     install: Callable[[Any], None]
     also_pinned: Tuple[Pin, ...] = ()
+
+
+def _nothing() -> None:
+    return None
+
+
+class KeptOnRasaObject:
+    """What a patch keeps in a Rasa object's `__dict__` (patches 9 and 10, on trackers): a deep
+    copy or a pickle of the object starts without it, and never copies what it refers to."""
+
+    def __reduce__(self) -> Any:
+        return (_nothing, ())

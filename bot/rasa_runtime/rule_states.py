@@ -27,7 +27,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-from bot.rasa_runtime.pinning import Patch, Pin
+from bot.rasa_runtime.pinning import KeptOnRasaObject, Patch, Pin
 from bot.rasa_runtime.slot_copy import tracker_class
 
 State = Dict[Text, Dict[Text, Any]]
@@ -96,14 +96,8 @@ class Walk:
         return domain._clean_state(state)
 
 
-class Walks(Dict[Tuple[bool, bool], Walk]):
-    def __reduce__(self) -> Any:
-        # A deep copy or a pickle of the tracker starts without them (and never copies the domain).
-        return (_forgotten, ())
-
-
-def _forgotten() -> None:
-    return None
+class Walks(KeptOnRasaObject, Dict[Tuple[bool, bool], Walk]):
+    """A tracker's walks by way of asking; a copy of the tracker starts without them."""
 
 
 def copy_state(state: State) -> State:
