@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import math
 from abc import ABC, abstractmethod
-from functools import cached_property
 from typing import Any, Dict, List, Optional, Type
 
 from rasa_sdk import Action, Tracker
@@ -31,6 +30,7 @@ from bot.behaviours import (
     flow,
 )
 from bot.bootstrap import action_server_services
+from bot.cached import cached_property
 from bot.context import Services
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.request import hand_off_after_failure, request_handoff
