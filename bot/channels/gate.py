@@ -39,6 +39,7 @@ from bot.outreach.consent import is_unsubscribe
 from bot.outreach.ratings import read_rating
 from bot.outreach.records import OutreachRecords
 from bot.photos.intake import acknowledge, has_attachments, photo_ids, take_photos
+from bot.rasa_runtime.heap import freeze_loaded_heap
 from bot.replies import handoff as handoff_replies
 from bot.settings import Settings
 
@@ -77,11 +78,17 @@ class HandoffGate:
         self._app: Optional[Sanic] = None
 
     def attach(self, blueprint: Blueprint) -> None:
-        """Remember the Sanic app (Rasa's agent lives on app.ctx) when the server starts."""
+        """Remember the Sanic app (Rasa's agent lives on app.ctx) when the server starts, and
+        leave the loaded server out of garbage collection once it is up (bot/rasa_runtime/heap.py)."""
 
         @blueprint.listener("before_server_start")
         async def remember_app(app: Sanic, _loop: Any) -> None:
             self._app = app
+
+        # After every before_server_start listener, Rasa's loading of the model included.
+        @blueprint.listener("after_server_start")
+        async def settle_heap(_app: Sanic, _loop: Any) -> None:
+            freeze_loaded_heap()
 
     def queue(self) -> HandoffQueue:
         """Connects on first use, never at import time."""
