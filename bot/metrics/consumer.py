@@ -32,6 +32,25 @@ HOUR_KEEP_SECONDS = 400 * 86400  # a year of hours, for the same day last year
 MISSED_KEEP_SECONDS = 31 * 86400  # the mining page looks back 30 days; the words go with them
 
 
+def _events_of(entry_id: Any, fields: Dict[Any, Any]) -> List[Any]:
+    """An entry's events: a turn's (`events`, a JSON list, bot/metrics/broker.py) or, as
+    written before, one (`event`). A malformed entry is skipped, not retried forever."""
+    many = fields.get("events", fields.get(b"events"))
+    one = fields.get("event", fields.get(b"event"))
+    try:
+        if many is not None:
+            events = json.loads(many)
+            if not isinstance(events, list):
+                raise TypeError("events is not a list")
+            return events
+        if one is not None:
+            return [json.loads(one)]
+    except (TypeError, ValueError):
+        pass
+    logger.warning("metrics: skipping malformed entry %s", entry_id)
+    return []
+
+
 class MetricsConsumer:
     def __init__(self, store: ShopStore, keys: MetricsKeys = MetricsKeys(), consumer: str = CONSUMER, batch: int = BATCH) -> None:
         self.store = store  # the catalogue: only an item id that names a product is counted
@@ -48,7 +67,8 @@ class MetricsConsumer:
                 raise
 
     def drain(self) -> int:
-        """Fold everything not yet folded: this consumer's pending events, then new ones."""
+        """Fold everything not yet folded: this consumer's pending events, then new ones.
+        Returns how many events were folded."""
         self.ensure_group()
         done = 0
         for start in ("0", ">"):
@@ -63,8 +83,7 @@ class MetricsConsumer:
                 entries = [(i, f) for i, f in read if f]
                 if not entries:
                     continue
-                self._apply(entries)
-                done += len(entries)
+                done += self._apply(entries)
         return done
 
     def run(self, stop: threading.Event, idle_seconds: float = 0.5) -> None:
@@ -77,19 +96,17 @@ class MetricsConsumer:
                 logger.warning("metrics: Redis unreachable; trying again")
                 stop.wait(2)
 
-    def _apply(self, entries: List[Tuple[Any, Dict[Any, Any]]]) -> None:
+    def _apply(self, entries: List[Tuple[Any, Dict[Any, Any]]]) -> int:
         """Fold a batch of entries in order and acknowledge them, all in one MULTI/EXEC (watched
-        on the conversations' states, so two consumers never fold the same state twice)."""
+        on the conversations' states, so two consumers never fold the same state twice).
+        Returns how many events were folded."""
         parsed: List[Tuple[str, Dict[str, Any]]] = []
         for entry_id, fields in entries:
-            raw = fields.get("event", fields.get(b"event"))
-            try:
-                if raw is None:
-                    raise TypeError("no event field")
-                event = json.loads(raw)
-                parsed.append((str(event["sender_id"]), event))
-            except (TypeError, ValueError, KeyError):
-                logger.warning("metrics: skipping malformed entry %s", entry_id)
+            for event in _events_of(entry_id, fields):
+                try:
+                    parsed.append((str(event["sender_id"]), event))
+                except (TypeError, KeyError):
+                    logger.warning("metrics: skipping a malformed event in entry %s", entry_id)
         ids = [entry_id for entry_id, _ in entries]
         skus = self.store.skus_named(filter(None, (item_id(event) for _, event in parsed)))
         state_keys = sorted({self.keys.conversation(c) for c, _ in parsed})
@@ -116,7 +133,7 @@ class MetricsConsumer:
                     pipe.xack(self.keys.events, GROUP, *ids)
                     pipe.xdel(self.keys.events, *ids)  # counted: the stream keeps only what is not
                     pipe.execute()
-                    return
+                    return len(parsed)
                 except redis.WatchError:
                     continue  # another consumer moved a conversation on: fold the batch again
 

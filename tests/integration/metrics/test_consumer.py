@@ -70,7 +70,7 @@ def test_a_consumer_that_dies_mid_stream_loses_and_repeats_nothing(redis_client,
     broker = RedisStreamEventBroker(redis_client)
     for n in range(6):
         broker.publish_many(chat(f"buyer_{n}", T0 + 60 * n, handoff=n == 0))
-    dying = MetricsConsumer(store, batch=5)
+    dying = MetricsConsumer(store, batch=2)  # six turns, six entries: three batches
     batches = 0
     real_write = MetricsConsumer._write
 
@@ -95,9 +95,27 @@ def test_a_consumer_that_dies_mid_stream_loses_and_repeats_nothing(redis_client,
 
 def test_a_malformed_entry_is_skipped_not_retried_forever(redis_client, store, demo) -> None:
     redis_client.xadd(MetricsKeys().events, {"event": "not json"})
+    redis_client.xadd(MetricsKeys().events, {"events": '{"not": "a list"}'})
+    redis_client.xadd(MetricsKeys().events, {"events": '["no sender", {"event": "user"}]'})
     RedisStreamEventBroker(redis_client).publish_many(chat("buyer_x", T0))
-    assert MetricsConsumer(store).drain() == 6
+    assert MetricsConsumer(store).drain() == 5  # the chat's five events; the rest skipped
+    assert MetricsConsumer(store).drain() == 0
+    assert redis_client.xlen(MetricsKeys().events) == 0
     assert numbers(redis_client, store).conversations == 1
+
+
+def test_a_turn_is_one_entry_and_entries_of_one_event_still_count(redis_client, store, demo) -> None:
+    broker = RedisStreamEventBroker(redis_client)
+    broker.publish_many(chat("buyer_new", T0))
+    assert redis_client.xlen(MetricsKeys().events) == 1  # one XADD for the turn's five events
+    broker.publish_many([])  # nothing new: nothing written
+    assert redis_client.xlen(MetricsKeys().events) == 1
+    # What a server wrote before turns were batched: one entry an event.
+    for event in chat("buyer_old", T0 + 60, handoff=True):
+        redis_client.xadd(MetricsKeys().events, {"event": json.dumps(event, ensure_ascii=False)})
+    assert MetricsConsumer(store).drain() == 5 + 6
+    m = numbers(redis_client, store)
+    assert (m.conversations, m.buyer_messages, m.handoffs) == (2, 4, 1)
 
 
 def _url(client) -> str:
@@ -140,9 +158,9 @@ def test_the_stream_keeps_only_what_is_not_yet_acknowledged(redis_client, store,
         broker.publish_many(chat(f"buyer_{n}", T0 + 60 * n))
     consumer = MetricsConsumer(store)
     consumer.ensure_group()
-    # Another consumer of the group read the first 7 entries and died before acknowledging them.
+    # Another consumer of the group read the first 7 entries (turns) and died before acknowledging them.
     taken = redis_client.xreadgroup(GROUP, "other", {events: ">"}, count=7)[0][1]
-    assert consumer.drain() == 20 * 5 - 7
+    assert consumer.drain() == (20 - 7) * 5
     # Only they are kept (still to be counted); everything counted is gone.
     assert [entry_id for entry_id, _ in redis_client.xrange(events)] == [entry_id for entry_id, _ in taken]
     broker.publish_many(chat("buyer_late", T0 + 3600))
