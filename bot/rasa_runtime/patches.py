@@ -47,9 +47,10 @@ logs why) instead of silently changing behaviour it no longer understands.
 10. `DialogueStateTracker.applied_events` walked the whole tracker twice on each of a dozen calls
    a turn: the result is kept on the tracker and extended while events are only appended
    (bot/rasa_runtime/applied_events.py).
-11. `MemoizationPolicy.predict_action_probabilities` deep-copied the dialogue states for a debug
-   log line on every prediction, at any log level: the copy is left out
-   (bot/rasa_runtime/log_only_copies.py).
+11. Memoization deep-copied the dialogue states for a debug log line on every prediction, at any
+   log level: the copy is left out (bot/rasa_runtime/log_only_copies.py).
+12. The rule policy checked every rule against every state: rules are indexed by the latest
+   state's previous action (bot/rasa_runtime/rule_keys.py).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Dict, List, Text
 
-from bot.rasa_runtime import applied_events, log_only_copies, rule_states, slot_copy
+from bot.rasa_runtime import applied_events, log_only_copies, rule_keys, rule_states, slot_copy
 from bot.rasa_runtime.action_result import ActionResultValidator
 from bot.rasa_runtime.pinning import Patch, source_fingerprint
 
@@ -344,6 +345,7 @@ PATCHES: List[Patch] = [
     rule_states.PATCH,
     applied_events.PATCH,
     log_only_copies.PATCH,
+    rule_keys.PATCH,
 ]
 
 _applied: Dict[str, bool] = {}
