@@ -1,8 +1,8 @@
 """Rasa's event-broker interface on a Redis stream (`event_broker` in endpoints.yml).
 
 Every Rasa server publishes each new conversation event once (the tracker store hands over a
-turn's events together: one stream entry, one round trip). Several servers may publish to one stream; the metrics
-consumer reads it through a consumer group. Beyond one machine, Rasa's own Kafka broker carries
+turn's events together: one stream entry, one round trip). Several servers may publish to one
+stream; the metrics consumer reads it through a consumer group. Beyond one machine, Rasa's own Kafka broker carries
 the same events with only endpoints.yml changed (README, "The shop owner's numbers").
 """
 
