@@ -59,7 +59,7 @@ class TfidfRows:
         if self._sublinear:
             tf = np.log(tf) + 1.0
         values = tf * self._idf[columns]
-        norm = np.linalg.norm(values)
+        norm = np.sqrt(values.dot(values))  # np.linalg.norm's own sum for a real vector, without its checks
         if norm > 0:
             values /= norm
         zeros = np.zeros(len(columns), dtype=np.int32)
