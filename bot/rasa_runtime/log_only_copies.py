@@ -1,21 +1,30 @@
-"""Patch 11: memoization's debug-log copies of the dialogue states skipped
+"""Patch 11: Rasa's deep copies of what a debug log line shows, skipped
 (bot/rasa_runtime/patches.py).
 
-`MemoizationPolicy.predict_action_probabilities` deep-copies the whole list of dialogue states
-for a `structlogger.debug` line on every prediction, whatever the log level (the argument is
-built before structlog decides to drop it): py-spy put 21% of the Rasa server's prediction time
-on the event loop in that `copy.deepcopy`. In `rasa.core.policies.memoization` the `copy` module
-is used for nothing else (tests/integration/rasa_runtime/test_log_only_copies.py reads the
-module's source to check), so the module's `copy` becomes one whose `deepcopy` hands the value
-itself to the log line: structlog renders a debug line at once, before anything changes the
-states, and at INFO it renders nothing at all.
+Rasa builds the arguments of its `structlogger.debug` lines whatever the log level, and several
+deep-copy what they show: the dialogue states on every prediction (memoization; py-spy put 21%
+of the server's prediction time on the event loop there), the events of every action run, the
+slots a turn extracted and the parse's entities (the processor), the buyer's latest message on
+every form validation (forms). In these modules the `copy` module serves nothing else, which
+`install` checks in their source before it swaps the module's `copy` for one whose `deepcopy`
+hands the value itself to the log line: structlog renders a debug line at once, before anything
+changes the value, and at INFO it renders nothing at all. A module that uses `copy` for
+anything else keeps it (and the refusal is logged).
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import ast
+import importlib
+import inspect
+import logging
+from typing import Any, Dict, List, Optional
 
 from bot.rasa_runtime.pinning import Patch, Pin
+
+logger = logging.getLogger(__name__)
+
+MODULES = ("rasa.core.policies.memoization", "rasa.core.processor", "rasa.core.actions.forms")
 
 
 class LogOnlyCopy:
@@ -26,26 +35,51 @@ class LogOnlyCopy:
         return value
 
 
-def memoization_module() -> Any:
-    import rasa.core.policies.memoization as memoization
+def _is_debug_log_call(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "debug"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "structlogger"
+    )
 
-    return memoization
+
+def uses_of_copy_outside_debug_logs(source: str) -> List[int]:
+    """Lines where `copy` is used other than inside the arguments of a `structlogger.debug` call."""
+    tree = ast.parse(source)
+    parents: Dict[ast.AST, ast.AST] = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "copy":
+            ancestor = parents.get(node)
+            while ancestor is not None and not _is_debug_log_call(ancestor):
+                ancestor = parents.get(ancestor)
+            if ancestor is None:
+                lines.append(node.lineno)
+    return lines
 
 
 def memoization_policy() -> Any:
-    return memoization_module().MemoizationPolicy
+    return importlib.import_module(MODULES[0]).MemoizationPolicy
 
 
 def augmented_memoization_policy() -> Any:
-    return memoization_module().AugmentedMemoizationPolicy
+    return importlib.import_module(MODULES[0]).AugmentedMemoizationPolicy
 
 
 def install(owner: Any) -> None:
-    memoization_module().copy = LogOnlyCopy
+    for name in MODULES:
+        module = importlib.import_module(name)
+        outside = uses_of_copy_outside_debug_logs(inspect.getsource(module))
+        if outside:
+            logger.error("%s uses copy beyond debug log lines (lines %s): its copies are kept", name, outside)
+            continue
+        module.copy = LogOnlyCopy  # type: ignore[attr-defined]
 
 
 PATCH = Patch(
-    name="memoization's debug-log copies skipped",
+    name="debug-log copies skipped",
     target=memoization_policy,
     attribute="predict_action_probabilities",
     source_sha256="19903a81bee56ca9bc2aad8b9116d8b08c365f8761de8de1fe968bb6dcd419d3",

@@ -47,8 +47,8 @@ logs why) instead of silently changing behaviour it no longer understands.
 10. `DialogueStateTracker.applied_events` walked the whole tracker twice on each of a dozen calls
    a turn: the result is kept on the tracker and extended while events are only appended
    (bot/rasa_runtime/applied_events.py).
-11. Memoization deep-copied the dialogue states for a debug log line on every prediction, at any
-   log level: the copy is left out (bot/rasa_runtime/log_only_copies.py).
+11. Memoization, the processor and forms deep-copied what debug log lines show (the states, a
+   turn's events) at any log level: the copies are left out (bot/rasa_runtime/log_only_copies.py).
 12. The rule policy checked every rule against every state: rules are indexed by the latest
    state's previous action (bot/rasa_runtime/rule_keys.py).
 """
