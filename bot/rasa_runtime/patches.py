@@ -51,6 +51,8 @@ logs why) instead of silently changing behaviour it no longer understands.
    turn's events) at any log level: the copies are left out (bot/rasa_runtime/log_only_copies.py).
 12. The rule policy checked every rule against every state: rules are indexed by the latest
    state's previous action (bot/rasa_runtime/rule_keys.py).
+13. Memoization compressed the whole session's states to look them up: the memorised keys are
+   read uncompressed once (bot/rasa_runtime/memo_keys.py).
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Dict, List, Text
 
-from bot.rasa_runtime import applied_events, log_only_copies, rule_keys, rule_states, slot_copy
+from bot.rasa_runtime import applied_events, log_only_copies, memo_keys, rule_keys, rule_states, slot_copy
 from bot.rasa_runtime.action_result import ActionResultValidator
 from bot.rasa_runtime.pinning import Patch, source_fingerprint
 
@@ -346,6 +348,7 @@ PATCHES: List[Patch] = [
     applied_events.PATCH,
     log_only_copies.PATCH,
     rule_keys.PATCH,
+    memo_keys.PATCH,
 ]
 
 _applied: Dict[str, bool] = {}
