@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 import numpy as np
 import scipy.sparse
@@ -44,15 +44,17 @@ class TfidfRows:
     """One message's TF-IDF row from the fitted vocabulary and IDF weights: scikit-learn's
     `transform` (sublinear term frequency, IDF, L2 norm) without its per-call checks and sparse
     matrix products, which were most of this featurizer's time per message under load (py-spy).
-    Equal to `transform` (tests/nlu/test_features.py)."""
+    Equal to `transform` (tests/nlu/test_features.py, tests/unit/knowledge/test_matching.py)."""
 
     def __init__(self, vectorizer: TfidfVectorizer) -> None:
         self._ngrams: Callable[[str], List[str]] = vectorizer.build_analyzer()
         self._vocabulary: Dict[str, int] = vectorizer.vocabulary_
         self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         self._sublinear = vectorizer.sublinear_tf
+        self._dtype = vectorizer.dtype
 
-    def row(self, text: str) -> scipy.sparse.coo_matrix:
+    def weights(self, text: str) -> Tuple[np.ndarray, np.ndarray]:
+        """The row's non-zero columns (ascending) and their values."""
         counts = Counter(index for ngram in self._ngrams(text) if (index := self._vocabulary.get(ngram)) is not None)
         columns = np.array(sorted(counts), dtype=np.int32)
         tf = np.array([counts[column] for column in columns], dtype=np.float64)
@@ -62,8 +64,12 @@ class TfidfRows:
         norm = np.sqrt(values.dot(values))  # np.linalg.norm's own sum for a real vector, without its checks
         if norm > 0:
             values /= norm
+        return columns, values.astype(self._dtype)
+
+    def row(self, text: str) -> scipy.sparse.coo_matrix:
+        columns, values = self.weights(text)
         zeros = np.zeros(len(columns), dtype=np.int32)
-        return scipy.sparse.coo_matrix((values.astype(np.float32), (zeros, columns)), shape=(1, self._idf.size))
+        return scipy.sparse.coo_matrix((values, (zeros, columns)), shape=(1, self._idf.size))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)

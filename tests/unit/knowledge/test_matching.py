@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import List
 
+import numpy as np
 import pytest
 
 from bot.knowledge.matching import KnowledgeIndex, ambiguous
@@ -119,3 +121,78 @@ def test_a_follow_up_word_stays_in_its_topic_only() -> None:
     assert found is not None and found.entry.key == "invoice_where" and found.keyword == "邮箱"
     assert index.follow_up("是发到我邮箱吗", "price_protection", DEMO_NOW) is None
     assert index.follow_up("好的谢谢", "invoice", DEMO_NOW) is None
+
+
+def demo_texts(demo_data: ShopData) -> List[str]:
+    """The demo pack's own questions, near-copies and negatives, and buyer texts of our generator."""
+    from bot.bench_load.texts import BuyerTexts
+
+    texts = [t for e in demo_data.knowledge for t in (e.question, *e.similar, *e.negative)]
+    texts += [t + "呢亲" for t in texts]
+    generated = BuyerTexts(seed=3)
+    return texts + [t for n in range(40) for t in generated.chat(n)] + ["", "😀", "x" * 500]
+
+
+def test_similarities_are_scipys_products(demo_data: ShopData) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.knowledge.matching import Similarities, _clean
+    from bot.nlu.tfidf import TfidfRows
+
+    questions = [_clean(q) for e in demo_data.knowledge for q in (e.question, *e.similar)]
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+    matrix = vectorizer.fit_transform(questions)
+    similarities, rows = Similarities(matrix), TfidfRows(vectorizer)
+    compared = touched = 0
+    for text in demo_texts(demo_data):
+        clean = _clean(text)
+        expected_row = vectorizer.transform([clean])
+        columns, values = rows.weights(clean)
+        assert list(columns) == list(expected_row.indices[expected_row.indices.argsort()])
+        assert np.allclose(values, expected_row.toarray()[0, columns], rtol=0, atol=1e-12)
+        expected = (matrix @ expected_row.T).toarray().ravel()
+        assert np.allclose(similarities.of(columns, values), expected, rtol=0, atol=1e-12)
+        compared += 1
+        touched += bool(expected.max(initial=0) >= 0.7)
+    assert compared > 300 and touched > 50  # near-copies above the threshold were compared too
+
+
+def test_the_demo_pack_matches_as_through_scipy(demo_data: ShopData) -> None:
+    """The whole index decides as it did with scikit-learn's transform and scipy's product (the
+    former code, rewritten here): the same entries, keywords and order, scores within rounding."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.knowledge import matching
+
+    index = KnowledgeIndex(demo_data.knowledge)
+    questions = [matching._clean(q) for e in demo_data.knowledge for q in (e.question, *e.similar)]
+    negatives = [matching._clean(n) for e in demo_data.knowledge for n in e.negative]
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+    question_matrix = vectorizer.fit_transform(questions)
+    negative_matrix = vectorizer.transform(negatives)
+
+    def through_scipy(clean: str) -> List[tuple]:
+        row = vectorizer.transform([clean]).T
+        negative = (negative_matrix @ row).toarray().ravel()
+        vetoed = {o for o, s in zip(index._negative_owners, negative) if s >= matching.NEGATIVE_THRESHOLD}
+        best = {}
+        for owner, similarity in zip(index._owners, (question_matrix @ row).toarray().ravel()):
+            if similarity >= matching.SIMILARITY_THRESHOLD and similarity > best.get(owner, (0,))[0]:
+                best[owner] = (float(similarity), None, 0)
+        for owner, keywords in enumerate(index._keywords):
+            hits = [k for k in keywords if k in clean]
+            if hits:
+                longest = max(hits, key=len)
+                best[owner] = (matching.KEYWORD_SCORE + len(longest) / 10, longest, clean.index(longest))
+        found = [(index.entries[o].key, *m) for o, m in best.items() if o not in vetoed and index.entries[o].live(DEMO_NOW)]
+        return sorted(found, key=lambda m: (-m[1], m[3]))
+
+    by_similarity = 0
+    for text in demo_texts(demo_data):
+        clean = matching._clean(text)
+        ours = [(m.entry.key, m.score, m.keyword, m.position) for m in index.matches(text, DEMO_NOW)]
+        expected = through_scipy(clean) if clean else []
+        assert [(k, w, p) for k, _s, w, p in ours] == [(k, w, p) for k, _s, w, p in expected]
+        assert np.allclose([m[1] for m in ours], [m[1] for m in expected], rtol=0, atol=1e-12)
+        by_similarity += any(m[2] is None for m in ours)
+    assert by_similarity > 20  # matches found by similarity alone were compared, not only keywords
