@@ -47,12 +47,10 @@ logs why) instead of silently changing behaviour it no longer understands.
 10. `DialogueStateTracker.applied_events` walked the whole tracker twice on each of a dozen calls
    a turn: the result is kept on the tracker and extended while events are only appended
    (bot/rasa_runtime/applied_events.py).
-11. Memoization, the processor and forms deep-copied what debug log lines show (the states, a
-   turn's events) at any log level: the copies are left out (bot/rasa_runtime/log_only_copies.py).
-12. The rule policy checked every rule against every state: rules are indexed by the latest
-   state's previous action (bot/rasa_runtime/rule_keys.py).
-13. Memoization compressed the whole session's states to look them up: the memorised keys are
-   read uncompressed once (bot/rasa_runtime/memo_keys.py).
+11. Debug log lines' deep copies left out (bot/rasa_runtime/log_only_copies.py).
+12. Rules indexed by the latest state's previous action (bot/rasa_runtime/rule_keys.py).
+13. Memoization's lookup without compressing the states (bot/rasa_runtime/memo_keys.py).
+14. A custom action reads the turn's tracker, not a replayed copy (bot/rasa_runtime/action_tracker.py).
 """
 
 from __future__ import annotations
@@ -65,7 +63,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Dict, List, Text
 
-from bot.rasa_runtime import applied_events, log_only_copies, memo_keys, rule_keys, rule_states, slot_copy
+from bot.rasa_runtime import action_tracker, applied_events, log_only_copies, memo_keys, rule_keys, rule_states, slot_copy
 from bot.rasa_runtime.action_result import ActionResultValidator
 from bot.rasa_runtime.pinning import Patch, source_fingerprint
 
@@ -349,6 +347,7 @@ PATCHES: List[Patch] = [
     log_only_copies.PATCH,
     rule_keys.PATCH,
     memo_keys.PATCH,
+    action_tracker.PATCH,
 ]
 
 _applied: Dict[str, bool] = {}
