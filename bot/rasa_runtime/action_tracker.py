@@ -18,21 +18,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.rasa_runtime.pinning import Patch, Pin
+from bot.rasa_runtime.pinning import Patch, Pin, rasa_attribute
 
 _rasa_run_action: Any = None
 
 
-def message_processor_class() -> Any:
-    from rasa.core.processor import MessageProcessor
-
-    return MessageProcessor
-
-
-def remote_action_class() -> Any:
-    from rasa.core.actions.action import RemoteAction
-
-    return RemoteAction
+message_processor_class = rasa_attribute("rasa.core.processor", "MessageProcessor")
+remote_action_class = rasa_attribute("rasa.core.actions.action", "RemoteAction")
 
 
 def reads_only(action: Any, prediction: Any) -> bool:

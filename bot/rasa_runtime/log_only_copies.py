@@ -20,7 +20,7 @@ import inspect
 import logging
 from typing import Any, Dict, List, Optional
 
-from bot.rasa_runtime.pinning import Patch, Pin
+from bot.rasa_runtime.pinning import Patch, Pin, rasa_attribute
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +60,8 @@ def uses_of_copy_outside_debug_logs(source: str) -> List[int]:
     return lines
 
 
-def memoization_policy() -> Any:
-    return importlib.import_module(MODULES[0]).MemoizationPolicy
-
-
-def augmented_memoization_policy() -> Any:
-    return importlib.import_module(MODULES[0]).AugmentedMemoizationPolicy
+memoization_policy = rasa_attribute(MODULES[0], "MemoizationPolicy")
+augmented_memoization_policy = rasa_attribute(MODULES[0], "AugmentedMemoizationPolicy")
 
 
 def install(owner: Any) -> None:

@@ -24,7 +24,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text
 
-from bot.rasa_runtime.pinning import KeptOnRasaObject, Patch, Pin
+from bot.rasa_runtime.pinning import KeptOnRasaObject, Patch, Pin, rasa_attribute
 
 ATTRIBUTE = "_shop_plain_memo_keys"
 ENCODING = "utf-8"  # rasa.shared.utils.io.DEFAULT_ENCODING
@@ -71,10 +71,7 @@ def states_text(states: List[Any]) -> Text:
     return json.dumps(states, sort_keys=True).replace('"', "")
 
 
-def memoization_policy_class() -> Any:
-    from rasa.core.policies.memoization import MemoizationPolicy
-
-    return MemoizationPolicy
+memoization_policy_class = rasa_attribute("rasa.core.policies.memoization", "MemoizationPolicy")
 
 
 def recall_states(self: Any, states: List[Any]) -> Optional[Text]:

@@ -65,7 +65,7 @@ from typing import Any, Dict, List, Text
 
 from bot.rasa_runtime import action_tracker, applied_events, log_only_copies, memo_keys, rule_keys, rule_states, slot_copy
 from bot.rasa_runtime.action_result import ActionResultValidator
-from bot.rasa_runtime.pinning import Patch, source_fingerprint
+from bot.rasa_runtime.pinning import Patch, rasa_attribute, source_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -100,10 +100,7 @@ def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
         raise e
 
 
-def _remote_action() -> Any:
-    from rasa.core.actions.action import RemoteAction
-
-    return RemoteAction
+_remote_action = rasa_attribute("rasa.core.actions.action", "RemoteAction")
 
 
 def _install_validator(owner: Any) -> None:
@@ -140,10 +137,7 @@ def _resolve_by_type(type_name: Text, default: Any = None) -> Any:
     raise ValueError(f"Unknown event name '{type_name}'.")
 
 
-def _event() -> Any:
-    from rasa.shared.core.events import Event
-
-    return Event
+_event = rasa_attribute("rasa.shared.core.events", "Event")
 
 
 def _install_event_table(owner: Any) -> None:
@@ -238,10 +232,7 @@ def _parse_with_cache(self: Any, message: Any, tracker: Any, only_output_propert
     return copy.deepcopy(parsed)  # callers add to it (the full retrieval intent, the tracker)
 
 
-def _message_processor() -> Any:
-    from rasa.core.processor import MessageProcessor
-
-    return MessageProcessor
+_message_processor = rasa_attribute("rasa.core.processor", "MessageProcessor")
 
 
 def _install_parse_cache(owner: Any) -> None:
@@ -279,10 +270,7 @@ def _install_parse_off_the_loop(owner: Any) -> None:
     owner.parse_message = _parse_message_off_the_loop
 
 
-def _dask_graph_runner() -> Any:
-    from rasa.engine.runner.dask import DaskGraphRunner
-
-    return DaskGraphRunner
+_dask_graph_runner = rasa_attribute("rasa.engine.runner.dask", "DaskGraphRunner")
 
 
 def _install_graph_runner(owner: Any) -> None:

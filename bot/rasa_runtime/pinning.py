@@ -4,9 +4,15 @@ a patch keeps on Rasa's objects."""
 from __future__ import annotations
 
 import hashlib
+import importlib
 import inspect
 from dataclasses import dataclass
 from typing import Any, Callable, Tuple
+
+
+def rasa_attribute(module: str, name: str) -> Callable[[], Any]:
+    """A getter of `module.name`, imported on first call: patch modules load before Rasa does."""
+    return lambda: getattr(importlib.import_module(module), name)
 
 
 def source_fingerprint(function: Any) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Text
 
-from bot.rasa_runtime.pinning import KeptOnRasaObject, Patch, Pin
+from bot.rasa_runtime.pinning import KeptOnRasaObject, Patch, Pin, rasa_attribute
 
 ATTRIBUTE = "_shop_rule_indexes"
 PREVIOUS_ACTION = "prev_action"
@@ -89,10 +89,7 @@ def get_possible_keys(self: Any, lookup: Dict[Text, Text], states: List[Any]) ->
     return possible_keys
 
 
-def rule_policy_class() -> Any:
-    from rasa.core.policies.rule_policy import RulePolicy
-
-    return RulePolicy
+rule_policy_class = rasa_attribute("rasa.core.policies.rule_policy", "RulePolicy")
 
 
 def install(owner: Any) -> None:

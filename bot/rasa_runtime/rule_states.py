@@ -27,7 +27,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-from bot.rasa_runtime.pinning import KeptOnRasaObject, Patch, Pin
+from bot.rasa_runtime.pinning import KeptOnRasaObject, Patch, Pin, rasa_attribute
 from bot.rasa_runtime.slot_copy import tracker_class
 
 State = Dict[Text, Dict[Text, Any]]
@@ -149,10 +149,7 @@ def states_for_tracker_history(
     return [copy_state(state) for state in [*walk.states, *([final] if final is not None else [])]]
 
 
-def domain_class() -> Any:
-    from rasa.shared.core.domain import Domain
-
-    return Domain
+domain_class = rasa_attribute("rasa.shared.core.domain", "Domain")
 
 
 def install(owner: Any) -> None:

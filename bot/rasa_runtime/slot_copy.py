@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Dict, Iterator, Type
 
-from bot.rasa_runtime.pinning import Patch
+from bot.rasa_runtime.pinning import Patch, rasa_attribute
 
 # What would make `copy.copy` do something other than copy `__dict__` into a new instance.
 COPY_HOOKS = ("__copy__", "__getstate__", "__setstate__", "__reduce__", "__reduce_ex__", "__slots__")
@@ -61,10 +61,7 @@ def copy_slot(slot: Any) -> Any:
     return new
 
 
-def tracker_class() -> Any:
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    return DialogueStateTracker
+tracker_class = rasa_attribute("rasa.shared.core.trackers", "DialogueStateTracker")
 
 
 def install(owner: Any) -> None:
