@@ -12,7 +12,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from bot.bootstrap import shop_store
 from bot.handoff.delivery import rasa_api_token
@@ -118,9 +118,16 @@ class Project:
     helpers: List[Server]  # the metrics consumer and any action server (their CPU counts too)
 
 
-def start_project(processes: Processes, redis_url: str, replicas: int = 1, extra_env: Optional[Dict[str, str]] = None) -> Project:
+def start_project(
+    processes: Processes,
+    redis_url: str,
+    replicas: int = 1,
+    extra_env: Optional[Dict[str, str]] = None,
+    rasa_command: Sequence[str] = (RASA,),
+) -> Project:
     """The metrics consumer, `replicas` Rasa servers (and, ACTIONS_IN_PROCESS=false, the action
-    server) on one Redis, as `make run` starts them (`extra_env`: settings for all of them, e.g. a fixed shop clock)."""
+    server) on one Redis, as `make run` starts them (`extra_env`: settings for all of them, e.g. a
+    fixed shop clock; `rasa_command`: what runs `rasa`, e.g. a profiling wrapper)."""
     action_port = free_port()
     env = _quiet_env(
         {**redis_env(redis_url), "ACTION_PORT": str(action_port), "CONSOLE_SECRET": BENCH_SECRET, **(extra_env or {})}
@@ -141,7 +148,7 @@ def start_project(processes: Processes, redis_url: str, replicas: int = 1, extra
         port = free_port()
         process = processes.popen(
             [
-                RASA,
+                *rasa_command,
                 "run",
                 "--enable-api",
                 "--auth-token",

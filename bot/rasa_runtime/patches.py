@@ -50,7 +50,9 @@ logs why) instead of silently changing behaviour it no longer understands.
 11. Debug log lines' deep copies left out (bot/rasa_runtime/log_only_copies.py).
 12. Rules indexed by the latest state's previous action (bot/rasa_runtime/rule_keys.py).
 13. Memoization's lookup without compressing the states (bot/rasa_runtime/memo_keys.py).
-14. A custom action reads the turn's tracker, not a replayed copy (bot/rasa_runtime/action_tracker.py).
+14. Trackers copied from their state, not replayed (bot/rasa_runtime/tracker_copy.py). It replaced
+   an earlier patch 14 that handed only a custom action without policy events the tracker itself:
+   that case was 7 of 784 copies in a profile, and every copy is now cheap.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Dict, List, Text
 
-from bot.rasa_runtime import action_tracker, applied_events, log_only_copies, memo_keys, rule_keys, rule_states, slot_copy
+from bot.rasa_runtime import applied_events, log_only_copies, memo_keys, rule_keys, rule_states, slot_copy, tracker_copy
 from bot.rasa_runtime.action_result import ActionResultValidator
 from bot.rasa_runtime.pinning import Patch, rasa_attribute, source_fingerprint
 
@@ -335,7 +337,7 @@ PATCHES: List[Patch] = [
     log_only_copies.PATCH,
     rule_keys.PATCH,
     memo_keys.PATCH,
-    action_tracker.PATCH,
+    tracker_copy.PATCH,
 ]
 
 _applied: Dict[str, bool] = {}
