@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.snapshot import RunSnapshot, read_snapshot
 from actions.words_first import avoid_repeats, words_first
 from bot.behaviours import (
     ACK,
@@ -46,6 +47,7 @@ from bot.services.acknowledgement import Acknowledgement
 from bot.services.evidence import asks_a_question
 from bot.services.products import resolve_product
 from bot.services.questions import second_question
+from bot.store import ShopStore, ShopStoreAt
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +62,6 @@ class Turn:
     def __init__(self, tracker: Tracker, services: Services) -> None:
         self.tracker = tracker
         self.services = services
-        self.store = services.store
         self.handed_off = False  # set once this turn queued the chat for a human
         self.handoff_reason: Optional[HandoffReason] = None
         # What this turn did, when not the action's default (bot/behaviours.py).
@@ -76,8 +77,16 @@ class Turn:
         return self.tracker.sender_id
 
     @cached_property
+    def snapshot(self) -> RunSnapshot:  # the shop, versions and handoff: one round trip a run
+        return read_snapshot(self.services, self.conversation_id)
+
+    @cached_property
+    def store(self) -> ShopStore:
+        return ShopStoreAt(self.services.store, self.snapshot.shop, self.snapshot.catalogue_version)
+
+    @property
     def shop(self) -> Shop:
-        return self.store.shop()
+        return self.snapshot.shop
 
     @cached_property
     def buyer(self) -> Optional[Buyer]:
@@ -231,7 +240,7 @@ class Turn:
     def handoff(self) -> Optional[Handoff]:
         """The chat's handoff record as this action found it: read once a turn (issue: an action
         read it three or four times); after `hand_off` this turn, `handed_off` says the rest."""
-        return self.queue.records.handoff(self.conversation_id)
+        return self.snapshot.handoff
 
     @cached_property
     def queue(self) -> HandoffQueue:
@@ -327,9 +336,8 @@ class ShopAction(Action, ABC):
         turn = Turn(tracker, self.services)
         try:
             if turn.assistant_silenced() or turn.handed_off_this_turn():
-                # An agent took the chat while this turn was on its way, or an earlier action of
-                # this turn handed it off (the size form hands off an upset buyer and Rasa then
-                # runs the form's closing action): that answer stands, nothing is added.
+                # An agent took the chat while this turn was on its way, or an earlier action of this
+                # turn handed it off (the size form hands off an upset buyer, then Rasa runs its closing action).
                 return []
             events = None
             if self.checks_the_words:
@@ -385,7 +393,8 @@ class ShopAction(Action, ABC):
 
     def _fail_over(self, turn: Turn, dispatcher: CollectingDispatcher) -> List[EventType]:
         reason = HandoffReason.action_failed  # which action: logged above
-        handed = hand_off_after_failure(turn.store, turn.conversation_id, reason, turn.text, turn.services.clock)
+        # The store itself, not the run's snapshot: reading that may be what failed.
+        handed = hand_off_after_failure(turn.services.store, turn.conversation_id, reason, turn.text, turn.services.clock)
         # No person was called when the handoff could not be recorded: then promise none.
         dispatcher.utter_message(text=handoff_replies.action_failed() if handed else handoff_replies.action_failed_no_handoff())
         return handoff_events(reason) if handed else []

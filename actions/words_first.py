@@ -122,7 +122,7 @@ def knowledge_first(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[Li
     follow_up = topic_follow_up(turn)
     if follow_up is not None:
         return answer_from(turn, dispatcher, [follow_up.entry])
-    matches = turn.services.knowledge.matches(turn.text, turn.services.now())
+    matches = turn.services.knowledge.matches(turn.text, turn.services.now(), turn.snapshot.knowledge_version)
     if not knowledge_answers(matches, turn.intent, turn.confidence):
         # "这件寄新疆包邮吗" mentions 新疆 but asks what the shop's data answers
         return None if matches and matches[0].keyword else policy_follow_up(turn, dispatcher)
@@ -154,7 +154,7 @@ def topic_follow_up(turn: Turn) -> Optional[KnowledgeMatch]:
     previous = turn.previous_behaviour or ""
     if not previous.startswith("faq:") or turn.confidence >= FOLLOW_UP_SURE:
         return None
-    return turn.services.knowledge.follow_up(turn.text, previous[4:], turn.services.now())
+    return turn.services.knowledge.follow_up(turn.text, previous[4:], turn.services.now(), turn.snapshot.knowledge_version)
 
 
 def policy_follow_up(turn: Turn, dispatcher: CollectingDispatcher) -> Optional[List[EventType]]:

@@ -28,12 +28,16 @@ class ParsedCatalogue:
 _CATALOGUES: Dict[Tuple[str, str], ParsedCatalogue] = {}
 
 
+def _where(client: Any, shop_id: str) -> Tuple[str, str]:
+    kwargs = client.connection_pool.connection_kwargs
+    return (f"{kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('db')}{kwargs.get('path', '')}", shop_id)
+
+
 def parsed_catalogue(client: Any, shop_id: str, version: Optional[str]) -> Optional[ParsedCatalogue]:
     """What this process parsed of `version` (None: a catalogue written before versions, kept not)."""
     if version is None:
         return None
-    kwargs = client.connection_pool.connection_kwargs
-    where = (f"{kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('db')}{kwargs.get('path', '')}", shop_id)
+    where = _where(client, shop_id)
     parsed = _CATALOGUES.get(where)
     if parsed is None or parsed.version != version:
         parsed = _CATALOGUES[where] = ParsedCatalogue(version)
@@ -43,6 +47,31 @@ def parsed_catalogue(client: Any, shop_id: str, version: Optional[str]) -> Optio
 def catalogue_digest(products: Iterable[Product]) -> str:
     records = sorted((product.sku, product.json()) for product in products)
     return hashlib.sha256(json.dumps(records, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def _kept(client: Any, shop_id: str, version: Optional[str]) -> Optional[ParsedCatalogue]:
+    # Only looks: a turn that read an older version must not reset what newer turns keep.
+    parsed = _CATALOGUES.get(_where(client, shop_id))
+    return parsed if version is not None and parsed is not None and parsed.version == version else None
+
+
+def kept_product(client: Any, shop_id: str, version: Optional[str], sku: str) -> Tuple[bool, Optional[Product]]:
+    """(known, product): the product as this process parsed it under `version`, or known to be
+    none of that version's skus, without a Redis call; for a reader that already read the
+    version (an action's turn snapshot). Not known: read it (`read_product`)."""
+    parsed = _kept(client, shop_id, version)
+    if parsed is None:
+        return False, None
+    product = parsed.products.get(sku)
+    return product is not None or parsed.complete, product
+
+
+def kept_products(client: Any, shop_id: str, version: Optional[str]) -> Optional[List[Product]]:
+    """Every product of `version`, if this process parsed them all (else None: `read_products`)."""
+    parsed = _kept(client, shop_id, version)
+    if parsed is None or not parsed.complete:
+        return None
+    return [parsed.products[sku] for sku in sorted(parsed.products)]
 
 
 def read_product(client: Any, shop_id: str, key: Callable[..., str], sku: str) -> Optional[Product]:

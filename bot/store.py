@@ -58,7 +58,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 import redis
 import ujson
 
-from bot.catalogue_cache import catalogue_digest, read_product, read_products
+from bot.catalogue_cache import catalogue_digest, kept_product, kept_products, read_product, read_products
 from bot.models import Buyer, Order, Product, Shop, ShopData, ShopRequest
 
 
@@ -208,6 +208,10 @@ class ShopStore(ShopRecords):
     def product(self, sku: str) -> Optional[Product]:
         return read_product(self.client, self.shop_id, self._key, sku)
 
+    def read_catalogue_version(self, pipe: Any) -> Read:
+        pipe.get(self._key("catalogue_version"))
+        return lambda replies: next(replies)
+
     def products(self) -> List[Product]:
         return read_products(self.client, self.shop_id, self._key)
 
@@ -315,3 +319,26 @@ class ShopStore(ShopRecords):
 
     def complaint_counts(self, sku: str) -> dict:
         return {k: int(v) for k, v in self.client.hgetall(self._key("complaints", sku)).items()}
+
+
+class ShopStoreAt(ShopStore):
+    """The store as one action run reads it: the shop's record and catalogue version as the
+    run's snapshot read them (actions/snapshot.py), and the products this process already parsed
+    under that version without a Redis call (a turn read them two or three times, each a MULTI/EXEC).
+    Everything else, and every write, is the store's own, read when asked."""
+
+    def __init__(self, store: ShopStore, shop: Shop, catalogue_version: Optional[str]) -> None:
+        super().__init__(store.client, store.shop_id)
+        self._shop = shop
+        self.catalogue_version = catalogue_version
+
+    def shop(self) -> Shop:
+        return self._shop
+
+    def product(self, sku: str) -> Optional[Product]:
+        known, product = kept_product(self.client, self.shop_id, self.catalogue_version, sku)
+        return product if known else super().product(sku)
+
+    def products(self) -> List[Product]:
+        kept = kept_products(self.client, self.shop_id, self.catalogue_version)
+        return kept if kept is not None else super().products()

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 import redis
 
 from bot.models import KnowledgeEntry, Model
-from bot.store import shop_key
+from bot.store import Read, shop_key
 
 HISTORY_LENGTH = 1000  # the newest changes kept (who, when, before, after)
 
@@ -65,6 +65,10 @@ def _digest(entries: Sequence[KnowledgeEntry]) -> str:
     return hashlib.sha256("\n".join(e.json() for e in sorted(entries, key=lambda e: e.key)).encode()).hexdigest()[:16]
 
 
+def _version_of(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value or "")
+
+
 class KnowledgeRecords:
     def __init__(self, client: redis.Redis, shop_id: str) -> None:
         self.client = client
@@ -73,8 +77,11 @@ class KnowledgeRecords:
 
     def version(self) -> str:
         """Moves on with every change of the entries (each process rebuilds its index then)."""
-        value = self.client.get(self.version_key)
-        return value.decode() if isinstance(value, bytes) else str(value or "")
+        return _version_of(self.client.get(self.version_key))
+
+    def read_version(self, pipe: Any) -> Read:
+        pipe.get(self.version_key)
+        return lambda replies: _version_of(next(replies))
 
     def entries(self) -> List[KnowledgeEntry]:
         raw = self.client.hgetall(self.entries_key)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import redis
 
 from bot.models import ShopData
-from bot.store import ShopStore
+from bot.store import ShopStore, ShopStoreAt
 
 
 def repriced(demo: ShopData, sku: str, price: float) -> ShopData:
@@ -69,3 +69,27 @@ def test_the_shop_is_parsed_once_per_text_and_a_new_one_read_at_once(demo: ShopD
     renamed = demo.copy(update={"shop": demo.shop.copy(update={"name": first.name + "旗舰店"})})
     store.write_all(renamed)
     assert store.shop().name == first.name + "旗舰店"
+
+
+def test_a_run_reads_products_of_the_version_its_snapshot_read(demo: ShopData, store: ShopStore) -> None:
+    # An action run's store (bot/store.py ShopStoreAt) answers from what this process parsed
+    # under the version the run read, and reads what it has not parsed; a run that read an
+    # older version never resets what the newer runs keep.
+    version = store.client.get("shop:demo:catalogue_version")
+    first = store.product("T001")
+    at_first = ShopStoreAt(store, store.shop(), version)
+    assert at_first.product("T001") is first
+    assert at_first.product("NOPE") is None
+    assert at_first.product("C001") is not None and at_first.product("C001") is store.product("C001")
+    store.products()  # now every sku of this version is kept
+    before = store.client.info("commandstats").get("cmdstat_get", {}).get("calls", 0)
+    assert at_first.product("NOPE") is None and [p.sku for p in at_first.products()] == [p.sku for p in store.products()]
+    assert store.client.info("commandstats")["cmdstat_get"]["calls"] == before + 1  # store.products()'s version
+
+    old_price = first.price  # type: ignore[union-attr]
+    store.write_all(repriced(demo, "T001", old_price + 10))
+    new_version = store.client.get("shop:demo:catalogue_version")
+    at_new = ShopStoreAt(store, store.shop(), new_version)
+    assert at_new.product("T001").price == old_price + 10  # type: ignore[union-attr]
+    assert at_first.product("T001").price == old_price + 10  # type: ignore[union-attr]  # read, not kept
+    assert at_new.product("T001") is store.product("T001")  # the newer runs' products stay kept

@@ -33,6 +33,23 @@ def test_a_change_reaches_every_process_on_its_next_message(store: ShopStore, de
     assert second.matches("有羽绒服吗 鸭绒", DEMO_NOW) == []
 
 
+def test_a_version_read_with_the_run_saves_the_get_and_an_older_one_never_rebuilds_backwards(
+    store: ShopStore, demo: ShopData
+) -> None:
+    base = KnowledgeBase(records(store))
+    old = records(store).version()
+    assert base.matches("可以开发票吗", DEMO_NOW, old)[0].entry.key == "invoice_how"
+    gets = lambda: store.client.info("commandstats")["cmdstat_get"]["calls"]  # noqa: E731
+    before = gets()
+    assert base.matches("可以开发票吗", DEMO_NOW, old) and gets() == before  # no GET of the version
+    records(store).put(KnowledgeEntry(key="down", question="有羽绒服吗", keywords=["羽绒"], answer="亲，冬款羽绒服12月上新哦～"))
+    new = records(store).version()
+    assert base.matches("有羽绒服吗 鸭绒", DEMO_NOW, new)[0].entry.key == "down"
+    # A run that read the version before the change: the entries now, not a rebuild of the old ones.
+    assert base.matches("有羽绒服吗 鸭绒", DEMO_NOW, old)[0].entry.key == "down"
+    assert base.index(new) is base.index(old)
+
+
 def test_a_bad_entry_writes_nothing(store: ShopStore, demo: ShopData, tmp_path) -> None:
     raw = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
     raw["knowledge"] = [{"key": "fine", "question": "q", "answer": "亲，好的"}, {"key": "broken", "question": "q"}]

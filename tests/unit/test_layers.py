@@ -152,8 +152,9 @@ def test_replies_build_text_from_models_and_service_outcomes_only() -> None:
 def test_each_capability_of_the_actions_has_its_replies() -> None:
     """A capability reads the same in actions/ and bot/replies/ (base.py is plumbing, and so is
     words_first.py, the checks run around every action; follow_up.py hands a bare fact to another
-    capability's action and says chat's line when there is none)."""
-    plumbing = {"__init__", "base", "words_first", "follow_up"}
+    capability's action and says chat's line when there is none; snapshot.py reads what every
+    action run needs)."""
+    plumbing = {"__init__", "base", "words_first", "follow_up", "snapshot"}
     actions = {p.stem for p in (PROJECT_ROOT / "actions").glob("*.py")} - plumbing
     replies = {p.stem for p in (PROJECT_ROOT / "bot" / "replies").glob("*.py")}
     assert actions <= replies

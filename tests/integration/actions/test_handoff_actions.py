@@ -215,7 +215,7 @@ def test_an_action_reads_the_handoff_record_once_a_turn(services: Services, monk
     from tests.integration.actions.test_precision import tracker
 
     store = services.store
-    reads = {"handoff": 0, "state": 0}
+    reads = {"handoff": 0, "read_handoff": 0, "state": 0}
     for name in reads:
         original = getattr(HandoffRecords, name)
 
@@ -225,7 +225,7 @@ def test_an_action_reads_the_handoff_record_once_a_turn(services: Services, monk
 
         monkeypatch.setattr(HandoffRecords, name, counted)
     HandoffQueue(store).request("buyer_xiaomei", "buyer_xiaomei", HandoffReason.buyer_asked)
-    reads.update(handoff=0, state=0)
+    reads.update(handoff=0, read_handoff=0, state=0)
     texts, _ = run(ActionUnclear(services), tracker("那个咋整的啊", "nlu_fallback", confidence=0.35))
     assert "人工" in " ".join(texts)  # the promise of a person stands (it did read the record)
-    assert reads == {"handoff": 1, "state": 0}
+    assert reads == {"handoff": 0, "read_handoff": 1, "state": 0}  # in the run's snapshot

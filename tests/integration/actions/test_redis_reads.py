@@ -1,6 +1,7 @@
-"""What one action run asks Redis: the handoff record and the item once each, and a bounded handful
-of commands however many items the catalogue has (one GET an item was 18 commands on the demo
-shop, in most answers; the catalogue is now kept parsed by its version, bot/store.py)."""
+"""What one action run asks Redis: one snapshot of the shop, the versions and the handoff record
+(actions/snapshot.py), and a bounded handful of commands however many items the catalogue has
+(one GET an item was 18 commands on the demo shop, in most answers; the catalogue is now kept
+parsed by its version, bot/store.py)."""
 
 from __future__ import annotations
 
@@ -35,9 +36,9 @@ def test_an_answer_reads_the_item_the_handoff_and_the_catalogue_once(services: S
         sent = commands(client) - before
         sent["info"] -= 1  # this test's own INFO
         assert texts, action
+        # One MULTI/EXEC, the run's snapshot: the shop, the catalogue and knowledge versions and
+        # the handoff record; the item and the catalogue come parsed under that version.
+        assert sent["multi"] == sent["exec"] == 1, (action, sent)
         assert sent["hgetall"] == 1, (action, sent)  # the handoff record
-        # The item (with the catalogue's version, in one MULTI), the shop, the buyer, the knowledge
-        # version, and the catalogue's version again when the answer reads the whole catalogue.
-        assert sent["get"] <= 6, (action, sent)
-        assert sent["mget"] <= 1 and sent["smembers"] <= 1, (action, sent)  # the catalogue, when not kept
-        assert sum(sent.values()) <= 10, (action, sent)
+        assert sent["get"] <= 4, (action, sent)  # the snapshot's three, and the buyer
+        assert sum(sent.values()) <= 7, (action, sent)
