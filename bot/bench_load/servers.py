@@ -28,6 +28,43 @@ STOCK_DIR = PROJECT_ROOT / ".bench" / "stock"
 BENCH_SECRET = "load-benchmark-console-secret"
 
 
+def _stat_fields(pid: int) -> List[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _own_cpu_ticks(pid: int) -> int:
+    try:
+        fields = _stat_fields(pid)
+    except OSError:  # it ended meanwhile
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith("VmRSS:")), 0)
+
+
+def _with_descendants(pid: int) -> List[int]:
+    parents: Dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parents[int(entry)] = int(_stat_fields(int(entry))[1])
+            except OSError:
+                continue
+    found, pending = [pid], [pid]
+    while pending:
+        parent = pending.pop()
+        children = [child for child, its_parent in parents.items() if its_parent == parent]
+        found += children
+        pending += children
+    return found
+
+
 @dataclass
 class Server:
     name: str
@@ -40,19 +77,18 @@ class Server:
         return self.process.pid if self.process else None
 
     def cpu_seconds(self) -> Optional[float]:
-        """User + system CPU of the process so far (Linux /proc), None when not ours."""
+        """User + system CPU so far of the process and every process it started that still runs
+        (Linux /proc), None when not ours."""
         if not self.pid:
             return None
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        ticks = sum(_own_cpu_ticks(pid) for pid in _with_descendants(self.pid))
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def rss_mb(self) -> Optional[float]:
+        """Resident memory of the process and the processes it started."""
         if not self.pid:
             return None
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return None
+        return sum(_rss_kb(pid) for pid in _with_descendants(self.pid)) / 1024
 
 
 @dataclass

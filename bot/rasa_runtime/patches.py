@@ -15,19 +15,8 @@ logs why) instead of silently changing behaviour it no longer understands.
 3. `RemoteAction.run` raised when the action server failed or could not be reached, and Rasa
    then said nothing at all. Now the chat is handed to a person and the buyer gets the apology
    (bot/rasa_runtime/action_failures.py); a rejection (a form's validation) still passes through.
-4. `MessageProcessor._parse_message_with_graph` ran the whole NLU graph for every message, also
-   for the thousandth 在吗 or 包邮吗 of the day (py-spy at 50 buyers: the parse 28% of the Rasa
-   server's time, plus the sentence encoder, which releases the GIL and so hides from `--gil`).
-   Our pipeline's output is a function of the text alone (no component reads the tracker or
-   the metadata; tests/integration/rasa_runtime/test_patches.py), so parses are kept by (model,
-   text) in a bounded LRU and handed out as copies; only the default output is cached (the full
-   one carries the message id and metadata).
-5. `MessageProcessor.parse_message` ran the NLU graph on the event loop: while one message was
-   parsed (py-spy, distinct texts: 47-53% of the Rasa server's busy time, the sentence encoder
-   35-39%), no other request of the server moved. The graph now runs in one dedicated thread (one,
-   so the NLU components still see one parse at a time, as before); the encoder's C code
-   releases the GIL, so the event loop serves other buyers meanwhile. The rest is Rasa's own
-   (retrieval intent, unseen-feature check); only its debug log line is left out.
+4. Parses kept by text, and 5. the NLU parse off the event loop, in a thread of its own
+   (bot/rasa_runtime/parsing.py).
 6. `RemoteAction.run` posted every action call to the action server: a new aiohttp session per
    call, JSON both ways, and a second process whose CPU counts per message. With
    ACTIONS_IN_PROCESS (the default) Rasa's own `run` is called with the action endpoint swapped
@@ -60,12 +49,10 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Dict, List, Text
 
-from bot.rasa_runtime import applied_events, log_only_copies, memo_keys, rule_keys, rule_states, slot_copy, tracker_copy
+from bot.rasa_runtime import applied_events, log_only_copies, memo_keys, parsing, rule_keys, rule_states, slot_copy, tracker_copy
 from bot.rasa_runtime.action_result import ActionResultValidator
 from bot.rasa_runtime.pinning import Patch, rasa_attribute, source_fingerprint
 
@@ -152,8 +139,6 @@ _original_remote_run: Any = None
 
 
 async def _run_or_hand_off(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
-    import asyncio
-
     from rasa.core.actions.action import ActionExecutionRejection
     from rasa.shared.core.events import BotUttered, SlotSet
     from rasa.shared.exceptions import RasaException
@@ -212,64 +197,9 @@ def _install_run_in_process(owner: Any) -> None:
         executor()  # actions/ imported while the server starts, not on a buyer's first message
 
 
-# -- 4. parses kept by text ------------------------------------------------------------------------
-
-PARSE_CACHE_SIZE = 10000
-_parse_cache: "OrderedDict[Any, Dict[Text, Any]]" = OrderedDict()
-_original_parse_with_graph: Any = None
-
-
-def _parse_with_cache(self: Any, message: Any, tracker: Any, only_output_properties: bool = True) -> Dict[Text, Any]:
-    if not only_output_properties or not isinstance(message.text, str):
-        return _original_parse_with_graph(self, message, tracker, only_output_properties)
-    key = (self.model_metadata.model_id, message.text)
-    parsed = _parse_cache.get(key)
-    if parsed is None:
-        parsed = _original_parse_with_graph(self, message, tracker, only_output_properties)
-        _parse_cache[key] = copy.deepcopy(parsed)
-        while len(_parse_cache) > PARSE_CACHE_SIZE:
-            _parse_cache.popitem(last=False)
-        return parsed
-    _parse_cache.move_to_end(key)
-    return copy.deepcopy(parsed)  # callers add to it (the full retrieval intent, the tracker)
-
+# -- 4 and 5: bot/rasa_runtime/parsing.py ---------------------------------------------------------
 
 _message_processor = rasa_attribute("rasa.core.processor", "MessageProcessor")
-
-
-def _install_parse_cache(owner: Any) -> None:
-    global _original_parse_with_graph
-    _original_parse_with_graph = owner._parse_message_with_graph
-    owner._parse_message_with_graph = _parse_with_cache
-
-
-# -- 5. the NLU parse off the event loop ------------------------------------------------------------
-
-_parse_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu-parse")
-_original_parse_message: Any = None
-
-
-async def _parse_message_off_the_loop(
-    self: Any, message: Any, tracker: Any = None, only_output_properties: bool = True
-) -> Dict[Text, Any]:
-    if self.http_interpreter:
-        return await _original_parse_message(self, message, tracker, only_output_properties)
-    if tracker is None:
-        from rasa.shared.core.trackers import DialogueStateTracker
-
-        tracker = DialogueStateTracker.from_events(message.sender_id, [])
-    parse_data = await asyncio.get_running_loop().run_in_executor(
-        _parse_thread, self._parse_message_with_graph, message, tracker, only_output_properties
-    )
-    self._update_full_retrieval_intent(parse_data)
-    self._check_for_unseen_features(parse_data)
-    return parse_data
-
-
-def _install_parse_off_the_loop(owner: Any) -> None:
-    global _original_parse_message
-    _original_parse_message = owner.parse_message
-    owner.parse_message = _parse_message_off_the_loop
 
 
 _dask_graph_runner = rasa_attribute("rasa.engine.runner.dask", "DaskGraphRunner")
@@ -315,14 +245,14 @@ PATCHES: List[Patch] = [
         target=_message_processor,
         attribute="_parse_message_with_graph",
         source_sha256="0bd50a53b5c013af8458cbefe5dbcbd5c02c82a671a841b1947b3e8964e5c3d1",
-        install=_install_parse_cache,
+        install=parsing.install_parse_cache,
     ),
     Patch(
         name="the NLU parse off the event loop",
         target=_message_processor,
         attribute="parse_message",
         source_sha256="b98d8e49b9f2c433040af62752212dc374600d50cd21deec82386642b64d30dc",
-        install=_install_parse_off_the_loop,
+        install=parsing.install_parse_off_the_loop,
     ),
     Patch(
         name="graphs run without dask's scheduler",

@@ -41,7 +41,7 @@ def _install() -> None:
     if _local.__dict__.get("installed"):
         return
     _local.installed = True
-    from bot.rasa_runtime import in_process_actions, patches
+    from bot.rasa_runtime import in_process_actions, parsing
 
     run_action = in_process_actions._run_in_thread
 
@@ -52,14 +52,14 @@ def _install() -> None:
 
     in_process_actions._run_in_thread = profiled_action  # type: ignore[assignment]
 
-    parse = patches._original_parse_with_graph
+    parse = parsing._rasa_parse_with_graph
 
     def profiled_parse(*args: Any, **kwargs: Any) -> Any:
         if not _on.is_set():
             return parse(*args, **kwargs)
         return _nlu.runcall(parse, *args, **kwargs)
 
-    patches._original_parse_with_graph = profiled_parse
+    parsing._rasa_parse_with_graph = profiled_parse
 
 
 def _start(*_: Any) -> None:

@@ -1,4 +1,4 @@
-"""The parse cache (bot/rasa_runtime/patches.py, patch 4) gives what the NLU graph gives, with
+"""The parse cache (bot/rasa_runtime/parsing.py, patch 4) gives what the NLU graph gives, with
 the trained model: our pipeline's output depends on the text alone."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import copy
 from rasa.core.channels.channel import UserMessage
 
 from bot.model_files import trained_model
-from bot.rasa_runtime import patches
+from bot.rasa_runtime import parsing, patches
 
 TEXTS = ["亲 在吗", "包邮吗", "身高165体重100斤穿什么码", "我的快递到哪了 261124012290", "😊", "", "/greet", "L码"]
 
@@ -21,7 +21,7 @@ def test_cached_parses_equal_the_graphs_and_cannot_be_changed_by_a_caller() -> N
     agent = Agent.load(str(trained_model()))
     processor = agent.processor
     original = patches.original_of(next(p for p in patches.PATCHES if p.name == "parses kept by text"))
-    patches._parse_cache.clear()
+    parsing.CACHE.clear()
 
     async def parse(text: str, sender: str) -> dict:
         return await processor.parse_message(UserMessage(text, sender_id=sender, metadata={"item_id": sender}))
@@ -34,9 +34,9 @@ def test_cached_parses_equal_the_graphs_and_cannot_be_changed_by_a_caller() -> N
         graph = original(processor, UserMessage(text, sender_id="x"), None)
         assert again == expected
         assert {k: v for k, v in graph.items()} == {k: v for k, v in expected.items()}
-    assert len(patches._parse_cache) == len(set(TEXTS))
+    assert len(parsing.CACHE) == len(set(TEXTS))
 
     # The full output carries the message id and metadata: never cached.
     full = processor._parse_message_with_graph(UserMessage("包邮吗", message_id="m1"), None, False)
     assert full.get("message_id") == "m1"
-    assert len(patches._parse_cache) == len(set(TEXTS))
+    assert len(parsing.CACHE) == len(set(TEXTS))

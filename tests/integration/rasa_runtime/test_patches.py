@@ -6,7 +6,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_runtime import applied_events, patches, rule_states
+from bot.rasa_runtime import applied_events, parsing, patches, rule_states
 from bot.rasa_runtime.graph_runner import run_graph
 from tests.conftest import handoffs_of
 
@@ -21,8 +21,8 @@ def test_each_patch_targets_the_rasa_code_it_was_written_for() -> None:
             patches._validate_action_result,
             patches._resolve_by_type,
             patches._run_or_hand_off,
-            patches._parse_with_cache,
-            patches._parse_message_off_the_loop,
+            parsing.parse_with_cache,
+            parsing.parse_message_off_the_loop,
             patches._run_in_process,
             run_graph,
             rule_states.states_for_tracker_history,
