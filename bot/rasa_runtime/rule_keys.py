@@ -8,7 +8,9 @@ the server's prediction time on the event loop in it. Most rules fail at once on
 state's previous action: a rule whose last state names an action (`action_name`, not
 "should_not_be_set") matches only a state with that very action (Rasa's `_is_rule_applicable`
 and `_does_rule_match_state`, pinned below). The rules are indexed by that action once per
-lookup; only the rules the index cannot rule out go through Rasa's own `_is_rule_applicable`.
+lookup; so is a rule whose latest state names an intent, which matches only a state with that
+intent (on a listen turn that leaves one or two of 23 rules). Only the rules the index cannot
+rule out go through Rasa's own `_is_rule_applicable`.
 
 The answer is Rasa's set, built the same way: a set's iteration order depends on how it was
 built, and Rasa picks the longest key with `max`, where ties go to the first in that order. So
@@ -26,6 +28,8 @@ from bot.rasa_runtime.pinning import KeptOnRasaObject, Patch, Pin, rasa_attribut
 ATTRIBUTE = "_shop_rule_indexes"
 PREVIOUS_ACTION = "prev_action"
 ACTION_NAME = "action_name"
+USER = "user"
+INTENT = "intent"
 SHOULD_NOT_BE_SET = "should_not_be_set"
 
 
@@ -35,11 +39,13 @@ class RuleIndex(KeptOnRasaObject):
     by_action: Dict[Text, List[Text]]  # latest state's previous action → rules that name it
     any_action: List[Text]  # rules whose latest state names no previous action
     length: Dict[Text, int]  # rule → how many states it has
+    intent: Dict[Text, Optional[Text]]  # rule → the intent its latest state names, if any
 
 
-def _named_action(rule_states: List[Any]) -> Optional[Text]:
-    previous = rule_states[-1].get(PREVIOUS_ACTION) if rule_states else None
-    name = previous.get(ACTION_NAME) if isinstance(previous, dict) else None
+def _named(rule_states: List[Any], state_type: Text, key: Text) -> Optional[Text]:
+    """The value the rule's latest state requires of `state_type`/`key`, if it requires one."""
+    sub_state = rule_states[-1].get(state_type) if rule_states else None
+    name = sub_state.get(key) if isinstance(sub_state, dict) else None
     return name if isinstance(name, str) and name and name != SHOULD_NOT_BE_SET else None
 
 
@@ -47,15 +53,17 @@ def build_index(policy: Any, lookup: Dict[Text, Any]) -> RuleIndex:
     by_action: Dict[Text, List[Text]] = {}
     any_action: List[Text] = []
     length: Dict[Text, int] = {}
+    intent: Dict[Text, Optional[Text]] = {}
     for key in lookup:
         rule_states = policy._rule_key_to_state(key)
         length[key] = len(rule_states)
-        name = _named_action(rule_states)
+        intent[key] = _named(rule_states, USER, INTENT)
+        name = _named(rule_states, PREVIOUS_ACTION, ACTION_NAME)
         if name is None:
             any_action.append(key)
         else:
             by_action.setdefault(name, []).append(key)
-    return RuleIndex(frozenset(lookup), by_action, any_action, length)
+    return RuleIndex(frozenset(lookup), by_action, any_action, length, intent)
 
 
 def index_for(policy: Any, lookup: Dict[Text, Any]) -> RuleIndex:
@@ -75,8 +83,12 @@ def get_possible_keys(self: Any, lookup: Dict[Text, Text], states: List[Any]) ->
     if newest_first:
         previous = newest_first[0].get(PREVIOUS_ACTION)
         name = previous.get(ACTION_NAME) if isinstance(previous, dict) else None
+        user = newest_first[0].get(USER)
+        said = user.get(INTENT) if isinstance(user, dict) else None
         candidates = index.any_action + (index.by_action.get(name, []) if isinstance(name, str) else [])
         for key in candidates:
+            if index.intent[key] is not None and index.intent[key] != said:
+                continue  # Rasa's check fails at once on the latest state's intent: dropped at pass 0
             dropped_at[key] = None  # kept, unless a pass below drops it
             # Beyond the rule's own length Rasa's check always holds.
             for turn, state in enumerate(newest_first[: index.length[key]]):
