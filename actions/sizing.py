@@ -32,6 +32,9 @@ def wants_chart(text: str) -> bool:
     return "尺码表" in text or "尺寸表" in text
 
 
+_TURN = "_shop_turn"  # the form run's Turn, on the tracker rasa-sdk built for that run
+
+
 class ValidateSizeForm(FormValidationAction):
     def __init__(self, services: Optional[Services] = None) -> None:
         self._services = services
@@ -42,7 +45,7 @@ class ValidateSizeForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         # The form runs before any shop action, so an upset buyer ("165 你们烦不烦") would
         # otherwise just be asked for the next measurement.
-        turn = Turn(tracker, self._services or action_server_services())
+        turn = self._turn(tracker)
         if turn.handed_off_this_turn():
             # An action that interrupted the form (转人工, a complaint) handed the chat off:
             # end the form quietly instead of asking for a measurement.
@@ -58,6 +61,15 @@ class ValidateSizeForm(FormValidationAction):
         dispatcher.utter_message(text=turn.hand_off(HandoffReason.buyer_upset, upset=True))
         return self._stop() + handoff_events(turn.handoff_reason)
 
+    def _turn(self, tracker: Tracker) -> Turn:
+        """One Turn (one snapshot read, actions/snapshot.py) for the whole form run: rasa-sdk
+        asks `required_slots` three times a run, with the run's own tracker."""
+        turn = tracker.__dict__.get(_TURN)
+        if not isinstance(turn, Turn):
+            turn = Turn(tracker, self._services or action_server_services())
+            tracker.__dict__[_TURN] = turn  # kept on the run's own tracker (rasa-sdk's Tracker is unhashable)
+        return turn
+
     @staticmethod
     def _stop() -> List[EventType]:
         # Rasa rejects a form turn in which no slot was set, and would drop a reply said with it;
@@ -72,7 +84,7 @@ class ValidateSizeForm(FormValidationAction):
         domain: DomainDict,
     ) -> List[Text]:
         # Nothing to ask when there is no item yet, the item has one size, or the buyer wants the chart.
-        turn = Turn(tracker, self._services or action_server_services())
+        turn = self._turn(tracker)
         if turn.product is None or not turn.product.size_chart or wants_chart(turn.text):
             return []
         return list(REQUIRED)

@@ -42,3 +42,27 @@ def test_an_answer_reads_the_item_the_handoff_and_the_catalogue_once(services: S
         assert sent["hgetall"] == 1, (action, sent)  # the handoff record
         assert sent["get"] <= 4, (action, sent)  # the snapshot's three, and the buyer
         assert sum(sent.values()) <= 7, (action, sent)
+
+
+def test_a_size_form_run_reads_one_snapshot(services: Services) -> None:
+    # rasa-sdk asks the form's required slots three times a run: one Turn, one snapshot.
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.sizing import ValidateSizeForm
+
+    client = services.store.client
+    services.store.product("T001")  # parsed once, as in a running server
+    message = {"text": "165", "intent": {"name": "inform", "confidence": 0.9}, "entities": [], "metadata": {"item_id": "T001"}}
+    slots = {"requested_slot": "height_cm", "current_product": "T001"}
+    tracker = Tracker(
+        "buyer_form", slots, message, [{"event": "user", "text": "165"}], False, None, {"name": "size_form"}, "action_listen"
+    )
+    domain = {"forms": {"size_form": {"required_slots": ["height_cm", "weight_kg"]}}, "slots": {"height_cm": {}, "weight_kg": {}}}
+    before = commands(client)
+    events = asyncio.run(ValidateSizeForm(services).run(CollectingDispatcher(), tracker, domain))
+    sent = commands(client) - before
+    assert any(e.get("name") == "height_cm" and e.get("value") == 165.0 for e in events), events
+    assert sent["multi"] == sent["exec"] == 1, sent
