@@ -57,6 +57,11 @@ def fmt(value: Optional[float], digits: int = 0) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
+def steal(level: traffic.Level) -> str:
+    """The share of the machine's CPU the host took during the level (see traffic.machine_ticks)."""
+    return "?" if level.steal_share is None else f"{level.steal_share:.1%}"
+
+
 def no_reply_note(levels: List[traffic.Level]) -> None:
     empty = [pair for level in levels for pair in level.replies.empty_texts]
     if empty:
@@ -80,9 +85,9 @@ async def measure(
         "| buyers | stock msg/s | project msg/s | ratio | stock p50/p95/p99 ms | project p50/p95/p99 ms | p99 ratio "
         "| stock CPU ms/msg (Rasa + Redis) | project CPU ms/msg (Rasa + actions + metrics + Redis) | distinct texts "
         "| project parse-cache share "
-        "| failed / no reply / throttled: stock | project |"
+        "| failed / no reply / throttled: stock | project | host steal: stock / project |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     ours_levels = []
     for level in [int(x) for x in args.levels.split(",")]:
         chats = max(args.chats, level)
@@ -95,7 +100,8 @@ async def measure(
             f"| {theirs.p(.5):.0f} / {theirs.p(.95):.0f} / {theirs.p(.99):.0f} "
             f"| {ours.p(.5):.0f} / {ours.p(.95):.0f} / {ours.p(.99):.0f} | {ratio(ours.p(.99), theirs.p(.99))} "
             f"| {fmt(theirs.cpu_ms_per_message, 1)} | {fmt(ours.cpu_ms_per_message, 1)} "
-            f"| {distinct_share(sent):.0%} | {ours.repeat_share:.0%} | {tally(theirs.replies)} | {tally(ours.replies)} |",
+            f"| {distinct_share(sent):.0%} | {ours.repeat_share:.0%} | {tally(theirs.replies)} | {tally(ours.replies)} "
+            f"| {steal(theirs)} / {steal(ours)} |",
             flush=True,
         )
     no_reply_note(ours_levels)
@@ -107,9 +113,9 @@ async def measure(
         print(f"\n## Open loop: Poisson arrivals at fixed rates for {args.rate_seconds:g} s each (new buyers' 8-turn chats)\n")
         print(
             "| offered msg/s | stock done msg/s | stock p50/p95/p99 ms | project done msg/s | project p50/p95/p99 ms "
-            "| failed / no reply / throttled: stock | project |"
+            "| failed / no reply / throttled: stock | project | host steal: stock / project |"
         )
-        print("|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|")
         p99s: Dict[str, List[float]] = {"stock": [], "project": []}
         first_chat = 2 * 10**6
         open_levels = []
@@ -123,7 +129,7 @@ async def measure(
             print(
                 f"| {rate:g} | {theirs.throughput:.1f} | {theirs.p(.5):.0f} / {theirs.p(.95):.0f} / {theirs.p(.99):.0f} "
                 f"| {ours.throughput:.1f} | {ours.p(.5):.0f} / {ours.p(.95):.0f} / {ours.p(.99):.0f} "
-                f"| {tally(theirs.replies)} | {tally(ours.replies)} |",
+                f"| {tally(theirs.replies)} | {tally(ours.replies)} | {steal(theirs)} / {steal(ours)} |",
                 flush=True,
             )
         for name, values in p99s.items():
@@ -186,8 +192,11 @@ async def replicas_level(
     chats = max(args.chats, buyers)
     helpers = cpu_of[1:]  # the action server, the metrics consumer and Redis: shared by every replica
     print(f"\n## Replicas: {buyers} buyers on one Rasa server, then over {len(project)} (other buyers each time)\n")
-    print("| Rasa servers | msg/s | p50 / p99 ms | CPU ms/msg (all of ours, Redis included) | failed / no reply / throttled |")
-    print("|---|---|---|---|---|")
+    print(
+        "| Rasa servers | msg/s | p50 / p99 ms | CPU ms/msg (all of ours, Redis included) | failed / no reply / throttled "
+        "| host steal |"
+    )
+    print("|---|---|---|---|---|---|")
     for count in (1, len(project)):
         servers = project[:count]
         level = await traffic.run_level(
@@ -195,7 +204,7 @@ async def replicas_level(
         )
         print(
             f"| {count} | {level.throughput:.1f} | {level.p(.5):.0f} / {level.p(.99):.0f} "
-            f"| {fmt(level.cpu_ms_per_message, 1)} | {tally(level.replies)} |",
+            f"| {fmt(level.cpu_ms_per_message, 1)} | {tally(level.replies)} | {steal(level)} |",
             flush=True,
         )
 

@@ -65,6 +65,7 @@ class Level:
     latencies_ms: List[float]
     cpu_seconds: Optional[float]
     replies: Replies = field(default_factory=Replies)
+    steal_share: Optional[float] = None  # of the machine's CPU time, taken by the host meanwhile
 
     @property
     def errors(self) -> int:
@@ -108,6 +109,24 @@ async def say(
     return (time.perf_counter() - start) * 1000, replies
 
 
+def machine_ticks() -> Optional[Tuple[int, int]]:
+    """(steal, all) CPU ticks of the whole machine so far (Linux /proc/stat). On a virtual
+    machine the host may run others on our cores: that time is steal, and a level measured
+    while it was high is slower for a reason that is not ours."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def steal_between(before: Optional[Tuple[int, int]], after: Optional[Tuple[int, int]]) -> Optional[float]:
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def _cpu(servers: Sequence[Server]) -> Optional[float]:
     readings = [s.cpu_seconds() for s in servers]
     return None if any(r is None for r in readings) else sum(readings)  # type: ignore[arg-type]
@@ -143,13 +162,13 @@ async def run_level(
 
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=TIMEOUT) as http:
-        cpu_before = _cpu(cpu_of)
+        cpu_before, ticks_before = _cpu(cpu_of), machine_ticks()
         start = time.perf_counter()
         await asyncio.gather(*(buyer(http) for _ in range(min(concurrency, chats))))
         seconds = time.perf_counter() - start
-        cpu_after = _cpu(cpu_of)
+        cpu_after, ticks_after = _cpu(cpu_of), machine_ticks()
     cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
-    return Level(concurrency, len(latencies), seconds, latencies, cpu, tally)
+    return Level(concurrency, len(latencies), seconds, latencies, cpu, tally, steal_between(ticks_before, ticks_after))
 
 
 async def long_chat(server: Server, messages: int, tag: str, texts: BuyerTexts) -> Tuple[List[float], Replies]:
@@ -189,6 +208,7 @@ async def open_loop(server: Server, rate: float, seconds: float, tag: str, texts
             idle.append((chat, turn + 1))
 
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=TIMEOUT) as http:
+        ticks_before = machine_ticks()
         start = time.perf_counter()
         due = start
         while True:
@@ -203,7 +223,8 @@ async def open_loop(server: Server, rate: float, seconds: float, tag: str, texts
             pending.append(asyncio.create_task(send(http, chat, turn)))
         await asyncio.gather(*pending)
         elapsed = time.perf_counter() - start
-    return Level(int(rate), len(latencies), elapsed, latencies, None, tally)
+        ticks_after = machine_ticks()
+    return Level(int(rate), len(latencies), elapsed, latencies, None, tally, steal_between(ticks_before, ticks_after))
 
 
 def where_p99_passes(rates: Sequence[float], p99s: Sequence[float], limit_ms: float) -> str:

@@ -23,3 +23,12 @@ def test_where_p99_passes_one_second() -> None:
     assert where_p99_passes([10, 20, 40], [200, 600, 7000], 1000) == "between 20 and 40 msg/s"
     assert where_p99_passes([10, 20], [1200, 3000], 1000) == "at or below 10 msg/s"
     assert where_p99_passes([10, 20], [100, 300], 1000) == "above 20 msg/s (not reached)"
+
+
+def test_host_steal_is_the_share_of_the_machines_ticks_between_two_readings() -> None:
+    from bot.bench_load.traffic import machine_ticks, steal_between
+
+    assert steal_between((10, 1000), (60, 2000)) == 0.05
+    assert steal_between(None, (60, 2000)) is None and steal_between((10, 1000), (10, 1000)) is None
+    reading = machine_ticks()  # this Linux machine's /proc/stat
+    assert reading is not None and 0 <= reading[0] <= reading[1]
