@@ -152,7 +152,7 @@ async def run_level(
     async def buyer(http: aiohttp.ClientSession) -> None:
         while not queue.empty():
             n = queue.get_nowait()
-            sender, item = f"{tag}-c{concurrency}-{n}", ITEMS[n % len(ITEMS)]
+            sender, item = f"{tag}-c{concurrency}-{first_chat + n}", ITEMS[n % len(ITEMS)]
             server = servers[n % len(servers)]
             for turn in range(TURNS_PER_CHAT):  # other buyers at each level, not the last level's again
                 text = texts.turn(first_chat + n + 1000 * concurrency, turn)
@@ -169,6 +169,31 @@ async def run_level(
         cpu_after, ticks_after = _cpu(cpu_of), machine_ticks()
     cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     return Level(concurrency, len(latencies), seconds, latencies, cpu, tally, steal_between(ticks_before, ticks_after))
+
+
+def combined(levels: Sequence[Level]) -> Level:
+    """Parts of one level run apart (each with its own buyers) as one level: their messages,
+    time, latencies, CPU and replies added up, the host's steal weighted by each part's time."""
+    replies = Replies(
+        errors=sum(level.replies.errors for level in levels),
+        empty=sum(level.replies.empty for level in levels),
+        throttled=sum(level.replies.throttled for level in levels),
+        repeated=sum(level.replies.repeated for level in levels),
+        empty_texts=[pair for level in levels for pair in level.replies.empty_texts],
+    )
+    cpus = [level.cpu_seconds for level in levels if level.cpu_seconds is not None]
+    steals = [(level.steal_share, level.seconds) for level in levels if level.steal_share is not None]
+    seconds = sum(level.seconds for level in levels)
+    steal_time = sum(time for _, time in steals)
+    return Level(
+        levels[0].concurrency,
+        sum(level.messages for level in levels),
+        seconds,
+        [latency for level in levels for latency in level.latencies_ms],
+        sum(cpus) if len(cpus) == len(levels) else None,
+        replies,
+        sum(share * time for share, time in steals) / steal_time if len(steals) == len(levels) and steal_time else None,
+    )
 
 
 async def long_chat(server: Server, messages: int, tag: str, texts: BuyerTexts) -> Tuple[List[float], Replies]:

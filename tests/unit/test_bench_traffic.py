@@ -32,3 +32,16 @@ def test_host_steal_is_the_share_of_the_machines_ticks_between_two_readings() ->
     assert steal_between(None, (60, 2000)) is None and steal_between((10, 1000), (10, 1000)) is None
     reading = machine_ticks()  # this Linux machine's /proc/stat
     assert reading is not None and 0 <= reading[0] <= reading[1]
+
+
+def test_parts_of_a_level_add_up_to_one_level() -> None:
+    from bot.bench_load.traffic import Level, Replies, combined
+
+    first = Level(10, 80, 2.0, [10.0] * 80, 1.0, Replies(errors=1, repeated=2), 0.01)
+    second = Level(10, 40, 2.0, [30.0] * 40, 0.5, Replies(empty=1, empty_texts=[("b", "在吗")]), 0.03)
+    both = combined([first, second])
+    assert (both.messages, both.seconds, both.throughput) == (120, 4.0, 30.0)
+    assert both.cpu_ms_per_message == 1000 * 1.5 / 120 and both.steal_share == 0.02
+    assert (both.replies.errors, both.replies.empty, both.replies.repeated) == (1, 1, 2)
+    assert both.replies.empty_texts == [("b", "在吗")] and both.p(0.5) == 10.0 and both.p(1.0) == 30.0
+    assert combined([first, Level(10, 40, 2.0, [30.0] * 40, None, Replies(), None)]).cpu_seconds is None
