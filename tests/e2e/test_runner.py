@@ -176,14 +176,18 @@ def test_ctrl_c_while_starting_stops_what_already_runs(tmp_path: Path) -> None:
 
 
 def rasa_servers(runner: subprocess.Popen) -> list:
-    """The runner's live Rasa servers (not action servers, not nginx)."""
+    """The runner's live Rasa servers (not action servers, not nginx). A child that ends while
+    it is looked at (the killed replica, reaped by the runner) is not one: on a busy machine
+    that happened between listing the children and reading one's status."""
     import psutil
 
-    return [
-        child
-        for child in psutil.Process(runner.pid).children()
-        if child.status() != psutil.STATUS_ZOMBIE and "--enable-api" in child.cmdline()
-    ]
+    def is_live_rasa_server(child: psutil.Process) -> bool:
+        try:
+            return child.status() != psutil.STATUS_ZOMBIE and "--enable-api" in child.cmdline()
+        except psutil.NoSuchProcess:
+            return False
+
+    return [child for child in psutil.Process(runner.pid).children() if is_live_rasa_server(child)]
 
 
 def test_replicas_behind_nginx_share_buyers_and_survive_a_killed_replica(tmp_path: Path) -> None:
