@@ -26,7 +26,8 @@ _on = threading.Event()
 _loop = cProfile.Profile(time.thread_time)
 _nlu = cProfile.Profile(time.thread_time)
 _actions: List[cProfile.Profile] = []
-_local = threading.local()
+_local = threading.local()  # each action thread's own profiler
+_installed = False  # the wrappers go in once a process, whichever thread applies the patches
 
 
 def _action_profiler() -> cProfile.Profile:
@@ -38,9 +39,10 @@ def _action_profiler() -> cProfile.Profile:
 
 
 def _install() -> None:
-    if _local.__dict__.get("installed"):
+    global _installed
+    if _installed:
         return
-    _local.installed = True
+    _installed = True
     from bot.rasa_runtime import in_process_actions, parsing
 
     run_action = in_process_actions._run_in_thread
