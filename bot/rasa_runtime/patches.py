@@ -7,7 +7,9 @@ logs why) instead of silently changing behaviour it no longer understands.
 1. `RemoteAction._validate_action_result` called `jsonschema.validate(result, schema)` on every
    action reply, which first checks the schema against the metaschema: 48 ms a call (py-spy: 46%
    of the server's time at 10 buyers). The validator is now built once per process; every reply
-   is still validated in full, each event against the branch its name selects.
+   is still validated in full, each event against the branch its name selects, by checks
+   compiled to Python once (fastjsonschema; about 30 µs a reply against jsonschema's 500), and
+   whatever they reject is validated again by jsonschema, which raises Rasa's own error.
 2. `Event.resolve_by_type` walked every subclass of `Event` (and checked each for abstractness)
    for every event it deserialised: each turn loads and sends dozens of events. The name → class
    table is built once and rebuilt when a name is missing (a subclass imported later), so the

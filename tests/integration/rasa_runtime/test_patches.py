@@ -84,6 +84,25 @@ def test_the_quick_check_by_event_name_agrees_with_the_whole_schema() -> None:
         {"responses": "not a list"},
         {"events": [{"event": "action", "name": None}]},
         {"events": [{"event": "followup"}]},
+        # Where compiled checks and jsonschema are known to part ways: booleans as numbers,
+        # whole floats as integers, extra keys, nested entity fields.
+        {"events": [{"event": "slot", "name": "size", "timestamp": True}]},
+        {"events": [{"event": "slot", "name": "size", "timestamp": 1.5, "extra": {"a": [1]}}]},
+        {
+            "events": [
+                {"event": "user", "text": "包邮吗", "parse_data": {"entities": [{"entity": "size", "value": "M", "start": 1.0}]}}
+            ]
+        },
+        {"events": [{"event": "user", "parse_data": {"entities": [{"entity": "size", "value": "M", "start": "0"}]}}]},
+        {"events": [{"event": "user", "parse_data": {"entities": [{"entity": "size"}]}}]},
+        {"events": [{"event": "user", "parse_data": {"intent": {"name": "greet", "confidence": "high"}}}]},
+        {"events": [{"event": "bot", "text": None, "data": {"buttons": []}, "metadata": None}]},
+        {"events": [{"event": "bot", "metadata": []}]},
+        {"events": [{"event": "active_loop", "name": None}]},
+        {"events": [{"event": "active_loop", "name": 5}]},
+        {"events": [], "responses": [{"text": "亲"}, "亲"]},
+        {"events": None},
+        [],
     ]
     for result in results:
         assert validator._quick(result) <= validator.whole.is_valid(result), result  # quick never lets more through
