@@ -44,6 +44,7 @@ logs why) instead of silently changing behaviour it no longer understands.
 14. Trackers copied from their state, not replayed (bot/rasa_runtime/tracker_copy.py). It replaced
    an earlier patch 14 that handed only a custom action without policy events the tracker itself:
    that case was 7 of 784 copies in a profile, and every copy is now cheap.
+15. `Domain.is_empty` built an empty domain for every parsed message (bot/rasa_runtime/empty_domain.py).
 """
 
 from __future__ import annotations
@@ -54,7 +55,17 @@ import logging
 from functools import lru_cache
 from typing import Any, Dict, List, Text
 
-from bot.rasa_runtime import applied_events, log_only_copies, memo_keys, parsing, rule_keys, rule_states, slot_copy, tracker_copy
+from bot.rasa_runtime import (
+    applied_events,
+    empty_domain,
+    log_only_copies,
+    memo_keys,
+    parsing,
+    rule_keys,
+    rule_states,
+    slot_copy,
+    tracker_copy,
+)
 from bot.rasa_runtime.action_result import ActionResultValidator
 from bot.rasa_runtime.pinning import Patch, rasa_attribute, source_fingerprint
 
@@ -270,6 +281,7 @@ PATCHES: List[Patch] = [
     rule_keys.PATCH,
     memo_keys.PATCH,
     tracker_copy.PATCH,
+    empty_domain.PATCH,
 ]
 
 _applied: Dict[str, bool] = {}

@@ -101,6 +101,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         action="store_true",
         help="only the thread holding the GIL (Python's CPU; leaves out the encoder, which releases it)",
     )
+    parser.add_argument(
+        "--nonblocking", action="store_true", help="sample without pausing the server (py-spy --nonblocking): no slowdown, rare torn stacks"
+    )
+    parser.add_argument("--threads", action="store_true", help="name each sample's thread (py-spy --threads) in the raw stacks")
     parser.add_argument("--raw", type=Path, default=None, help="keep py-spy's collapsed stacks here")
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy")
@@ -115,7 +119,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         raw = args.raw or Path(directory) / "stacks.txt"
         spy = subprocess.Popen(
             [py_spy, "record", "--pid", str(server.pid), "--rate", str(args.rate), "--format", "raw",
-             "--output", str(raw), *(["--gil"] if args.gil else [])],
+             "--output", str(raw), *(["--gil"] if args.gil else []), *(["--threads"] if args.threads else []),
+             *(["--nonblocking"] if args.nonblocking else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         measured = [server, *project.helpers, redis_as_server(redis)]
