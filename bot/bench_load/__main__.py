@@ -9,7 +9,7 @@ import statistics
 import sys
 import time
 import uuid
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from bot.bench_load import traffic
 from bot.bench_load.servers import BENCH_SECRET, Server, demo_shop, redis_as_server, start_project, start_stock
@@ -28,6 +28,11 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--memory", type=int, default=10000, help="conversations for the memory figure (0: skip)")
     parser.add_argument(
         "--rates", default="10,20,40,80", help="open-loop arrival rates, msg/s, comma-separated (0 or empty: skip)"
+    )
+    parser.add_argument(
+        "--capacity-shares",
+        default="0.7",
+        help="open-loop rates added as shares of the project's best msg/s in the levels above, comma-separated (0 or empty: none)",
     )
     parser.add_argument("--rate-seconds", type=float, default=20, help="seconds of arrivals per open-loop rate")
     parser.add_argument(
@@ -69,6 +74,14 @@ def no_reply_note(levels: List[traffic.Level]) -> None:
             f"\nMessages the project answered with nothing ({len(empty)}; sender, text): "
             + "; ".join(f"{sender} «{text}»" for sender, text in empty[:12])
         )
+
+
+def open_loop_rates(fixed: str, shares: str, capacity: float) -> Tuple[List[float], Dict[float, float]]:
+    """The open-loop rates to run, in order: the fixed ones, and each share of `capacity` (the
+    project's best msg/s measured above: latency targets are set at a share of it), with the
+    share each of those stands for."""
+    at_share = {round(float(x) * capacity, 1): float(x) for x in shares.split(",") if x and float(x) > 0} if capacity else {}
+    return sorted({float(x) for x in fixed.split(",") if x and float(x) > 0} | set(at_share)), at_share
 
 
 async def measure(
@@ -116,7 +129,8 @@ async def measure(
     if args.replicas_level and len(project) > 1 and cpu_of:
         await replicas_level(args, project, cpu_of, texts, tag)
 
-    rates = [float(x) for x in args.rates.split(",") if x and float(x) > 0]
+    capacity = max((level.throughput for level in ours_levels), default=0.0)
+    rates, at_share = open_loop_rates(args.rates, args.capacity_shares, capacity)
     if rates:
         print(f"\n## Open loop: Poisson arrivals at fixed rates for {args.rate_seconds:g} s each (new buyers' 8-turn chats)\n")
         print(
@@ -134,8 +148,9 @@ async def measure(
             open_levels.append(ours)
             p99s["stock"].append(theirs.p(0.99))
             p99s["project"].append(ours.p(0.99))
+            share = f" ({at_share[rate]:.0%} of the project's {capacity:.1f})" if rate in at_share else ""
             print(
-                f"| {rate:g} | {theirs.throughput:.1f} | {theirs.p(.5):.0f} / {theirs.p(.95):.0f} / {theirs.p(.99):.0f} "
+                f"| {rate:g}{share} | {theirs.throughput:.1f} | {theirs.p(.5):.0f} / {theirs.p(.95):.0f} / {theirs.p(.99):.0f} "
                 f"| {ours.throughput:.1f} | {ours.p(.5):.0f} / {ours.p(.95):.0f} / {ours.p(.99):.0f} "
                 f"| {tally(theirs.replies)} | {tally(ours.replies)} | {steal(theirs)} / {steal(ours)} |",
                 flush=True,

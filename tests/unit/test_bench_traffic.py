@@ -45,3 +45,12 @@ def test_parts_of_a_level_add_up_to_one_level() -> None:
     assert (both.replies.errors, both.replies.empty, both.replies.repeated) == (1, 1, 2)
     assert both.replies.empty_texts == [("b", "在吗")] and both.p(0.5) == 10.0 and both.p(1.0) == 30.0
     assert combined([first, Level(10, 40, 2.0, [30.0] * 40, None, Replies(), None)]).cpu_seconds is None
+
+
+def test_open_loop_rates_add_shares_of_the_measured_capacity() -> None:
+    from bot.bench_load.__main__ import open_loop_rates
+
+    assert open_loop_rates("20,40", "0.7", 47.4) == ([20.0, 33.2, 40.0], {33.2: 0.7})
+    assert open_loop_rates("20,40", "0.7,0.9", 0.0) == ([20.0, 40.0], {})  # no capacity measured: fixed rates only
+    assert open_loop_rates("0", "", 50.0) == ([], {})
+    assert open_loop_rates("35", "0.7", 50.0) == ([35.0], {35.0: 0.7})  # a fixed rate that is the share runs once
