@@ -1,7 +1,7 @@
 """CPU a message by thread of one Rasa server under load: the event loop, the NLU parse thread,
 the action threads and the default executor's.
 
-    python -m experiments.perf.thread_cpu [--buyers 50] [--chats 100]
+    python -m experiments.perf.thread_cpu [--buyers 50] [--chats 100] [--open-rate R --seconds 15]
 
 Starts a throwaway Redis and the assistant (one Rasa server, as `make bench-load` does), warms it
 up, reads each thread's CPU time from /proc before and after the benchmark's distinct-text chats,
@@ -21,6 +21,7 @@ import subprocess
 import sys
 from typing import Dict, List, Optional, Tuple
 
+from bot.bench_load import traffic
 from bot.bench_load.servers import demo_shop, start_project
 from bot.bench_load.texts import BuyerTexts, evaluation_texts
 from experiments.perf.profile_load import drive
@@ -50,6 +51,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m experiments.perf.thread_cpu", description=__doc__)
     parser.add_argument("--buyers", type=int, default=50)
     parser.add_argument("--chats", type=int, default=100)
+    parser.add_argument("--open-rate", type=float, default=0, help="instead of --buyers: Poisson arrivals at this msg/s (open loop)")
+    parser.add_argument("--seconds", type=float, default=15, help="of arrivals, with --open-rate")
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy")
     if py_spy is None:
@@ -60,10 +63,16 @@ def main(argv: Optional[List[str]] = None) -> int:
         texts = BuyerTexts(seed=7, avoid=evaluation_texts())
         asyncio.run(drive([server], 5, 5, texts, []))  # warm-up: the encoder loads, the caches fill
         before = thread_cpu_seconds(server.pid)
-        level = asyncio.run(drive([server], args.buyers, args.chats, texts, []))
+        if args.open_rate:
+            level = asyncio.run(traffic.open_loop(server, args.open_rate, args.seconds, "cpu", texts, 10**6))
+        else:
+            level = asyncio.run(drive([server], args.buyers, args.chats, texts, []))
         after = thread_cpu_seconds(server.pid)
         names = thread_names(py_spy, server.pid)
-    print(f"{level.messages} messages, {level.throughput:.1f} msg/s; CPU ms a message by thread (user + system):")
+    print(
+        f"{level.messages} messages in {level.seconds:.1f} s, {level.throughput:.1f} msg/s, p50 / p99 {level.p(0.5):.0f} / "
+        f"{level.p(0.99):.0f} ms; CPU ms a message by thread (user + system):"
+    )
     spent = sorted(
         (
             (user - before.get(tid, (0.0, 0.0))[0], system - before.get(tid, (0.0, 0.0))[1], tid)
