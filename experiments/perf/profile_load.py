@@ -102,7 +102,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         help="only the thread holding the GIL (Python's CPU; leaves out the encoder, which releases it)",
     )
     parser.add_argument(
-        "--nonblocking", action="store_true", help="sample without pausing the server (py-spy --nonblocking): no slowdown, rare torn stacks"
+        "--nonblocking",
+        action="store_true",
+        help="sample without pausing the server (py-spy --nonblocking): no slowdown, rare torn stacks",
     )
     parser.add_argument("--threads", action="store_true", help="name each sample's thread (py-spy --threads) in the raw stacks")
     parser.add_argument("--raw", type=Path, default=None, help="keep py-spy's collapsed stacks here")

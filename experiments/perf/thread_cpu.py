@@ -51,7 +51,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m experiments.perf.thread_cpu", description=__doc__)
     parser.add_argument("--buyers", type=int, default=50)
     parser.add_argument("--chats", type=int, default=100)
-    parser.add_argument("--open-rate", type=float, default=0, help="instead of --buyers: Poisson arrivals at this msg/s (open loop)")
+    parser.add_argument(
+        "--open-rate", type=float, default=0, help="instead of --buyers: Poisson arrivals at this msg/s (open loop)"
+    )
     parser.add_argument("--seconds", type=float, default=15, help="of arrivals, with --open-rate")
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy")
