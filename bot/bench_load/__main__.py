@@ -132,7 +132,10 @@ async def measure(
     capacity = max((level.throughput for level in ours_levels), default=0.0)
     rates, at_share = open_loop_rates(args.rates, args.capacity_shares, capacity)
     if rates:
-        print(f"\n## Open loop: Poisson arrivals at fixed rates for {args.rate_seconds:g} s each (new buyers' 8-turn chats)\n")
+        print(
+            f"\n## Open loop: Poisson arrivals at fixed rates and at shares of the project's capacity, "
+            f"{args.rate_seconds:g} s each (new buyers' 8-turn chats)\n"
+        )
         print(
             "| offered msg/s | stock done msg/s | stock p50/p95/p99 ms | project done msg/s | project p50/p95/p99 ms "
             "| failed / no reply / throttled: stock | project | host steal: stock / project |"
