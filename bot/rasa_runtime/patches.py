@@ -45,6 +45,10 @@ logs why) instead of silently changing behaviour it no longer understands.
    an earlier patch 14 that handed only a custom action without policy events the tracker itself:
    that case was 7 of 784 copies in a profile, and every copy is now cheap.
 15. `Domain.is_empty` built an empty domain for every parsed message (bot/rasa_runtime/empty_domain.py).
+16. `DialogueStateTracker.current_state` deep-copied a running form's trigger message leaf by leaf
+   for every action call (bot/rasa_runtime/loop_state.py).
+17. `FormAction._temporary_tracker` replayed the session for every slot a form validates: a copy
+   now, where that is the same (bot/rasa_runtime/form_tracker.py).
 """
 
 from __future__ import annotations
@@ -58,7 +62,9 @@ from typing import Any, Dict, List, Text
 from bot.rasa_runtime import (
     applied_events,
     empty_domain,
+    form_tracker,
     log_only_copies,
+    loop_state,
     memo_keys,
     parsing,
     rule_keys,
@@ -282,6 +288,8 @@ PATCHES: List[Patch] = [
     memo_keys.PATCH,
     tracker_copy.PATCH,
     empty_domain.PATCH,
+    loop_state.PATCH,
+    form_tracker.PATCH,
 ]
 
 _applied: Dict[str, bool] = {}
