@@ -42,7 +42,9 @@ The owner's numbers (bot/metrics/), under `metrics:`:
 Conversations (the Rasa server's tracker and lock stores, bot/rasa_runtime/), under a prefix
 set in endpoints.yml (`tracker`, `lock`), not per shop: a conversation id is the buyer id.
   {tracker}:{id}:events    list: every event of every session, as JSON, append-only
-  {tracker}:{id}:view      hash: `events` (JSON list the next turn starts from, bounded), `length` (of `events:` then)
+  {tracker}:{id}:view      hash: `length` (of `events:` when the view was written)
+  {tracker}:{id}:view_events list: the events the next turn starts from (bounded), as JSON; extended
+                           by each save, rewritten when cut (a hash field `events` held it as one JSON list before)
   {lock}:{id}:next         last ticket issued          {lock}:{id}:serving  ticket allowed now
   {lock}:{id}:holder       the serving ticket (a lease) {lock}:{id}:skip  set: tickets given up before their turn
   {lock}:{id}:wake:{n}     list: pushed when ticket n may go (what its waiter blocks on)
@@ -77,6 +79,10 @@ class ConversationKeys:
     @property
     def view(self) -> str:
         return f"{self.tracker_prefix}:{self.conversation_id}:view"
+
+    @property
+    def view_events(self) -> str:
+        return f"{self.tracker_prefix}:{self.conversation_id}:view_events"
 
     @property
     def lock_next(self) -> str:

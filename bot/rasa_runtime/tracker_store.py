@@ -13,6 +13,10 @@ keeps (keys in bot/store.py, `ConversationKeys`):
   slots and the latest message, so what they decide is the same; a turn's load, save and the
   tracker sent to the action server stay bounded.
 
+The view is a list too: a save pushes the turn's new events onto both lists and rewrites the
+view only where it is cut (every `keep_turns` turns, or a new session). Written whole as one JSON
+value, the view cost each save 112 µs of encoding and 24 KB to Redis after eight turns.
+
 A save appends only the events added since the tracker was read, in one Lua step that also
 checks nobody else appended meanwhile (the lock store serialises a conversation's turns; the
 check makes a violation a slow, correct merge instead of a lost turn). The tracker a turn saved
@@ -44,14 +48,24 @@ logger = logging.getLogger(__name__)
 
 EventDict = Dict[str, Any]
 
-# KEYS: events list, view hash. ARGV: expected length of the list, the new view (JSON), then the
-# new events (JSON each). Returns the new length, or -1 when the list is not the expected length.
+# KEYS: events list, view hash, view list. ARGV: expected length of the events list, the number
+# n of new events, '1' when the view is rewritten ('0': extended by the new events), the n new
+# events (JSON each), then, when rewritten, the whole view (JSON each). Returns the new length,
+# or -1 when the events list is not the expected length.
 _APPEND = """
 local length = redis.call('LLEN', KEYS[1])
 if length ~= tonumber(ARGV[1]) then return -1 end
-for i = 3, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
-length = length + #ARGV - 2
-redis.call('HSET', KEYS[2], 'events', ARGV[2], 'length', length)
+local n = tonumber(ARGV[2])
+for i = 4, 3 + n do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+if ARGV[3] == '1' then
+  redis.call('DEL', KEYS[3])
+  for i = 4 + n, #ARGV do redis.call('RPUSH', KEYS[3], ARGV[i]) end
+else
+  for i = 4, 3 + n do redis.call('RPUSH', KEYS[3], ARGV[i]) end
+end
+length = length + n
+redis.call('HSET', KEYS[2], 'length', length)
+redis.call('HDEL', KEYS[2], 'events')
 return length
 """
 
@@ -65,6 +79,7 @@ class StoredPosition:
     stored_length: int  # events in the `events` list when it was read or last saved
     tracker_offset: int  # how many of the tracker's events are already stored
     view: List[EventDict]  # the stored view those events continue
+    view_listed: bool = True  # stored as the view list (else the older one-value form: rewrite it)
 
 
 def _is_action(event: EventDict, name: str) -> bool:
@@ -171,14 +186,25 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
             kept = self.recent.take(sender_id, int(length) if length is not None else None)
             if kept is not None:
                 return kept
-        stored = self.red.hgetall(keys.view)
+        stored, listed = self._read_view(keys)
         if not stored and not self._carry_over_legacy(keys):
             return None
-        stored = stored or self.red.hgetall(keys.view)
-        view: List[EventDict] = ujson.loads(stored["events"])
+        if not stored:
+            stored, listed = self._read_view(keys)
+        # The view as one JSON value in a hash field: written before the view list existed.
+        view_listed = "events" not in stored
+        view: List[EventDict] = ujson.loads(stored["events"] if not view_listed else "[" + ",".join(listed) + "]")
         tracker = self._tracker(sender_id, view)
-        setattr(tracker, _STASH, StoredPosition(int(stored["length"]), len(tracker.events), view))
+        setattr(tracker, _STASH, StoredPosition(int(stored["length"]), len(tracker.events), view, view_listed))
         return tracker
+
+    def _read_view(self, keys: ConversationKeys) -> Tuple[Dict[str, str], List[str]]:
+        """The view's hash and list, read together (one round trip, one moment)."""
+        pipe = self.red.pipeline(transaction=True)
+        pipe.hgetall(keys.view)
+        pipe.lrange(keys.view_events, 0, -1)
+        stored, listed = pipe.execute()
+        return stored, listed
 
     async def retrieve_full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         keys = self._keys(sender_id)
@@ -211,10 +237,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
                 return
             new_dicts = [event.as_dict() for event in new_events]
             view, cut = self._next_view(position.view + new_dicts)
-            length = self._append(
-                keys=[keys.events, keys.view],
-                args=[position.stored_length, event_json(view)] + [event_json(d) for d in new_dicts],
-            )
+            length = self._append_events(keys, position.stored_length, new_dicts, view, cut or not position.view_listed)
             if length >= 0:
                 setattr(tracker, _STASH, StoredPosition(length, len(events), view))
                 if cut:  # the next turn must start from the shorter view, as read from Redis
@@ -228,6 +251,21 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
                 tracker.sender_id,
             )
         self._merge_and_save(keys, tracker, events)
+
+    def _append_events(
+        self, keys: ConversationKeys, expected_length: int, new_dicts: List[EventDict], view: List[EventDict], rewrite_view: bool
+    ) -> int:
+        """Pushes `new_dicts` onto the history, and the view list becomes `view`: extended by
+        them (`view` ends with them) or, when `rewrite_view`, written anew. -1: the history was
+        not `expected_length` long, and nothing was written."""
+        new_json = [event_json(event) for event in new_dicts]
+        view_json = [event_json(event) for event in view] if rewrite_view else []
+        return int(
+            self._append(
+                keys=[keys.events, keys.view, keys.view_events],
+                args=[expected_length, len(new_json), "1" if rewrite_view else "0", *new_json, *view_json],
+            )
+        )
 
     def _next_view(self, view: List[EventDict]) -> Tuple[List[EventDict], bool]:
         """The view to store after `view`, and whether anything of `view` was cut from it."""
@@ -249,10 +287,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
                     seen.add(canonical)
                     new_dicts.append(as_dict)
             view, _cut = self._next_view(stored + new_dicts)
-            length = self._append(
-                keys=[keys.events, keys.view],
-                args=[len(stored), event_json(view)] + [event_json(d) for d in new_dicts],
-            )
+            length = self._append_events(keys, len(stored), new_dicts, view, rewrite_view=True)
             if length >= 0:
                 setattr(tracker, _STASH, StoredPosition(length, len(events), view))
                 self._publish(tracker.sender_id, new_dicts)
@@ -277,10 +312,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
             return False
         events: List[EventDict] = json.loads(raw).get("events") or []
         view, _cut = self._next_view(events)
-        length = self._append(
-            keys=[keys.events, keys.view],
-            args=[0, event_json(view)] + [event_json(d) for d in events],
-        )
+        length = self._append_events(keys, 0, events, view, rewrite_view=True)
         if length >= 0:
             self.red.delete(keys.legacy_tracker)
         return True

@@ -221,3 +221,36 @@ def test_turns_the_assistant_did_not_run_never_hide_the_next_message(unanswered)
     latest = compacted.past_states(DOMAIN)[-1]
     assert latest.get("user", {}).get("intent") == "ask_free_shipping"
     assert latest == tracker.past_states(DOMAIN)[-1]
+
+
+def test_a_save_sends_its_new_events_and_rewrites_the_view_only_where_it_is_cut(trackers, redis_client) -> None:
+    rewrites = []
+    append = trackers._append_events
+    trackers._append_events = lambda keys, length, new, view, rewrite_view: (
+        rewrites.append(rewrite_view) or append(keys, length, new, view, rewrite_view)
+    )
+    chat(trackers, "buyer_g", 20)
+    assert 0 < rewrites.count(True) <= 6 and rewrites.count(False) >= 14  # keep_turns=3: cut every 3-4 turns
+    keys = ConversationKeys("tracker", "lock", "buyer_g")
+    assert set(redis_client.hgetall(keys.view)) == {"length"}
+    from_redis = run(ShopTrackerStore(DOMAIN, client=redis_client, keep_turns=3, recent_trackers=0).retrieve("buyer_g"))
+    kept = run(trackers.retrieve("buyer_g"))  # the tracker this store saved last
+    assert [e.as_dict() for e in from_redis.events] == [e.as_dict() for e in kept.events]
+    assert [json.loads(line) for line in redis_client.lrange(keys.view_events, 0, -1)] == [e.as_dict() for e in kept.events]
+
+
+def test_a_view_stored_as_one_value_is_read_and_then_written_as_a_list(trackers, redis_client) -> None:
+    chat(trackers, "buyer_h", 2)
+    keys = ConversationKeys("tracker", "lock", "buyer_h")
+    view = [json.loads(line) for line in redis_client.lrange(keys.view_events, 0, -1)]
+    redis_client.delete(keys.view_events)  # as the store wrote a view before the list
+    redis_client.hset(keys.view, "events", json.dumps(view, ensure_ascii=False))
+    reader = ShopTrackerStore(DOMAIN, client=redis_client, keep_turns=3, recent_trackers=0)
+    tracker = run(reader.retrieve("buyer_h"))
+    assert [e.as_dict() for e in tracker.events] == view
+    turn(tracker, "再来一句", 30.0)
+    run(reader.save(tracker))
+    assert set(redis_client.hgetall(keys.view)) == {"length"}
+    stored = [json.loads(line) for line in redis_client.lrange(keys.view_events, 0, -1)]
+    assert stored == [e.as_dict() for e in tracker.events]
+    assert [e.as_dict() for e in run(reader.retrieve("buyer_h")).events] == stored
