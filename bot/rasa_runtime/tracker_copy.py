@@ -30,7 +30,7 @@ from collections import deque
 from typing import Any, Dict
 
 from bot.rasa_runtime.pinning import Patch, Pin, rasa_attribute
-from bot.rasa_runtime.slot_copy import tracker_class
+from bot.rasa_runtime.slot_copy import copy_slot, tracker_class
 
 _rasa_copy: Any = None
 
@@ -59,6 +59,14 @@ def _as_replayed(latest: Any, events: Any) -> Any:
     return copy.deepcopy(latest)
 
 
+def _copy_of(slot: Any) -> Any:
+    """`copy.copy(slot)`; patch 8's copy called directly where it is the slot's `__copy__`:
+    `copy.copy`'s dispatch for 19 slots was about a tenth of a tracker copy (timeit)."""
+    if getattr(type(slot), "__copy__", None) is copy_slot:
+        return copy_slot(slot)
+    return copy.copy(slot)
+
+
 def copy_from_state(self: Any) -> Any:
     if replays_differently(self):
         return _rasa_copy(self)
@@ -70,7 +78,7 @@ def copy_from_state(self: Any) -> Any:
     state["_max_event_history"] = None
     state["events"] = deque(self.events)
     state["sender_id"] = self.sender_id or DEFAULT_SENDER_ID
-    state["slots"] = {name: copy.copy(slot) for name, slot in self.slots.items()}
+    state["slots"] = {name: _copy_of(slot) for name, slot in self.slots.items()}
     state["sender_source"] = None
     state["is_rule_tracker"] = self.is_rule_tracker
     state["_paused"] = self._paused
