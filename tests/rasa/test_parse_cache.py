@@ -40,3 +40,26 @@ def test_cached_parses_equal_the_graphs_and_cannot_be_changed_by_a_caller() -> N
     full = processor._parse_message_with_graph(UserMessage("包邮吗", message_id="m1"), None, False)
     assert full.get("message_id") == "m1"
     assert len(parsing.CACHE) == len(set(TEXTS))
+
+
+def test_kept_parses_are_outside_the_garbage_collectors_walk_and_handed_out_as_copies() -> None:
+    import gc
+
+    cache = parsing.ParseCache(2)
+    parsed = {"text": "包邮吗", "intent": {"name": "ask_free_shipping", "confidence": 0.9}, "entities": []}
+    cache.keep(("m", "包邮吗"), parsed)
+    parsed["intent"]["name"] = "changed after keeping"
+    kept = cache._parses[("m", "包邮吗")]
+    assert not gc.is_tracked(kept)  # what a full collection walks: not this
+    first, second = cache.get(("m", "包邮吗")), cache.get(("m", "包邮吗"))
+    assert first == second and first["intent"]["name"] == "ask_free_shipping"
+    first["entities"].append({"entity": "x"})
+    assert second["entities"] == [] and cache.get(("m", "包邮吗"))["entities"] == []
+
+    def not_picklable() -> None:  # kept as a deep copy instead, as before
+        return None
+
+    cache.keep(("m", "odd"), {"text": "odd", "hook": not_picklable})
+    assert cache.get(("m", "odd"))["hook"] is not_picklable
+    cache.keep(("m", "third"), {"text": "third"})
+    assert len(cache) == 2 and cache.get(("m", "包邮吗")) is None  # the least recently used dropped
