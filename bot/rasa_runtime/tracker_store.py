@@ -72,13 +72,35 @@ return length
 _STASH = "_shop_stored_position"  # attribute set on a tracker this store returned
 
 
+def _buyer_messages(events: Sequence[EventDict]) -> int:
+    return sum(1 for event in events if event.get("event") == "user")
+
+
+@dataclass
+class StoredView:
+    """A stored view as the JSON lines Redis holds, and how many buyer messages it has. Kept on
+    every tracker the store hands out (a thousand of them in `RecentTrackers`) as strings, which
+    Python's garbage collector does not walk: as dicts they were about a third of the containers
+    each full collection went through under load (gc.get_objects)."""
+
+    lines: List[str]
+    buyer_messages: int
+
+    @classmethod
+    def of(cls, events: List[EventDict], lines: Optional[List[str]] = None) -> "StoredView":
+        return cls(lines if lines is not None else [event_json(event) for event in events], _buyer_messages(events))
+
+    def events(self) -> List[EventDict]:
+        return ujson.loads("[" + ",".join(self.lines) + "]")
+
+
 @dataclass
 class StoredPosition:
     """Where a tracker this store returned stands against what is stored."""
 
     stored_length: int  # events in the `events` list when it was read or last saved
     tracker_offset: int  # how many of the tracker's events are already stored
-    view: List[EventDict]  # the stored view those events continue
+    view: StoredView  # the stored view those events continue (one session, as `_next_view` wrote it)
     view_listed: bool = True  # stored as the view list (else the older one-value form: rewrite it)
 
 
@@ -195,7 +217,8 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
         view_listed = "events" not in stored
         view: List[EventDict] = ujson.loads(stored["events"] if not view_listed else "[" + ",".join(listed) + "]")
         tracker = self._tracker(sender_id, view)
-        setattr(tracker, _STASH, StoredPosition(int(stored["length"]), len(tracker.events), view, view_listed))
+        stored_view = StoredView.of(view, listed if view_listed else None)
+        setattr(tracker, _STASH, StoredPosition(int(stored["length"]), len(tracker.events), stored_view, view_listed))
         return tracker
 
     def _read_view(self, keys: ConversationKeys) -> Tuple[Dict[str, str], List[str]]:
@@ -236,8 +259,9 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
                 self.recent.keep(tracker.sender_id, tracker, position.stored_length)
                 return
             new_dicts = [event.as_dict() for event in new_events]
-            view, cut = self._next_view(position.view + new_dicts)
-            length = self._append_events(keys, position.stored_length, new_dicts, view, cut or not position.view_listed)
+            new_lines = [event_json(event) for event in new_dicts]
+            view, cut = self._extended_view(position.view, new_dicts, new_lines)
+            length = self._append_events(keys, position.stored_length, new_lines, view, cut or not position.view_listed)
             if length >= 0:
                 setattr(tracker, _STASH, StoredPosition(length, len(events), view))
                 if cut:  # the next turn must start from the shorter view, as read from Redis
@@ -253,25 +277,41 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
         self._merge_and_save(keys, tracker, events)
 
     def _append_events(
-        self, keys: ConversationKeys, expected_length: int, new_dicts: List[EventDict], view: List[EventDict], rewrite_view: bool
+        self, keys: ConversationKeys, expected_length: int, new_lines: List[str], view: StoredView, rewrite_view: bool
     ) -> int:
-        """Pushes `new_dicts` onto the history, and the view list becomes `view`: extended by
+        """Pushes `new_lines` onto the history, and the view list becomes `view`: extended by
         them (`view` ends with them) or, when `rewrite_view`, written anew. -1: the history was
         not `expected_length` long, and nothing was written."""
-        new_json = [event_json(event) for event in new_dicts]
-        view_json = [event_json(event) for event in view] if rewrite_view else []
+        view_lines = view.lines if rewrite_view else []
         return int(
             self._append(
                 keys=[keys.events, keys.view, keys.view_events],
-                args=[expected_length, len(new_json), "1" if rewrite_view else "0", *new_json, *view_json],
+                args=[expected_length, len(new_lines), "1" if rewrite_view else "0", *new_lines, *view_lines],
             )
         )
 
-    def _next_view(self, view: List[EventDict]) -> Tuple[List[EventDict], bool]:
-        """The view to store after `view`, and whether anything of `view` was cut from it."""
-        session = current_session(view)
+    def _next_view(self, events: List[EventDict]) -> Tuple[StoredView, bool]:
+        """The view to store after `events`, and whether anything of `events` was cut from it."""
+        session = current_session(events)
         compacted = compact(session, self.keep_turns, self.domain)
-        return compacted, len(session) != len(view) or compacted is not session
+        return StoredView.of(compacted), len(session) != len(events) or compacted is not session
+
+    def _extended_view(self, view: StoredView, new_dicts: List[EventDict], new_lines: List[str]) -> Tuple[StoredView, bool]:
+        """`_next_view(view + new_dicts)` for a stored view, which is one session: the view is
+        decoded only where a new session starts or it grows past 2 × keep_turns buyer messages."""
+        starts = [i for i, event in enumerate(new_dicts) if _is_action(event, ACTION_SESSION_START_NAME)]
+        if starts:
+            first = starts[-1]
+            session, replaced = StoredView.of(new_dicts[first:], new_lines[first:]), bool(first or view.lines)
+        else:
+            session, replaced = StoredView(view.lines + new_lines, view.buyer_messages + _buyer_messages(new_dicts)), False
+        if self.keep_turns <= 0 or session.buyer_messages <= 2 * self.keep_turns:
+            return session, replaced
+        events = session.events()
+        compacted = compact(events, self.keep_turns, self.domain)  # may keep a form's view as it is
+        if compacted is events:
+            return session, replaced
+        return StoredView.of(compacted), True
 
     def _merge_and_save(self, keys: ConversationKeys, tracker: DialogueStateTracker, events: List[Event]) -> None:
         """Rasa's merge semantics (append each event not already stored), in one pass."""
@@ -287,7 +327,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
                     seen.add(canonical)
                     new_dicts.append(as_dict)
             view, _cut = self._next_view(stored + new_dicts)
-            length = self._append_events(keys, len(stored), new_dicts, view, rewrite_view=True)
+            length = self._append_events(keys, len(stored), [event_json(event) for event in new_dicts], view, rewrite_view=True)
             if length >= 0:
                 setattr(tracker, _STASH, StoredPosition(length, len(events), view))
                 self._publish(tracker.sender_id, new_dicts)
@@ -312,7 +352,7 @@ class ShopTrackerStore(TrackerStore, SerializedTrackerAsText):
             return False
         events: List[EventDict] = json.loads(raw).get("events") or []
         view, _cut = self._next_view(events)
-        length = self._append_events(keys, 0, events, view, rewrite_view=True)
+        length = self._append_events(keys, 0, [event_json(event) for event in events], view, rewrite_view=True)
         if length >= 0:
             self.red.delete(keys.legacy_tracker)
         return True

@@ -254,3 +254,31 @@ def test_a_view_stored_as_one_value_is_read_and_then_written_as_a_list(trackers,
     stored = [json.loads(line) for line in redis_client.lrange(keys.view_events, 0, -1)]
     assert stored == [e.as_dict() for e in tracker.events]
     assert [e.as_dict() for e in run(reader.retrieve("buyer_h")).events] == stored
+
+
+def test_a_view_extended_turn_by_turn_is_the_view_computed_from_all_its_events(trackers) -> None:
+    from rasa.shared.core.events import ActiveLoop
+
+    from bot.rasa_runtime.tracker_store import StoredView
+    from bot.store import event_json
+
+    tracker = DialogueStateTracker("buyer_i", DOMAIN.slots)
+    start_session(tracker, 1.0)
+    view, _cut = trackers._next_view([e.as_dict() for e in tracker.events])
+    seen = 0
+    for n in range(30):
+        before = len(tracker.events)
+        if n == 12:
+            tracker.update(ActiveLoop("size_form"))  # a form in progress: the view is not cut
+        if n == 16:
+            tracker.update(ActiveLoop(None))
+        if n == 20:
+            start_session(tracker, 100.0 + n)  # a new session mid-chat
+        turn(tracker, f"第{n}句", 10.0 + n)
+        new = [e.as_dict() for e in list(tracker.events)[before:]]
+        extended, cut = trackers._extended_view(view, new, [event_json(e) for e in new])
+        expected, expected_cut = trackers._next_view(view.events() + new)
+        assert (extended.events(), extended.buyer_messages, cut) == (expected.events(), expected.buyer_messages, expected_cut), n
+        seen += cut
+        view = StoredView.of(extended.events())
+    assert seen >= 4  # cuts by keep_turns and by the new session were both taken
