@@ -248,6 +248,20 @@ def normalize_with_offsets(text: str, max_chars: int = 300) -> Normalized:
     """Normalise ``text`` (see module doc) and keep the origin of every output character."""
     if not isinstance(text, str) or max_chars <= 0:
         return Normalized("", ())
+    return _normalized(text, max_chars)
+
+
+def normalize(text: str, max_chars: int = 300) -> str:
+    """Normalised form of a buyer message; never raises on a ``str``."""
+    return normalize_with_offsets(text, max_chars).text
+
+
+# Kept by text: one message is normalised by the pipeline's normaliser, again by the entity
+# reader, then by the actions (knowledge matching, acknowledgements, second questions): three to
+# four times a turn (cProfile under load), and a pure function of its arguments needs no
+# invalidation. `Normalized` is frozen, so the callers share one safely.
+@lru_cache(maxsize=4096)
+def _normalized(text: str, max_chars: int) -> Normalized:
     # Only a bounded prefix is read, so a pasted novel cannot make this slow.
     chars = _clean(text[: max_chars * 4 + 64])
     for step in (
@@ -263,19 +277,6 @@ def normalize_with_offsets(text: str, max_chars: int = 300) -> Normalized:
         chars = step(chars)
     chars = _cap(chars, max_chars)
     return Normalized("".join(c for c, _ in chars), tuple(origin for _, origin in chars))
-
-
-def normalize(text: str, max_chars: int = 300) -> str:
-    """Normalised form of a buyer message; never raises on a ``str``."""
-    return _normalized(text, max_chars) if isinstance(text, str) else normalize_with_offsets(text, max_chars).text
-
-
-# Kept by text: one turn's actions normalise the same message several times (knowledge matching,
-# acknowledgements, second questions: 1,314 calls for 400 action runs, cProfile), and a pure
-# function of its arguments needs no invalidation.
-@lru_cache(maxsize=4096)
-def _normalized(text: str, max_chars: int) -> str:
-    return normalize_with_offsets(text, max_chars).text
 
 
 def is_normalized(text: Optional[str], max_chars: int = 300) -> bool:

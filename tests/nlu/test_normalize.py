@@ -128,3 +128,15 @@ def test_order_cards_are_system_text_but_their_order_number_stays() -> None:
     assert normalize("有货吗 [订单编号:270011223344，订单金额:59.90，下单时间:2026-12-01 10:00:00]") == "有货吗 270011223344"
     assert normalize("商品ID:5566 这个有L码吗") == "这个有l码吗"
     assert normalize("我的订单号是多少") == "我的订单号是多少"  # a question about an order number is words
+
+
+def test_a_message_is_normalised_once_and_the_result_shared_read_only() -> None:
+    import dataclasses
+
+    text = "親，這件外套有XL嗎？？？😊"
+    first = normalize_with_offsets(text)
+    assert normalize_with_offsets(text) is first  # the pipeline, the entity reader and the actions
+    assert normalize(text) == first.text
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.text = "changed"  # type: ignore[misc]
+    assert normalize_with_offsets(text, max_chars=5).text == first.text[:5].rstrip()
