@@ -195,12 +195,16 @@ async def long_chat_level(args: argparse.Namespace, project: List[Server], stock
     # Stock's cost per message grows with the square of the chat: its 500-message chat alone would
     # take about half an hour, so it stops at STOCK_LONG_LIMIT (the figure its README gives).
     stock_long = min(args.long, STOCK_LONG_LIMIT)
-    print(f"\n## One buyer, {args.long} messages (stock: {stock_long}); median ms of the 5 messages ending at each\n")
+    window = traffic.LONG_CHAT_WINDOW
+    print(
+        f"\n## One buyer, {args.long} messages (stock: {stock_long}); median ms of the {window} messages ending at "
+        f"each (two whole {TURNS_PER_CHAT}-turn cycles: the same mix of questions early and late)\n"
+    )
     print(f"(one message every {traffic.LONG_CHAT_PACE_SECONDS:.2f} s at most, under the channel's rate limit)\n")
     theirs_long, theirs_tally = await traffic.long_chat(stock, stock_long, f"{tag}s", texts)
     ours_long, ours_tally = await traffic.long_chat(project[0], args.long, f"{tag}p", texts)
-    marks = [m for m in (5, 50, 100, 200, 500) if m <= args.long] or [args.long]
-    print("| message | " + " | ".join(str(m) for m in marks) + " | last ÷ 5th |")
+    marks = [m for m in (window, 50, 100, 200, 500) if m <= args.long] or [args.long]
+    print("| message | " + " | ".join(str(m) for m in marks) + f" | last ÷ {marks[0]}th |")
     print("|---|" + "---|" * (len(marks) + 1))
     for name, lat in (("stock", theirs_long), ("project", ours_long)):
         cells = [traffic.around(lat, m) if m <= len(lat) else None for m in marks]

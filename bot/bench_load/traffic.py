@@ -260,7 +260,14 @@ def where_p99_passes(rates: Sequence[float], p99s: Sequence[float], limit_ms: fl
     return f"above {rates[-1]:g} msg/s (not reached)"
 
 
-def around(latencies: Sequence[float], message: int, window: int = 5) -> float:
+# Two whole 8-turn cycles: any 16 messages in a row hold each turn of a chat twice (its opener,
+# its six questions, its closing line), so windows early and late in the long chat are the same
+# mix of messages. Windows of 5 compared different kinds (the first held an opener and no
+# closing line) and moved with them.
+LONG_CHAT_WINDOW = 2 * TURNS_PER_CHAT
+
+
+def around(latencies: Sequence[float], message: int, window: int = LONG_CHAT_WINDOW) -> float:
     """Median latency of the `window` messages ending at message number `message` (1-based)."""
     end = min(message, len(latencies))
     return statistics.median(latencies[max(0, end - window) : end])

@@ -54,3 +54,14 @@ def test_open_loop_rates_add_shares_of_the_measured_capacity() -> None:
     assert open_loop_rates("20,40", "0.7,0.9", 0.0) == ([20.0, 40.0], {})  # no capacity measured: fixed rates only
     assert open_loop_rates("0", "", 50.0) == ([], {})
     assert open_loop_rates("35", "0.7", 50.0) == ([35.0], {35.0: 0.7})  # a fixed rate that is the share runs once
+
+
+def test_the_long_chat_windows_hold_the_same_mix_of_turns_early_and_late() -> None:
+    from bot.bench_load.texts import TURNS_PER_CHAT
+    from bot.bench_load.traffic import LONG_CHAT_WINDOW, around
+
+    assert LONG_CHAT_WINDOW % TURNS_PER_CHAT == 0
+    # Latency = the message's turn within its chat: every window's median is the same.
+    latencies = [float(n % TURNS_PER_CHAT) for n in range(500)]
+    medians = {around(latencies, end) for end in (LONG_CHAT_WINDOW, 50, 100, 200, 500)}
+    assert medians == {3.5}
