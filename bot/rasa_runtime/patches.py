@@ -49,6 +49,8 @@ logs why) instead of silently changing behaviour it no longer understands.
    for every action call (bot/rasa_runtime/loop_state.py).
 17. `FormAction._temporary_tracker` replayed the session for every slot a form validates: a copy
    now, where that is the same (bot/rasa_runtime/form_tracker.py).
+18. `RulePolicy` formatted every dialogue state for a debug line on each prediction, whatever the
+   log level: now only when the line is written (bot/rasa_runtime/log_states.py).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ from bot.rasa_runtime import (
     empty_domain,
     form_tracker,
     log_only_copies,
+    log_states,
     loop_state,
     memo_keys,
     parsing,
@@ -290,6 +293,7 @@ PATCHES: List[Patch] = [
     empty_domain.PATCH,
     loop_state.PATCH,
     form_tracker.PATCH,
+    log_states.PATCH,
 ]
 
 _applied: Dict[str, bool] = {}
