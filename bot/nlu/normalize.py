@@ -248,7 +248,9 @@ def normalize_with_offsets(text: str, max_chars: int = 300) -> Normalized:
     """Normalise ``text`` (see module doc) and keep the origin of every output character."""
     if not isinstance(text, str) or max_chars <= 0:
         return Normalized("", ())
-    return _normalized(text, max_chars)
+    # Only a bounded prefix is read, so a pasted novel cannot make this slow; the cache keeps
+    # that prefix, not the novel.
+    return _normalized(text[: max_chars * 4 + 64], max_chars)
 
 
 def normalize(text: str, max_chars: int = 300) -> str:
@@ -262,8 +264,7 @@ def normalize(text: str, max_chars: int = 300) -> str:
 # invalidation. `Normalized` is frozen, so the callers share one safely.
 @lru_cache(maxsize=4096)
 def _normalized(text: str, max_chars: int) -> Normalized:
-    # Only a bounded prefix is read, so a pasted novel cannot make this slow.
-    chars = _clean(text[: max_chars * 4 + 64])
+    chars = _clean(text)
     for step in (
         _to_simplified,
         _to_half_width_lower,

@@ -140,3 +140,14 @@ def test_a_message_is_normalised_once_and_the_result_shared_read_only() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         first.text = "changed"  # type: ignore[misc]
     assert normalize_with_offsets(text, max_chars=5).text == first.text[:5].rstrip()
+
+
+def test_a_huge_message_is_kept_by_the_prefix_that_is_read() -> None:
+    from bot.nlu.normalize import _normalized
+
+    huge = "亲在吗" * 400_000
+    first = normalize_with_offsets(huge)
+    hits = _normalized.cache_info().hits
+    assert normalize_with_offsets(huge[: 300 * 4 + 64] + "不同的结尾") is first  # the same key: the prefix
+    assert _normalized.cache_info().hits == hits + 1
+    assert len(first.text) <= 300
