@@ -1,8 +1,9 @@
 /* Weights repacked once per matrix for the matrix kernels, spliced in by build.py before them.
  * For a group of `rows` output rows and one 32-weight block, the weights are stored as 8 runs of
- * rows x 4 bytes; run k holds weights 4k..4k+3 of each row of the group. That is both what one
- * AVX-512 VNNI `vpdpbusd` reads for 8 rows (matmul_q4q8.c: 32 bytes) and the 8 x 64-byte weight
- * tile one AMX `tdpbssd` reads for 16 rows (matmul_amx.c). Each path asks for its own row count
+ * rows x 4 bytes; run k holds weights 4k..4k+3 of each row of the group. That is what one
+ * AVX-512 VNNI `vpdpbusd` reads for 8 rows (matmul_q4q8.c: 32 bytes), two AVX2 vectors for 16
+ * rows (matmul_q4q8.c) and the 8 x 64-byte weight tile one AMX `tdpbssd` reads for 16 rows
+ * (matmul_amx.c). Each path asks for its own row count
  * and nibble offset (0: the nibbles 0..15 as they are; -8: the signed weights). Kept for the
  * life of the process, keyed by the source's address, shape, layout and first and last blocks
  * (an address reused by another mapping of other weights is not mistaken for this one). */
