@@ -184,8 +184,9 @@ static void matmul_q4q8_vnni(const packed_matrix *P, const float *bias,
  * registers). The nibble offset is removed in float, once a block: with c = 8 * sum(a) * da
  * computed once a call, a block adds sw * (da * dot - c), one `vfmsub` where the integer
  * correction took a shift, a move and a broadcast per token. On an AVX2-only AMD EPYC (Zen 3)
- * that is 8-11% less CPU an embedding than the 8-row tile it replaced (alternating in one
- * process, medians of 20 rounds of 200 texts: 4.16 against 4.52 ms). */
+ * that is 5-10% less CPU an embedding than the 8-row tile it replaced (processes alternated,
+ * each the minimum / median of 7 rounds of 300 texts: 4.00-4.03 / 4.26-4.57 ms against
+ * 4.46-4.71 / 4.58-4.80). */
 #define AVX2_ROWS 16
 #define AVX2_TOKENS 3
 
