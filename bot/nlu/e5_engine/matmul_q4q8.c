@@ -195,9 +195,9 @@ DEFINE_PACKED_TILE(packed_tile_avx2, , AVX2_TOKENS, AVX2_ACCUMULATE, AVX2_WIDEN)
  * and 2 x NT float accumulators for NT = 6 tokens: twelve independent `vpdpbusd` chains, where the
  * 8-row, 2-token tile this replaced waited on the latency of two and was slower than the AVX2
  * path on an AMD EPYC (Zen 4): 5.2 against 4.7 ms an embedding. In one process, alternating
- * 100-text rounds (24 each, min / median): 4.74-4.89 / 5.34-6.15 ms for the 8-row tile against
- * 3.46-3.92 / 4.09-4.46 for this one at NT = 6; NT = 3, 4, 5 and a 512-bit form over 6 or 8
- * tokens were within the spread of 6. */
+ * 100-text rounds (three series of 16-24 each, min / median): 4.59-4.89 / 5.34-6.15 ms for the
+ * 8-row tile against 3.25-3.92 / 3.81-4.46 for this one at NT = 6; NT = 3, 4, 5 and a 512-bit
+ * form over 6 or 8 tokens were within the spread of 6. */
 
 
 #define VNNI_TARGET __attribute__((target("avx2,fma,avx512vl,avx512vnni")))
