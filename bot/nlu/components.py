@@ -222,15 +222,17 @@ class ShopEntityExtractor(GraphComponent, EntityExtractorMixin):
             if not isinstance(text, str) or not text:
                 continue
             try:
-                found = self._rasa_entities(text)
+                found = self._rasa_entities(text, normalized=message.get(ORIGINAL_TEXT) is not None)
             except Exception:  # a rule bug must not take the whole bot down
                 logger.exception(f"{self.name} failed on {text!r}")
                 continue
             message.set(ENTITIES, self._merge(message.get(ENTITIES, []), found), add_to_output=True)
         return messages
 
-    def _rasa_entities(self, text: str) -> List[Dict[Text, Any]]:
+    def _rasa_entities(self, text: str, normalized: bool = False) -> List[Dict[Text, Any]]:
+        """`normalized`: `text` is ChineseNormalizer's output (it kept the original beside it)."""
         assert self._reader is not None
+        entities = self._reader.read_normalized(text) if normalized else self._reader.read(text)
         return [
             {
                 ENTITY_ATTRIBUTE_TYPE: entity.entity,
@@ -241,7 +243,7 @@ class ShopEntityExtractor(GraphComponent, EntityExtractorMixin):
                 ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,  # "confidence_entity", read by rasa test
                 EXTRACTOR: self.name,
             }
-            for entity in self._reader.read(text)
+            for entity in entities
         ]
 
     def _merge(self, existing: List[Dict[Text, Any]], found: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:

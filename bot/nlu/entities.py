@@ -124,6 +124,17 @@ class EntityReader:
         doc = self._nlp(normalized.text)
         return [self._to_entity(c, normalized, text) for c in self._candidates(doc)]
 
+    def read_normalized(self, normalized_text: str) -> List[ExtractedEntity]:
+        """Entities in text the pipeline's normaliser already produced (its TEXT); offsets refer to
+        that text. `read` would normalise it a second time: a full pass, as the normalisation cache
+        is keyed by the original message."""
+        if not normalized_text:
+            return []
+        doc = self._nlp(normalized_text)
+        return [
+            ExtractedEntity(c.entity, c.value, c.start, c.end, normalized_text[c.start : c.end]) for c in self._candidates(doc)
+        ]
+
     def _candidates(self, doc: "Doc") -> List[Candidate]:
         text = doc.text
         token_starts = {token.idx for token in doc}

@@ -284,6 +284,24 @@ def test_read_never_raises_and_spans_are_valid(reader: EntityReader, text: str) 
         assert entity.value is not None
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(), shop_text))
+def test_reading_the_normalisers_output_finds_what_reading_it_afresh_finds(reader: EntityReader, text: str) -> None:
+    # The pipeline hands the extractor ChineseNormalizer's output; read_normalized skips the
+    # second normalisation `read` would do, and must not change a single entity or offset.
+    normalized = normalize(text)
+    assert reader.read_normalized(normalized) == reader.read(normalized)
+
+
+def test_reading_the_normalisers_output_agrees_on_the_labelled_cases(reader: EntityReader) -> None:
+    cases = (yaml.safe_load(CASES_FILE.read_text(encoding="utf-8")) or []) if CASES_FILE.exists() else []
+    texts = [str(case["text"]) for case in cases] + ["我一米六二，九十八斤，穿S还是M呀？", "單號8812345670021到哪了😭"]
+    assert any(reader.read(normalize(text)) for text in texts)  # the comparison below sees entities
+    for text in texts:
+        normalized = normalize(text)
+        assert reader.read_normalized(normalized) == reader.read(normalized), text
+
+
 def _expected_pairs(case: Dict[str, Any]) -> Set[Tuple[str, Any]]:
     entities = case.get("entities") or {}
     return {(name, value) for name, value in entities.items() if name != "product"}
