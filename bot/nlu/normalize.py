@@ -244,13 +244,27 @@ def _cap(chars: _Chars, max_chars: int) -> _Chars:
     return capped
 
 
-def normalize_with_offsets(text: str, max_chars: int = 300) -> Normalized:
+USUAL_MAX_CHARS = 300  # the pipeline's cap (config.yml), the form every message is first given
+
+
+def _read_limit(max_chars: int) -> int:
+    return max_chars * 4 + 64
+
+
+def normalize_with_offsets(text: str, max_chars: int = USUAL_MAX_CHARS) -> Normalized:
     """Normalise ``text`` (see module doc) and keep the origin of every output character."""
     if not isinstance(text, str) or max_chars <= 0:
         return Normalized("", ())
+    if max_chars > USUAL_MAX_CHARS and len(text) <= _read_limit(USUAL_MAX_CHARS):
+        # A longer cap changes nothing where the usual one cut nothing (the steps before the cap
+        # do not depend on it), and the usual form is the one the pipeline already computed. A
+        # cut may drop one space after it (spaces are collapsed), hence the margin of one.
+        usual = _normalized(text, USUAL_MAX_CHARS)
+        if len(usual.text) < USUAL_MAX_CHARS - 1:
+            return usual
     # Only a bounded prefix is read, so a pasted novel cannot make this slow; the cache keeps
     # that prefix, not the novel.
-    return _normalized(text[: max_chars * 4 + 64], max_chars)
+    return _normalized(text[: _read_limit(max_chars)], max_chars)
 
 
 def normalize(text: str, max_chars: int = 300) -> str:

@@ -151,3 +151,28 @@ def test_a_huge_message_is_kept_by_the_prefix_that_is_read() -> None:
     assert normalize_with_offsets(huge[: 300 * 4 + 64] + "不同的结尾") is first  # the same key: the prefix
     assert _normalized.cache_info().hits == hits + 1
     assert len(first.text) <= 300
+
+
+# Texts around the usual cap of 300: words, spaces and emoji, so that a cut can fall anywhere.
+long_text = st.lists(st.sampled_from(["亲", "这件", " ", "XL", "😡", "！！！", "https://a.com ", "  "]), max_size=200).map(
+    "".join
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(any_text, long_text), st.sampled_from([301, 500, 2000]))
+def test_a_longer_cap_gives_what_normalising_afresh_with_it_gives(text: str, max_chars: int) -> None:
+    # A longer cap reuses the usual form where that cut nothing; it must be exactly the form
+    # normalising with the longer cap from scratch gives.
+    from bot.nlu.normalize import _normalized
+
+    afresh = _normalized.__wrapped__(text[: max_chars * 4 + 64], max_chars)
+    assert normalize_with_offsets(text, max_chars) == afresh
+
+
+def test_a_longer_cap_reuses_the_usual_form_of_a_short_message() -> None:
+    text = "亲，收到货就是坏的😡 太过分了"
+    usual = normalize_with_offsets(text)
+    assert normalize_with_offsets(text, max_chars=2000) is usual
+    long = "亲 " * 200  # 400 characters once normalised: the usual cap cuts it
+    assert len(normalize_with_offsets(long, max_chars=2000).text) > 300
