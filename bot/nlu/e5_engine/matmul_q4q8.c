@@ -174,6 +174,26 @@ static void matmul_q4q8_avx2(const block_q4_0 *W, const float *bias,
         }                                                                                               \
     }
 
+/* A packed product: each group against full tiles of MAX_TOKENS tokens, then one tile for the
+ * tokens left over. The remainder's count is passed as a constant (the switch) so that gcc keeps
+ * that tile in registers too; a case at or above MAX_TOKENS never runs and folds away. */
+#define DEFINE_PACKED_MATMUL(NAME, TARGET, TILE, MAX_TOKENS)                                            \
+    TARGET static void NAME(const packed_matrix *P, const float *bias, const int8_t *aq, const float *ad, \
+                            const float *corr, float *Y, int L, int nout, int nin) {                   \
+        for (int g = 0; g < nout / AVX2_ROWS; g++) {                                                    \
+            int t = 0;                                                                                  \
+            for (; t + (MAX_TOKENS) <= L; t += (MAX_TOKENS))                                            \
+                TILE(P, bias, aq, ad, corr, Y, nout, nin, g, t, MAX_TOKENS);                            \
+            switch (L - t) {                                                                            \
+            case 5: if (5 < (MAX_TOKENS)) TILE(P, bias, aq, ad, corr, Y, nout, nin, g, t, 5); break;    \
+            case 4: if (4 < (MAX_TOKENS)) TILE(P, bias, aq, ad, corr, Y, nout, nin, g, t, 4); break;    \
+            case 3: if (3 < (MAX_TOKENS)) TILE(P, bias, aq, ad, corr, Y, nout, nin, g, t, 3); break;    \
+            case 2: TILE(P, bias, aq, ad, corr, Y, nout, nin, g, t, 2); break;                          \
+            case 1: TILE(P, bias, aq, ad, corr, Y, nout, nin, g, t, 1); break;                          \
+            }                                                                                           \
+        }                                                                                               \
+    }
+
 /* The asm statement keeps gcc from regrouping the int16 adds, which spilled the partial sums to
  * the stack (10-15% slower). */
 #define AVX2_ACCUMULATE(SL, SH, WL, WH, X)                         \
@@ -184,6 +204,7 @@ static void matmul_q4q8_avx2(const block_q4_0 *W, const float *bias,
     }
 #define AVX2_WIDEN(S) _mm256_madd_epi16(S, _mm256_set1_epi16(1))
 DEFINE_PACKED_TILE(packed_tile_avx2, , AVX2_TOKENS, AVX2_ACCUMULATE, AVX2_WIDEN)
+DEFINE_PACKED_MATMUL(matmul_q4q8_packed_avx2, , packed_tile_avx2, AVX2_TOKENS)
 
 /* ---- The AVX-512 VNNI path: the AVX2 path's sixteen-row tile on `vpdpbusd` ------------------
  * The same packed layout and tile as the AVX2 path above (one group of 16 rows against NT
@@ -198,8 +219,6 @@ DEFINE_PACKED_TILE(packed_tile_avx2, , AVX2_TOKENS, AVX2_ACCUMULATE, AVX2_WIDEN)
  * 100-text rounds (three series of 16-24 each, min / median): 4.59-4.89 / 5.34-6.15 ms for the
  * 8-row tile against 3.25-3.92 / 3.81-4.46 for this one at NT = 6; NT = 3, 4, 5 and a 512-bit
  * form over 6 or 8 tokens were within the spread of 6. */
-
-
 #define VNNI_TARGET __attribute__((target("avx2,fma,avx512vl,avx512vnni")))
 #define VNNI_ACCUMULATE(SL, SH, WL, WH, X) \
     {                                      \
@@ -209,35 +228,7 @@ DEFINE_PACKED_TILE(packed_tile_avx2, , AVX2_TOKENS, AVX2_ACCUMULATE, AVX2_WIDEN)
 #define VNNI_WIDEN(S) (S)
 DEFINE_PACKED_TILE(packed_tile_vnni, VNNI_TARGET, VNNI_TOKENS, VNNI_ACCUMULATE, VNNI_WIDEN)
 
-VNNI_TARGET
-static void matmul_q4q8_vnni(const packed_matrix *P, const float *bias, const int8_t *aq, const float *ad,
-                             const float *corr, float *Y, int L, int nout, int nin) {
-    for (int g = 0; g < nout / AVX2_ROWS; g++) {
-        int t = 0;
-        for (; t + VNNI_TOKENS <= L; t += VNNI_TOKENS)
-            packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, VNNI_TOKENS);
-        switch (L - t) {  /* the constant counts let gcc keep the tile in registers */
-        case 5: packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, 5); break;
-        case 4: packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, 4); break;
-        case 3: packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, 3); break;
-        case 2: packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, 2); break;
-        case 1: packed_tile_vnni(P, bias, aq, ad, corr, Y, nout, nin, g, t, 1); break;
-        }
-    }
-}
-
-static void matmul_q4q8_packed_avx2(const packed_matrix *P, const float *bias, const int8_t *aq, const float *ad,
-                                    const float *corr, float *Y, int L, int nout, int nin) {
-    for (int g = 0; g < nout / AVX2_ROWS; g++) {
-        int t = 0;
-        for (; t + AVX2_TOKENS <= L; t += AVX2_TOKENS)
-            packed_tile_avx2(P, bias, aq, ad, corr, Y, nout, nin, g, t, AVX2_TOKENS);
-        switch (L - t) {  /* the constant counts let gcc keep the tile in registers */
-        case 2: packed_tile_avx2(P, bias, aq, ad, corr, Y, nout, nin, g, t, 2); break;
-        case 1: packed_tile_avx2(P, bias, aq, ad, corr, Y, nout, nin, g, t, 1); break;
-        }
-    }
-}
+DEFINE_PACKED_MATMUL(matmul_q4q8_vnni, VNNI_TARGET, packed_tile_vnni, VNNI_TOKENS)
 
 static int vnni_available(void) {
     static int available = -1;  /* decided once: a benign race, every thread computes the same */
