@@ -267,7 +267,7 @@ def normalize_with_offsets(text: str, max_chars: int = USUAL_MAX_CHARS) -> Norma
     return _normalized(text[: _read_limit(max_chars)], max_chars)
 
 
-def normalize(text: str, max_chars: int = 300) -> str:
+def normalize(text: str, max_chars: int = USUAL_MAX_CHARS) -> str:
     """Normalised form of a buyer message; never raises on a ``str``."""
     return normalize_with_offsets(text, max_chars).text
 
@@ -294,6 +294,6 @@ def _normalized(text: str, max_chars: int) -> Normalized:
     return Normalized("".join(c for c, _ in chars), tuple(origin for _, origin in chars))
 
 
-def is_normalized(text: Optional[str], max_chars: int = 300) -> bool:
+def is_normalized(text: Optional[str], max_chars: int = USUAL_MAX_CHARS) -> bool:
     """True when ``text`` is already in normal form (normalising again would not change it)."""
     return isinstance(text, str) and normalize(text, max_chars) == text
