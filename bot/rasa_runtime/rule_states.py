@@ -60,6 +60,11 @@ class Walk:
     # What Rasa's loop carries from one action to the next when rule-only turns are ignored.
     turn_was_hidden: bool = False
     last_ml_action: Optional[Dict[Text, Any]] = None
+    # The replayed tracker's active state and how many applied events it had then: the state at
+    # the end of one prediction is, unchanged, the state before the action that follows it, and
+    # the rule policy asks twice a prediction.
+    active: Optional[State] = None
+    active_after: int = -1
 
     def serves(self, domain: Any, asked: Asked, applied: List[Any]) -> bool:
         # The same event objects, not equal ones: an undo followed by a new message can leave
@@ -72,12 +77,18 @@ class Walk:
             and all(mine is theirs for mine, theirs in zip(self.applied, applied))
         )
 
+    def active_state(self) -> State:
+        if self.active is None or self.active_after != len(self.applied):
+            self.active = self.domain.get_active_state(self.replayed, self.asked.omit_unset_slots)
+            self.active_after = len(self.applied)
+        return copy_state(self.active)
+
     def step(self, hide_rule_turn: bool, commit: bool) -> Optional[State]:
         """The body of Rasa's loop for the replayed tracker as it stands: its state, or None
         for a hidden turn. `commit=False` (the state after the last event) leaves the walk as it was."""
         domain, asked, tracker = self.domain, self.asked, self.replayed
         if not asked.ignore_rule_only_turns:
-            return domain._clean_state(domain.get_active_state(tracker, asked.omit_unset_slots))
+            return domain._clean_state(self.active_state())
         turn_was_hidden, last_ml_action = self.turn_was_hidden, self.last_ml_action
         if not turn_was_hidden:
             last_ml_action = domain._get_prev_action_sub_state(tracker)
@@ -87,7 +98,7 @@ class Walk:
             self.turn_was_hidden, self.last_ml_action = turn_was_hidden, last_ml_action
         if turn_was_hidden:
             return None
-        state = domain.get_active_state(tracker, asked.omit_unset_slots)
+        state = self.active_state()
         domain._remove_rule_only_features(state, asked.rule_only_data)
         if self.states:
             domain._substitute_rule_only_user_input(state, self.states[-1])
