@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Dict, List, Tuple
 
@@ -81,3 +82,25 @@ def test_a_session_without_a_buyer_message_is_no_conversation() -> None:
         ]
     )
     assert sum(v for k, v in counts.items() if k.endswith("/conversations")) == 0 and replies == []
+
+
+def test_the_redis_form_of_a_state_is_its_fields_as_pydantic_writes_them() -> None:
+    _, _, _, state = run(
+        [
+            {"event": "action", "name": "action_session_start", "timestamp": T0},
+            user(T0 + 1, "这件有XL吗", "ask_size", "T001"),
+            {"event": "slot", "name": "behaviour", "value": "answer:ask_size", "timestamp": T0 + 1.1},
+            {"event": "bot", "text": "亲，有的", "timestamp": T0 + 1.2},
+            {"event": "action", "name": "action_listen", "timestamp": T0 + 1.3},
+            user(T0 + 5, "那黑色呢", "ask_product", "T001"),
+        ]
+    )
+    assert state.turn_message is not None and state.pending  # every kind of field is set
+    as_text = {
+        bool: lambda v: str(int(v)),
+        list: lambda v: json.dumps(v, ensure_ascii=False),
+        dict: lambda v: json.dumps(v, ensure_ascii=False),
+    }
+    pydantics = {k: "" if v is None else as_text.get(type(v), str)(v) for k, v in state.dict().items()}
+    assert state.to_hash() == pydantics
+    assert ConversationState.from_hash(state.to_hash()) == state
